@@ -1,0 +1,20 @@
+import { env, loadConfig } from '@ticketing/common';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  NODE_ENV: env.nodeEnv,
+  PORT: env.port(3000),
+  LOG_LEVEL: env.logLevel,
+  JWT_KEY: env.jwtKey,
+  JWT_TTL_SECONDS: env.positiveInt(24 * 60 * 60),
+  DATABASE_URL: env.databaseUrl,
+  PGLITE_DIR: env.pgliteDir('auth'),
+  RATE_LIMIT_SIGNIN: env.positiveInt(10),
+  RATE_LIMIT_SIGNUP: env.positiveInt(100),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parsed once at start-up; a missing JWT_KEY stops the process with a sentence naming it. */
+export const loadAuthConfig = (source: NodeJS.ProcessEnv = process.env): Readonly<Config> =>
+  loadConfig(configSchema, source);

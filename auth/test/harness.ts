@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { createLogger } from '@ticketing/common';
+import { createTestDatabase } from '@ticketing/common/testing';
+import request from 'supertest';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
+import { schema } from '../src/db/schema';
+
+export const JWT_KEY = 'auth-test-signing-key';
+
+export const baseConfig: Config = {
+  NODE_ENV: 'test',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  JWT_KEY,
+  JWT_TTL_SECONDS: 3600,
+  DATABASE_URL: undefined,
+  PGLITE_DIR: 'memory://',
+  RATE_LIMIT_SIGNIN: 1000,
+  RATE_LIMIT_SIGNUP: 1000,
+};
+
+/** One in-memory PGlite per test file (it takes seconds to open), truncated between tests. */
+export async function createAuthTestBed() {
+  const database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
+  const logger = createLogger('auth', 'silent');
+  const app = (config: Partial<Config> = {}) =>
+    createApp({
+      config: { ...baseConfig, ...config },
+      db: database.db,
+      logger,
+      readiness: { db: async () => undefined },
+    });
+  return { ...database, app };
+}
+
+export type AuthTestBed = Awaited<ReturnType<typeof createAuthTestBed>>;
+
+export const credentials = (email = 'buyer@test.dev', password = 'secret-pw') => ({ email, password });
+
+/** Signs a user up and returns their session cookie. */
+export async function signUp(app: ReturnType<AuthTestBed['app']>, email = 'buyer@test.dev', password = 'secret-pw') {
+  const response = await request(app).post('/api/users/signup').send({ email, password }).expect(201);
+  return { user: response.body as { id: string; email: string }, cookie: response.get('Set-Cookie') ?? [] };
+}

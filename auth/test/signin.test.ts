@@ -1,0 +1,65 @@
+import request from 'supertest';
+import { type AuthTestBed, createAuthTestBed, credentials, signUp } from './harness';
+
+let bed: AuthTestBed;
+beforeAll(async () => {
+  bed = await createAuthTestBed();
+});
+afterEach(() => bed.truncate());
+afterAll(() => bed.close());
+
+describe('POST /api/users/signin', () => {
+  it('when the credentials are right, then it answers 200 with the user and a session cookie', async () => {
+    const { user } = await signUp(bed.app());
+    const response = await request(bed.app()).post('/api/users/signin').send(credentials()).expect(200);
+    expect(response.body).toEqual(user);
+    expect(response.get('Set-Cookie')?.[0]).toMatch(/^session=/);
+  });
+
+  it('when the email is typed with other capitals, then the user still signs in', async () => {
+    await signUp(bed.app(), 'buyer@test.dev');
+    await request(bed.app()).post('/api/users/signin').send(credentials('Buyer@TEST.dev')).expect(200);
+  });
+
+  it('when the password is wrong, then it answers 400 without a cookie', async () => {
+    await signUp(bed.app());
+    const response = await request(bed.app())
+      .post('/api/users/signin')
+      .send(credentials('buyer@test.dev', 'wrong-pw'))
+      .expect(400);
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    expect(response.get('Set-Cookie')).toBeUndefined();
+  });
+
+  it('when the email is unknown, then it answers the same 400', async () => {
+    const response = await request(bed.app()).post('/api/users/signin').send(credentials('ghost@test.dev')).expect(400);
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+  });
+
+  it('when fields are missing or of the wrong type, then it answers 400 naming them', async () => {
+    const missing = await request(bed.app()).post('/api/users/signin').send({}).expect(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'password']);
+    const wrongType = await request(bed.app())
+      .post('/api/users/signin')
+      .send({ email: 'buyer@test.dev', password: ['a'] })
+      .expect(400);
+    expect(wrongType.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
+  });
+
+  it('when the failed attempts exceed the limit, then it answers 429, and successful sign-ins do not count', async () => {
+    const app = bed.app({ RATE_LIMIT_SIGNIN: 3 });
+    await signUp(app);
+    for (let i = 0; i < 5; i += 1) await request(app).post('/api/users/signin').send(credentials()).expect(200);
+    for (let i = 0; i < 3; i += 1) {
+      await request(app).post('/api/users/signin').send(credentials('buyer@test.dev', 'wrong')).expect(400);
+    }
+    const blocked = await request(app).post('/api/users/signin').send(credentials()).expect(429);
+    expect(blocked.body.errors[0].message).toMatch(/too many failed sign-in attempts/i);
+  });
+
+  it('never returns the password hash', async () => {
+    await signUp(bed.app());
+    const response = await request(bed.app()).post('/api/users/signin').send(credentials()).expect(200);
+    expect(Object.keys(response.body).sort()).toEqual(['email', 'id']);
+  });
+});

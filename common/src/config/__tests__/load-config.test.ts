@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ConfigError, env, loadConfig, parseConfig } from '../load-config';
+
+const schema = z.object({
+  JWT_KEY: env.jwtKey,
+  PORT: env.port(3000),
+  NATS_URL: env.natsUrl,
+  DATABASE_URL: env.databaseUrl,
+});
+
+describe('configuration', () => {
+  it('when variables are valid, then it returns a frozen, typed object with defaults', () => {
+    const config = parseConfig(schema, { JWT_KEY: 'long-enough-key', PORT: '4000' });
+    expect(config).toEqual({ JWT_KEY: 'long-enough-key', PORT: 4000, NATS_URL: 'nats://127.0.0.1:4222' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when a variable is set to the empty string, then it counts as unset', () => {
+    expect(parseConfig(schema, { JWT_KEY: 'long-enough-key', DATABASE_URL: '', NATS_URL: '' })).toEqual({
+      JWT_KEY: 'long-enough-key',
+      PORT: 3000,
+      NATS_URL: 'nats://127.0.0.1:4222',
+    });
+  });
+
+  it('when a variable is missing or invalid, then the error names each one', () => {
+    expect(() => parseConfig(schema, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+    try {
+      parseConfig(schema, { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/JWT_KEY is required but not set/);
+      expect(message).toMatch(/PORT is invalid/);
+      expect(message).toMatch(/DATABASE_URL is invalid: must be a postgres:\/\/ URL/);
+    }
+  });
+
+  it('when loading fails, then it prints the sentence and exits with code 1', () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    loadConfig(schema, {});
+    expect(write).toHaveBeenCalledWith(expect.stringContaining('JWT_KEY is required'));
+    expect(exit).toHaveBeenCalledWith(1);
+    exit.mockRestore();
+    write.mockRestore();
+  });
+
+  it('when loading succeeds, then it returns the config', () => {
+    expect(loadConfig(schema, { JWT_KEY: 'long-enough-key' }).PORT).toBe(3000);
+  });
+
+  it('rethrows errors that are not configuration errors', () => {
+    const broken = {
+      safeParse: () => {
+        throw new TypeError('boom');
+      },
+    } as unknown as typeof schema;
+    expect(() => loadConfig(broken, {})).toThrow('boom');
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Raised by {@link parseConfig}; its message names every variable that is missing or invalid. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses `env` with `schema`; throws a {@link ConfigError} that names each bad variable. A
+ * variable set to the empty string counts as unset, so `FOO= npm start` falls back to the default.
+ */
+export function parseConfig<T extends z.ZodObject>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.infer<T>> {
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = env[name];
+      return value === undefined || value === ''
+        ? `${name} is required but not set (${issue.message}).`
+        : `${name} is invalid: ${issue.message}.`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/**
+ * Parses the environment once at start-up. On a missing or invalid variable it prints a
+ * sentence naming it and stops the process with exit code 1, before anything else starts.
+ */
+export function loadConfig<T extends z.ZodObject>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.infer<T>> {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Reusable variable definitions, so every service spells and validates them the same way. */
+export const env = {
+  nodeEnv: z.enum(['development', 'production', 'test']).default('development'),
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  jwtKey: z.string({ error: 'set it to the secret that signs session tokens' }).min(8, 'must be at least 8 characters'),
+  natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  pgliteDir: (service: string) => z.string().min(1).default(`.data/${service}`),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+};

@@ -1,0 +1,282 @@
+import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import type { Event } from '../../events';
+import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { waitFor } from '../../testing/wait-for';
+import { enqueueEvent, outbox } from '../outbox';
+import { OutboxRelay, type OutboxRelayOptions, pendingOutboxCount } from '../outbox-relay';
+import * as schema from './fixtures/schema';
+import {
+  anEvent,
+  captureLogger,
+  ensureStream,
+  gate,
+  jetStreamPublisher,
+  migrationsFolder,
+  streamEventIds,
+} from './helpers';
+
+let nats: NatsServerHandle;
+let connection: NatsConnection;
+let jsm: JetStreamManager;
+let database: TestDatabase<typeof schema>;
+const relays: OutboxRelay<typeof schema>[] = [];
+
+beforeAll(async () => {
+  [nats, database] = await Promise.all([startNatsServer(), createTestDatabase({ schema, migrationsFolder })]);
+  connection = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
+  jsm = await connection.jetstreamManager();
+  await ensureStream(jsm);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await Promise.all([nats?.stop(), database?.close()]);
+});
+
+beforeEach(async () => {
+  await database.truncate();
+  await jsm.streams.purge('TICKETING');
+});
+
+afterEach(async () => {
+  await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+});
+
+function aRelay(options: Partial<OutboxRelayOptions<typeof schema>> = {}) {
+  const relay = new OutboxRelay({
+    db: database.db,
+    publish: jetStreamPublisher(connection.jetstream()),
+    logger: captureLogger().logger,
+    ...options,
+  });
+  relays.push(relay);
+  return relay;
+}
+
+/** Writes each event in its own committed transaction, in order. */
+async function enqueueEach(events: Event[], relay?: OutboxRelay<typeof schema>) {
+  for (const event of events) {
+    const write = (tx: Parameters<Parameters<typeof database.db.transaction>[0]>[0]) => enqueueEvent(tx, event);
+    await (relay ? relay.transaction(write) : database.db.transaction(write));
+  }
+}
+
+async function outboxIdsInOrder() {
+  const rows = await database.db.select({ eventId: outbox.eventId }).from(outbox).orderBy(outbox.id);
+  return rows.map((row) => row.eventId);
+}
+
+describe('OutboxRelay', () => {
+  it('when an event was written in a rolled-back transaction, then it is never published', async () => {
+    const relay = aRelay();
+    const committed = anEvent();
+
+    await expect(
+      relay.transaction(async (tx) => {
+        await enqueueEvent(tx, anEvent());
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await enqueueEach([committed]);
+    await relay.drain();
+
+    await expect(streamEventIds(jsm)).resolves.toEqual([committed.eventId]);
+  });
+
+  it('when rows are pending, then they are published in id order across batches and marked published', async () => {
+    const events = Array.from({ length: 25 }, anEvent);
+    await enqueueEach(events);
+    const relay = aRelay({ batchSize: 10 });
+
+    await relay.drain();
+
+    await expect(streamEventIds(jsm)).resolves.toEqual(events.map((event) => event.eventId));
+    const rows = await database.db.select({ publishedAt: outbox.publishedAt }).from(outbox);
+    expect(rows.every((row) => row.publishedAt instanceof Date)).toBe(true);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+  });
+
+  it('when a commit goes through relay.transaction, then the event is published well before the next poll', async () => {
+    const relay = aRelay({ pollIntervalMs: 60_000 });
+    relay.start();
+    const event = anEvent();
+
+    const committedAt = Date.now();
+    await enqueueEach([event], relay);
+    await waitFor(async () => (await streamEventIds(jsm)).includes(event.eventId), { intervalMs: 5 });
+
+    expect(Date.now() - committedAt).toBeLessThan(1000);
+  });
+
+  it('when the relay is started, then it publishes what earlier runs left pending, and later commits on poll', async () => {
+    const left = anEvent();
+    await enqueueEach([left]);
+    const relay = aRelay({ pollIntervalMs: 20 });
+
+    relay.start();
+    relay.start(); // idempotent
+    await waitFor(async () => (await pendingOutboxCount(database.db)) === 0);
+    const later = anEvent();
+    await enqueueEach([later]); // no wake: the poll finds it
+
+    await waitFor(async () => (await streamEventIds(jsm)).length === 2);
+    await expect(streamEventIds(jsm)).resolves.toEqual([left.eventId, later.eventId]);
+  });
+
+  it('when NATS is down, then events wait in the outbox, the outage is logged once, and all are published in order after it returns', async () => {
+    const { logger, lines } = captureLogger();
+    let attempts = 0;
+    const publish = jetStreamPublisher(connection.jetstream());
+    const relay = aRelay({
+      logger,
+      pollIntervalMs: 20,
+      maxBackoffMs: 200,
+      publish: (event) => {
+        attempts += 1;
+        return publish(event);
+      },
+    });
+    relay.start();
+    const before = anEvent();
+    await enqueueEach([before], relay);
+    await waitFor(async () => (await pendingOutboxCount(database.db)) === 0);
+
+    await nats.halt();
+    const during = Array.from({ length: 5 }, anEvent);
+    await enqueueEach(during, relay);
+    const attemptsAtOutage = attempts;
+    await waitFor(() => attempts >= attemptsAtOutage + 3, { timeoutMs: 15_000 }); // several failed retries
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(5);
+
+    await nats.resume();
+    await waitFor(async () => (await pendingOutboxCount(database.db)) === 0, { timeoutMs: 20_000 });
+
+    // Retried publishes may reach the server twice; msgID deduplication keeps one of each.
+    await expect(streamEventIds(jsm)).resolves.toEqual([before, ...during].map((event) => event.eventId));
+    expect(lines().filter((line) => line.msg?.toString().startsWith('outbox publishing failed'))).toHaveLength(1);
+    expect(lines().filter((line) => line.msg === 'outbox publishing recovered')).toHaveLength(1);
+  }, 60_000);
+
+  it('when publishing fails part-way, then the batch stops at the failure and later rows wait their turn', async () => {
+    const events = Array.from({ length: 4 }, anEvent);
+    await enqueueEach(events);
+    const published: string[] = [];
+    let failing = true;
+    const relay = aRelay({
+      publish: async (event) => {
+        if (failing && event.eventId === events[2]?.eventId) throw new Error('broker said no');
+        published.push(event.eventId);
+      },
+    });
+
+    await relay.drain();
+    expect(published).toEqual([events[0]?.eventId, events[1]?.eventId]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(2);
+
+    failing = false;
+    await relay.drain();
+    expect(published).toEqual(events.map((event) => event.eventId));
+  });
+
+  it('when the database fails, then the batch is abandoned, logged, and retried', async () => {
+    const { logger, lines } = captureLogger();
+    const published: string[] = [];
+    const relay = aRelay({
+      logger,
+      pollIntervalMs: 20,
+      publish: async (event) => {
+        published.push(event.eventId);
+      },
+    });
+    const event = anEvent();
+    await enqueueEach([event]);
+    const select = jest.spyOn(database.db, 'select').mockImplementationOnce(() => {
+      throw new Error('connection lost');
+    });
+
+    try {
+      relay.start();
+      await waitFor(() => published.length === 1);
+    } finally {
+      select.mockRestore();
+    }
+
+    expect(published).toEqual([event.eventId]);
+    expect(lines().find((line) => line.msg?.toString().startsWith('outbox publishing failed'))).toMatchObject({
+      err: { message: 'connection lost' },
+    });
+  });
+
+  it('when many wakes arrive during a batch, then they coalesce into one more batch', async () => {
+    const held = gate();
+    const published: string[] = [];
+    const first = anEvent();
+    await enqueueEach([first]);
+    const relay = aRelay({
+      pollIntervalMs: 60_000,
+      publish: async (event) => {
+        if (event.eventId === first.eventId) await held.promise;
+        published.push(event.eventId);
+      },
+    });
+    const select = jest.spyOn(database.db, 'select');
+
+    try {
+      relay.start();
+      await waitFor(() => select.mock.calls.length === 1); // the first batch is in flight, held
+      const more = Array.from({ length: 3 }, anEvent);
+      await enqueueEach(more, relay); // three wakes
+      for (let i = 0; i < 10; i++) relay.wake();
+      held.open();
+      await waitFor(() => published.length === 4);
+      await relay.stop();
+
+      expect(published).toEqual([first, ...more].map((event) => event.eventId));
+      expect(select.mock.calls).toHaveLength(2);
+    } finally {
+      select.mockRestore();
+    }
+  });
+
+  it('when stopped during a batch, then stop resolves after that batch finished and marked its rows', async () => {
+    const held = gate();
+    let publishing = false;
+    await enqueueEach([anEvent()]);
+    const relay = aRelay({
+      publish: async () => {
+        publishing = true;
+        await held.promise;
+      },
+    });
+    relay.start();
+    await waitFor(() => publishing);
+
+    const stopped = relay.stop();
+    held.open();
+    await stopped;
+
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+    relay.wake(); // a stopped relay ignores wakes
+  });
+
+  it('when two relays share one database, then each row is published once and in order', async () => {
+    const calls: string[] = [];
+    const publish = jetStreamPublisher(connection.jetstream());
+    const counting = (event: Event) => {
+      calls.push(event.eventId);
+      return publish(event);
+    };
+    const one = aRelay({ publish: counting, pollIntervalMs: 5, batchSize: 7 });
+    const two = aRelay({ publish: counting, pollIntervalMs: 5, batchSize: 7 });
+    one.start();
+    two.start();
+    const events = Array.from({ length: 60 }, anEvent);
+
+    for (const [index, event] of events.entries()) await enqueueEach([event], index % 2 ? one : two);
+    await waitFor(async () => (await pendingOutboxCount(database.db)) === 0);
+
+    expect(calls).toEqual(events.map((event) => event.eventId));
+    await expect(streamEventIds(jsm)).resolves.toEqual(await outboxIdsInOrder());
+  });
+});

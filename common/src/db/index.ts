@@ -1,0 +1,4 @@
+export * from './create-database';
+export * from './optimistic';
+export * from './outbox';
+export * from './outbox-relay';

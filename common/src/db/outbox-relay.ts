@@ -1,0 +1,260 @@
+import { asc, count, inArray, is, isNull, sql } from 'drizzle-orm';
+import { PgliteDatabase } from 'drizzle-orm/pglite';
+import type { Event } from '../events';
+import type { Logger } from '../logging';
+import type { Database, Executor, Transaction } from './create-database';
+import { type OutboxRow, outbox } from './outbox';
+
+/**
+ * Only one relay per database publishes at a time: each batch takes this transaction-level
+ * advisory lock first, and a relay that does not get it skips its turn. An arbitrary constant,
+ * distinct from the migration lock.
+ */
+export const OUTBOX_RELAY_LOCK_KEY = 7_246_519_002;
+
+export interface OutboxRelayOptions<S extends Record<string, unknown> = Record<string, unknown>> {
+  db: Database<S>;
+  /** Publishes one event and resolves once the broker has it (JetStream ack); rejects otherwise. */
+  publish: (event: Event) => Promise<unknown>;
+  logger: Logger;
+  /** How often pending rows are looked for without a wake (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Rows read per batch (default 100). */
+  batchSize?: number;
+  /** Longest pause between attempts while publishing fails (default 5 000 ms). */
+  maxBackoffMs?: number;
+}
+
+interface BatchOutcome {
+  /** False when another relay holds the lock: this one did nothing. */
+  locked: boolean;
+  published: number;
+  /** The batch was full, so more rows are probably pending. */
+  full: boolean;
+  /** Why the batch stopped early (publish or database failure). */
+  error?: unknown;
+}
+
+const FIRST_BACKOFF_MS = 100;
+
+/**
+ * The batches of all relays on one PGlite instance, chained. PGlite is a single connection that
+ * no other process can open, so this replaces the advisory lock there: holding a transaction
+ * open while publishing would block every other query of the service (PGlite serialises
+ * queries behind an open transaction), so PGlite batches publish outside a transaction.
+ */
+const pgliteQueues = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Publishes the outbox: pending rows in `id` order, each marked `published_at` once the broker
+ * acknowledged it. A batch stops at the first failure and the relay retries with exponential
+ * backoff (logged once per outage), so an event is published at least once and never skipped;
+ * consumers drop the duplicates a crash can cause (JetStream's `msgID` deduplication, versions,
+ * processed-event keys).
+ *
+ * Woken right after a commit ({@link OutboxRelay.transaction} or {@link OutboxRelay.wake}) and
+ * polling besides, so an event written by a process that crashed before waking is still sent.
+ *
+ * Rows are published in `id` order as they become visible. Concurrent transactions may commit
+ * out of `id` order, so the order across entities is not strict; for one entity it is, because
+ * its transactions are serialised by the entity's row lock (write the state change before the
+ * outbox row).
+ */
+export class OutboxRelay<S extends Record<string, unknown> = Record<string, unknown>> {
+  readonly #db: Database<S>;
+  readonly #publish: (event: Event) => Promise<unknown>;
+  readonly #logger: Logger;
+  readonly #pollIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #maxBackoffMs: number;
+  readonly #pglite: boolean;
+
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  /** The cycle in progress (one or more batches), if any. */
+  #cycle: Promise<void> | undefined;
+  /** A wake arrived during the cycle: run one more batch before sleeping. */
+  #wakeRequested = false;
+  /** Serialises this relay's batches (its own cycle and {@link OutboxRelay.drain}). */
+  #queue: Promise<unknown> = Promise.resolve();
+  #failures = 0;
+  #outageStartedAt = 0;
+
+  constructor(options: OutboxRelayOptions<S>) {
+    this.#db = options.db;
+    this.#publish = options.publish;
+    this.#logger = options.logger.child({ component: 'outbox-relay' });
+    this.#pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.#batchSize = options.batchSize ?? 100;
+    this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.#pglite = is(options.db, PgliteDatabase);
+  }
+
+  /** Starts publishing: a first batch now (the backlog of a previous run), then on wakes and polls. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedule(0);
+  }
+
+  /**
+   * Asks for a batch now. Wakes during a batch coalesce into one more batch; while the broker is
+   * down they wait for the backoff timer instead of hammering it.
+   */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#cycle) {
+      this.#wakeRequested = true;
+    } else if (this.#failures === 0) {
+      this.#schedule(0);
+    }
+  }
+
+  /** Stops polling and resolves once the batch in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#cycle;
+    await this.#queue;
+  }
+
+  /** Runs `fn` in a database transaction, then wakes the relay once it has committed. */
+  async transaction<T>(fn: (tx: Transaction<S>) => Promise<T>): Promise<T> {
+    const result = await this.#db.transaction(fn);
+    this.wake();
+    return result;
+  }
+
+  /**
+   * Publishes batch after batch until nothing is pending, publishing fails, or another relay
+   * holds the lock. Works whether or not the relay was started (tests, shutdown).
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const outcome = await this.#runBatch();
+      if (outcome.error !== undefined || !outcome.locked || outcome.published === 0) return;
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#cycle = this.#runCycle()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'outbox relay cycle failed'))
+        .finally(() => {
+          this.#cycle = undefined;
+        });
+    }, delayMs);
+    // The poll timer alone must not keep a process alive (the HTTP server or the test does).
+    this.#timer.unref();
+  }
+
+  async #runCycle(): Promise<void> {
+    let outcome: BatchOutcome;
+    do {
+      this.#wakeRequested = false;
+      outcome = await this.#runBatch();
+    } while (this.#running && outcome.error === undefined && outcome.locked && (outcome.full || this.#wakeRequested));
+    this.#schedule(outcome.error === undefined ? this.#pollIntervalMs : this.#backoffMs());
+  }
+
+  #backoffMs(): number {
+    return Math.min(this.#maxBackoffMs, FIRST_BACKOFF_MS * 2 ** (this.#failures - 1));
+  }
+
+  /** One batch, serialised with this relay's other batches (and, on PGlite, every relay's), with outage bookkeeping. */
+  async #runBatch(): Promise<BatchOutcome> {
+    const key: object = this.#pglite ? pgliteClient(this.#db) : this;
+    const queue = this.#pglite ? (pgliteQueues.get(key) ?? Promise.resolve()) : this.#queue;
+    const batch = async (): Promise<BatchOutcome> => {
+      try {
+        return await (this.#pglite ? this.#publishBatchPglite() : this.#publishBatchPg());
+      } catch (error) {
+        return { locked: true, published: 0, full: false, error };
+      }
+    };
+    const run = queue.then(batch);
+    if (this.#pglite) pgliteQueues.set(key, run);
+    this.#queue = run;
+    const outcome = await run;
+    this.#recordOutcome(outcome);
+    return outcome;
+  }
+
+  #recordOutcome(outcome: BatchOutcome): void {
+    if (outcome.error !== undefined) {
+      if (this.#failures === 0) {
+        this.#outageStartedAt = Date.now();
+        this.#logger.warn(
+          { err: outcome.error, published: outcome.published },
+          'outbox publishing failed; retrying with backoff',
+        );
+      }
+      this.#failures++;
+    } else if (this.#failures > 0) {
+      this.#logger.info(
+        { attempts: this.#failures, outageMs: Date.now() - this.#outageStartedAt, published: outcome.published },
+        'outbox publishing recovered',
+      );
+      this.#failures = 0;
+    }
+  }
+
+  /** PostgreSQL: lock, read, publish and mark inside one transaction, so replicas take turns. */
+  #publishBatchPg(): Promise<BatchOutcome> {
+    return this.#db.transaction(async (tx) => {
+      const result = await tx.execute(
+        sql`select pg_try_advisory_xact_lock(${sql.raw(String(OUTBOX_RELAY_LOCK_KEY))}) as locked`,
+      );
+      const [row] = (result as unknown as { rows: { locked: boolean }[] }).rows;
+      if (row?.locked !== true) return { locked: false, published: 0, full: false };
+      return this.#publishPending(tx);
+    });
+  }
+
+  /** PGlite: no transaction across the publish (see {@link pgliteQueues}). */
+  #publishBatchPglite(): Promise<BatchOutcome> {
+    return this.#publishPending(this.#db);
+  }
+
+  async #publishPending(executor: Executor): Promise<BatchOutcome> {
+    const rows: Pick<OutboxRow, 'id' | 'payload'>[] = await executor
+      .select({ id: outbox.id, payload: outbox.payload })
+      .from(outbox)
+      .where(isNull(outbox.publishedAt))
+      .orderBy(asc(outbox.id))
+      .limit(this.#batchSize);
+    const publishedIds: number[] = [];
+    let error: unknown;
+    for (const row of rows) {
+      try {
+        await this.#publish(row.payload);
+      } catch (publishError) {
+        // Stop at the first failure: publishing later rows would break the order.
+        error = publishError ?? new Error('publish failed');
+        break;
+      }
+      publishedIds.push(row.id);
+    }
+    if (publishedIds.length > 0) {
+      await executor
+        .update(outbox)
+        .set({ publishedAt: sql`clock_timestamp()` })
+        .where(inArray(outbox.id, publishedIds));
+    }
+    return { locked: true, published: publishedIds.length, full: rows.length === this.#batchSize, error };
+  }
+}
+
+function pgliteClient(db: Database<Record<string, unknown>>): object {
+  return (db as unknown as { $client?: object }).$client ?? db;
+}
+
+/** How many outbox rows wait to be published (a metric; a growing number means NATS is unreachable). */
+export async function pendingOutboxCount(db: Executor): Promise<number> {
+  const [row] = await db.select({ pending: count() }).from(outbox).where(isNull(outbox.publishedAt));
+  return row?.pending ?? 0;
+}

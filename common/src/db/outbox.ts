@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Event } from '../events';
+import type { Executor } from './create-database';
+
+/**
+ * The transactional outbox: an event is written here in the same transaction as the state
+ * change it announces, and the {@link OutboxRelay} publishes pending rows in `id` order.
+ *
+ * Services put this table into their own Drizzle schema (`export { outbox, processedEvents }
+ * from '@ticketing/common'` in `src/db/schema.ts`) so drizzle-kit generates it into their
+ * migrations.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    /** Publication order. */
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: uuid('event_id').notNull().unique(),
+    subject: text('subject').notNull(),
+    /** The whole event (envelope and data), exactly as it will be published. */
+    payload: jsonb('payload').$type<Event>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** `null` while the event waits for the relay. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  // The relay only ever reads pending rows: a partial index keeps that scan small however
+  // many published rows accumulate.
+  (table) => [index('outbox_pending_idx').on(table.id).where(sql`published_at is null`)],
+);
+
+/**
+ * Events a consumer has already handled, for events that carry no `version` (for example
+ * `expiration.complete`, `payment.created`): inserting `(consumer, eventId)` in the handler's
+ * transaction makes a redelivery a no-op.
+ */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    eventId: uuid('event_id').notNull(),
+    consumer: text('consumer').notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.consumer, table.eventId] })],
+);
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Writes `event` to the outbox with the caller's executor — pass the transaction that makes the
+ * state change, so the event exists if and only if the change commits.
+ */
+export async function enqueueEvent(tx: Executor, event: Event): Promise<void> {
+  await tx.insert(outbox).values({ eventId: event.eventId, subject: event.subject, payload: event });
+}
+
+/**
+ * Records that `consumer` handled the event `eventId`. Returns `true` the first time and `false`
+ * for a redelivery; call it inside the handler's transaction and skip the work when it is false.
+ */
+export async function markEventProcessed(tx: Executor, consumer: string, eventId: string): Promise<boolean> {
+  const inserted = await tx
+    .insert(processedEvents)
+    .values({ consumer, eventId })
+    .onConflictDoNothing()
+    .returning({ eventId: processedEvents.eventId });
+  return inserted.length > 0;
+}

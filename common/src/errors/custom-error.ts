@@ -1,0 +1,34 @@
+/** One entry of the `errors` array every service answers with: `{ errors: [{ message, field? }] }`. */
+export interface ErrorItem {
+  message: string;
+  field?: string;
+}
+
+/** The JSON body of every error response. */
+export interface ErrorResponse {
+  errors: ErrorItem[];
+}
+
+/**
+ * Base of every error a service throws on purpose: it knows its HTTP status, carries a stable
+ * namespaced `code` (e.g. `TICKET_RESERVED`) that callers and logs can rely on, and serializes
+ * itself into the `errors` array of the response.
+ */
+export abstract class CustomError extends Error {
+  /** The HTTP status the error handler answers with. */
+  abstract readonly statusCode: number;
+
+  /** Stable machine-readable code; messages may change, codes do not. */
+  readonly code: string;
+
+  protected constructor(message: string, code: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+
+  /** The items of the response's `errors` array; never includes internals such as the stack. */
+  serialize(): ErrorItem[] {
+    return [{ message: this.message }];
+  }
+}

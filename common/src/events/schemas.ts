@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ORDER_STATUSES, type Subject, Subjects } from './subjects';
+
+const id = z.uuid();
+const version = z.number().int().nonnegative();
+/** Money travels between services as an integer number of cents. */
+const cents = z.number().int().positive();
+
+export const ticketCreatedData = z.object({
+  id,
+  version,
+  title: z.string().min(1),
+  price: cents,
+  userId: id,
+});
+
+export const ticketUpdatedData = ticketCreatedData.extend({
+  orderId: id.nullable().optional(),
+});
+
+export const orderCreatedData = z.object({
+  id,
+  version,
+  status: z.enum(ORDER_STATUSES),
+  userId: id,
+  expiresAt: z.iso.datetime({ offset: true }),
+  ticket: z.object({ id, price: cents }),
+});
+
+export const orderCancelledData = z.object({
+  id,
+  version,
+  ticket: z.object({ id }),
+});
+
+export const orderCompletedData = orderCancelledData;
+
+export const expirationCompleteData = z.object({ orderId: id });
+
+export const paymentCreatedData = z.object({
+  id,
+  orderId: id,
+  stripeId: z.string().min(1),
+});
+
+/** The data schema of every subject: the one place a payload shape is declared. */
+export const eventDataSchemas = {
+  [Subjects.TicketCreated]: ticketCreatedData,
+  [Subjects.TicketUpdated]: ticketUpdatedData,
+  [Subjects.OrderCreated]: orderCreatedData,
+  [Subjects.OrderCancelled]: orderCancelledData,
+  [Subjects.OrderCompleted]: orderCompletedData,
+  [Subjects.ExpirationComplete]: expirationCompleteData,
+  [Subjects.PaymentCreated]: paymentCreatedData,
+} as const satisfies Record<Subject, z.ZodType>;
+
+export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
+
+export type TicketCreatedData = EventData<typeof Subjects.TicketCreated>;
+export type TicketUpdatedData = EventData<typeof Subjects.TicketUpdated>;
+export type OrderCreatedData = EventData<typeof Subjects.OrderCreated>;
+export type OrderCancelledData = EventData<typeof Subjects.OrderCancelled>;
+export type OrderCompletedData = EventData<typeof Subjects.OrderCompleted>;
+export type ExpirationCompleteData = EventData<typeof Subjects.ExpirationComplete>;
+export type PaymentCreatedData = EventData<typeof Subjects.PaymentCreated>;

@@ -1,0 +1,35 @@
+/** Every subject of the event catalog. Services import these; they never spell a subject themselves. */
+export const Subjects = {
+  TicketCreated: 'ticket.created',
+  TicketUpdated: 'ticket.updated',
+  OrderCreated: 'order.created',
+  OrderCancelled: 'order.cancelled',
+  OrderCompleted: 'order.completed',
+  ExpirationComplete: 'expiration.complete',
+  PaymentCreated: 'payment.created',
+} as const;
+
+export type Subject = (typeof Subjects)[keyof typeof Subjects];
+
+/** The JetStream stream that holds every event, and the subjects it captures. */
+export const STREAM_NAME = 'TICKETING';
+export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>'] as const;
+
+/** Lifecycle of an order. `created`, `awaiting:payment` and `complete` are the active states. */
+export const OrderStatus = {
+  Created: 'created',
+  Cancelled: 'cancelled',
+  AwaitingPayment: 'awaiting:payment',
+  Complete: 'complete',
+} as const;
+
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+export const ORDER_STATUSES = Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]];
+
+/** Statuses that hold a ticket: at most one order per ticket may be in one of these. */
+export const ACTIVE_ORDER_STATUSES: readonly OrderStatus[] = [
+  OrderStatus.Created,
+  OrderStatus.AwaitingPayment,
+  OrderStatus.Complete,
+];

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { sessionCookie, signin } from '../../testing/signin';
+import { currentUser, signSessionToken, verifySessionToken } from '../current-user';
+import { requireAuth } from '../require-auth';
+import { buildApp, JWT_KEY } from './test-app';
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function whoAmIApp() {
+  return buildApp(
+    (app) => {
+      app.get('/whoami', (req, res) => res.json({ currentUser: req.currentUser ?? null }));
+      app.get('/private', requireAuth, (req, res) => res.json({ id: req.currentUser?.id }));
+      app.post('/login', (req, res) => {
+        req.session = { jwt: signSessionToken({ id: req.body.id, email: req.body.email }, JWT_KEY) };
+        res.status(204).end();
+      });
+    },
+    { jwtKey: JWT_KEY },
+  );
+}
+
+async function whoAmI(cookie: string[] | undefined): Promise<unknown> {
+  const { app } = whoAmIApp();
+  const req = request(app).get('/whoami');
+  const res = await (cookie ? req.set('Cookie', cookie) : req);
+  expect(res.status).toBe(200);
+  return res.body.currentUser;
+}
+
+describe('currentUser', () => {
+  it('when the session holds a valid token, then req.currentUser is exactly { id, email }', async () => {
+    const id = randomUUID();
+
+    const user = await whoAmI(signin({ jwtKey: JWT_KEY, id, email: 'buyer@test.dev' }));
+
+    expect(user).toEqual({ id, email: 'buyer@test.dev' });
+  });
+
+  it('when signin is called without id or email, then it makes up a fresh user with a test email', async () => {
+    const user = (await whoAmI(signin({ jwtKey: JWT_KEY }))) as { id: string; email: string };
+
+    expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(user.email).toBe(`user-${user.id.slice(0, 8)}@test.dev`);
+  });
+
+  it('when there is no cookie, then currentUser is null', async () => {
+    expect(await whoAmI(undefined)).toBeNull();
+  });
+
+  it('when the token has expired, then currentUser is null', async () => {
+    expect(await whoAmI(signin({ jwtKey: JWT_KEY, expiresIn: -60 }))).toBeNull();
+  });
+
+  it('when the token is signed with another key, then currentUser is null', async () => {
+    expect(await whoAmI(signin({ jwtKey: 'someone-elses-key' }))).toBeNull();
+  });
+
+  it('when the token is unsigned (alg none), then currentUser is null', async () => {
+    const payload = { id: randomUUID(), email: 'mallory@test.dev', iat: Math.floor(Date.now() / 1000) };
+    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`;
+
+    expect(await whoAmI(sessionCookie(unsigned))).toBeNull();
+  });
+
+  it('when the token uses another HMAC algorithm with the right key, then currentUser is null', async () => {
+    const token = jwt.sign({ id: randomUUID(), email: 'a@test.dev' }, JWT_KEY, { algorithm: 'HS512' });
+
+    expect(await whoAmI(sessionCookie(token))).toBeNull();
+  });
+
+  it('when the session cookie is garbage, then currentUser is null and the request still succeeds', async () => {
+    expect(await whoAmI(['session=%%%not-base64-json'])).toBeNull();
+  });
+
+  it('when the session holds a jwt that is not a string, then currentUser is null', async () => {
+    const cookie = `session=${Buffer.from(JSON.stringify({ jwt: { id: randomUUID() } })).toString('base64')}`;
+
+    expect(await whoAmI([cookie])).toBeNull();
+  });
+
+  it('when the payload has no email, then currentUser is null', async () => {
+    const token = jwt.sign({ id: randomUUID() }, JWT_KEY, { algorithm: 'HS256' });
+
+    expect(await whoAmI(sessionCookie(token))).toBeNull();
+  });
+
+  it('when the payload id is not a UUID, then currentUser is null', async () => {
+    const token = jwt.sign({ id: '1 OR 1=1', email: 'a@test.dev' }, JWT_KEY, { algorithm: 'HS256' });
+
+    expect(await whoAmI(sessionCookie(token))).toBeNull();
+  });
+
+  it('when a route sets the session, then cookie-session writes exactly what sessionCookie builds', async () => {
+    const { app } = whoAmIApp();
+    const id = randomUUID();
+
+    const res = await request(app).post('/login').send({ id, email: 'me@test.dev' });
+
+    const setCookie = (res.headers['set-cookie'] as unknown as string[])[0] ?? '';
+    const value = setCookie.split(';')[0] ?? '';
+    const jwtInside = JSON.parse(Buffer.from(value.replace('session=', ''), 'base64').toString()).jwt as string;
+    expect(value).toBe(sessionCookie(jwtInside)[0]);
+    expect(setCookie.toLowerCase()).toContain('httponly');
+    expect(setCookie.toLowerCase()).toContain('samesite=lax');
+    expect(setCookie.toLowerCase()).not.toContain('secure');
+    expect(await whoAmI([value])).toEqual({ id, email: 'me@test.dev' });
+  });
+
+  it('when secureCookies is on behind a TLS proxy, then the session cookie is marked secure', async () => {
+    const { app } = buildApp(
+      (app) =>
+        app.post('/login', (req, res) => {
+          req.session = { jwt: 'x' };
+          res.status(204).end();
+        }),
+      { jwtKey: JWT_KEY, secureCookies: true },
+    );
+
+    const res = await request(app).post('/login').set('X-Forwarded-Proto', 'https');
+
+    expect(String(res.headers['set-cookie']).toLowerCase()).toContain('secure');
+  });
+
+  it('when the app has no jwtKey, then no session or user is installed even with a valid cookie', async () => {
+    const { app } = buildApp((app) =>
+      app.get('/whoami', (req, res) =>
+        res.json({ hasSession: req.session !== undefined, user: req.currentUser ?? null }),
+      ),
+    );
+
+    const res = await request(app)
+      .get('/whoami')
+      .set('Cookie', signin({ jwtKey: JWT_KEY }));
+
+    expect(res.body).toEqual({ hasSession: false, user: null });
+  });
+
+  it('when currentUser is built with an empty key, then it refuses at start-up', () => {
+    expect(() => currentUser('')).toThrow('currentUser needs a non-empty JWT key');
+  });
+
+  it('when a signed token is verified with the same key, then it names the user and expires', () => {
+    const user = { id: randomUUID(), email: 'u@test.dev' };
+    const token = signSessionToken(user, JWT_KEY, 60);
+
+    expect(verifySessionToken(token, JWT_KEY)).toEqual(user);
+    expect(jwt.decode(token)).toMatchObject({ exp: expect.any(Number) });
+    expect(verifySessionToken('', JWT_KEY)).toBeUndefined();
+  });
+});
+
+describe('requireAuth', () => {
+  it('when nobody is signed in, then the answer is 401 Not authorized', async () => {
+    const { app } = whoAmIApp();
+
+    const res = await request(app).get('/private');
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+  });
+
+  it('when the token is forged, then the answer is 401', async () => {
+    const { app } = whoAmIApp();
+
+    const res = await request(app)
+      .get('/private')
+      .set('Cookie', signin({ jwtKey: 'forged-key' }));
+
+    expect(res.status).toBe(401);
+  });
+
+  it('when a user is signed in, then the route runs', async () => {
+    const { app } = whoAmIApp();
+    const id = randomUUID();
+
+    const res = await request(app)
+      .get('/private')
+      .set('Cookie', signin({ jwtKey: JWT_KEY, id }));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id });
+  });
+});

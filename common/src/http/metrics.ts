@@ -1,0 +1,75 @@
+import type { Request, RequestHandler } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** Label a request gets when no route matched it (a 404), instead of its raw URL. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** One app's Prometheus registry, its request-duration histogram and the middlewares using them. */
+export interface ServiceMetrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Times every request; the `route` label is the matched route pattern, never the raw URL. */
+  middleware(): RequestHandler;
+  /** Answers `GET /metrics` in the Prometheus text format. */
+  handler(): RequestHandler;
+}
+
+/**
+ * Creates a registry of its own (default process metrics labelled with `service`, plus
+ * `http_request_duration_seconds`), so several apps can live in one process, as in tests.
+ */
+export function createMetrics(service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests in seconds, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    httpDuration,
+    middleware: () => (req, res, next) => {
+      const routeOf = trackMatchedRoute(req);
+      const stopTimer = httpDuration.startTimer();
+      res.once('finish', () => {
+        stopTimer({ method: req.method, route: routeOf(), status_code: String(res.statusCode) });
+      });
+      next();
+    },
+    handler: () => async (_req, res) => {
+      res.setHeader('Content-Type', registry.contentType);
+      res.send(await registry.metrics());
+    },
+  };
+}
+
+/**
+ * Remembers the full pattern (`baseUrl` + route path) of the last route that matched.
+ * It must be captured when the router sets `req.route`: by the time the response finishes, an
+ * error may have unwound the routers and reset `req.baseUrl` to the parent's.
+ */
+function trackMatchedRoute(req: Request): () => string {
+  let route: unknown = req.route;
+  let pattern: string | undefined;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: unknown) => {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (path !== undefined) pattern = joinRoute(req.baseUrl, String(path));
+    },
+  });
+  return () => pattern ?? UNMATCHED_ROUTE;
+}
+
+function joinRoute(baseUrl: string, path: string): string {
+  if (!baseUrl) return path;
+  return path === '/' ? baseUrl : `${baseUrl}${path}`;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/** The header that carries the request id in and out of every service. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Paths probed every few seconds by Kubernetes and Prometheus: logging them would drown the rest. */
+const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
+
+/** Returns the incoming `x-request-id` when it is safe to log and echo, or a fresh UUID. */
+export function resolveRequestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/**
+ * Gives every request an id (the caller's `x-request-id` when sane, else a UUID), stores it in
+ * `req.id` and echoes it in the response's `x-request-id`, so a log line can be traced across
+ * services.
+ */
+export function requestContext(): RequestHandler {
+  return (req, res, next) => {
+    const id = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
+    req.id = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
+    next();
+  };
+}
+
+/**
+ * pino-http middleware bound to the service logger: `req.log` carries the request id, and one line
+ * is logged per response except for the health and metrics probes.
+ */
+export function httpLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      if (req.id) return req.id;
+      const id = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => {
+      if (error || res.statusCode >= 500) return 'error';
+      return res.statusCode >= 400 ? 'warn' : 'info';
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(pathOf(req.url)) },
+  });
+}
+
+function pathOf(url: string | undefined): string {
+  const path = url ?? '/';
+  const query = path.indexOf('?');
+  return query === -1 ? path : path.slice(0, query);
+}

@@ -1,0 +1,13 @@
+/**
+ * @ticketing/common: what every Ticketing service shares — errors and middlewares, the HTTP app
+ * factory, the event catalog, JetStream messaging, the database factory with its outbox,
+ * configuration and logging. Test helpers live in `@ticketing/common/testing`.
+ */
+export * from './config';
+export * from './db';
+export * from './errors';
+export * from './events';
+export * from './http';
+export * from './logging';
+export * from './messaging';
+export * from './service';

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, DebugEvents, Events, type NatsConnection } from 'nats';
+import type { Logger } from '../logging';
+
+export interface ConnectNatsOptions {
+  /** One server URL or a comma-separated list, e.g. `nats://nats:4222`. */
+  url: string;
+  /** Connection name shown by the server's monitoring (use the service name). */
+  name: string;
+  logger: Logger;
+  /** Give up on the first connection after this long (default 30 000 ms). */
+  timeoutMs?: number;
+}
+
+const FIRST_RETRY_DELAY_MS = 100;
+const MAX_RETRY_DELAY_MS = 2_000;
+const MAX_ATTEMPT_TIMEOUT_MS = 5_000;
+
+/**
+ * Connects to NATS, retrying with exponential backoff until `timeoutMs` has passed, so a service
+ * that starts before its broker (docker compose, Kubernetes) waits for it instead of crashing.
+ * Once connected, the client reconnects forever (`maxReconnectAttempts: -1`) and every
+ * disconnect / reconnect is logged.
+ *
+ * The first connection is retried here rather than with nats' `waitOnFirstConnect`, because
+ * that option keeps dialling forever in the background with no way to stop it at a deadline.
+ *
+ * @throws Error `Could not connect to NATS at <url> within <n> s: <cause>` after the time-out.
+ */
+export async function connectNats({
+  url,
+  name,
+  logger,
+  timeoutMs = 30_000,
+}: ConnectNatsOptions): Promise<NatsConnection> {
+  const deadline = Date.now() + timeoutMs;
+  const servers = url.split(',').map((server) => server.trim());
+  let delayMs = FIRST_RETRY_DELAY_MS;
+  let attempt = 0;
+  for (;;) {
+    attempt += 1;
+    const remainingMs = deadline - Date.now();
+    try {
+      const nc = await connect({
+        servers,
+        name,
+        timeout: Math.max(1, Math.min(remainingMs, MAX_ATTEMPT_TIMEOUT_MS)),
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1_000,
+      });
+      logger.info({ server: nc.getServer(), attempt }, 'connected to NATS');
+      void logStatus(nc, logger);
+      return nc;
+    } catch (error) {
+      const cause = describeError(error);
+      const waitMs = Math.min(delayMs, deadline - Date.now());
+      if (waitMs <= 0) {
+        const seconds = Math.round(timeoutMs / 100) / 10;
+        throw new Error(`Could not connect to NATS at ${url} within ${seconds} s: ${cause}`);
+      }
+      logger.debug({ url, attempt, cause, retryInMs: waitMs }, 'NATS not reachable yet, retrying');
+      await sleep(waitMs);
+      delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && code !== error.message ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+/** Logs the connection's life until it closes: outages at warn, recoveries at info. */
+async function logStatus(nc: NatsConnection, logger: Logger): Promise<void> {
+  const statuses = nc.status();
+  void nc.closed().then((error) => {
+    // nats.js never ends status iterators on close; its iterator has a stop() the type hides.
+    (statuses as { stop?: () => void }).stop?.();
+    if (error) logger.error({ err: error }, 'NATS connection closed with an error');
+    else logger.info('NATS connection closed');
+  });
+  for await (const status of statuses) {
+    const data = status.data;
+    switch (status.type) {
+      case Events.Disconnect:
+        logger.warn({ server: data }, 'disconnected from NATS, reconnecting');
+        break;
+      case Events.Reconnect:
+        logger.info({ server: data }, 'reconnected to NATS');
+        break;
+      case Events.LDM:
+        logger.warn({ server: data }, 'NATS server entering lame duck mode');
+        break;
+      case Events.Error:
+        logger.error({ err: data }, 'NATS asynchronous error');
+        break;
+      case DebugEvents.Reconnecting:
+        logger.debug({ server: data }, 'reconnecting to NATS');
+        break;
+      default:
+        logger.trace({ type: status.type, data }, 'NATS status');
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { NatsConnection } from 'nats';
+
+/**
+ * Builds the NATS part of `/readyz`: the returned check resolves when the connection is up and
+ * the server answers a round trip within `timeoutMs`, and throws otherwise (closed, draining,
+ * disconnected, or unresponsive).
+ */
+export function natsReadiness(
+  nc: NatsConnection,
+  { timeoutMs = 2_000 }: { timeoutMs?: number } = {},
+): () => Promise<void> {
+  return async () => {
+    if (nc.isClosed()) throw new Error('NATS connection is closed');
+    if (nc.isDraining()) throw new Error('NATS connection is draining');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`NATS did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      // rtt() fails at once while disconnected; otherwise it is a PING/PONG round trip.
+      await Promise.race([nc.rtt(), timeout]);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`NATS is not reachable: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,75 @@
+import {
+  type JetStreamManager,
+  type NatsConnection,
+  NatsError,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type StreamInfo,
+} from 'nats';
+import { STREAM_NAME, STREAM_SUBJECTS } from '../events';
+
+export interface EnsureStreamOptions {
+  /** Default {@link STREAM_NAME}. */
+  name?: string;
+  /** Default {@link STREAM_SUBJECTS}. */
+  subjects?: readonly string[];
+  /** How long the server remembers a `msgID` to drop a re-published event (default 2 min). */
+  duplicateWindowMs?: number;
+  /** Copies kept in a cluster (default 1; 3 in the production NATS cluster). */
+  replicas?: number;
+}
+
+/**
+ * Creates the event stream, or brings an existing one up to date (subjects, duplicate window).
+ * Idempotent and safe when several services start at once: whoever loses the creation race
+ * falls back to reading, and if needed updating, what the winner created.
+ */
+export async function ensureStream(nc: NatsConnection, options: EnsureStreamOptions = {}): Promise<StreamInfo> {
+  const { name = STREAM_NAME, subjects = STREAM_SUBJECTS, duplicateWindowMs = 120_000, replicas = 1 } = options;
+  const jsm = await nc.jetstreamManager();
+  const wanted = { subjects: [...subjects], duplicate_window: nanos(duplicateWindowMs) };
+
+  const existing = await findStream(jsm, name);
+  if (!existing) {
+    try {
+      return await jsm.streams.add({
+        name,
+        ...wanted,
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        num_replicas: replicas,
+      });
+    } catch (error) {
+      // Another service created it first (with a different config, or the server would have
+      // answered with the existing stream): continue with theirs.
+      if (!isAlreadyInUse(error)) throw error;
+    }
+  }
+  const info = existing ?? (await jsm.streams.info(name));
+  if (
+    sameSubjects(info.config.subjects ?? [], wanted.subjects) &&
+    info.config.duplicate_window === wanted.duplicate_window
+  ) {
+    return info;
+  }
+  return jsm.streams.update(name, wanted);
+}
+
+async function findStream(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (error) {
+    if (error instanceof NatsError && error.api_error?.err_code === 10059) return undefined; // stream not found
+    throw error;
+  }
+}
+
+function isAlreadyInUse(error: unknown): boolean {
+  return error instanceof NatsError && (error.api_error?.err_code === 10058 || /already in use/i.test(error.message));
+}
+
+function sameSubjects(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((subject) => left.has(subject));
+}

@@ -1,0 +1,66 @@
+import express from 'express';
+import pino from 'pino';
+import { runMain, serve } from '../serve';
+
+const logger = pino({ level: 'silent' });
+
+describe('serve', () => {
+  it('when shut down, then it stops listening, runs every cleanup step in order, and exits 0', async () => {
+    const steps: string[] = [];
+    const exit = jest.fn();
+    const app = express().get('/ping', (_req, res) => res.json({ ok: true }));
+    const running = serve({
+      service: 'demo',
+      app,
+      port: 0,
+      logger,
+      signals: [],
+      exit,
+      cleanup: [async () => steps.push('listeners'), async () => steps.push('database')],
+    });
+    const port = await running.ready;
+    expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).json()).toEqual({ ok: true });
+
+    await Promise.all([running.shutdown('test'), running.shutdown('again')]);
+
+    expect(steps).toEqual(['listeners', 'database']);
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(0);
+    await expect(fetch(`http://127.0.0.1:${port}/ping`)).rejects.toThrow();
+  });
+
+  it('when a cleanup step fails, then the next ones still run and the exit code is 1', async () => {
+    const exit = jest.fn();
+    const later = jest.fn();
+    const running = serve({
+      service: 'demo',
+      app: express(),
+      port: 0,
+      logger,
+      signals: [],
+      exit,
+      cleanup: [() => Promise.reject(new Error('broker gone')), later],
+    });
+    await running.ready;
+    await running.shutdown();
+    expect(later).toHaveBeenCalled();
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('runMain', () => {
+  it('when start-up fails, then it prints one line naming the service and exits 1', async () => {
+    const exit = jest.fn();
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await runMain('tickets', () => Promise.reject(new Error('database unreachable')), exit);
+    expect(write).toHaveBeenCalledWith('tickets failed to start: database unreachable\n');
+    expect(exit).toHaveBeenCalledWith(1);
+    write.mockRestore();
+  });
+
+  it('when start-up succeeds, then it does not exit', async () => {
+    const exit = jest.fn();
+    await runMain('tickets', async () => undefined, exit);
+    expect(exit).not.toHaveBeenCalled();
+  });
+});

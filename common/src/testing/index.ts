@@ -1,0 +1,6 @@
+export * from './nats-server';
+export { freePort } from './processes';
+export * from './redis-server';
+export * from './signin';
+export * from './test-database';
+export * from './wait-for';

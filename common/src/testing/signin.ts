@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { signSessionToken, type TokenLifetime } from '../http/current-user';
+
+/**
+ * The `Cookie` header cookie-session would read for a session holding `jwt`: the cookie value is
+ * the base64 of the session's JSON, exactly as cookie-session encodes it.
+ */
+export function sessionCookie(jwt: string): string[] {
+  return [`session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`];
+}
+
+/**
+ * A `Cookie` header for a signed-in user, for supertest: `.set('Cookie', signin({ jwtKey }))`.
+ * Defaults to a fresh user id and a matching unique email.
+ */
+export function signin(options: { jwtKey: string; id?: string; email?: string; expiresIn?: TokenLifetime }): string[] {
+  const id = options.id ?? randomUUID();
+  const email = options.email ?? `user-${id.slice(0, 8)}@test.dev`;
+  return sessionCookie(signSessionToken({ id, email }, options.jwtKey, options.expiresIn));
+}

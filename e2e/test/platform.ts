@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@ticketing/common/testing';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface Platform {
+  url: string;
+  output: () => string;
+  process: ChildProcess;
+  /** Sends Ctrl-C and resolves with the exit code once every part has stopped. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the platform exactly as `npm start` does (scripts/start.mjs, without the install and
+ * build steps that `npm test` has already done), with its data in a temporary directory.
+ */
+export async function startPlatform(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Platform> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ticketing-platform-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--no-build'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NATS_URL: '',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+      ...env,
+      GATEWAY_PORT: String(port),
+      TICKETING_DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`platform did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (output.includes('Ticketing is up')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    process: child,
+    async stop() {
+      child.kill('SIGINT');
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// The local gateway: one origin (http://localhost:3000) that routes paths exactly as the
+// Kubernetes Ingress does — /api/users → auth, /api/tickets → tickets, /api/orders → orders,
+// /api/payments → payments, everything else → the client.
+import http from 'node:http';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+
+function sendError(res, status, message) {
+  if (res.headersSent) return res.end();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message }] }));
+}
+
+/** Does `url` fall under `prefix` (the prefix itself, or a sub-path of it)? */
+export function matches(prefix, url) {
+  if (prefix === '/') return true;
+  const pathname = url.split('?')[0];
+  return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+
+/**
+ * @param {{ prefix: string, name: string, target: string }[]} routes most specific first.
+ */
+export function createGateway(routes) {
+  const proxies = routes.map((route) => ({
+    ...route,
+    proxy: createProxyMiddleware({
+      target: route.target,
+      xfwd: true,
+      ws: route.prefix === '/',
+      proxyTimeout: 30_000,
+      on: {
+        error: (_error, _req, res) => {
+          if (res instanceof http.ServerResponse) sendError(res, 502, `The ${route.name} service is unavailable`);
+          else res.destroy();
+        },
+      },
+    }),
+  }));
+  const pick = (url) => proxies.find((route) => matches(route.prefix, url ?? '/'));
+
+  const server = http.createServer((req, res) => {
+    const route = pick(req.url);
+    if (!route) return sendError(res, 404, 'Route not found');
+    route.proxy(req, res, () => sendError(res, 404, 'Route not found'));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const route = pick(req.url);
+    if (route?.proxy.upgrade) route.proxy.upgrade(req, socket, head);
+    else socket.destroy();
+  });
+  return server;
+}

@@ -1,0 +1,81 @@
+// Brings a fresh clone to a runnable state with nothing but Node installed: npm dependencies,
+// the system servers (apt-get when root, otherwise the exact command to run), and a build.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './services.mjs';
+
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+
+/** Debian keeps PostgreSQL's server binaries (initdb, postgres) off the PATH. */
+function postgresBinDirs() {
+  try {
+    return readdirSync('/usr/lib/postgresql').map((version) => `/usr/lib/postgresql/${version}/bin`);
+  } catch {
+    return [];
+  }
+}
+
+/** The absolute path of `name` on the PATH (or in sbin), or null. */
+export function which(name) {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...SBIN, ...postgresBinDirs()]) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: ROOT, ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+  }
+}
+
+/**
+ * Makes sure each binary exists: `{ 'nats-server': 'nats-server', chromium: 'chromium' }` maps
+ * binaries to their Debian packages. Installs the missing ones when running as root; otherwise
+ * prints the one-line install command and exits.
+ */
+export function ensureSystemPackages(binaries, log = console.log) {
+  const missing = Object.entries(binaries).filter(([binary]) => !which(binary));
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing system packages: ${packages.join(', ')}. Install them with:\n  sudo ${command}`);
+    process.exit(1);
+  }
+  log(`Installing ${packages.join(', ')} with apt-get …`);
+  run('sh', ['-c', command], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** Installs npm dependencies when node_modules is missing or older than package-lock.json. */
+export function ensureDependencies(log = console.log) {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('Installing npm dependencies (npm ci) …');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Compiles every workspace (common first, since the services import its build). */
+export function build(log = console.log) {
+  log('Building …');
+  run('npm', ['run', 'build', '--silent']);
+}
+
+/** The current git commit, for log lines; empty outside a checkout. */
+export function revision() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}

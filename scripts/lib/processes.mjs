@@ -1,0 +1,79 @@
+// Child-process plumbing for the launcher: free ports, readiness polling, log capture.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+
+/** A free TCP port on the loopback interface. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True when the port is accepting connections on 127.0.0.1. */
+export function isPortOpen(port) {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/**
+ * Starts a child whose output goes to `logFile`; the last lines are kept in memory so a crash
+ * can be reported with them.
+ */
+export function startChild(name, command, args, { env, cwd, logFile }) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  let tail = [];
+  const keep = (chunk) => {
+    log.write(chunk);
+    tail = [...tail, ...chunk.toString().split('\n').filter(Boolean)].slice(-20);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.on('exit', () => log.end());
+  return { name, child, logFile, tail: () => tail.join('\n') };
+}
+
+/** Polls `check()` until it resolves true; rejects when the child dies or time runs out. */
+export async function waitUntil(check, { child, timeoutMs = 60_000, what }) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/** GET url → true when it answers 200. */
+export async function answers200(url) {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.arrayBuffer();
+  return response.status === 200;
+}
+
+/** SIGTERM, then SIGKILL after the grace period. */
+export function stopChild(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
