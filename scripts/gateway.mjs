@@ -18,13 +18,14 @@ export function matches(prefix, url) {
 }
 
 /**
- * @param {{ prefix: string, name: string, target: string }[]} routes most specific first.
+ * @param {{ prefix: string, name: string, target: () => string | undefined }[]} routes most
+ *   specific first; `target()` is undefined while the app is starting (the route answers 503).
  */
 export function createGateway(routes) {
   const proxies = routes.map((route) => ({
     ...route,
     proxy: createProxyMiddleware({
-      target: route.target,
+      router: () => route.target(),
       xfwd: true,
       ws: route.prefix === '/',
       proxyTimeout: 30_000,
@@ -41,11 +42,12 @@ export function createGateway(routes) {
   const server = http.createServer((req, res) => {
     const route = pick(req.url);
     if (!route) return sendError(res, 404, 'Route not found');
+    if (!route.target()) return sendError(res, 503, `The ${route.name} service is starting`);
     route.proxy(req, res, () => sendError(res, 404, 'Route not found'));
   });
   server.on('upgrade', (req, socket, head) => {
     const route = pick(req.url);
-    if (route?.proxy.upgrade) route.proxy.upgrade(req, socket, head);
+    if (route?.target() && route.proxy.upgrade) route.proxy.upgrade(req, socket, head);
     else socket.destroy();
   });
   return server;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: the whole platform on one machine with nothing to configure. Installs what is
 // missing, builds, starts nats-server (JetStream) and redis-server with data under .data/, every
-// service with its PGlite database under .data/<service>, waits for each /readyz, and serves
-// everything from http://localhost:3000 through the gateway. Ctrl-C stops it all.
+// service with its PGlite database under .data/<service>, and the client; waits for each
+// /readyz, and serves everything from http://localhost:3000 through the gateway. Ctrl-C stops
+// it all. `npm run dev` (--dev) runs the apps under watchers instead of their builds.
 //
 // Uses only Node's standard library until the dependencies are installed.
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ const DATA = path.resolve(process.env.TICKETING_DATA_DIR ?? path.join(ROOT, '.da
 const LOGS = path.join(DATA, 'logs');
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 3000);
 const skipPrepare = process.argv.includes('--no-build');
+const dev = process.argv.includes('--dev');
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -24,7 +26,7 @@ if (!skipPrepare) {
   try {
     ensureDependencies(say);
     ensureSystemPackages({ 'nats-server': 'nats-server', 'redis-server': 'redis-server' }, say);
-    build(say);
+    if (!dev) build(say);
   } catch (error) {
     console.error(`\n✗ ${error.message}`);
     process.exit(1);
@@ -34,6 +36,19 @@ mkdirSync(LOGS, { recursive: true });
 
 const { answers200, freePort, isPortOpen, startChild, stopChild, waitUntil } = await import('./lib/processes.mjs');
 const { createGateway } = await import('./gateway.mjs');
+
+/** How each app runs: compiled output for `npm start`, watchers for `npm run dev`. */
+function commandFor(name, port) {
+  const node = process.execPath;
+  if (name === 'client') {
+    // The standalone server is what the Docker image runs too; it reads PORT and HOSTNAME.
+    if (!dev) return [node, path.join(ROOT, 'client', '.next', 'standalone', 'client', 'server.js')];
+    const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+    return [node, next, 'dev', '--port', String(port), '--hostname', '127.0.0.1'];
+  }
+  if (dev) return [node, path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', 'src/index.ts'];
+  return [node, path.join(ROOT, name, 'dist', 'index.js')];
+}
 
 /** Session tokens need a signing key: the one from the environment, or one made once and kept. */
 function jwtKey() {
@@ -67,13 +82,14 @@ async function databaseFor(service) {
 
 const children = [];
 let stopping = false;
+let gateway;
 
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   say('\nStopping …');
   gateway?.close();
-  // Services first (they drain their consumers and outbox), then the servers they use.
+  // Apps first (they finish in-flight messages and flush their outbox), then the servers they use.
   for (const entry of [...children].reverse()) await stopChild(entry.child);
   say('Stopped.');
   process.exit(code);
@@ -100,76 +116,88 @@ async function startServer(name, binary, args, port) {
   say(`✓ ${name} ready on 127.0.0.1:${port} (${elapsed()})`);
 }
 
-let gateway;
+async function startNats() {
+  if (process.env.NATS_URL) return process.env.NATS_URL;
+  const port = await freePort();
+  const dir = path.join(DATA, 'nats');
+  mkdirSync(dir, { recursive: true });
+  await startServer(
+    'nats-server',
+    which('nats-server'),
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
+    port,
+  );
+  return `nats://127.0.0.1:${port}`;
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  const port = await freePort();
+  const dir = path.join(DATA, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''];
+  await startServer('redis-server', which('redis-server'), args, port);
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** Listens first, so the client can reach the APIs while it starts; a route answers 503 until its app is ready. */
+async function startGateway(apps, targets) {
+  const routes = APPS.filter((app) => app.route && apps.includes(app)).map((app) => ({
+    prefix: app.route,
+    name: app.name,
+    target: () => targets.get(app.name),
+  }));
+  gateway = createGateway(routes);
+  await new Promise((resolve, reject) => {
+    gateway.once('error', (error) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${GATEWAY_PORT} is in use (set GATEWAY_PORT)`) : error),
+    );
+    gateway.listen(GATEWAY_PORT, resolve);
+  });
+}
+
+async function startApp(app, baseEnv, targets) {
+  const port = await freePort();
+  const env =
+    app.name === 'client'
+      ? { ...baseEnv, PORT: String(port), HOSTNAME: '127.0.0.1', NODE_ENV: dev ? 'development' : 'production' }
+      : { ...baseEnv, PORT: String(port), ...(await databaseFor(app.name)) };
+  const [command, ...args] = commandFor(app.name, port);
+  const entry = supervise(
+    startChild(app.name, command, args, {
+      cwd: path.join(ROOT, app.name),
+      env,
+      logFile: path.join(LOGS, `${app.name}.log`),
+    }),
+  );
+  await waitUntil(() => answers200(`http://127.0.0.1:${port}/readyz`), {
+    child: entry.child,
+    what: app.name,
+    timeoutMs: dev ? 180_000 : 60_000,
+  });
+  targets.set(app.name, `http://127.0.0.1:${port}`);
+  say(`✓ ${app.name} ready (${elapsed()})`);
+}
+
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 try {
-  let natsUrl = process.env.NATS_URL;
-  if (!natsUrl) {
-    const port = await freePort();
-    mkdirSync(path.join(DATA, 'nats'), { recursive: true });
-    await startServer(
-      'nats-server',
-      which('nats-server'),
-      ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(DATA, 'nats')],
-      port,
-    );
-    natsUrl = `nats://127.0.0.1:${port}`;
-  }
-  let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
-    const port = await freePort();
-    const dir = path.join(DATA, 'redis');
-    mkdirSync(dir, { recursive: true });
-    await startServer(
-      'redis-server',
-      which('redis-server'),
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-      port,
-    );
-    redisUrl = `redis://127.0.0.1:${port}`;
-  }
-
-  const key = jwtKey();
+  const [natsUrl, redisUrl] = [await startNats(), await startRedis()];
+  const apps = presentApps();
   const targets = new Map();
-  const services = presentApps().filter((app) => app.name !== 'client');
-  await Promise.all(
-    services.map(async (app) => {
-      const port = await freePort();
-      const env = {
-        ...process.env,
-        NODE_ENV: process.env.NODE_ENV ?? 'development',
-        PORT: String(port),
-        NATS_URL: natsUrl,
-        REDIS_URL: redisUrl,
-        JWT_KEY: key,
-        ...(await databaseFor(app.name)),
-      };
-      const entry = supervise(
-        startChild(app.name, process.execPath, [path.join(ROOT, app.name, 'dist', 'index.js')], {
-          cwd: path.join(ROOT, app.name),
-          env,
-          logFile: path.join(LOGS, `${app.name}.log`),
-        }),
-      );
-      await waitUntil(() => answers200(`http://127.0.0.1:${port}/readyz`), { child: entry.child, what: app.name });
-      targets.set(app.name, `http://127.0.0.1:${port}`);
-      say(`✓ ${app.name} ready (${elapsed()})`);
-    }),
-  );
-
-  // Only the apps in this checkout get a route; any other path answers 404.
-  const routes = APPS.filter((app) => app.route && targets.has(app.name)).map((app) => ({
-    prefix: app.route,
-    name: app.name,
-    target: targets.get(app.name),
-  }));
-  gateway = createGateway(routes);
-  await new Promise((resolve, reject) => {
-    gateway.once('error', reject);
-    gateway.listen(GATEWAY_PORT, resolve);
-  });
+  await startGateway(apps, targets);
+  const baseEnv = {
+    ...process.env,
+    // development: the session cookie is not `secure`, so it works on http://localhost.
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    NATS_URL: natsUrl,
+    REDIS_URL: redisUrl,
+    JWT_KEY: jwtKey(),
+    API_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  await Promise.all(apps.map((app) => startApp(app, baseEnv, targets)));
   say(`\nTicketing is up in ${elapsed()}: http://localhost:${GATEWAY_PORT}`);
   say(`Logs: ${path.relative(ROOT, LOGS)}/<part>.log · Ctrl-C stops everything.`);
 } catch (error) {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build, ensureDependencies, ensureSystemPackages } from './lib/prepare.mjs';
+import { build, ensureDependencies, ensureSystemPackages, which } from './lib/prepare.mjs';
 import { ROOT } from './lib/services.mjs';
 
 const jestArgs = process.argv.slice(2);
@@ -20,7 +20,19 @@ function step(name, command, args) {
 try {
   ensureDependencies();
   // initdb: a few tests run against a throw-away PostgreSQL server as well as PGlite.
-  ensureSystemPackages({ 'nats-server': 'nats-server', 'redis-server': 'redis-server', initdb: 'postgresql' });
+  ensureSystemPackages({
+    'nats-server': 'nats-server',
+    'redis-server': 'redis-server',
+    initdb: 'postgresql',
+    chromium: 'chromium',
+  });
+  // The manifests are rendered with kubectl's built-in kustomize. Debian's kubernetes-client is
+  // too old for them, so kubectl cannot be apt-installed here: ask for it instead.
+  if (!which('kubectl')) {
+    throw new Error(
+      'kubectl 1.27 or newer is required to validate infra/ (kubectl kustomize); install the Kubernetes command-line tool first.',
+    );
+  }
   build();
 } catch (error) {
   console.error(`\n✗ ${error.message}`);

@@ -54,8 +54,8 @@ describe('npm start', () => {
     expect(signin).toMatchObject({ status: 200, body: { id: signup.body.id } });
   });
 
-  it('answers 404 with the usual error body for a path no part serves', async () => {
-    const response = await call('/api/nothing');
+  it('answers 404 with the usual error body for an API path nothing serves', async () => {
+    const response = await call('/api/users/nothing');
     expect(response.status).toBe(404);
     expect(response.body.errors[0].message).toMatch(/not found/i);
   });

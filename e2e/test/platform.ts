@@ -8,10 +8,12 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface Platform {
   url: string;
+  /** Where the launcher keeps the services' PGlite databases and logs. */
+  dataDir: string;
   output: () => string;
   process: ChildProcess;
   /** Sends Ctrl-C and resolves with the exit code once every part has stopped. */
-  stop(): Promise<number | null>;
+  stop(options?: { keepData?: boolean }): Promise<number | null>;
 }
 
 /**
@@ -63,12 +65,13 @@ export async function startPlatform(env: NodeJS.ProcessEnv = {}, timeoutMs = 120
 
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     output: () => output,
     process: child,
-    async stop() {
-      child.kill('SIGINT');
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) child.kill('SIGINT');
       const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

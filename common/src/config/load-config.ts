@@ -53,6 +53,8 @@ export const env = {
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   jwtKey: z.string({ error: 'set it to the secret that signs session tokens' }).min(8, 'must be at least 8 characters'),
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Copies JetStream keeps of the stream: 1 on one server, 3 on the production cluster. */
+  natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
   databaseUrl: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

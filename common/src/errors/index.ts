@@ -1,5 +1,6 @@
 export * from './bad-gateway-error';
 export * from './bad-request-error';
+export * from './conflict-error';
 export * from './custom-error';
 export * from './not-authorized-error';
 export * from './not-found-error';

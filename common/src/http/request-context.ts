@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
@@ -29,6 +29,15 @@ export function requestContext(): RequestHandler {
     res.setHeader(REQUEST_ID_HEADER, id);
     next();
   };
+}
+
+/**
+ * The id {@link requestContext} gave this request. Services pass it as the `correlationId` of the
+ * events a request causes, so one id traces a purchase through every service's logs.
+ */
+export function requestId(req: Request): string {
+  const id = (req as Request & { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : randomUUID();
 }
 
 /**

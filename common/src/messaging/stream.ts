@@ -28,7 +28,7 @@ export interface EnsureStreamOptions {
 export async function ensureStream(nc: NatsConnection, options: EnsureStreamOptions = {}): Promise<StreamInfo> {
   const { name = STREAM_NAME, subjects = STREAM_SUBJECTS, duplicateWindowMs = 120_000, replicas = 1 } = options;
   const jsm = await nc.jetstreamManager();
-  const wanted = { subjects: [...subjects], duplicate_window: nanos(duplicateWindowMs) };
+  const wanted = { subjects: [...subjects], duplicate_window: nanos(duplicateWindowMs), num_replicas: replicas };
 
   const existing = await findStream(jsm, name);
   if (!existing) {
@@ -38,7 +38,6 @@ export async function ensureStream(nc: NatsConnection, options: EnsureStreamOpti
         ...wanted,
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
-        num_replicas: replicas,
       });
     } catch (error) {
       // Another service created it first (with a different config, or the server would have
@@ -49,7 +48,8 @@ export async function ensureStream(nc: NatsConnection, options: EnsureStreamOpti
   const info = existing ?? (await jsm.streams.info(name));
   if (
     sameSubjects(info.config.subjects ?? [], wanted.subjects) &&
-    info.config.duplicate_window === wanted.duplicate_window
+    info.config.duplicate_window === wanted.duplicate_window &&
+    info.config.num_replicas === replicas
   ) {
     return info;
   }

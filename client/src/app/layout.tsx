@@ -1,0 +1,36 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { SiteHeader } from '@/components/site-header';
+import { getSession } from '@/lib/server-api';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Ticketing', template: '%s · Ticketing' },
+  description: 'Buy and sell tickets. Reserve one, pay within the time limit, and it is yours.',
+};
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: '#1f3a8a',
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const { user } = await getSession();
+  return (
+    <html lang="en">
+      <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <SiteHeader user={user} />
+        <main id="main" className="container main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">Ticketing — buy and sell tickets safely.</div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,102 @@
+import Form from 'next/form';
+import Link from 'next/link';
+import { Pagination } from '@/components/pagination';
+import { ServiceProblem } from '@/components/service-problem';
+import { TicketList } from '@/components/ticket-list';
+import { readTrail } from '@/lib/cursor-trail';
+import { apiGet } from '@/lib/server-api';
+import type { TicketPage } from '@/lib/types';
+
+const PAGE_SIZE = 20;
+const MAX_QUERY = 200;
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const rawQuery = Array.isArray(params.q) ? params.q[0] : params.q;
+  const q = (rawQuery ?? '').trim().slice(0, MAX_QUERY);
+  const trail = readTrail('/', params, { q });
+
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (q) query.set('q', q);
+  if (trail.cursor) query.set('cursor', trail.cursor);
+  const result = await apiGet<TicketPage>(`/api/tickets?${query}`);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{q ? 'Search results' : 'Tickets for sale'}</h1>
+        <Link href="/tickets/new" className="button">
+          Sell a ticket
+        </Link>
+      </div>
+
+      <Form action="/" className="search" role="search">
+        <label htmlFor="q" className="search__label">
+          Search tickets
+        </label>
+        <div className="search__row">
+          <input
+            id="q"
+            name="q"
+            type="search"
+            className="input"
+            defaultValue={q}
+            placeholder="Concert, match, festival…"
+            maxLength={MAX_QUERY}
+            autoComplete="off"
+          />
+          <button type="submit" className="button">
+            Search
+          </button>
+        </div>
+      </Form>
+
+      {!result.ok && result.unreachable ? (
+        <ServiceProblem what="Tickets" retryHref={q ? `/?q=${encodeURIComponent(q)}` : '/'} />
+      ) : null}
+
+      {!result.ok && !result.unreachable ? (
+        <div className="notice notice--problem" role="alert">
+          <p>{result.errors[0]?.message ?? 'This page could not be loaded.'}</p>
+          <p>
+            <Link href="/">Start from the first page</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {result.ok && result.data.tickets.length === 0 ? (
+        <div className="empty">
+          {q ? (
+            <>
+              <p>
+                No tickets match “{q}”{trail.cursor ? ' on this page' : ''}.
+              </p>
+              <p>
+                <Link href="/">See all tickets</Link>
+              </p>
+            </>
+          ) : (
+            <>
+              <p>No tickets are for sale right now.</p>
+              <p>
+                <Link href="/tickets/new">Be the first to sell one</Link>
+              </p>
+            </>
+          )}
+        </div>
+      ) : null}
+
+      {result.ok && result.data.tickets.length > 0 ? (
+        <>
+          <p className="muted result-count" aria-live="polite">
+            {q ? `Tickets matching “${q}”` : 'Available now'}
+          </p>
+          <TicketList tickets={result.data.tickets} />
+          <Pagination trail={trail} nextCursor={result.data.nextCursor} />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { PurchaseButton } from '@/components/purchase-button';
+import { ServiceProblem } from '@/components/service-problem';
+import { TicketStatusBadge } from '@/components/status-badge';
+import { formatPrice } from '@/lib/format';
+import { signInPath } from '@/lib/navigation';
+import { apiGet, getSession } from '@/lib/server-api';
+import type { Ticket } from '@/lib/types';
+
+type Params = Promise<{ ticketId: string }>;
+
+async function loadTicket(ticketId: string) {
+  return apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`);
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const result = await loadTicket((await params).ticketId);
+  return { title: result.ok ? result.data.title : 'Ticket' };
+}
+
+export default async function TicketPage({ params }: { params: Params }) {
+  const { ticketId } = await params;
+  const [result, session] = await Promise.all([loadTicket(ticketId), getSession()]);
+  if (!result.ok && result.unreachable) return <ServiceProblem what="Tickets" retryHref={`/tickets/${ticketId}`} />;
+  // 400 is an id that is not a UUID: as good as missing.
+  if (!result.ok) notFound();
+
+  const ticket = result.data;
+  const mine = session.user?.id === ticket.userId;
+
+  return (
+    <article className="ticket-detail card">
+      <p className="ticket-detail__status">
+        <TicketStatusBadge status={ticket.status} />
+      </p>
+      <h1 className="ticket-detail__title">{ticket.title}</h1>
+      <p className="ticket-detail__price price">{formatPrice(ticket.price)}</p>
+
+      {mine ? (
+        <div className="ticket-detail__actions">
+          <p>This is your listing.</p>
+          <Link href={`/tickets/${ticket.id}/edit`} className="button">
+            Edit ticket
+          </Link>
+        </div>
+      ) : null}
+
+      {!mine && ticket.status === 'available' && session.user ? (
+        <div className="ticket-detail__actions">
+          <PurchaseButton ticketId={ticket.id} />
+          <p className="muted">Purchasing reserves the ticket for you while you pay.</p>
+        </div>
+      ) : null}
+
+      {!mine && ticket.status === 'available' && !session.user ? (
+        <div className="ticket-detail__actions">
+          <Link href={signInPath(`/tickets/${ticket.id}`)} className="button button--large">
+            Sign in to purchase
+          </Link>
+          <p className="muted">
+            No account yet? <Link href={`/auth/signup?next=/tickets/${ticket.id}`}>Sign up</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {!mine && ticket.status === 'reserved' ? (
+        <p className="notice notice--info">
+          Someone is buying this ticket right now. If they do not pay in time it goes back on sale — check again in a
+          few minutes.
+        </p>
+      ) : null}
+
+      {!mine && ticket.status === 'sold' ? <p className="notice notice--info">This ticket has been sold.</p> : null}
+
+      <p>
+        <Link href="/">← All tickets</Link>
+      </p>
+    </article>
+  );
+}

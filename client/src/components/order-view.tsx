@@ -1,0 +1,124 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { api } from '@/lib/api-client';
+import { toErrorState } from '@/lib/api-errors';
+import { formatPrice } from '@/lib/format';
+import type { OrderPhase } from '@/lib/order-phase';
+import type { Order } from '@/lib/types';
+import { Countdown } from './countdown';
+import { FormAlert } from './form-errors';
+import { PaymentForm } from './payment/payment-form';
+import { OrderPhaseBadge } from './status-badge';
+
+interface OrderViewProps {
+  order: Order;
+  /** Worked out on the server at render time, so server and browser paint the same thing. */
+  initialPhase: OrderPhase;
+  publishableKey: string | null;
+}
+
+/** An order: pay before the countdown runs out, or see why it can no longer be paid. */
+export function OrderView({ order, initialPhase, publishableKey }: OrderViewProps) {
+  const router = useRouter();
+  const [phase, setPhase] = useState<OrderPhase>(initialPhase);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelErrors, setCancelErrors] = useState<string[]>([]);
+
+  async function cancel() {
+    setCancelling(true);
+    setCancelErrors([]);
+    try {
+      await api.delete(`/api/orders/${order.id}`);
+      setPhase('cancelled');
+      router.refresh();
+    } catch (error) {
+      setCancelErrors(toErrorState(error).form);
+    } finally {
+      setCancelling(false);
+    }
+  }
+
+  const ticketLink = <Link href={`/tickets/${order.ticket.id}`}>{order.ticket.title}</Link>;
+
+  return (
+    <div className="order">
+      <div className="card order__summary">
+        <dl className="summary-list">
+          <div>
+            <dt>Ticket</dt>
+            <dd>{ticketLink}</dd>
+          </div>
+          <div>
+            <dt>Price</dt>
+            <dd className="price">{formatPrice(order.ticket.price)}</dd>
+          </div>
+          <div>
+            <dt>Status</dt>
+            <dd>
+              <OrderPhaseBadge phase={phase} />
+            </dd>
+          </div>
+        </dl>
+      </div>
+
+      <div role="status" className="order__state">
+        {phase === 'paid' ? (
+          <div className="notice notice--success">
+            <h2>Paid — the ticket is yours</h2>
+            <p>Thank you! Your payment for {order.ticket.title} went through.</p>
+            <p>
+              <Link href="/orders">See all your orders</Link>
+            </p>
+          </div>
+        ) : null}
+        {phase === 'expired' ? (
+          <div className="notice notice--problem">
+            <h2>This reservation has expired</h2>
+            <p>The time to pay ran out, so the ticket went back on sale. Nothing was charged.</p>
+            <p>
+              <Link href={`/tickets/${order.ticket.id}`}>Try to buy it again</Link> ·{' '}
+              <Link href="/">Browse tickets</Link>
+            </p>
+          </div>
+        ) : null}
+        {phase === 'cancelled' ? (
+          <div className="notice notice--info">
+            <h2>This order was cancelled</h2>
+            <p>The ticket is no longer reserved for you. Nothing was charged.</p>
+            <p>
+              <Link href="/">Browse tickets</Link>
+            </p>
+          </div>
+        ) : null}
+      </div>
+
+      {phase === 'pending' ? (
+        <section className="card order__pay" aria-labelledby="pay-heading">
+          <div className="order__pay-head">
+            <h2 id="pay-heading">Pay for your ticket</h2>
+            <Countdown expiresAt={order.expiresAt} onExpire={() => setPhase('expired')} />
+          </div>
+          <p className="muted">The ticket is reserved for you until the countdown ends.</p>
+          <PaymentForm
+            orderId={order.id}
+            price={order.ticket.price}
+            publishableKey={publishableKey}
+            onPaid={() => {
+              setPhase('paid');
+              router.refresh();
+            }}
+          />
+          <div className="order__cancel">
+            <button type="button" className="button button--secondary" onClick={cancel} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel order'}
+            </button>
+            <FormAlert messages={cancelErrors} />
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { OrderPhase } from '@/lib/order-phase';
+import type { TicketStatus } from '@/lib/types';
+
+const TICKET_LABELS: Record<TicketStatus, string> = {
+  available: 'On sale',
+  reserved: 'Reserved',
+  sold: 'Sold',
+};
+
+export function TicketStatusBadge({ status }: { status: TicketStatus }) {
+  return <span className={`badge badge--${status}`}>{TICKET_LABELS[status] ?? status}</span>;
+}
+
+const ORDER_LABELS: Record<OrderPhase, string> = {
+  pending: 'Awaiting payment',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+  paid: 'Paid',
+};
+
+export function OrderPhaseBadge({ phase }: { phase: OrderPhase }) {
+  return <span className={`badge badge--order-${phase}`}>{ORDER_LABELS[phase]}</span>;
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { api } from '@/lib/api-client';
+import { type ErrorState, NO_ERRORS, toErrorState } from '@/lib/api-errors';
+import { parsePrice, validateTicketInput } from '@/lib/ticket-input';
+import type { Ticket } from '@/lib/types';
+import { FormAlert } from './form-errors';
+import { TextField } from './text-field';
+
+const FIELDS = ['title', 'price'] as const;
+
+interface TicketFormProps {
+  /** Editing this ticket; creating a new one when absent. */
+  ticket?: Pick<Ticket, 'id' | 'title' | 'price'>;
+  /** Why the ticket cannot be edited now (reserved or sold): the form is shown, disabled, with it. */
+  disabledReason?: string;
+}
+
+/** Sell a ticket, or edit one of your own. On success, goes to the ticket's page. */
+export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
+  const router = useRouter();
+  const [title, setTitle] = useState(ticket?.title ?? '');
+  const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
+  const [errors, setErrors] = useState<ErrorState>(NO_ERRORS);
+  const [pending, setPending] = useState(false);
+  const disabled = Boolean(disabledReason);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (disabled) return;
+    const fields = validateTicketInput({ title, price });
+    if (Object.keys(fields).length > 0) {
+      setErrors({ fields, form: [] });
+      const first = FIELDS.find((name) => fields[name]);
+      event.currentTarget.querySelector<HTMLInputElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
+    setPending(true);
+    setErrors(NO_ERRORS);
+    const body = { title: title.trim(), price: parsePrice(price) };
+    try {
+      const response = ticket
+        ? await api.put<Ticket>(`/api/tickets/${ticket.id}`, body)
+        : await api.post<Ticket>('/api/tickets', body);
+      router.push(`/tickets/${response.data.id}`);
+      router.refresh();
+    } catch (error) {
+      setErrors(toErrorState(error, FIELDS));
+      setPending(false);
+    }
+  }
+
+  return (
+    <form className="card form" onSubmit={onSubmit} noValidate aria-busy={pending}>
+      {disabledReason ? (
+        <p className="notice notice--info" id="ticket-form-disabled">
+          {disabledReason}
+        </p>
+      ) : null}
+      <fieldset disabled={disabled || pending} aria-describedby={disabledReason ? 'ticket-form-disabled' : undefined}>
+        <TextField
+          id="title"
+          name="title"
+          label="Title"
+          hint="What and when, e.g. “Concert — 12 June, row F”"
+          autoComplete="off"
+          value={title}
+          onChange={(event) => setTitle(event.target.value)}
+          error={errors.fields.title}
+          required
+        />
+        <TextField
+          id="price"
+          name="price"
+          label="Price (USD)"
+          hint="Up to 1,000,000, at most 2 decimals"
+          inputMode="decimal"
+          autoComplete="off"
+          className="input--price"
+          value={price}
+          onChange={(event) => setPrice(event.target.value)}
+          error={errors.fields.price}
+          required
+        />
+        <FormAlert messages={errors.form} />
+        <div className="form__actions">
+          <button type="submit" className="button">
+            {pending ? 'Saving…' : ticket ? 'Save changes' : 'List ticket'}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

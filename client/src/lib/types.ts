@@ -1,0 +1,41 @@
+// The shapes the services answer with (see README → Services). Prices are decimal currency units.
+
+export interface CurrentUser {
+  id: string;
+  email: string;
+}
+
+export type TicketStatus = 'available' | 'reserved' | 'sold';
+
+export interface Ticket {
+  id: string;
+  title: string;
+  price: number;
+  userId: string;
+  version: number;
+  orderId: string | null;
+  status: TicketStatus;
+}
+
+export interface TicketPage {
+  tickets: Ticket[];
+  nextCursor: string | null;
+}
+
+export type OrderStatus = 'created' | 'cancelled' | 'awaiting:payment' | 'complete';
+
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  /** ISO 8601 */
+  expiresAt: string;
+  version: number;
+  ticket: { id: string; title: string; price: number };
+}
+
+/** One entry of the `errors` array of every error response. */
+export interface ApiErrorItem {
+  message: string;
+  field?: string;
+}

@@ -1,0 +1,20 @@
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { ApiErrorItem } from '@/lib/types';
+
+const config = { headers: new AxiosHeaders() } as InternalAxiosRequestConfig;
+
+/** What axios rejects with when a service answers `status` with `{ errors }`. */
+export function apiError(status: number, errors: ApiErrorItem[]): AxiosError {
+  const response = { status, statusText: '', data: { errors }, headers: {}, config } as AxiosResponse;
+  return new AxiosError(`Request failed with status code ${status}`, 'ERR_BAD_REQUEST', config, {}, response);
+}
+
+/** What axios rejects with when nothing answers. */
+export function networkError(): AxiosError {
+  return new AxiosError('Network Error', 'ERR_NETWORK', config, {});
+}
+
+/** A resolved axios response. */
+export function ok<T>(data: T, status = 200): AxiosResponse<T> {
+  return { status, statusText: '', data, headers: {}, config } as AxiosResponse<T>;
+}

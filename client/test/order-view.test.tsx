@@ -1,0 +1,106 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { OrderView } from '@/components/order-view';
+import { api } from '@/lib/api-client';
+import { orderPhase } from '@/lib/order-phase';
+import type { Order } from '@/lib/types';
+import { apiError, ok } from './helpers';
+
+const mockRouter = { push: jest.fn(), refresh: jest.fn(), replace: jest.fn(), back: jest.fn(), prefetch: jest.fn() };
+jest.mock('next/navigation', () => ({ useRouter: () => mockRouter }));
+
+const NOW = new Date('2030-01-01T12:00:00.000Z').getTime();
+
+function order(overrides: Partial<Order> = {}): Order {
+  return {
+    id: '7d2f6a3c-1b2e-4c5d-9e8f-0a1b2c3d4e5f',
+    userId: 'buyer',
+    status: 'created',
+    expiresAt: new Date(NOW + 5_000).toISOString(),
+    version: 0,
+    ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 20 },
+    ...overrides,
+  };
+}
+
+describe('orderPhase', () => {
+  it('tells paid, pending, expired and cancelled orders apart', () => {
+    expect(orderPhase(order({ status: 'complete' }), NOW + 60_000)).toBe('paid');
+    expect(orderPhase(order(), NOW)).toBe('pending');
+    expect(orderPhase(order({ status: 'awaiting:payment' }), NOW)).toBe('pending');
+    expect(orderPhase(order(), NOW + 5_000)).toBe('expired');
+    expect(orderPhase(order({ status: 'cancelled' }), NOW + 10_000)).toBe('expired');
+    expect(orderPhase(order({ status: 'cancelled' }), NOW)).toBe('cancelled');
+  });
+});
+
+describe('OrderView', () => {
+  beforeEach(() => {
+    jest.clearAllMocks();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('when the countdown runs out, then the payment form gives way to the expired state', () => {
+    jest.useFakeTimers();
+    jest.setSystemTime(NOW);
+    render(<OrderView order={order()} initialPhase="pending" publishableKey={null} />);
+    expect(screen.getByRole('timer').textContent).toBe('Expires in 0:05');
+    expect(screen.getByLabelText('Card number')).toBeTruthy();
+
+    act(() => jest.advanceTimersByTime(5_000));
+    expect(screen.getByRole('status').textContent).toContain('This reservation has expired');
+    expect(screen.queryByLabelText('Card number')).toBeNull();
+    expect(screen.queryByRole('timer')).toBeNull();
+  });
+
+  it('when the payment goes through, then it shows the order as paid', async () => {
+    jest.spyOn(api, 'post').mockResolvedValue(ok({ id: 'pay_1' }, 201));
+    render(
+      <OrderView
+        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString() })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    fireEvent.change(screen.getByLabelText('Card number'), { target: { value: '4242 4242 4242 4242' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Pay $20.00' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Paid — the ticket is yours'));
+    expect(screen.queryByLabelText('Card number')).toBeNull();
+    expect(mockRouter.refresh).toHaveBeenCalled();
+  });
+
+  it('when the buyer cancels, then it shows the order as cancelled', async () => {
+    const remove = jest.spyOn(api, 'delete').mockResolvedValue(ok(null, 204));
+    const current = order({ expiresAt: new Date(Date.now() + 600_000).toISOString() });
+    render(<OrderView order={current} initialPhase="pending" publishableKey={null} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('This order was cancelled'));
+    expect(remove).toHaveBeenCalledWith(`/api/orders/${current.id}`);
+  });
+
+  it('when cancelling fails, then it says why and keeps the order payable', async () => {
+    jest.spyOn(api, 'delete').mockRejectedValue(apiError(400, [{ message: 'A completed order cannot be cancelled' }]));
+    render(
+      <OrderView
+        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString() })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    await waitFor(() =>
+      expect(
+        screen.getAllByRole('alert').some((alert) => alert.textContent === 'A completed order cannot be cancelled'),
+      ).toBe(true),
+    );
+    expect(screen.getByLabelText('Card number')).toBeTruthy();
+  });
+
+  it('when the order is already paid, then there is no payment form', () => {
+    render(<OrderView order={order({ status: 'complete' })} initialPhase="paid" publishableKey={null} />);
+    expect(screen.getByRole('status').textContent).toContain('Paid');
+    expect(screen.queryByLabelText('Card number')).toBeNull();
+  });
+});

@@ -1,0 +1,20 @@
+import { env, loadConfig } from '@ticketing/common';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  NODE_ENV: env.nodeEnv,
+  PORT: env.port(3000),
+  LOG_LEVEL: env.logLevel,
+  NATS_URL: env.natsUrl,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parsed once at start-up; an invalid variable stops the process with a sentence naming it. */
+export const loadExpirationConfig = (source: NodeJS.ProcessEnv = process.env): Readonly<Config> =>
+  loadConfig(configSchema, source);

@@ -1,0 +1,269 @@
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import {
+  appContainer,
+  committedSecretProblems,
+  dockerfileProblems,
+  envProblems,
+  ingressProblems,
+  loadConfigSchema,
+  networkPolicyProblems,
+  probeProblems,
+  servedProbePaths,
+} from './lib/checks';
+import { byName, type K8sObject, ofKind, render } from './lib/kustomize';
+import { APP_NAMES, gatewayApps, listRepoFiles, readRepoFile, repoPathExists, workspaces } from './lib/repo';
+import { skaffoldProblems } from './lib/skaffold';
+
+const OVERLAYS = ['infra/k8s', 'infra/k8s-dev', 'infra/k8s-prod'];
+const SERVICES = APP_NAMES.filter((app) => app !== 'client');
+
+/**
+ * Variables the manifests set that a service's configSchema does not declare yet. Each entry
+ * says why; remove it once the services read the variable.
+ */
+const PENDING_VARIABLES: Record<string, string> = {};
+
+const deploymentOf = (objects: K8sObject[], app: string) => byName<IDeployment>(objects, 'Deployment', `${app}-depl`);
+
+describe('probes', () => {
+  it.each(APP_NAMES)('%s serves /livez and /readyz (read from its sources)', (app) => {
+    expect([...servedProbePaths(app)].sort()).toEqual(['/livez', '/readyz']);
+  });
+
+  it.each(OVERLAYS)('%s probes only paths the apps serve, on their port', (overlay) => {
+    const objects = render(overlay);
+    expect(APP_NAMES.flatMap((app) => probeProblems(deploymentOf(objects, app), servedProbePaths(app)))).toEqual([]);
+  });
+
+  it('reports a probe on a path the app does not serve', () => {
+    const deployment = deploymentOf(render('infra/k8s'), 'tickets');
+    const container = appContainer(deployment);
+    if (container?.readinessProbe?.httpGet) container.readinessProbe.httpGet.path = '/health';
+    expect(probeProblems(deployment, servedProbePaths('tickets'))).toEqual([
+      'tickets: readinessProbe probes /health, expected /readyz',
+      'tickets: readinessProbe probes /health, which the app does not serve (it serves /livez, /readyz)',
+    ]);
+  });
+
+  it('reports the probes of a service that does not use createServiceApp, and of a client without route handlers', () => {
+    const read = (file: string) =>
+      file === 'orders/src/app.ts' ? 'export const app = express();' : readRepoFile(file);
+    expect(servedProbePaths('orders', read).size).toBe(0);
+    const exists = (file: string) => !file.endsWith('readyz/route.ts') && repoPathExists(file);
+    expect([...servedProbePaths('client', readRepoFile, exists)]).toEqual(['/livez']);
+  });
+});
+
+describe('environment', () => {
+  it.each(OVERLAYS)(
+    '%s gives each service every variable its configSchema needs, with values it accepts',
+    (overlay) => {
+      const objects = render(overlay);
+      const problems = SERVICES.flatMap((app) => {
+        const schema = loadConfigSchema(app);
+        if (!schema) return [`${app}: no src/config.ts exporting configSchema`];
+        return envProblems(deploymentOf(objects, app), objects, schema, PENDING_VARIABLES);
+      });
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(OVERLAYS)('%s gives the client API_URL and PORT', (overlay) => {
+    const env = render(overlay);
+    const container = appContainer(deploymentOf(env, 'client'));
+    const names = new Set([
+      ...(container?.env ?? []).map((variable) => variable.name),
+      ...ofKind<K8sObject & { data?: Record<string, string> }>(env, 'ConfigMap')
+        .filter((cm) => container?.envFrom?.some((source) => source.configMapRef?.name === cm.metadata.name))
+        .flatMap((cm) => Object.keys(cm.data ?? {})),
+    ]);
+    for (const name of ['API_URL', 'PORT', 'NODE_ENV', 'HOSTNAME']) expect([...names]).toContain(name);
+  });
+
+  it('reports a missing required variable, an optional Secret for a required one, a bad value and an unknown name', () => {
+    const objects = render('infra/k8s');
+    const schema = loadConfigSchema('orders');
+    if (!schema) throw new Error('orders has no configSchema');
+    const deployment = deploymentOf(objects, 'orders');
+    const container = appContainer(deployment);
+    if (!container?.env) throw new Error('orders has no env');
+    container.env = container.env.filter((variable) => variable.name !== 'DATABASE_URL');
+    const jwt = container.env.find((variable) => variable.name === 'JWT_KEY');
+    if (jwt?.valueFrom?.secretKeyRef) jwt.valueFrom.secretKeyRef.optional = true;
+    container.env.push({ name: 'JWT_TTL', value: '60' });
+    const ordersConfig = ofKind<K8sObject & { data: Record<string, string> }>(objects, 'ConfigMap').find((cm) =>
+      cm.metadata.name.startsWith('orders-config-'),
+    );
+    if (ordersConfig) ordersConfig.data.SWEEP_INTERVAL_SECONDS = 'often';
+    expect(envProblems(deployment, objects, schema)).toEqual([
+      'orders: JWT_KEY comes from Secret jwt-secret (optional), but the service cannot start without it',
+      'orders: DATABASE_URL is not provided (unset means an embedded PGlite inside the pod)',
+      `orders: SWEEP_INTERVAL_SECONDS=often (ConfigMap ${ordersConfig?.metadata.name}) is rejected by orders's configSchema`,
+      "orders: JWT_TTL (literal) is not a variable of orders's configSchema",
+    ]);
+  });
+
+  it('reports a loopback default left in place (NATS_URL missing)', () => {
+    const objects = render('infra/k8s').filter((object) => !object.metadata.name.startsWith('messaging-config-'));
+    const schema = loadConfigSchema('tickets');
+    if (!schema) throw new Error('tickets has no configSchema');
+    const problems = envProblems(deploymentOf(objects, 'tickets'), objects, schema, PENDING_VARIABLES);
+    expect(problems.join('\n')).toMatch(/envFrom ConfigMap messaging-config-\w+ is not in the manifests/);
+    expect(problems.join('\n')).toMatch(
+      /NATS_URL is not provided \(its default nats:\/\/127\.0\.0\.1:4222 is this pod\)/,
+    );
+  });
+});
+
+describe('ingress', () => {
+  it('reads the six apps from scripts/lib/services.mjs', () => {
+    expect(APP_NAMES).toEqual(['auth', 'tickets', 'orders', 'payments', 'expiration', 'client']);
+  });
+
+  it.each(OVERLAYS)('%s routes exactly the gateway routes', (overlay) => {
+    expect(ingressProblems(render(overlay), gatewayApps())).toEqual([]);
+  });
+
+  it('reports a route the gateway does not have, a missing one and a wrong backend', () => {
+    const objects = render('infra/k8s');
+    const ingress = byName<IIngress>(objects, 'Ingress', 'ingress-service');
+    const paths = ingress.spec?.rules?.[0]?.http?.paths ?? [];
+    const orders = paths.find((entry) => entry.path === '/api/orders');
+    if (orders) orders.path = '/api/order';
+    const payments = paths.find((entry) => entry.path === '/api/payments');
+    if (payments?.backend.service) payments.backend.service.name = 'orders-srv';
+    expect(ingressProblems(objects, gatewayApps())).toEqual([
+      '(any host): path /api/order is not a gateway route (scripts/lib/services.mjs)',
+      '(any host): /api/payments goes to orders-srv, expected payments-srv',
+      '(any host): the gateway route /api/orders is missing',
+    ]);
+  });
+
+  it('follows a new gateway route: the Ingress is then missing it', () => {
+    const apps = gatewayApps(
+      readRepoFile('scripts/lib/services.mjs').replace(
+        "{ name: 'expiration', route: null }",
+        "{ name: 'expiration', route: '/api/expiration' }",
+      ),
+    );
+    expect(ingressProblems(render('infra/k8s'), apps)).toEqual([
+      '(any host): the gateway route /api/expiration is missing',
+    ]);
+  });
+});
+
+describe('network policies', () => {
+  it.each(OVERLAYS)(
+    '%s lets each database be reached by its service only, NATS and Redis by the apps that use them',
+    (overlay) => {
+      expect(networkPolicyProblems(render(overlay))).toEqual([]);
+    },
+  );
+
+  it('reports a database opened to every pod', () => {
+    const objects = render('infra/k8s');
+    const policy = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'orders-postgres-access');
+    if (policy.spec?.ingress?.[0]) policy.spec.ingress[0].from = [];
+    const problems = networkPolicyProblems(objects);
+    expect(problems).toContain('auth can reach orders-postgres:5432');
+    expect(problems).toContain('any pod can reach orders-postgres:5432');
+  });
+});
+
+describe('committed secrets', () => {
+  const files = () =>
+    [...listRepoFiles('infra'), 'skaffold.yaml', ...listRepoFiles('.github/workflows')].map((file) => ({
+      path: file,
+      text: readRepoFile(file),
+    }));
+
+  it('has no Secret with data, no secretGenerator and no key anywhere under infra/, skaffold.yaml or the workflows', () => {
+    expect(committedSecretProblems(files())).toEqual([]);
+  });
+
+  it('reports a Secret with data, a secretGenerator and a Stripe key', () => {
+    const planted = [
+      {
+        path: 'infra/k8s/jwt.yaml',
+        text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: jwt-secret\nstringData:\n  JWT_KEY: x\n',
+      },
+      {
+        path: 'infra/k8s-dev/kustomization.yaml',
+        text: 'kind: Kustomization\nsecretGenerator:\n  - name: jwt-secret\n',
+      },
+      { path: 'infra/README.md', text: `STRIPE_KEY=sk_live_${'4'.repeat(24)}` },
+    ];
+    expect(committedSecretProblems(planted)).toEqual([
+      'infra/k8s/jwt.yaml: Secret jwt-secret carries data; create Secrets by hand',
+      'infra/k8s-dev/kustomization.yaml: secretGenerator commits secret values',
+      'infra/README.md: contains what looks like a secret key',
+    ]);
+  });
+});
+
+describe('skaffold', () => {
+  it('builds every app from a Dockerfile that exists, deployed by each overlay it uses, syncing only into watchers', () => {
+    expect(skaffoldProblems(readRepoFile('skaffold.yaml'), render)).toEqual([]);
+  });
+
+  it('reports an unknown key, an artifact no Deployment runs, a missing Dockerfile and sync into compiled code', () => {
+    const text = readRepoFile('skaffold.yaml');
+    expect(skaffoldProblems(text.replace('useBuildkit: true', 'useBuildKit: true'), render).join('\n')).toMatch(
+      /build\.local: Unrecognized key: "useBuildKit"/,
+    );
+    const renamed = text.replace('image: ticketing/orders', 'image: ticketing/order');
+    expect(skaffoldProblems(renamed, render)).toEqual([
+      'default: ticketing/order: no Deployment runs this image',
+      'default: orders runs ticketing/orders, which no artifact builds',
+    ]);
+    const noDockerfile = (file: string) => file !== 'payments/Dockerfile' && repoPathExists(file);
+    expect(skaffoldProblems(text, render, readRepoFile, noDockerfile)).toContain(
+      'default: ticketing/payments: payments/Dockerfile does not exist',
+    );
+    const syncIntoRuntime = text.replace(
+      'dockerfile: auth/Dockerfile\n        target: dev',
+      'dockerfile: auth/Dockerfile\n        target: runtime',
+    );
+    expect(skaffoldProblems(syncIntoRuntime, render)).toEqual([
+      'default: ticketing/auth: syncs files into stage runtime, which does not run a watcher',
+    ]);
+  });
+});
+
+describe('Dockerfiles', () => {
+  const expectations = (app: string) => ({
+    workspaces: workspaces(),
+    migrations: loadConfigSchema(app)?.shape.DATABASE_URL !== undefined,
+    next: app === 'client',
+  });
+
+  it.each(APP_NAMES)('%s/Dockerfile: pinned base, build/dev/runtime stages, production runtime as node', (app) => {
+    expect(dockerfileProblems(app, readRepoFile(`${app}/Dockerfile`), expectations(app))).toEqual([]);
+  });
+
+  it.each(SERVICES.filter((app) => expectations(app).migrations))(
+    '%s has the migrations folder its image copies',
+    (app) => {
+      expect(repoPathExists(`${app}/migrations`)).toBe(true);
+    },
+  );
+
+  it('reports a dev tool in the runtime stage, a floating base image, a missing workspace manifest and missing migrations', () => {
+    const [buildStages = '', runtimeStage = ''] = readRepoFile('orders/Dockerfile').split(/(?=^FROM \S+ AS runtime$)/m);
+    const broken = (
+      buildStages.replace('FROM node:20-bookworm-slim AS build', 'FROM node:latest AS build') +
+      runtimeStage
+        .replace('COPY e2e/package.json e2e/\n', '')
+        .replace('CMD ["node", "orders/dist/index.js"]', 'CMD ["npx", "tsx", "orders/src/index.ts"]')
+    ).replace(/^COPY --from=build \/app\/orders\/migrations.*$/m, '');
+    expect(dockerfileProblems('orders', broken, expectations('orders'))).toEqual([
+      'orders/Dockerfile: stage build is FROM node:latest, not node:20-bookworm-slim',
+      'orders/Dockerfile: stage runtime runs npm ci without e2e/package.json (npm ci checks every workspace)',
+      'orders/Dockerfile: the runtime stage runs npx tsx orders/src/index.ts, expected node orders/dist/index.js',
+      'orders/Dockerfile: the runtime stage uses a development tool (tsx, ts-node, next dev/start)',
+      'orders/Dockerfile: the runtime stage does not copy orders/migrations (read at start-up)',
+    ]);
+  });
+});

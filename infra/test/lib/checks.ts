@@ -1,0 +1,631 @@
+import path from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { z } from 'zod';
+import { type K8sObject, ofKind, parseYamlDocuments } from './kustomize';
+import { type GatewayApp, ROOT, readRepoFile, repoPathExists } from './repo';
+
+/**
+ * Cross-checks between the manifests, the apps' sources, skaffold, the Dockerfiles and the
+ * gateway. Each takes its inputs as values (file readers are parameters), so a test can hand it a
+ * deliberately broken copy and see it fail.
+ */
+
+export type Read = (relative: string) => string;
+export type Exists = (relative: string) => boolean;
+
+const appOf = (deployment: IDeployment): string => (deployment.metadata?.name ?? '').replace(/-depl$/, '');
+
+/** The app's own container: the one named after the app. */
+export function appContainer(deployment: IDeployment): IContainer | undefined {
+  return deployment.spec?.template.spec?.containers.find((container) => container.name === appOf(deployment));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes
+
+/**
+ * The health paths an app serves, established from its sources: a service built with common's
+ * createServiceApp gets every path common's health router declares; the Next client has a route
+ * handler (app/<path>/route.ts exporting GET) per path.
+ */
+export function servedProbePaths(app: string, read: Read = readRepoFile, exists: Exists = repoPathExists): Set<string> {
+  const served = new Set<string>();
+  if (exists(`${app}/next.config.ts`) || exists(`${app}/next.config.js`) || exists(`${app}/next.config.mjs`)) {
+    for (const name of ['livez', 'readyz']) {
+      const handler = [`${app}/src/app/${name}/route.ts`, `${app}/app/${name}/route.ts`].find(exists);
+      if (handler && /export\s+(async\s+)?function\s+GET\b|export\s+const\s+GET\b/.test(read(handler))) {
+        served.add(`/${name}`);
+      }
+    }
+    return served;
+  }
+  const appSource = exists(`${app}/src/app.ts`) ? read(`${app}/src/app.ts`) : '';
+  if (!/\bcreateServiceApp\(/.test(appSource)) return served;
+  if (!/\bhealthRouter\(/.test(read('common/src/http/create-service-app.ts'))) return served;
+  for (const match of read('common/src/http/health.ts').matchAll(/router\.get\(\s*'(\/[\w-]+)'/g)) {
+    if (match[1]) served.add(match[1]);
+  }
+  return served;
+}
+
+export function probeProblems(deployment: IDeployment, served: Set<string>): string[] {
+  const app = appOf(deployment);
+  const container = appContainer(deployment);
+  if (!container) return [`${app}: no container named ${app}`];
+  const problems: string[] = [];
+  const httpPort = container.ports?.find((port) => port.name === 'http');
+  if (httpPort?.containerPort !== 3000) problems.push(`${app}: container port "http" is not 3000`);
+  const expected = { startupProbe: undefined, livenessProbe: '/livez', readinessProbe: '/readyz' } as const;
+  for (const [kind, wanted] of Object.entries(expected) as [keyof typeof expected, string | undefined][]) {
+    const probe = container[kind];
+    const get = probe?.httpGet;
+    if (!get) {
+      problems.push(`${app}: ${kind} is missing or not an HTTP GET`);
+      continue;
+    }
+    const probePath = (get.path ?? '/').split('?')[0] ?? '/';
+    if (wanted && probePath !== wanted) problems.push(`${app}: ${kind} probes ${probePath}, expected ${wanted}`);
+    if (!served.has(probePath)) {
+      problems.push(
+        `${app}: ${kind} probes ${probePath}, which the app does not serve (it serves ${[...served].join(', ') || 'nothing'})`,
+      );
+    }
+    if (get.port !== 'http' && get.port !== 3000)
+      problems.push(`${app}: ${kind} targets port ${get.port}, not the app's port`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+export type ConfigSchema = z.ZodObject<Record<string, z.ZodType>>;
+
+/** The app's zod `configSchema` (src/config.ts), or undefined when the app has none (the client). */
+export function loadConfigSchema(app: string): ConfigSchema | undefined {
+  const file = path.join(ROOT, app, 'src', 'config.ts');
+  if (!repoPathExists(path.relative(ROOT, file))) return undefined;
+  const loaded = require(file) as { configSchema?: ConfigSchema };
+  if (!loaded.configSchema) throw new Error(`${app}/src/config.ts does not export configSchema`);
+  return loaded.configSchema;
+}
+
+export interface ProvidedVariable {
+  /** Where it comes from, for messages: `ConfigMap x`, `Secret y (optional)`, `literal`. */
+  source: string;
+  /** The value when the manifests know it (literal or ConfigMap). */
+  value?: string;
+  /** From a Secret or ConfigMap key marked optional: may be absent at run time. */
+  optional: boolean;
+}
+
+/** Every variable the app's container gets from env and envFrom, resolved against the rendered ConfigMaps. */
+export function providedEnv(
+  container: IContainer,
+  objects: K8sObject[],
+): { vars: Map<string, ProvidedVariable>; problems: string[] } {
+  const configMaps = new Map(ofKind<IConfigMap>(objects, 'ConfigMap').map((cm) => [cm.metadata?.name ?? '', cm]));
+  const vars = new Map<string, ProvidedVariable>();
+  const problems: string[] = [];
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) {
+      const configMap = configMaps.get(source.configMapRef.name ?? '');
+      if (!configMap) {
+        if (!source.configMapRef.optional)
+          problems.push(`envFrom ConfigMap ${source.configMapRef.name} is not in the manifests`);
+        continue;
+      }
+      for (const [name, value] of Object.entries(configMap.data ?? {})) {
+        vars.set(`${source.prefix ?? ''}${name}`, {
+          source: `ConfigMap ${configMap.metadata?.name}`,
+          value,
+          optional: false,
+        });
+      }
+    }
+    if (source.secretRef)
+      problems.push(`envFrom Secret ${source.secretRef.name}: name each key with env[].valueFrom instead`);
+  }
+  for (const variable of container.env ?? []) {
+    const from = variable.valueFrom;
+    if (from?.secretKeyRef) {
+      const optional = from.secretKeyRef.optional === true;
+      vars.set(variable.name, { source: `Secret ${from.secretKeyRef.name}${optional ? ' (optional)' : ''}`, optional });
+    } else if (from?.configMapKeyRef) {
+      const configMap = configMaps.get(from.configMapKeyRef.name ?? '');
+      const value = configMap?.data?.[from.configMapKeyRef.key];
+      if (value === undefined && !from.configMapKeyRef.optional) {
+        problems.push(
+          `${variable.name}: ConfigMap ${from.configMapKeyRef.name} key ${from.configMapKeyRef.key} is not in the manifests`,
+        );
+      }
+      vars.set(variable.name, {
+        source: `ConfigMap ${from.configMapKeyRef.name}`,
+        value,
+        optional: from.configMapKeyRef.optional === true,
+      });
+    } else if (from) {
+      vars.set(variable.name, { source: 'the downward API', optional: false });
+    } else {
+      vars.set(variable.name, { source: 'literal', value: variable.value ?? '', optional: false });
+    }
+  }
+  return { vars, problems };
+}
+
+const LOOPBACK = /\b(127\.0\.0\.1|localhost)\b/;
+
+/**
+ * The variables a service needs in a cluster: those its schema requires (no default, not
+ * optional), those whose default points at this machine (NATS_URL, REDIS_URL default to
+ * 127.0.0.1), and DATABASE_URL (unset means PGlite in the container, on a read-only filesystem,
+ * losing data with the pod).
+ */
+export function variablesNeededInCluster(schema: ConfigSchema): Map<string, string> {
+  const needed = new Map<string, string>();
+  for (const [name, field] of Object.entries(schema.shape)) {
+    const unset = field.safeParse(undefined);
+    if (!unset.success) needed.set(name, 'required by the schema');
+    else if (typeof unset.data === 'string' && LOOPBACK.test(unset.data))
+      needed.set(name, `its default ${unset.data} is this pod`);
+    else if (name === 'DATABASE_URL') needed.set(name, 'unset means an embedded PGlite inside the pod');
+  }
+  return needed;
+}
+
+/**
+ * @param allowedExtra variables the manifests may set although the schema does not declare them
+ *   (yet), with the reason.
+ */
+export function envProblems(
+  deployment: IDeployment,
+  objects: K8sObject[],
+  schema: ConfigSchema,
+  allowedExtra: Record<string, string> = {},
+): string[] {
+  const app = appOf(deployment);
+  const container = appContainer(deployment);
+  if (!container) return [`${app}: no container named ${app}`];
+  const { vars, problems } = providedEnv(container, objects);
+  const out = problems.map((problem) => `${app}: ${problem}`);
+  for (const [name, why] of variablesNeededInCluster(schema)) {
+    const provided = vars.get(name);
+    if (!provided) out.push(`${app}: ${name} is not provided (${why})`);
+    else if (provided.optional)
+      out.push(`${app}: ${name} comes from ${provided.source}, but the service cannot start without it`);
+  }
+  for (const [name, provided] of vars) {
+    const field = schema.shape[name];
+    if (!field) {
+      if (!(name in allowedExtra))
+        out.push(`${app}: ${name} (${provided.source}) is not a variable of ${app}'s configSchema`);
+      continue;
+    }
+    if (provided.value !== undefined && !field.safeParse(provided.value).success) {
+      out.push(`${app}: ${name}=${provided.value} (${provided.source}) is rejected by ${app}'s configSchema`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingress
+
+/** The Ingress routes exactly what the gateway routes: each app's prefix to its Service, port 3000. */
+export function ingressProblems(objects: K8sObject[], apps: GatewayApp[]): string[] {
+  const ingresses = ofKind<IIngress>(objects, 'Ingress');
+  if (ingresses.length !== 1) return [`expected one Ingress, found ${ingresses.length}`];
+  const ingress = ingresses[0] as IIngress;
+  const problems: string[] = [];
+  if (ingress.spec?.ingressClassName !== 'nginx') problems.push('ingressClassName is not nginx');
+  const services = new Set(ofKind<IService>(objects, 'Service').map((service) => service.metadata?.name));
+  const expected = new Map(apps.filter((app) => app.route).map((app) => [app.route as string, `${app.name}-srv`]));
+  const rules = ingress.spec?.rules ?? [];
+  if (rules.length === 0) problems.push('the Ingress has no rules');
+  for (const rule of rules) {
+    const host = rule.host ?? '(any host)';
+    const paths = rule.http?.paths ?? [];
+    const seen = new Set<string>();
+    for (const entry of paths) {
+      const route = entry.path ?? '';
+      seen.add(route);
+      const service = entry.backend.service;
+      if (!expected.has(route))
+        problems.push(`${host}: path ${route} is not a gateway route (scripts/lib/services.mjs)`);
+      else if (service?.name !== expected.get(route))
+        problems.push(`${host}: ${route} goes to ${service?.name}, expected ${expected.get(route)}`);
+      if (service?.port?.number !== 3000) problems.push(`${host}: ${route} does not target port 3000`);
+      if (entry.pathType !== 'Prefix')
+        problems.push(`${host}: ${route} has pathType ${entry.pathType}, expected Prefix`);
+      if (service?.name && !services.has(service.name))
+        problems.push(`${host}: ${route} goes to a Service that does not exist: ${service.name}`);
+    }
+    for (const route of expected.keys())
+      if (!seen.has(route)) problems.push(`${host}: the gateway route ${route} is missing`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+const SECRET_VALUE =
+  /\b(sk|rk)_(live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** No Secret with data, no secretGenerator, no Stripe key or private key in any file. */
+export function committedSecretProblems(files: { path: string; text: string }[]): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (SECRET_VALUE.test(file.text)) problems.push(`${file.path}: contains what looks like a secret key`);
+    if (!/\.ya?ml$/.test(file.path)) continue;
+    for (const document of parseYamlDocuments(file.text, file.path) as Record<string, unknown>[]) {
+      if (document.kind === 'Secret' && (document.data || document.stringData)) {
+        problems.push(
+          `${file.path}: Secret ${(document.metadata as { name?: string })?.name} carries data; create Secrets by hand`,
+        );
+      }
+      if (document.kind === 'Kustomization' && document.secretGenerator) {
+        problems.push(`${file.path}: secretGenerator commits secret values`);
+      }
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfiles
+
+interface Stage {
+  name: string;
+  from: string;
+  lines: string[];
+}
+
+/** The stages of a Dockerfile (continuation lines joined, comments dropped). */
+export function dockerStages(text: string): Stage[] {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1] ?? '', name: from[2] ?? `stage${stages.length}`, lines: [] });
+    else stages.at(-1)?.lines.push(line);
+  }
+  return stages;
+}
+
+const cmdOf = (stage: Stage | undefined): string[] | undefined => {
+  const cmd = stage?.lines.filter((line) => /^CMD\s/i.test(line)).at(-1);
+  if (!cmd) return undefined;
+  try {
+    return JSON.parse(cmd.replace(/^CMD\s+/i, '')) as string[];
+  } catch {
+    return [cmd];
+  }
+};
+
+export interface DockerfileExpectations {
+  workspaces: string[];
+  /** The app applies database migrations at start-up: its migrations/ folder must be in the image. */
+  migrations: boolean;
+  /** A Next.js app (standalone server) rather than an Express service. */
+  next: boolean;
+}
+
+export const BASE_IMAGE = 'node:20-bookworm-slim';
+
+export function dockerfileProblems(app: string, text: string, expect: DockerfileExpectations): string[] {
+  const stages = dockerStages(text);
+  const names = new Set(stages.map((stage) => stage.name));
+  const problems: string[] = [];
+  const file = `${app}/Dockerfile`;
+  for (const stage of stages) {
+    if (!names.has(stage.from) && stage.from !== BASE_IMAGE)
+      problems.push(`${file}: stage ${stage.name} is FROM ${stage.from}, not ${BASE_IMAGE}`);
+  }
+  const byName = new Map(stages.map((stage) => [stage.name, stage]));
+  const build = byName.get('build');
+  const dev = byName.get('dev');
+  const runtime = byName.get('runtime');
+  if (!build || !dev || !runtime) return [...problems, `${file}: needs stages build, dev and runtime`];
+  if (stages.at(-1) !== runtime) problems.push(`${file}: runtime must be the last stage (the default target)`);
+
+  for (const stage of [build, runtime]) {
+    const body = stage.lines.join('\n');
+    if (!/\bnpm ci\b/.test(body) && !(expect.next && stage === runtime))
+      problems.push(`${file}: stage ${stage.name} does not run npm ci`);
+    if (/\bnpm ci\b/.test(body)) {
+      for (const workspace of expect.workspaces) {
+        if (!new RegExp(`^COPY\\s+${workspace}/package\\.json\\s`, 'm').test(body)) {
+          problems.push(
+            `${file}: stage ${stage.name} runs npm ci without ${workspace}/package.json (npm ci checks every workspace)`,
+          );
+        }
+      }
+    }
+  }
+  const buildBody = build.lines.join('\n');
+  for (const workspace of expect.next ? [app] : ['common', app]) {
+    if (!new RegExp(`npm run build -w ${workspace}\\b`).test(buildBody))
+      problems.push(`${file}: the build stage does not build ${workspace}`);
+  }
+
+  const devCmd = cmdOf(dev)?.join(' ');
+  if (devCmd !== `npm run dev -w ${app}`)
+    problems.push(`${file}: the dev stage runs ${devCmd}, expected npm run dev -w ${app}`);
+  if (!dev.lines.some((line) => /^USER\s+node$/.test(line)))
+    problems.push(`${file}: the dev stage does not run as the node user`);
+
+  const runtimeBody = runtime.lines.join('\n');
+  const runtimeCmd = cmdOf(runtime) ?? [];
+  const expectedCmd = expect.next ? ['node', `${app}/server.js`] : ['node', `${app}/dist/index.js`];
+  if (JSON.stringify(runtimeCmd) !== JSON.stringify(expectedCmd)) {
+    problems.push(`${file}: the runtime stage runs ${runtimeCmd.join(' ')}, expected ${expectedCmd.join(' ')}`);
+  }
+  if (/\b(tsx|ts-node|ts-node-dev|next dev|next start|npm run dev)\b/.test(runtimeBody)) {
+    problems.push(`${file}: the runtime stage uses a development tool (tsx, ts-node, next dev/start)`);
+  }
+  const users = runtime.lines.filter((line) => /^USER\s/.test(line));
+  if (users.at(-1) !== 'USER node') problems.push(`${file}: the runtime stage does not end as USER node`);
+  if (!expect.next && !/npm ci[^\n]*--omit=dev/.test(runtimeBody))
+    problems.push(`${file}: the runtime stage installs dev dependencies`);
+  if (expect.next && !/COPY --from=build \S*\/\.next\/standalone/.test(runtimeBody)) {
+    problems.push(`${file}: the runtime stage does not copy Next's standalone output`);
+  }
+  if (expect.migrations && !new RegExp(`^COPY\\s.*\\s${app}/migrations$`, 'm').test(runtimeBody)) {
+    problems.push(`${file}: the runtime stage does not copy ${app}/migrations (read at start-up)`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod security and workload settings
+
+export interface PodSecurityExpectations {
+  /** Must every container have a read-only root filesystem? */
+  readOnlyRoot: boolean;
+  /** The uid every container must run as, when fixed. */
+  uid?: number;
+}
+
+/** The Pod Security "restricted" profile (which the namespace enforces), plus the repository's own rules. */
+export function podSecurityProblems(
+  where: string,
+  pod: IPodSpec | undefined,
+  expect: PodSecurityExpectations,
+): string[] {
+  if (!pod) return [`${where}: no pod template`];
+  const problems: string[] = [];
+  if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push(`${where}: uses the host's namespaces`);
+  if (pod.volumes?.some((volume) => volume.hostPath)) problems.push(`${where}: mounts a hostPath`);
+  for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+    const at = `${where}/${container.name}`;
+    const own = container.securityContext ?? {};
+    const podLevel = pod.securityContext ?? {};
+    if ((own.runAsNonRoot ?? podLevel.runAsNonRoot) !== true) problems.push(`${at}: runAsNonRoot is not true`);
+    const uid = own.runAsUser ?? podLevel.runAsUser;
+    if (uid === 0) problems.push(`${at}: runs as root`);
+    if (expect.uid !== undefined && uid !== expect.uid)
+      problems.push(`${at}: runs as uid ${uid}, expected ${expect.uid}`);
+    if ((own.seccompProfile ?? podLevel.seccompProfile)?.type !== 'RuntimeDefault')
+      problems.push(`${at}: seccompProfile is not RuntimeDefault`);
+    if (own.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation is not false`);
+    if (own.privileged) problems.push(`${at}: privileged`);
+    if (!own.capabilities?.drop?.includes('ALL')) problems.push(`${at}: capabilities do not drop ALL`);
+    if ((own.capabilities?.add ?? []).some((capability) => capability !== 'NET_BIND_SERVICE'))
+      problems.push(`${at}: adds capabilities`);
+    if (expect.readOnlyRoot && own.readOnlyRootFilesystem !== true)
+      problems.push(`${at}: readOnlyRootFilesystem is not true`);
+    const resources = container.resources;
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const resource of ['cpu', 'memory']) {
+        if (!resources?.[kind]?.[resource]) problems.push(`${at}: no ${resource} ${kind.slice(0, -1)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The settings every app Deployment shares (rolling updates, configuration from ConfigMaps, a writable /tmp). */
+export function deploymentProblems(deployment: IDeployment): string[] {
+  const app = appOf(deployment);
+  const problems: string[] = [];
+  const strategy = deployment.spec?.strategy;
+  if (
+    strategy?.type !== 'RollingUpdate' ||
+    strategy.rollingUpdate?.maxSurge !== 1 ||
+    strategy.rollingUpdate?.maxUnavailable !== 0
+  ) {
+    problems.push(`${app}: strategy is not RollingUpdate with maxSurge 1, maxUnavailable 0`);
+  }
+  const container = appContainer(deployment);
+  if (!container) return [...problems, `${app}: no container named ${app}`];
+  if (!(container.envFrom ?? []).some((source) => source.configMapRef))
+    problems.push(`${app}: configuration does not come from a ConfigMap`);
+  for (const variable of container.env ?? []) {
+    // Next's standalone server must bind 0.0.0.0, not the pod name Kubernetes puts in HOSTNAME.
+    if (!variable.valueFrom && variable.name !== 'HOSTNAME') {
+      problems.push(`${app}: ${variable.name} is a literal in the Deployment; put configuration in a ConfigMap`);
+    }
+  }
+  const tmp = container.volumeMounts?.find((mount) => mount.mountPath === '/tmp');
+  const volume = deployment.spec?.template.spec?.volumes?.find((candidate) => candidate.name === tmp?.name);
+  if (!volume?.emptyDir) problems.push(`${app}: no emptyDir mounted at /tmp`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// NetworkPolicies
+
+type Labels = Record<string, string>;
+interface Selector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export function selects(selector: Selector | undefined, labels: Labels): boolean {
+  if (!selector) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+    const value = labels[key];
+    const ok =
+      operator === 'In'
+        ? value !== undefined && values.includes(value)
+        : operator === 'NotIn'
+          ? value === undefined || !values.includes(value)
+          : operator === 'Exists'
+            ? value !== undefined
+            : operator === 'DoesNotExist'
+              ? value === undefined
+              : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** May a pod labelled `source` open `port` on a pod labelled `target`, in the same namespace? */
+export function canReach(policies: INetworkPolicy[], target: Labels, source: Labels, port: number): boolean {
+  const applying = policies.filter(
+    (policy) =>
+      selects(policy.spec?.podSelector, target) && (policy.spec?.policyTypes ?? ['Ingress']).includes('Ingress'),
+  );
+  if (applying.length === 0) return true;
+  return applying.some((policy) =>
+    (policy.spec?.ingress ?? []).some((rule) => {
+      const peerOk =
+        !rule.from ||
+        rule.from.length === 0 ||
+        rule.from.some((peer) => !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector, source));
+      const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((entry) => entry.port === port);
+      return peerOk && portOk;
+    }),
+  );
+}
+
+const podLabels = (workload: IDeployment | IStatefulSet): Labels => workload.spec?.template.metadata?.labels ?? {};
+
+/**
+ * Each service's database is reachable from that service only; NATS from the apps that are given
+ * NATS_URL; Redis from the apps given REDIS_URL.
+ */
+export function networkPolicyProblems(objects: K8sObject[]): string[] {
+  const policies = ofKind<INetworkPolicy>(objects, 'NetworkPolicy');
+  const deployments = ofKind<IDeployment>(objects, 'Deployment');
+  const statefulSets = ofKind<IStatefulSet>(objects, 'StatefulSet');
+  const problems: string[] = [];
+  const envOf = (deployment: IDeployment) => {
+    const container = appContainer(deployment);
+    return container ? providedEnv(container, objects).vars : new Map<string, ProvidedVariable>();
+  };
+  for (const statefulSet of statefulSets) {
+    const name = statefulSet.metadata?.name ?? '';
+    const port = statefulSet.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort ?? 0;
+    const owner = /^(.*)-postgres$/.exec(name)?.[1];
+    for (const deployment of deployments) {
+      const app = appOf(deployment);
+      const vars = envOf(deployment);
+      const shouldReach = owner
+        ? app === owner
+        : name === 'nats'
+          ? vars.has('NATS_URL')
+          : name === 'redis'
+            ? vars.has('REDIS_URL')
+            : undefined;
+      if (shouldReach === undefined) continue;
+      const reaches = canReach(policies, podLabels(statefulSet), podLabels(deployment), port);
+      if (reaches !== shouldReach) problems.push(`${app} ${reaches ? 'can' : 'cannot'} reach ${name}:${port}`);
+    }
+    if (owner || name === 'nats' || name === 'redis') {
+      if (canReach(policies, podLabels(statefulSet), { app: 'intruder' }, port))
+        problems.push(`any pod can reach ${name}:${port}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// skaffold
+
+export interface SkaffoldArtifact {
+  image: string;
+  context?: string;
+  docker?: { dockerfile?: string; target?: string };
+  sync?: { manual?: { src: string; dest: string; strip?: string }[] };
+}
+
+/** The image name without tag or digest. */
+export const imageName = (image: string): string => image.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[\w.-]+$/, '');
+
+/**
+ * One skaffold pipeline (the default or a profile): every artifact is built from the repository
+ * root with an existing Dockerfile stage, each Deployment of the overlay runs an artifact's image
+ * and each artifact is run by a Deployment, and file sync is only set up where the target stage
+ * runs a watcher (syncing TypeScript into an image that runs compiled JavaScript does nothing).
+ */
+export function skaffoldPipelineProblems(
+  pipeline: string,
+  artifacts: SkaffoldArtifact[],
+  objects: K8sObject[],
+  read: Read = readRepoFile,
+  exists: Exists = repoPathExists,
+): string[] {
+  const problems: string[] = [];
+  const deployed = new Map(
+    ofKind<IDeployment>(objects, 'Deployment').map((deployment) => [
+      imageName(appContainer(deployment)?.image ?? ''),
+      appOf(deployment),
+    ]),
+  );
+  for (const artifact of artifacts) {
+    const at = `${pipeline}: ${artifact.image}`;
+    if (artifact.context !== '.')
+      problems.push(`${at}: context is ${artifact.context}, expected . (the repository root)`);
+    const dockerfile = artifact.docker?.dockerfile ?? 'Dockerfile';
+    if (!exists(dockerfile)) {
+      problems.push(`${at}: ${dockerfile} does not exist`);
+      continue;
+    }
+    const stages = dockerStages(read(dockerfile));
+    const target = artifact.docker?.target
+      ? stages.find((stage) => stage.name === artifact.docker?.target)
+      : stages.at(-1);
+    if (!target) problems.push(`${at}: ${dockerfile} has no stage ${artifact.docker?.target}`);
+    if (!deployed.has(imageName(artifact.image))) problems.push(`${at}: no Deployment runs this image`);
+    const watches = target ? /\bnpm run dev\b|\btsx watch\b|\bnext dev\b/.test(cmdOf(target)?.join(' ') ?? '') : false;
+    if ((artifact.sync?.manual ?? []).length > 0 && !watches) {
+      problems.push(`${at}: syncs files into stage ${target?.name}, which does not run a watcher`);
+    }
+  }
+  const built = new Set(artifacts.map((artifact) => imageName(artifact.image)));
+  for (const [image, app] of deployed)
+    if (!built.has(image)) problems.push(`${pipeline}: ${app} runs ${image}, which no artifact builds`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// NATS
+
+/** A NATS image's version, e.g. nats:2.12.3-alpine → [2, 12, 3]. */
+function natsVersion(image: string): [number, number, number] | undefined {
+  const match = /^(?:[\w.-]+\/)*nats:(\d+)\.(\d+)\.(\d+)/.exec(image);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+
+/** 2.10.23 fixed the loss of whole streams after process crashes (2.10.20-2.10.22, found by Jepsen). */
+export function natsVersionProblem(image: string): string | undefined {
+  const version = natsVersion(image);
+  if (!version) return `${image}: pin an exact NATS version`;
+  const [major, minor, patch] = version;
+  const atLeast = major > 2 || (major === 2 && (minor > 10 || (minor === 10 && patch >= 23)));
+  return atLeast ? undefined : `${image}: NATS before 2.10.23 can lose streams after crashes`;
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { NatsError } from 'nats';
+import { CliError, ExitCode } from './cli-error';
+import { publish } from './commands/publish';
+import { status } from './commands/status';
+import { tail } from './commands/tail';
+import { DEFAULT_SERVER, oneLine } from './connection';
+import { type Output, processOutput } from './output';
+
+const COMMON_HELP = `  --server <url>        NATS server (default: $NATS_URL, else ${DEFAULT_SERVER})
+  -h, --help            show this help`;
+
+const USAGE = `Usage: npm run events -- <command> [options]
+
+Inspect and drive the Ticketing event stream (NATS JetStream).
+
+Commands:
+  tail [subject...]     print events as they arrive (--all replays the stream first)
+  publish <subject>     publish a catalog event (JSON data or --sample), validated first
+  status                the stream's state and every consumer's progress
+
+Options:
+${COMMON_HELP}
+
+Run "npm run events -- <command> --help" for a command's options.
+Exit codes: 0 ok, 1 wrong input or no stream, 2 NATS unreachable.`;
+
+const TAIL_HELP = `Usage: npm run events -- tail [subject...] [--all | --from-seq <n>] [--json]
+
+Prints each event as the stream stores it: time stored, subject, stream seq, eventId,
+correlationId, data. Payloads that break their subject's contract are flagged INVALID.
+Subjects are catalog subjects or wildcards (order.*, ticket.>); none means every subject.
+Uses an ephemeral ordered consumer, never a durable: the services' consumers are untouched.
+Ctrl-C stops.
+
+Options:
+  --all                 replay from the first message in the stream, then follow
+  --from-seq <n>        replay from stream sequence n, then follow
+  --json                one JSON object per line
+${COMMON_HELP}`;
+
+const PUBLISH_HELP = `Usage: npm run events -- publish <subject> [json] [--sample] [--correlation-id <id>] [--event-id <uuid>]
+
+Publishes one catalog event the way the services do (msgID = eventId). The data is validated
+against the subject's schema first; invalid data is reported and nothing is published.
+
+Examples:
+  publish ticket.created --sample
+  publish expiration.complete '{"orderId":"8f1c…"}'
+  publish order.cancelled '{"version":2}' --sample      JSON fields override the sample's
+
+Options:
+  --sample              build a valid sample payload (fresh uuids, price in cents, ...)
+  --correlation-id <id> correlation id (default: the event id)
+  --event-id <uuid>     event id (default: a new uuid); re-use one to see the duplicate dropped
+${COMMON_HELP}`;
+
+const STATUS_HELP = `Usage: npm run events -- status [--json]
+
+Shows the stream (messages, bytes, first/last seq, messages per subject, duplicate window) and
+each consumer: filter subject, pending (not delivered yet), ack pending (delivered, not acked),
+redelivered, waiting pull requests, delivered and ack-floor stream seqs, last activity.
+
+Options:
+  --json                the report as JSON
+${COMMON_HELP}`;
+
+const COMMON_OPTIONS = {
+  server: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** What the CLI talks to; tests replace the process's streams, environment and signals. */
+export interface CliContext {
+  output: Output;
+  env: Record<string, string | undefined>;
+  signals: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
+}
+
+const processContext: CliContext = { output: processOutput, env: process.env, signals: process };
+
+/** Runs one command line and resolves with the exit code; never throws. */
+export async function main(argv: readonly string[], context: CliContext = processContext): Promise<number> {
+  try {
+    return await dispatch([...argv], context);
+  } catch (error) {
+    if (error instanceof CliError) {
+      context.output.err(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof NatsError) {
+      context.output.err(`NATS error: ${oneLine(error)}`);
+      return ExitCode.ConnectionError;
+    }
+    context.output.err(`Unexpected error: ${oneLine(error)}`);
+    return ExitCode.UserError;
+  }
+}
+
+async function dispatch(argv: string[], context: CliContext): Promise<number> {
+  const { output, env } = context;
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    output.out(USAGE);
+    return ExitCode.Ok;
+  }
+  const serverOf = (value: string | undefined) => value ?? env.NATS_URL ?? DEFAULT_SERVER;
+
+  switch (command) {
+    case 'tail': {
+      const { values, positionals } = parse(command, args, {
+        all: { type: 'boolean' },
+        'from-seq': { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) return help(output, TAIL_HELP);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      context.signals.once('SIGINT', stop);
+      context.signals.once('SIGTERM', stop);
+      try {
+        const printed = await tail(
+          {
+            server: serverOf(values.server),
+            subjects: positionals,
+            all: values.all ?? false,
+            ...(values['from-seq'] !== undefined ? { fromSeq: parseSequence(values['from-seq']) } : {}),
+            json: values.json ?? false,
+            signal: controller.signal,
+          },
+          output,
+        );
+        output.err(`Stopped after ${printed} event${printed === 1 ? '' : 's'}.`);
+        return ExitCode.Ok;
+      } finally {
+        context.signals.off('SIGINT', stop);
+        context.signals.off('SIGTERM', stop);
+      }
+    }
+    case 'publish': {
+      const { values, positionals } = parse(command, args, {
+        sample: { type: 'boolean' },
+        'correlation-id': { type: 'string' },
+        'event-id': { type: 'string' },
+      });
+      if (values.help) return help(output, PUBLISH_HELP);
+      const [subject, data, ...extra] = positionals;
+      if (subject === undefined) throw new CliError('publish needs a subject. Run "publish --help" for usage.');
+      if (extra.length > 0) {
+        throw new CliError(`Unexpected argument "${extra[0]}": give the data as one quoted JSON argument.`);
+      }
+      await publish(
+        {
+          server: serverOf(values.server),
+          subject,
+          ...(data !== undefined ? { data } : {}),
+          sample: values.sample ?? false,
+          ...(values['correlation-id'] !== undefined ? { correlationId: values['correlation-id'] } : {}),
+          ...(values['event-id'] !== undefined ? { eventId: values['event-id'] } : {}),
+        },
+        output,
+      );
+      return ExitCode.Ok;
+    }
+    case 'status': {
+      const { values, positionals } = parse(command, args, { json: { type: 'boolean' } });
+      if (values.help) return help(output, STATUS_HELP);
+      if (positionals.length > 0) throw new CliError(`status takes no arguments (got "${positionals[0]}").`);
+      await status({ server: serverOf(values.server), json: values.json ?? false }, output);
+      return ExitCode.Ok;
+    }
+    default:
+      throw new CliError(`Unknown command "${command}". Commands: tail, publish, status. Run with --help for usage.`);
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+function parse<const O extends OptionSpec>(command: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...options, ...COMMON_OPTIONS }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${oneLine(error)}. Run "${command} --help" for usage.`);
+  }
+}
+
+function help(output: Output, text: string): number {
+  output.out(text);
+  return ExitCode.Ok;
+}
+
+function parseSequence(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new CliError(`--from-seq needs a stream sequence (1, 2, …), got "${text}".`);
+  return Number(text);
+}
+
+if (require.main === module) {
+  // `tail | head` closes the pipe: that is the reader's way of saying it has seen enough.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
+    throw error;
+  });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { type EventData, OrderStatus, type Subject, Subjects } from '@ticketing/common';
+
+/** How far in the future a sample order expires: the orders service's default window. */
+const SAMPLE_EXPIRATION_MS = 15 * 60 * 1000;
+
+const samples: { [S in Subject]: () => EventData<S> } = {
+  [Subjects.TicketCreated]: () => ({
+    id: randomUUID(),
+    version: 0,
+    title: 'Sample concert',
+    price: 2_500,
+    userId: randomUUID(),
+  }),
+  [Subjects.TicketUpdated]: () => ({
+    id: randomUUID(),
+    version: 1,
+    title: 'Sample concert (updated)',
+    price: 3_000,
+    userId: randomUUID(),
+    orderId: null,
+  }),
+  [Subjects.OrderCreated]: () => ({
+    id: randomUUID(),
+    version: 0,
+    status: OrderStatus.Created,
+    userId: randomUUID(),
+    expiresAt: new Date(Date.now() + SAMPLE_EXPIRATION_MS).toISOString(),
+    ticket: { id: randomUUID(), price: 2_500 },
+  }),
+  [Subjects.OrderCancelled]: () => ({ id: randomUUID(), version: 1, ticket: { id: randomUUID() } }),
+  [Subjects.OrderCompleted]: () => ({ id: randomUUID(), version: 1, ticket: { id: randomUUID() } }),
+  [Subjects.ExpirationComplete]: () => ({ orderId: randomUUID() }),
+  [Subjects.PaymentCreated]: () => ({
+    id: randomUUID(),
+    orderId: randomUUID(),
+    stripeId: `pi_sample_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+  }),
+};
+
+/**
+ * A valid payload for `subject`, with fresh ids (prices in cents, `expiresAt` in the future),
+ * for trying a listener by hand. Ids point at nothing: override them to target real entities.
+ */
+export function sampleData<S extends Subject>(subject: S): EventData<S> {
+  return samples[subject]();
+}

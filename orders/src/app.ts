@@ -1,0 +1,32 @@
+import { createServiceApp, type Logger } from '@ticketing/common';
+import type { Express } from 'express';
+import type { Config } from './config';
+import type { OrdersDeps } from './domain/deps';
+import { deleteOrderRouter } from './routes/delete-order.router';
+import { indexOrdersRouter } from './routes/index-orders.router';
+import { newOrderRouter } from './routes/new-order.router';
+import { showOrderRouter } from './routes/show-order.router';
+
+export interface AppDeps extends OrdersDeps {
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS'>;
+  logger: Logger;
+  /** Checks behind /readyz. */
+  readiness: Record<string, () => Promise<unknown>>;
+}
+
+export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
+  const orders = { db, relay };
+  return createServiceApp({
+    service: 'orders',
+    logger,
+    jwtKey: config.JWT_KEY,
+    secureCookies: config.NODE_ENV === 'production',
+    readiness,
+    routes: (app) => {
+      app.use(newOrderRouter(orders, { windowSeconds: config.EXPIRATION_WINDOW_SECONDS }));
+      app.use(indexOrdersRouter(orders));
+      app.use(showOrderRouter(orders));
+      app.use(deleteOrderRouter(orders));
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import { env, loadConfig } from '@ticketing/common';
+import { z } from 'zod';
+
+/** An empty variable counts as unset, so `SWEEP_INTERVAL_SECONDS=` does not silently mean 0 (disabled). */
+const nonNegativeInt = (fallback: number) =>
+  z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).default(fallback));
+
+export const configSchema = z.object({
+  NODE_ENV: env.nodeEnv,
+  PORT: env.port(3000),
+  LOG_LEVEL: env.logLevel,
+  JWT_KEY: env.jwtKey,
+  NATS_URL: env.natsUrl,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  DATABASE_URL: env.databaseUrl,
+  PGLITE_DIR: env.pgliteDir('orders'),
+  /** How long a reservation holds its ticket before it expires. */
+  EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),
+  /** How often overdue reservations are cancelled in the database; 0 turns the sweep off. */
+  SWEEP_INTERVAL_SECONDS: nonNegativeInt(5),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parsed once at start-up; a missing JWT_KEY stops the process with a sentence naming it. */
+export const loadOrdersConfig = (source: NodeJS.ProcessEnv = process.env): Readonly<Config> =>
+  loadConfig(configSchema, source);

@@ -1,0 +1,87 @@
+import {
+  type Executor,
+  isUniqueViolation,
+  type OrderStatus,
+  OrderStatus as Status,
+  updateVersioned,
+} from '@ticketing/common';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { ONE_ACTIVE_ORDER_PER_TICKET, type OrderRow, orders, type TicketRow, tickets } from './schema';
+
+export interface OrderWithTicket extends OrderRow {
+  ticket: TicketRow;
+}
+
+export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId'>;
+
+/**
+ * Inserts an order; returns undefined when the ticket already has an active order. The partial
+ * unique index decides, so two buyers racing for one ticket cannot both get it.
+ */
+export async function insertOrder(tx: Executor, order: NewOrder): Promise<OrderRow | undefined> {
+  try {
+    const [row] = await tx
+      .insert(orders)
+      .values({ ...order, version: 0 })
+      .returning();
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error, ONE_ACTIVE_ORDER_PER_TICKET)) return undefined;
+    throw error;
+  }
+}
+
+export async function findOrderWithTicket(db: Executor, id: string): Promise<OrderWithTicket | undefined> {
+  const [row] = await db
+    .select({ order: orders, ticket: tickets })
+    .from(orders)
+    .innerJoin(tickets, eq(orders.ticketId, tickets.id))
+    .where(eq(orders.id, id))
+    .limit(1);
+  return row && { ...row.order, ticket: row.ticket };
+}
+
+/** The user's orders with their tickets, newest first. */
+export async function listOrdersWithTicket(db: Executor, userId: string): Promise<OrderWithTicket[]> {
+  const rows = await db
+    .select({ order: orders, ticket: tickets })
+    .from(orders)
+    .innerJoin(tickets, eq(orders.ticketId, tickets.id))
+    .where(eq(orders.userId, userId))
+    .orderBy(desc(orders.createdAt), desc(orders.id));
+  return rows.map((row) => ({ ...row.order, ticket: row.ticket }));
+}
+
+/** Reads an order and locks its row until the transaction ends, so its transitions are serialised. */
+export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).limit(1).for('update');
+  return row;
+}
+
+/** Locks the ticket's reservations that are still `created` but past their expiry. */
+export async function lockOverdueOrdersOfTicket(tx: Executor, ticketId: string, now: Date): Promise<OrderRow[]> {
+  return tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.ticketId, ticketId), eq(orders.status, Status.Created), lt(orders.expiresAt, now)))
+    .for('update');
+}
+
+/** Ids of reservations still `created` past their expiry, oldest expiry first. */
+export async function findOverdueOrderIds(db: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, Status.Created), lt(orders.expiresAt, now)))
+    .orderBy(asc(orders.expiresAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+/** Moves a locked order to `status` and bumps its version. */
+export async function setOrderStatus(tx: Executor, order: OrderRow, status: OrderStatus): Promise<OrderRow> {
+  const updated = await updateVersioned(tx, orders, order.id, order.version, { status });
+  // Callers hold the row lock (lockOrder), so the version cannot have moved in between.
+  if (!updated) throw new Error(`order ${order.id} changed while it was locked`);
+  return updated;
+}

@@ -1,0 +1,51 @@
+import { ACTIVE_ORDER_STATUSES, ORDER_STATUSES, type OrderStatus } from '@ticketing/common';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export { outbox, processedEvents } from '@ticketing/common';
+
+/** The name of the partial unique index that makes a second active order for a ticket impossible. */
+export const ONE_ACTIVE_ORDER_PER_TICKET = 'orders_one_active_per_ticket';
+
+const statusList = (statuses: readonly OrderStatus[]) => sql.raw(statuses.map((status) => `'${status}'`).join(', '));
+
+/** Replica of the tickets service's tickets, kept current by ticket.created / ticket.updated. */
+export const tickets = pgTable('tickets', {
+  id: uuid('id').primaryKey(),
+  title: text('title').notNull(),
+  /** Integer cents, as the events carry money. */
+  priceCents: integer('price_cents').notNull(),
+  /** The seller: nobody may reserve their own listing. */
+  userId: uuid('user_id').notNull(),
+  version: integer('version').notNull(),
+});
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    status: text('status').$type<OrderStatus>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    version: integer('version').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // No oversell: the database, not a read before the insert, refuses a second active order.
+    uniqueIndex(ONE_ACTIVE_ORDER_PER_TICKET)
+      .on(table.ticketId)
+      .where(sql`status in (${statusList(ACTIVE_ORDER_STATUSES)})`),
+    check('orders_status_known', sql`status in (${statusList(ORDER_STATUSES)})`),
+    index('orders_user_created_idx').on(table.userId, table.createdAt),
+    // The sweep only ever looks for reservations that may be overdue.
+    index('orders_created_expires_idx').on(table.expiresAt).where(sql`status = 'created'`),
+  ],
+);
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect;
+
+export const schema = { tickets, orders };

@@ -1,0 +1,10 @@
+import type { Database, OutboxRelay } from '@ticketing/common';
+import type { schema } from '../db/schema';
+
+export type OrdersSchema = typeof schema;
+
+/** What the use cases need: reads go to `db`; a state change and its event go through `relay.transaction`. */
+export interface OrdersDeps {
+  db: Database<OrdersSchema>;
+  relay: OutboxRelay<OrdersSchema>;
+}

@@ -1,0 +1,78 @@
+import { type Executor, enqueueEvent, markEventProcessed, OrderStatus } from '@ticketing/common';
+import { lockOrder, setOrderStatus } from '../db/orders.repository';
+import type { OrderRow } from '../db/schema';
+import { orderCancelledEvent, orderCompletedEvent } from '../events/order-events';
+import type { OrdersDeps } from './deps';
+
+/** Where a transition was asked from: the causing event or request, for tracing and de-duplication. */
+export interface TransitionCause {
+  correlationId?: string;
+  /** For events that carry no version: recorded once per consumer, a redelivery does nothing. */
+  processed?: { consumer: string; eventId: string };
+}
+
+/** A `created` reservation past its expiry holds its ticket no longer, whether or not it was cancelled yet. */
+export function isOverdue(order: Pick<OrderRow, 'status' | 'expiresAt'>, now: Date = new Date()): boolean {
+  return order.status === OrderStatus.Created && order.expiresAt.getTime() < now.getTime();
+}
+
+/** The status a reader sees: an overdue reservation is shown as cancelled before the timer or sweep persisted it. */
+export function effectiveStatus(order: Pick<OrderRow, 'status' | 'expiresAt'>, now: Date = new Date()): OrderStatus {
+  return isOverdue(order, now) ? OrderStatus.Cancelled : order.status;
+}
+
+/** Cancels a locked order and writes its order.cancelled in the same transaction. */
+export async function cancelLockedOrder(tx: Executor, order: OrderRow, correlationId?: string): Promise<OrderRow> {
+  const cancelled = await setOrderStatus(tx, order, OrderStatus.Cancelled);
+  await enqueueEvent(tx, orderCancelledEvent(cancelled, { correlationId }));
+  return cancelled;
+}
+
+export type ExpireOutcome = 'cancelled' | 'already-cancelled' | 'complete' | 'unknown-order' | 'duplicate';
+
+/**
+ * The reservation ran out (expiration.complete, or the sweep found it overdue): cancel it unless
+ * it is complete or already cancelled. Idempotent, so the timer and the sweep may both ask.
+ */
+export async function expireOrder(
+  { relay }: OrdersDeps,
+  orderId: string,
+  cause: TransitionCause = {},
+): Promise<ExpireOutcome> {
+  return relay.transaction(async (tx): Promise<ExpireOutcome> => {
+    if (cause.processed && !(await markEventProcessed(tx, cause.processed.consumer, cause.processed.eventId))) {
+      return 'duplicate';
+    }
+    const order = await lockOrder(tx, orderId);
+    if (!order) return 'unknown-order';
+    if (order.status === OrderStatus.Complete) return 'complete';
+    if (order.status === OrderStatus.Cancelled) return 'already-cancelled';
+    await cancelLockedOrder(tx, order, cause.correlationId);
+    return 'cancelled';
+  });
+}
+
+export type CompleteOutcome = 'completed' | 'already-complete' | 'cancelled' | 'unknown-order' | 'duplicate';
+
+/**
+ * The order was paid (payment.created): mark it complete. A cancelled order stays cancelled —
+ * the payments service refunds — and the caller logs it.
+ */
+export async function completeOrder(
+  { relay }: OrdersDeps,
+  orderId: string,
+  cause: TransitionCause = {},
+): Promise<CompleteOutcome> {
+  return relay.transaction(async (tx): Promise<CompleteOutcome> => {
+    if (cause.processed && !(await markEventProcessed(tx, cause.processed.consumer, cause.processed.eventId))) {
+      return 'duplicate';
+    }
+    const order = await lockOrder(tx, orderId);
+    if (!order) return 'unknown-order';
+    if (order.status === OrderStatus.Complete) return 'already-complete';
+    if (order.status === OrderStatus.Cancelled) return 'cancelled';
+    const completed = await setOrderStatus(tx, order, OrderStatus.Complete);
+    await enqueueEvent(tx, orderCompletedEvent(completed, { correlationId: cause.correlationId }));
+    return 'completed';
+  });
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import {
+  closeListeners,
+  connectNats,
+  createDatabase,
+  createLogger,
+  createPublisher,
+  ensureStream,
+  natsReadiness,
+  OutboxRelay,
+  runMain,
+  serve,
+  startListeners,
+} from '@ticketing/common';
+import { createApp } from './app';
+import { loadOrdersConfig } from './config';
+import { schema } from './db/schema';
+import { createOrderListeners } from './events/order-listeners';
+import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
+
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → sweep → HTTP.
+runMain('orders', async () => {
+  const config = loadOrdersConfig();
+  const logger = createLogger('orders', config.LOG_LEVEL);
+  const database = await createDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DIR,
+    schema,
+    migrationsFolder: path.join(__dirname, '..', 'migrations'),
+    logger,
+  });
+  const nc = await connectNats({ url: config.NATS_URL, name: 'orders', logger });
+  await ensureStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
+  const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger });
+  relay.start();
+  const orders = { db: database.db, relay };
+  const listeners = createOrderListeners({ nc, logger }, orders);
+  await startListeners(listeners);
+  const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
+  sweep.start();
+
+  const app = createApp({
+    config,
+    ...orders,
+    logger,
+    readiness: { db: database.ping, nats: natsReadiness(nc) },
+  });
+  serve({
+    service: 'orders',
+    app,
+    port: config.PORT,
+    logger,
+    cleanup: [
+      () => sweep.stop(),
+      () => closeListeners(listeners),
+      () => relay.stop(),
+      () => nc.drain(),
+      database.close,
+    ],
+  });
+});

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  closeListeners,
+  connectNats,
+  createDatabase,
+  createEvent,
+  createPublisher,
+  durableName,
+  type Event,
+  type EventData,
+  ensureStream,
+  OrderStatus,
+  OutboxRelay,
+  pendingOutboxCount,
+  STREAM_NAME,
+  type Subject,
+  serializeEvent,
+  startListeners,
+} from '@ticketing/common';
+import { createTestDatabase, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import { eq, sql } from 'drizzle-orm';
+import type { ConsumerInfo } from 'nats';
+import pino from 'pino';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
+import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '../src/db/schema';
+import { createOrderListeners } from '../src/events/order-listeners';
+
+export const JWT_KEY = 'orders-test-signing-key';
+
+export const baseConfig: Config = {
+  NODE_ENV: 'test',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  JWT_KEY,
+  NATS_URL: 'nats://127.0.0.1:4222',
+  NATS_STREAM_REPLICAS: 1,
+  DATABASE_URL: undefined,
+  PGLITE_DIR: 'memory://',
+  EXPIRATION_WINDOW_SECONDS: 900,
+  SWEEP_INTERVAL_SECONDS: 0,
+};
+
+const migrationsFolder = path.join(__dirname, '..', 'migrations');
+
+export interface OrdersTestBedOptions {
+  /** A real PostgreSQL database (from startPostgresServer) instead of an in-memory PGlite. */
+  databaseUrl?: string;
+}
+
+async function openDatabase({ databaseUrl }: OrdersTestBedOptions) {
+  if (!databaseUrl) return createTestDatabase({ schema, migrationsFolder });
+  const handle = await createDatabase({ url: databaseUrl, schema, migrationsFolder, poolSize: 20 });
+  return {
+    db: handle.db,
+    truncate: async () => {
+      await handle.db.execute(sql`truncate table orders, tickets, outbox, processed_events restart identity cascade`);
+    },
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * One nats-server and one database per test file, wired like index.ts: the stream, a running
+ * outbox relay publishing to that NATS, and the service's listeners.
+ */
+/** A logger that keeps its lines for assertions instead of printing them. */
+function captureLogger() {
+  let lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: 'debug', base: { service: 'orders' } }, stream),
+    lines: () => lines,
+    clear: () => {
+      lines = [];
+    },
+  };
+}
+
+export async function createOrdersTestBed(options: OrdersTestBedOptions = {}) {
+  const { logger, lines: logLines, clear: clearLogs } = captureLogger();
+  const [nats, database] = await Promise.all([startNatsServer(), openDatabase(options)]);
+  const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
+  await ensureStream(nc);
+  const jsm = await nc.jetstreamManager();
+  const publish = createPublisher(nc);
+  const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
+  relay.start();
+  const deps = { db: database.db, relay };
+  const listeners = createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps);
+  await startListeners(listeners);
+
+  const { db } = database;
+
+  const bed = {
+    db,
+    relay,
+    deps,
+    logger,
+    nc,
+    app: (config: Partial<Config> = {}) =>
+      createApp({
+        config: { ...baseConfig, ...config },
+        ...deps,
+        logger,
+        readiness: { db: async () => undefined },
+      }),
+
+    /** Log lines written since the last reset, e.g. `logs('warn')`. */
+    logs(level?: 'debug' | 'info' | 'warn' | 'error') {
+      const wanted = level && { debug: 20, info: 30, warn: 40, error: 50 }[level];
+      return logLines().filter((line) => wanted === undefined || line.level === wanted);
+    },
+
+    /** Empties the tables and the stream; call it between tests. */
+    async reset() {
+      clearLogs();
+      await jsm.streams.purge(STREAM_NAME);
+      await database.truncate();
+    },
+
+    async close() {
+      await closeListeners(listeners);
+      await relay.stop();
+      await nc.close();
+      await Promise.all([nats.stop(), database.close()]);
+    },
+
+    /** A ticket in the replica, as if ticket.created had arrived. */
+    async aTicket(overrides: Partial<TicketRow> = {}): Promise<TicketRow> {
+      const ticket: TicketRow = {
+        id: randomUUID(),
+        title: 'Concert',
+        priceCents: 2050,
+        userId: randomUUID(),
+        version: 0,
+        ...overrides,
+      };
+      await db.insert(tickets).values(ticket);
+      return ticket;
+    },
+
+    /** An order stored directly (no event), for states a test needs to start from. */
+    async anOrder(ticket: TicketRow, overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
+      const [row] = await db
+        .insert(orders)
+        .values({
+          id: randomUUID(),
+          userId: randomUUID(),
+          status: OrderStatus.Created,
+          expiresAt: new Date(Date.now() + 15 * 60_000),
+          ticketId: ticket.id,
+          version: 0,
+          ...overrides,
+        })
+        .returning();
+      return row as OrderRow;
+    },
+
+    async order(id: string): Promise<OrderRow | undefined> {
+      const [row] = await db.select().from(orders).where(eq(orders.id, id));
+      return row;
+    },
+
+    async ticket(id: string): Promise<TicketRow | undefined> {
+      const [row] = await db.select().from(tickets).where(eq(tickets.id, id));
+      return row;
+    },
+
+    async ordersOfTicket(ticketId: string): Promise<OrderRow[]> {
+      return db.select().from(orders).where(eq(orders.ticketId, ticketId));
+    },
+
+    /** Moves an order's expiry into the past, as if its window had run out. */
+    async backdate(orderId: string, secondsAgo = 1): Promise<void> {
+      await db
+        .update(orders)
+        .set({ expiresAt: new Date(Date.now() - secondsAgo * 1000) })
+        .where(eq(orders.id, orderId));
+    },
+
+    /** Publishes an event the way another service would (msgID = eventId). */
+    async publish<S extends Subject>(subject: S, data: EventData<S>): Promise<Event<S>> {
+      const event = createEvent(subject, data);
+      await publish(event);
+      return event;
+    },
+
+    /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
+    async publishAgain(event: Event): Promise<void> {
+      await nc.jetstream().publish(event.subject, serializeEvent(event));
+    },
+
+    /**
+     * The events of `subject` in the stream (about `id` when given), once the outbox has nothing
+     * pending — what every consumer will see.
+     */
+    async published<S extends Subject>(subject: S, id?: string): Promise<Event<S>[]> {
+      await waitFor(async () => (await pendingOutboxCount(db)) === 0);
+      const { state } = await jsm.streams.info(STREAM_NAME);
+      const events: Event<S>[] = [];
+      for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+        const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
+        if (message.subject !== subject) continue;
+        const event = { subject, ...message.json<Omit<Event<S>, 'subject'>>() } as Event<S>;
+        if (id === undefined || (event.data as { id?: string }).id === id) events.push(event);
+      }
+      return events;
+    },
+
+    /** The outbox rows about order `id` (every event the service decided to publish for it). */
+    async outboxFor(id: string): Promise<Event[]> {
+      const rows = await db.select().from(outbox).orderBy(outbox.id);
+      return rows.map((row) => row.payload).filter((event) => (event.data as { id?: string }).id === id);
+    },
+
+    consumer(subject: Subject): Promise<ConsumerInfo> {
+      return jsm.consumers.info(STREAM_NAME, durableName('orders', subject));
+    },
+
+    /** Resolves once the listener of `subject` has handled and acked everything published to it. */
+    async settled(subject: Subject): Promise<void> {
+      await waitFor(async () => {
+        const info = await bed.consumer(subject);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      });
+    },
+  };
+  return bed;
+}
+
+export type OrdersTestBed = Awaited<ReturnType<typeof createOrdersTestBed>>;
+
+/** A signed-in user: their id and session cookie. */
+export function aUser() {
+  const id = randomUUID();
+  return { id, cookie: signin({ jwtKey: JWT_KEY, id }) };
+}

@@ -1,0 +1,161 @@
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { signin } from '@ticketing/common/testing';
+import request from 'supertest';
+import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed } from './harness';
+
+let bed: OrdersTestBed;
+beforeAll(async () => {
+  bed = await createOrdersTestBed();
+});
+beforeEach(() => bed.reset());
+afterAll(() => bed?.close());
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('POST /api/orders', () => {
+  it('when a buyer reserves an available ticket, then it answers 201 with the order, stores it and publishes order.created', async () => {
+    const ticket = await bed.aTicket({ title: 'Opera', priceCents: 2050 });
+    const buyer = aUser();
+    const before = Date.now();
+
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', buyer.cookie)
+      .set('x-request-id', 'req-reserve-1')
+      .send({ ticketId: ticket.id })
+      .expect(201);
+
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      userId: buyer.id,
+      status: 'created',
+      expiresAt: expect.stringMatching(ISO),
+      version: 0,
+      ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
+    });
+    const expiresAt = Date.parse(response.body.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
+
+    expect(await bed.order(response.body.id)).toMatchObject({
+      userId: buyer.id,
+      ticketId: ticket.id,
+      status: OrderStatus.Created,
+      version: 0,
+    });
+
+    const events = await bed.published(Subjects.OrderCreated, response.body.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      correlationId: 'req-reserve-1',
+      data: {
+        id: response.body.id,
+        version: 0,
+        status: 'created',
+        userId: buyer.id,
+        expiresAt: response.body.expiresAt,
+        ticket: { id: ticket.id, price: 2050 },
+      },
+    });
+  });
+
+  it('when EXPIRATION_WINDOW_SECONDS is set, then the reservation lasts that long', async () => {
+    const ticket = await bed.aTicket();
+    const before = Date.now();
+    const response = await request(bed.app({ EXPIRATION_WINDOW_SECONDS: 60 }))
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(201);
+    const expiresAt = Date.parse(response.body.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
+  it('when nobody is signed in, then it answers 401 and stores nothing', async () => {
+    const ticket = await bed.aTicket();
+    const response = await request(bed.app()).post('/api/orders').send({ ticketId: ticket.id }).expect(401);
+    expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(0);
+  });
+
+  it.each([
+    ['no ticketId', {}, 'ticketId is required'],
+    ['a null ticketId', { ticketId: null }, 'ticketId is required'],
+    ['a ticketId that is not a UUID', { ticketId: 'ticket-1' }, 'ticketId must be a valid UUID'],
+    ['a numeric ticketId', { ticketId: 42 }, 'ticketId must be a string'],
+    ['an object as ticketId', { ticketId: { $ne: '' } }, 'ticketId must be a string'],
+  ])('when the body has %s, then it answers 400 naming the field', async (_case, body, message) => {
+    const response = await request(bed.app()).post('/api/orders').set('Cookie', aUser().cookie).send(body).expect(400);
+    expect(response.body).toEqual({ errors: [{ message, field: 'ticketId' }] });
+  });
+
+  it('when the ticket does not exist, then it answers 404', async () => {
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: '7f0c1a52-5d2e-4a4b-9a55-0d8f2b8c1e11' })
+      .expect(404);
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+  });
+
+  it('when the seller tries to buy their own ticket, then it answers 400 and stores nothing', async () => {
+    const seller = aUser();
+    const ticket = await bed.aTicket({ userId: seller.id });
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', seller.cookie)
+      .send({ ticketId: ticket.id })
+      .expect(400);
+    expect(response.body).toEqual({ errors: [{ message: 'You cannot buy your own ticket' }] });
+    expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(0);
+  });
+
+  it('when the seller’s token spells their id in capitals, then it is still their own ticket', async () => {
+    const seller = aUser();
+    const ticket = await bed.aTicket({ userId: seller.id });
+    await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', signin({ jwtKey: JWT_KEY, id: seller.id.toUpperCase() }))
+      .send({ ticketId: ticket.id })
+      .expect(400);
+    expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(0);
+  });
+
+  it.each([OrderStatus.Created, OrderStatus.AwaitingPayment, OrderStatus.Complete])(
+    'when the ticket has an order that is %s, then it answers 400 "Ticket is already reserved" and publishes nothing',
+    async (status) => {
+      const ticket = await bed.aTicket();
+      const held = await bed.anOrder(ticket, { status });
+
+      const response = await request(bed.app())
+        .post('/api/orders')
+        .set('Cookie', aUser().cookie)
+        .send({ ticketId: ticket.id })
+        .expect(400);
+
+      expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+      expect((await bed.ordersOfTicket(ticket.id)).map((order) => order.id)).toEqual([held.id]);
+      expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
+    },
+  );
+
+  it('when the ticket’s earlier orders were cancelled, then it can be reserved again', async () => {
+    const ticket = await bed.aTicket();
+    await bed.anOrder(ticket, { status: OrderStatus.Cancelled });
+    await bed.anOrder(ticket, { status: OrderStatus.Cancelled });
+    await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(201);
+    expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(3);
+  });
+
+  it('when the same buyer reserves the ticket twice, then the second attempt is refused too', async () => {
+    const ticket = await bed.aTicket();
+    const buyer = aUser();
+    await request(bed.app()).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(201);
+    await request(bed.app()).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(400);
+  });
+});

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
+import request from 'supertest';
+import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
+
+let bed: OrdersTestBed;
+beforeAll(async () => {
+  bed = await createOrdersTestBed();
+});
+beforeEach(() => bed.reset());
+afterAll(() => bed?.close());
+
+async function aReservation() {
+  const ticket = await bed.aTicket();
+  const buyer = aUser();
+  const response = await request(bed.app())
+    .post('/api/orders')
+    .set('Cookie', buyer.cookie)
+    .send({ ticketId: ticket.id })
+    .expect(201);
+  return { ticket, buyer, orderId: response.body.id as string };
+}
+
+describe('expiration.complete', () => {
+  it('when the reservation expires, then the order is cancelled (version 1) and order.cancelled is published once, even when the event is delivered twice', async () => {
+    const { ticket, orderId } = await aReservation();
+
+    const event = await bed.publish(Subjects.ExpirationComplete, { orderId });
+    await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Cancelled);
+    await bed.publishAgain(event);
+    await bed.publish(Subjects.ExpirationComplete, { orderId }); // a second timer for the same order
+    await bed.settled(Subjects.ExpirationComplete);
+
+    expect(await bed.order(orderId)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+    const cancelled = await bed.published(Subjects.OrderCancelled, orderId);
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]).toMatchObject({
+      correlationId: event.correlationId,
+      data: { id: orderId, version: 1, ticket: { id: ticket.id } },
+    });
+  });
+
+  it('when the order is complete, then expiration changes nothing and publishes nothing', async () => {
+    const order = await bed.anOrder(await bed.aTicket(), { status: OrderStatus.Complete, version: 1 });
+
+    await bed.publish(Subjects.ExpirationComplete, { orderId: order.id });
+    await bed.settled(Subjects.ExpirationComplete);
+
+    expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+    expect(await bed.outboxFor(order.id)).toHaveLength(0);
+  });
+
+  it('when the order is unknown, then the event is acked and nothing happens', async () => {
+    const orderId = randomUUID();
+    await bed.publish(Subjects.ExpirationComplete, { orderId });
+    await bed.settled(Subjects.ExpirationComplete);
+    expect(bed.logs('warn')).toContainEqual(
+      expect.objectContaining({ orderId, msg: expect.stringMatching(/unknown/) }),
+    );
+  });
+});
+
+describe('payment.created', () => {
+  it('when the order is paid, then it is complete (version 1) and order.completed is published once, even when the payment is delivered twice', async () => {
+    const { ticket, buyer, orderId } = await aReservation();
+
+    const payment = await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId, stripeId: 'pi_123' });
+    await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Complete);
+    await bed.publishAgain(payment);
+    await bed.settled(Subjects.PaymentCreated);
+
+    expect(await bed.order(orderId)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+    const completed = await bed.published(Subjects.OrderCompleted, orderId);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({
+      correlationId: payment.correlationId,
+      data: { id: orderId, version: 1, ticket: { id: ticket.id } },
+    });
+    const shown = await request(bed.app()).get(`/api/orders/${orderId}`).set('Cookie', buyer.cookie).expect(200);
+    expect(shown.body.status).toBe('complete');
+  });
+
+  it('when a second payment arrives for a complete order, then nothing changes', async () => {
+    const order = await bed.anOrder(await bed.aTicket(), { status: OrderStatus.Complete, version: 1 });
+    await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId: order.id, stripeId: 'pi_again' });
+    await bed.settled(Subjects.PaymentCreated);
+    expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+    expect(await bed.outboxFor(order.id)).toHaveLength(0);
+  });
+
+  it('when the order was cancelled, then it stays cancelled, the event is acked and nothing is published', async () => {
+    const order = await bed.anOrder(await bed.aTicket(), { status: OrderStatus.Cancelled, version: 1 });
+    const paymentId = randomUUID();
+    await bed.publish(Subjects.PaymentCreated, { id: paymentId, orderId: order.id, stripeId: 'pi_late' });
+    await bed.settled(Subjects.PaymentCreated);
+    expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+    expect(await bed.outboxFor(order.id)).toHaveLength(0);
+    expect(bed.logs('warn')).toContainEqual(
+      expect.objectContaining({ orderId: order.id, paymentId, msg: expect.stringMatching(/cancelled order/) }),
+    );
+  });
+
+  it('when the order is unknown, then the event is acked and nothing happens', async () => {
+    const orderId = randomUUID();
+    await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId, stripeId: 'pi_x' });
+    await bed.settled(Subjects.PaymentCreated);
+    expect(bed.logs('warn')).toContainEqual(
+      expect.objectContaining({ orderId, msg: expect.stringMatching(/unknown/) }),
+    );
+  });
+
+  it('when an order was completed, then expiration arriving afterwards leaves it complete', async () => {
+    const { orderId } = await aReservation();
+    await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId, stripeId: 'pi_1' });
+    await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Complete);
+    await bed.publish(Subjects.ExpirationComplete, { orderId });
+    await bed.settled(Subjects.ExpirationComplete);
+    expect(await bed.order(orderId)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+    expect(await bed.published(Subjects.OrderCancelled, orderId)).toHaveLength(0);
+  });
+});

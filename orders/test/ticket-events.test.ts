@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Subjects, type TicketCreatedData } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
+import { createOrdersTestBed, type OrdersTestBed } from './harness';
+
+let bed: OrdersTestBed;
+beforeAll(async () => {
+  bed = await createOrdersTestBed();
+});
+beforeEach(() => bed.reset());
+afterAll(() => bed?.close());
+
+const created = (overrides: Partial<TicketCreatedData> = {}): TicketCreatedData => ({
+  id: randomUUID(),
+  version: 0,
+  title: 'Concert',
+  price: 2000,
+  userId: randomUUID(),
+  ...overrides,
+});
+
+const update = (ticket: TicketCreatedData, version: number, title: string, price: number) => ({
+  ...ticket,
+  version,
+  title,
+  price,
+});
+
+describe('ticket.created', () => {
+  it('when a ticket is created, then its replica is stored with the seller and the price in cents', async () => {
+    const ticket = created({ title: 'Jazz night', price: 1250 });
+    await bed.publish(Subjects.TicketCreated, ticket);
+
+    const stored = await waitFor(() => bed.ticket(ticket.id));
+    expect(stored).toEqual({ id: ticket.id, title: 'Jazz night', priceCents: 1250, userId: ticket.userId, version: 0 });
+  });
+
+  it('when the same ticket.created arrives twice, then it is acked and the replica is unchanged', async () => {
+    const ticket = created();
+    const event = await bed.publish(Subjects.TicketCreated, ticket);
+    await waitFor(() => bed.ticket(ticket.id));
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 1, 'Renamed', 3000));
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+
+    await bed.publishAgain(event);
+    await bed.settled(Subjects.TicketCreated);
+
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Renamed', priceCents: 3000 });
+  });
+
+  it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {
+    await bed.nc.jetstream().publish(Subjects.TicketCreated, new TextEncoder().encode('{"not":"an event"}'));
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    // settled: nothing pending, so the bad message was not nak'd back into the consumer.
+    await bed.settled(Subjects.TicketCreated);
+    expect(await bed.ticket(ticket.id)).toBeDefined();
+  });
+});
+
+describe('ticket.updated', () => {
+  it('when the next version arrives, then it is applied', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Moved to Friday', 2500), orderId: null });
+
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ title: 'Moved to Friday', priceCents: 2500 });
+  });
+
+  it('when an update is delivered again, then it is acked as a duplicate and changes nothing', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    const first = await bed.publish(Subjects.TicketUpdated, update(ticket, 1, 'One', 100));
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 2, 'Two', 200));
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 2);
+
+    await bed.publishAgain(first);
+    await bed.settled(Subjects.TicketUpdated);
+
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 2, title: 'Two', priceCents: 200 });
+  });
+
+  it('when version 2 arrives before version 1, then it is retried and applied only after version 1, ending as in-order delivery', async () => {
+    const outOfOrder = created({ title: 'v0', price: 1000 });
+    const inOrder = created({ title: 'v0', price: 1000, userId: outOfOrder.userId });
+    await bed.publish(Subjects.TicketCreated, outOfOrder);
+    await bed.publish(Subjects.TicketCreated, inOrder);
+    await waitFor(() => bed.ticket(outOfOrder.id));
+
+    await bed.publish(Subjects.TicketUpdated, update(outOfOrder, 2, 'v2', 3000));
+    // It has been refused and handed back at least once: still at version 0.
+    await waitFor(async () => (await bed.consumer(Subjects.TicketUpdated)).num_redelivered > 0);
+    expect(await bed.ticket(outOfOrder.id)).toMatchObject({ version: 0, title: 'v0' });
+
+    await bed.publish(Subjects.TicketUpdated, update(outOfOrder, 1, 'v1', 2000));
+    await bed.publish(Subjects.TicketUpdated, update(inOrder, 1, 'v1', 2000));
+    await bed.publish(Subjects.TicketUpdated, update(inOrder, 2, 'v2', 3000));
+    await bed.settled(Subjects.TicketUpdated);
+
+    const [a, b] = [await bed.ticket(outOfOrder.id), await bed.ticket(inOrder.id)];
+    expect(a).toEqual({ ...b, id: outOfOrder.id });
+    expect(a).toMatchObject({ version: 2, title: 'v2', priceCents: 3000 });
+  });
+
+  it('when an update arrives for a ticket not known yet, then it is retried until ticket.created arrives', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 1, 'Early', 4000));
+    await waitFor(async () => (await bed.consumer(Subjects.TicketUpdated)).num_redelivered > 0);
+    expect(await bed.ticket(ticket.id)).toBeUndefined();
+
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.settled(Subjects.TicketUpdated);
+
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Early', priceCents: 4000 });
+  });
+});

@@ -1,0 +1,31 @@
+import { type Executor, updateVersioned } from '@ticketing/common';
+import { eq } from 'drizzle-orm';
+import { type OrderRow, orders } from './schema';
+
+export async function findOrder(db: Executor, id: string): Promise<OrderRow | undefined> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, id)).limit(1);
+  return row;
+}
+
+/** Reads an order and locks its row until the transaction ends: payments and order events take turns. */
+export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).limit(1).for('update');
+  return row;
+}
+
+/** Inserts the replica of a new order; returns false when it is already there (a redelivered event). */
+export async function insertOrder(db: Executor, order: OrderRow): Promise<boolean> {
+  const inserted = await db.insert(orders).values(order).onConflictDoNothing().returning({ id: orders.id });
+  return inserted.length > 0;
+}
+
+/**
+ * Moves the replica to `version` with `status` when it holds exactly the version before it;
+ * returns undefined otherwise (unknown order, duplicate, or an event that came too early).
+ */
+export function updateOrderToVersion(
+  db: Executor,
+  { id, version, status }: Pick<OrderRow, 'id' | 'version' | 'status'>,
+): Promise<OrderRow | undefined> {
+  return updateVersioned(db, orders, id, version - 1, { status });
+}

@@ -1,0 +1,62 @@
+import { enqueueEvent, isUniqueViolation, OrderStatus } from '@ticketing/common';
+import { lockOrder } from '../db/orders.repository';
+import { findPayment, transitionPayment } from '../db/payments.repository';
+import { ONE_ACTIVE_PAYMENT_PER_ORDER, type PaymentRow, PaymentStatus } from '../db/schema';
+import { recordStripeEvent } from '../db/stripe-events.repository';
+import { paymentCreatedEvent } from '../events/payment-events';
+import type { PaymentsDeps } from './deps';
+
+export interface CompletePaymentInput {
+  payment: Pick<PaymentRow, 'id' | 'orderId'>;
+  /** The PaymentIntent that succeeded. */
+  stripeId: string;
+  /** The states this caller may complete from: the direct confirmation only from `pending`. */
+  from: readonly PaymentStatus[];
+  correlationId?: string;
+  /** The webhook event that reports it: recorded in the same transaction, a redelivery is a no-op. */
+  stripeEvent?: { id: string; type: string };
+}
+
+export type CompletePaymentOutcome =
+  /** Now succeeded; payment.created is in the outbox. */
+  | { outcome: 'completed'; payment: PaymentRow }
+  /** Another path (webhook or direct confirmation) got there first: nothing was done. */
+  | { outcome: 'already-settled'; payment: PaymentRow | undefined }
+  /** Succeeded, but the order was cancelled meanwhile: no payment.created; it must be refunded. */
+  | { outcome: 'order-cancelled'; payment: PaymentRow }
+  /** The order already has another succeeded payment: this charge must be refunded. */
+  | { outcome: 'second-charge' }
+  | { outcome: 'duplicate-event' };
+
+/**
+ * Records a successful charge. The conditional transition (`WHERE status IN from`) under the
+ * order's row lock is what lets the direct confirmation and a webhook race: exactly one of them
+ * completes the payment and writes payment.created.
+ */
+export async function completePayment(
+  deps: PaymentsDeps,
+  { payment, stripeId, from, correlationId, stripeEvent }: CompletePaymentInput,
+): Promise<CompletePaymentOutcome> {
+  try {
+    const result = await deps.relay.transaction(async (tx): Promise<CompletePaymentOutcome> => {
+      if (stripeEvent && !(await recordStripeEvent(tx, stripeEvent))) return { outcome: 'duplicate-event' };
+      // Serialises with order.cancelled: either the cancellation sees this payment succeeded
+      // (and refunds it), or this sees the order cancelled (and the caller refunds).
+      const order = await lockOrder(tx, payment.orderId);
+      const completed = await transitionPayment(tx, payment.id, from, {
+        status: PaymentStatus.Succeeded,
+        stripeId,
+        failureMessage: null,
+      });
+      if (!completed) return { outcome: 'already-settled', payment: await findPayment(tx, payment.id) };
+      if (order?.status === OrderStatus.Cancelled) return { outcome: 'order-cancelled', payment: completed };
+      await enqueueEvent(tx, paymentCreatedEvent({ ...completed, stripeId }, { correlationId }));
+      return { outcome: 'completed', payment: completed };
+    });
+    if (result.outcome === 'completed' || result.outcome === 'order-cancelled') deps.metrics.succeeded.inc();
+    return result;
+  } catch (error) {
+    if (isUniqueViolation(error, ONE_ACTIVE_PAYMENT_PER_ORDER)) return { outcome: 'second-charge' };
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Database, Logger, OutboxRelay } from '@ticketing/common';
+import type { schema } from '../db/schema';
+import type { PaymentGateway } from '../gateway/payment-gateway';
+import type { PaymentMetrics } from '../metrics';
+
+export type PaymentsSchema = typeof schema;
+
+/**
+ * What the use cases need: reads go to `db`; a state change and its event go through
+ * `relay.transaction`; charges and refunds go to the gateway, never inside a transaction.
+ */
+export interface PaymentsDeps {
+  db: Database<PaymentsSchema>;
+  relay: OutboxRelay<PaymentsSchema>;
+  gateway: PaymentGateway;
+  metrics: Pick<PaymentMetrics, 'succeeded' | 'declined' | 'refunded'>;
+  logger: Logger;
+  /** ISO code of every charge (PAYMENT_CURRENCY). */
+  currency: string;
+}

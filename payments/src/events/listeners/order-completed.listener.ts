@@ -1,0 +1,20 @@
+import { Listener, type OrderCompletedData, OrderStatus, Subjects } from '@ticketing/common';
+import type { PaymentsDeps } from '../../domain/deps';
+import { applyOrderStatus } from '../../domain/order-replica';
+import { type PaymentListenerDeps, SERVICE } from './listener-deps';
+
+/** order.completed: the order is paid; a later payment attempt answers "already paid". */
+export class OrderCompletedListener extends Listener<typeof Subjects.OrderCompleted> {
+  readonly subject = Subjects.OrderCompleted;
+  private readonly payments: PaymentsDeps;
+
+  constructor({ payments, ...deps }: PaymentListenerDeps) {
+    super({ ...deps, service: SERVICE });
+    this.payments = payments;
+  }
+
+  protected async onMessage(data: OrderCompletedData): Promise<void> {
+    const applied = await applyOrderStatus(this.payments.db, data, OrderStatus.Complete);
+    this.logger.debug({ orderId: data.id, version: data.version, applied }, applied ? 'order completed' : 'duplicate');
+  }
+}

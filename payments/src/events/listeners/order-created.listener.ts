@@ -1,0 +1,23 @@
+import { Listener, type OrderCreatedData, Subjects } from '@ticketing/common';
+import type { PaymentsDeps } from '../../domain/deps';
+import { recordOrderCreated } from '../../domain/order-replica';
+import { type PaymentListenerDeps, SERVICE } from './listener-deps';
+
+/** order.created: stores the replica the payments are checked against. */
+export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated> {
+  readonly subject = Subjects.OrderCreated;
+  private readonly payments: PaymentsDeps;
+
+  constructor({ payments, ...deps }: PaymentListenerDeps) {
+    super({ ...deps, service: SERVICE });
+    this.payments = payments;
+  }
+
+  protected async onMessage(data: OrderCreatedData): Promise<void> {
+    const stored = await recordOrderCreated(this.payments.db, data);
+    this.logger.debug(
+      { orderId: data.id, version: data.version, stored },
+      stored ? 'order stored' : 'order already known',
+    );
+  }
+}

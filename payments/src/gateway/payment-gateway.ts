@@ -1,0 +1,106 @@
+/** What the payments service asks of a payment processor: the real Stripe, or the offline sandbox. */
+export interface PaymentGateway {
+  /** `stripe` or `sandbox`: shown in logs and the start-up line. */
+  readonly name: string;
+  /**
+   * Charges `amount` cents once per `idempotencyKey`: a repeated call with the same key and the
+   * same parameters returns the first call's result and charges nothing more.
+   *
+   * @throws {@link GatewayDeclinedError} the card was declined (nothing charged)
+   * @throws {@link GatewayRejectedError} the request can never succeed, e.g. an unknown token
+   * @throws {@link GatewayIdempotencyError} the key was used before with other parameters
+   * @throws {@link GatewayUnavailableError} the gateway could not be reached or timed out
+   * @throws {@link GatewayFailedError} the gateway answered with an error of its own
+   */
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Refunds a charge in full, once per `idempotencyKey`; throws the same errors as `charge`. */
+  refund(request: RefundRequest): Promise<RefundResult>;
+}
+
+export interface ChargeRequest {
+  /** In the currency's smallest unit (cents). */
+  amount: number;
+  /** ISO code, lower case (`usd`). */
+  currency: string;
+  /** A Stripe token (`tok_…`) or PaymentMethod id (`pm_…`). */
+  token: string;
+  idempotencyKey: string;
+  metadata: { orderId: string; userId: string };
+}
+
+export interface ChargeResult {
+  /** The PaymentIntent id (`pi_…`). */
+  id: string;
+  /** The PaymentIntent's status: `succeeded`, `processing`, `requires_action`, … */
+  status: string;
+  /** The gateway's explanation when the status is not `succeeded`. */
+  message?: string;
+}
+
+export interface RefundRequest {
+  paymentIntentId: string;
+  idempotencyKey: string;
+}
+
+export interface RefundResult {
+  /** The Refund id (`re_…`). */
+  id: string;
+  status: string;
+}
+
+/** Base of the errors a gateway throws; the use cases map each kind to an HTTP answer. */
+export abstract class GatewayError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The card was declined: a definitive "no", nothing was charged. */
+export class GatewayDeclinedError extends GatewayError {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly declineCode?: string,
+    /** The PaymentIntent the declined attempt created, when the gateway says. */
+    readonly paymentIntentId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request is invalid and will never succeed as it is (unknown token, bad amount, …). */
+export class GatewayRejectedError extends GatewayError {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The idempotency key was already used with other parameters (another card after a lost answer). */
+export class GatewayIdempotencyError extends GatewayError {}
+
+/** The gateway could not be reached, timed out, is rate limiting us, or the circuit is open. */
+export class GatewayUnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    readonly reason: 'unreachable' | 'timeout' | 'rate-limited' | 'circuit-open' = 'unreachable',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The gateway answered with an error of its own (5xx, authentication, permission, …). */
+export class GatewayFailedError extends GatewayError {}
+
+/** Errors that say something about the request, not about the gateway's health: they never trip the breaker. */
+export function isClientSideGatewayError(error: unknown): boolean {
+  return (
+    error instanceof GatewayDeclinedError ||
+    error instanceof GatewayRejectedError ||
+    error instanceof GatewayIdempotencyError
+  );
+}

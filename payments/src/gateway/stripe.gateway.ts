@@ -1,0 +1,114 @@
+import Stripe from 'stripe';
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  GatewayDeclinedError,
+  GatewayFailedError,
+  GatewayIdempotencyError,
+  GatewayRejectedError,
+  GatewayUnavailableError,
+  type PaymentGateway,
+  type RefundRequest,
+  type RefundResult,
+} from './payment-gateway';
+
+export interface StripeGatewayOptions {
+  apiKey: string;
+  /** Another address for the API (a local stand-in, a proxy); only scheme, host and port are used. */
+  apiUrl?: string;
+  /** Time-out of one HTTP request (each retry has its own). */
+  timeoutMs: number;
+  /**
+   * Retries of a request that failed on the network or with a 409/5xx, with the same
+   * Idempotency-Key (default 2), so a retry never charges twice.
+   */
+  maxNetworkRetries?: number;
+}
+
+/** Where the SDK sends its requests: Stripe's `host`/`port`/`protocol` options from a URL. */
+export function stripeHostOptions(apiUrl: string | undefined): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+  if (!apiUrl) return {};
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: Number(url.port) || (protocol === 'http' ? 80 : 443), protocol };
+}
+
+/** The real Stripe, through the official SDK: PaymentIntents confirmed at once, refunds. */
+export class StripeGateway implements PaymentGateway {
+  readonly name = 'stripe';
+  readonly #stripe: Stripe;
+
+  constructor({ apiKey, apiUrl, timeoutMs, maxNetworkRetries = 2 }: StripeGatewayOptions) {
+    this.#stripe = new Stripe(apiKey, {
+      timeout: timeoutMs,
+      maxNetworkRetries,
+      telemetry: false,
+      appInfo: { name: 'ticketing-payments' },
+      ...stripeHostOptions(apiUrl),
+    });
+  }
+
+  async charge({ amount, currency, token, idempotencyKey, metadata }: ChargeRequest): Promise<ChargeResult> {
+    // A PaymentMethod id is used as it is; a card token becomes the PaymentMethod through
+    // payment_method_data, which is how PaymentIntents take Stripe's test tokens.
+    const method: Pick<Stripe.PaymentIntentCreateParams, 'payment_method' | 'payment_method_data'> = token.startsWith(
+      'pm_',
+    )
+      ? { payment_method: token }
+      : {
+          payment_method_data: { type: 'card', card: { token } } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
+        };
+    try {
+      // allowed_payment_method_types: API 2026-09-30.endive (pinned by SDK v23) refuses the
+      // older payment_method_types with a 400 payment_method_types_no_longer_supported.
+      const intent = await this.#stripe.paymentIntents.create(
+        { amount, currency, confirm: true, allowed_payment_method_types: ['card'], metadata, ...method },
+        { idempotencyKey },
+      );
+      return { id: intent.id, status: intent.status, message: intent.last_payment_error?.message ?? undefined };
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+
+  async refund({ paymentIntentId, idempotencyKey }: RefundRequest): Promise<RefundResult> {
+    try {
+      const refund = await this.#stripe.refunds.create({ payment_intent: paymentIntentId }, { idempotencyKey });
+      return { id: refund.id, status: refund.status ?? 'pending' };
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+}
+
+/** Turns the SDK's errors into the gateway's own, so the use cases never see Stripe types. */
+export function translateStripeError(error: unknown): Error {
+  if (!(error instanceof Stripe.errors.StripeError)) {
+    return new GatewayFailedError(`Stripe request failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  switch (error.type) {
+    case 'StripeCardError':
+      return new GatewayDeclinedError(
+        error.message,
+        error.code ?? 'card_declined',
+        error.decline_code,
+        error.payment_intent?.id,
+      );
+    case 'StripeInvalidRequestError':
+      return new GatewayRejectedError(error.message, error.code);
+    case 'StripeIdempotencyError':
+      return new GatewayIdempotencyError(error.message);
+    case 'StripeConnectionError': {
+      const timedOut = /timeout/i.test(error.message) || (error.detail as { code?: unknown })?.code === 'ETIMEDOUT';
+      return new GatewayUnavailableError(error.message, timedOut ? 'timeout' : 'unreachable', { cause: error });
+    }
+    case 'StripeRateLimitError':
+      return new GatewayUnavailableError(error.message, 'rate-limited', { cause: error });
+    default:
+      return new GatewayFailedError(`Stripe answered ${error.statusCode ?? 'an error'}: ${error.message}`, {
+        cause: error,
+      });
+  }
+}

@@ -1,0 +1,61 @@
+import { parseConfig } from '@ticketing/common';
+import { configSchema } from '../src/config';
+
+const JWT_KEY = 'a-long-enough-key';
+
+describe('payments configuration', () => {
+  it('when JWT_KEY is missing, then the error names it', () => {
+    expect(() => parseConfig(configSchema, {})).toThrow(/JWT_KEY/);
+  });
+
+  it('when only JWT_KEY is given, then the defaults apply and the gateway is the sandbox (no Stripe key)', () => {
+    const config = parseConfig(configSchema, { JWT_KEY });
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      PGLITE_DIR: '.data/payments',
+      PAYMENT_CURRENCY: 'usd',
+      GATEWAY_TIMEOUT_MS: 10_000,
+    });
+    expect(config.STRIPE_KEY).toBeUndefined();
+    expect(config.STRIPE_WEBHOOK_SECRET).toBeUndefined();
+    expect(config.STRIPE_API_URL).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when the Stripe settings are given, then they are read and the currency is lower-cased', () => {
+    const config = parseConfig(configSchema, {
+      JWT_KEY,
+      STRIPE_KEY: 'sk_test_51Abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+      PAYMENT_CURRENCY: 'EUR',
+      GATEWAY_TIMEOUT_MS: '2500',
+    });
+    expect(config).toMatchObject({
+      STRIPE_KEY: 'sk_test_51Abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+      PAYMENT_CURRENCY: 'eur',
+      GATEWAY_TIMEOUT_MS: 2500,
+    });
+  });
+
+  it.each([
+    ['STRIPE_KEY', 'pk_test_publishable'],
+    ['STRIPE_WEBHOOK_SECRET', 'not-a-secret'],
+    ['STRIPE_API_URL', 'ftp://stripe.local'],
+    ['PAYMENT_CURRENCY', 'dollars'],
+    ['GATEWAY_TIMEOUT_MS', 'soon'],
+  ])('when %s is invalid, then the error names it', (name, value) => {
+    expect(() => parseConfig(configSchema, { JWT_KEY, [name]: value })).toThrow(new RegExp(`${name} is invalid`));
+  });
+
+  it('when a Stripe variable is set to the empty string, then it counts as unset', () => {
+    expect(
+      parseConfig(configSchema, { JWT_KEY, STRIPE_KEY: '', STRIPE_WEBHOOK_SECRET: '' }).STRIPE_KEY,
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import {
+  closeListeners,
+  connectNats,
+  createDatabase,
+  createEvent,
+  createLogger,
+  createPublisher,
+  durableName,
+  type Event,
+  type EventData,
+  ensureStream,
+  OrderStatus,
+  OutboxRelay,
+  pendingOutboxCount,
+  STREAM_NAME,
+  type Subject,
+  Subjects,
+  serializeEvent,
+  startListeners,
+} from '@ticketing/common';
+import { createTestDatabase, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import { eq, sql } from 'drizzle-orm';
+import type { ConsumerInfo } from 'nats';
+import Stripe from 'stripe';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
+import { type OrderRow, orders, type PaymentRow, payments, schema, stripeEvents } from '../src/db/schema';
+import type { PaymentsDeps } from '../src/domain/deps';
+import { createPaymentListeners } from '../src/events/payment-listeners';
+import { type BreakerOptions, CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
+import type { PaymentGateway } from '../src/gateway/payment-gateway';
+import { SandboxGateway } from '../src/gateway/sandbox.gateway';
+import { StripeGateway } from '../src/gateway/stripe.gateway';
+import { createPaymentMetrics, type PaymentMetrics } from '../src/metrics';
+import { STAND_IN_API_KEY } from './stripe-stand-in';
+
+export const JWT_KEY = 'payments-test-signing-key';
+export const WEBHOOK_SECRET = 'whsec_test_payments_secret';
+
+export const baseConfig: Config = {
+  NODE_ENV: 'test',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  JWT_KEY,
+  NATS_URL: 'nats://127.0.0.1:4222',
+  NATS_STREAM_REPLICAS: 1,
+  DATABASE_URL: undefined,
+  PGLITE_DIR: 'memory://',
+  STRIPE_KEY: undefined,
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  STRIPE_API_URL: undefined,
+  PAYMENT_CURRENCY: 'usd',
+  GATEWAY_TIMEOUT_MS: 10_000,
+};
+
+const migrationsFolder = path.join(__dirname, '..', 'migrations');
+
+export interface PaymentsTestBedOptions {
+  /** A real PostgreSQL database (from startPostgresServer) instead of an in-memory PGlite. */
+  databaseUrl?: string;
+  /** The gateway behind the breaker (default: the sandbox). */
+  gateway?: PaymentGateway;
+  breaker?: BreakerOptions;
+}
+
+/** A StripeGateway aimed at the stand-in. */
+export function standInGateway(url: string, options: { timeoutMs?: number; maxNetworkRetries?: number } = {}) {
+  return new StripeGateway({
+    apiKey: STAND_IN_API_KEY,
+    apiUrl: url,
+    timeoutMs: options.timeoutMs ?? 5_000,
+    maxNetworkRetries: options.maxNetworkRetries ?? 1,
+  });
+}
+
+async function openDatabase({ databaseUrl }: PaymentsTestBedOptions) {
+  if (!databaseUrl) return createTestDatabase({ schema, migrationsFolder });
+  const handle = await createDatabase({ url: databaseUrl, schema, migrationsFolder, poolSize: 20 });
+  return {
+    db: handle.db,
+    truncate: async () => {
+      await handle.db.execute(
+        sql`truncate table payments, orders, stripe_events, outbox, processed_events restart identity cascade`,
+      );
+    },
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * One nats-server and one database per test file, wired like index.ts: the stream, a running
+ * outbox relay, the gateway behind its breaker, and the service's listeners.
+ */
+export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}) {
+  const logger = createLogger('payments', 'silent');
+  const [nats, database] = await Promise.all([startNatsServer(), openDatabase(options)]);
+  const nc = await connectNats({ url: nats.url, name: 'payments-test', logger });
+  await ensureStream(nc);
+  const jsm = await nc.jetstreamManager();
+  const publish = createPublisher(nc);
+  const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
+  relay.start();
+  const gateway = new CircuitBreakerGateway(options.gateway ?? new SandboxGateway(), options.breaker);
+  const metrics = createPaymentMetrics(gateway);
+  const deps: PaymentsDeps = { db: database.db, relay, gateway, metrics, logger, currency: 'usd' };
+  const listeners = createPaymentListeners({ nc, logger, options: { nakDelayMs: 100 }, payments: deps });
+  await startListeners(listeners);
+  const { db } = database;
+
+  const bed = {
+    db,
+    deps,
+    gateway,
+    metrics,
+    logger,
+    nc,
+    app: (
+      config: Partial<Config> = {},
+      overrides: {
+        gateway?: PaymentGateway;
+        metrics?: PaymentMetrics;
+        readiness?: Record<string, () => Promise<unknown>>;
+      } = {},
+    ) =>
+      createApp({
+        config: { ...baseConfig, ...config },
+        ...deps,
+        metrics,
+        readiness: { db: async () => undefined },
+        ...overrides,
+      }),
+
+    /** Empties the tables and the stream; call it between tests. */
+    async reset() {
+      await jsm.streams.purge(STREAM_NAME);
+      await database.truncate();
+    },
+
+    async close() {
+      await closeListeners(listeners);
+      await relay.stop();
+      gateway.close();
+      await nc.close();
+      await Promise.all([nats.stop(), database.close()]);
+    },
+
+    /** An order in the replica, as if order.created had arrived; owned by `userId`. */
+    async anOrder(overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
+      const order: OrderRow = {
+        id: randomUUID(),
+        userId: randomUUID(),
+        status: OrderStatus.Created,
+        priceCents: 2050,
+        expiresAt: new Date(Date.now() + 15 * 60_000),
+        version: 0,
+        ...overrides,
+      };
+      await db.insert(orders).values(order);
+      return order;
+    },
+
+    /** A payment stored directly, for states a test needs to start from. */
+    async aPayment(order: OrderRow, overrides: Partial<PaymentRow> = {}): Promise<PaymentRow> {
+      const [row] = await db
+        .insert(payments)
+        .values({
+          id: randomUUID(),
+          orderId: order.id,
+          amount: order.priceCents,
+          currency: 'usd',
+          status: 'pending',
+          attempt: 0,
+          ...overrides,
+        })
+        .returning();
+      return row as PaymentRow;
+    },
+
+    async order(id: string): Promise<OrderRow | undefined> {
+      const [row] = await db.select().from(orders).where(eq(orders.id, id));
+      return row;
+    },
+
+    async paymentsOf(orderId: string): Promise<PaymentRow[]> {
+      return db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.createdAt);
+    },
+
+    async stripeEventIds(): Promise<string[]> {
+      return (await db.select({ id: stripeEvents.id }).from(stripeEvents)).map((row) => row.id);
+    },
+
+    /** Publishes an event the way another service would (msgID = eventId). */
+    async publish<S extends Subject>(subject: S, data: EventData<S>): Promise<Event<S>> {
+      const event = createEvent(subject, data);
+      await publish(event);
+      return event;
+    },
+
+    /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
+    async publishAgain(event: Event): Promise<void> {
+      await nc.jetstream().publish(event.subject, serializeEvent(event));
+    },
+
+    /** The events of `subject` on the stream (about order `orderId` when given), once the outbox is empty. */
+    async published<S extends Subject>(subject: S, orderId?: string): Promise<Event<S>[]> {
+      await waitFor(async () => (await pendingOutboxCount(db)) === 0);
+      const { state } = await jsm.streams.info(STREAM_NAME);
+      const events: Event<S>[] = [];
+      for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+        const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
+        if (message.subject !== subject) continue;
+        const event = { subject, ...message.json<Omit<Event<S>, 'subject'>>() } as Event<S>;
+        const data = event.data as { id?: string; orderId?: string };
+        if (orderId === undefined || data.orderId === orderId || data.id === orderId) events.push(event);
+      }
+      return events;
+    },
+
+    paymentsCreated(orderId?: string) {
+      return bed.published(Subjects.PaymentCreated, orderId);
+    },
+
+    consumer(subject: Subject): Promise<ConsumerInfo> {
+      return jsm.consumers.info(STREAM_NAME, durableName('payments', subject));
+    },
+
+    /** Resolves once the listener of `subject` has handled and acked everything published to it. */
+    async settled(subject: Subject): Promise<void> {
+      await waitFor(async () => {
+        const info = await bed.consumer(subject);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      });
+    },
+  };
+  return bed;
+}
+
+export type PaymentsTestBed = Awaited<ReturnType<typeof createPaymentsTestBed>>;
+
+/** A signed-in user: their id and session cookie. */
+export function aUser() {
+  const id = randomUUID();
+  return { id, cookie: signin({ jwtKey: JWT_KEY, id }) };
+}
+
+/** A Stripe event as Stripe would post it, and the headers that sign it with `secret`. */
+export function signedStripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  { id = `evt_${randomUUID().replaceAll('-', '')}`, secret = WEBHOOK_SECRET }: { id?: string; secret?: string } = {},
+) {
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    type,
+    data: { object },
+  });
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+  return { id, payload, signature };
+}
+
+/** A PaymentIntent object as Stripe puts it in payment_intent.* events. */
+export function aPaymentIntent(overrides: Record<string, unknown> = {}) {
+  return {
+    id: `pi_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    object: 'payment_intent',
+    amount: 2050,
+    currency: 'usd',
+    status: 'succeeded',
+    metadata: {},
+    last_payment_error: null,
+    ...overrides,
+  };
+}

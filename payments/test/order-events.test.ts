@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { type OrderCreatedData, OrderStatus, Subjects } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
+import { createPaymentsTestBed, type PaymentsTestBed } from './harness';
+
+let bed: PaymentsTestBed;
+beforeAll(async () => {
+  bed = await createPaymentsTestBed();
+});
+beforeEach(() => bed.reset());
+afterAll(() => bed?.close());
+
+const created = (overrides: Partial<OrderCreatedData> = {}): OrderCreatedData => ({
+  id: randomUUID(),
+  version: 0,
+  status: OrderStatus.Created,
+  userId: randomUUID(),
+  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+  ticket: { id: randomUUID(), price: 2500 },
+  ...overrides,
+});
+
+const next = (order: OrderCreatedData, version: number) => ({ id: order.id, version, ticket: { id: order.ticket.id } });
+
+describe('order.created', () => {
+  it('when an order is created, then its replica is stored with the owner, price in cents, expiry and version', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+
+    const stored = await waitFor(() => bed.order(order.id));
+    expect(stored).toEqual({
+      id: order.id,
+      userId: order.userId,
+      status: 'created',
+      priceCents: 2500,
+      expiresAt: new Date(order.expiresAt),
+      version: 0,
+    });
+  });
+
+  it('when the same order.created arrives twice, then it is acked and the replica is unchanged', async () => {
+    const order = created();
+    const event = await bed.publish(Subjects.OrderCreated, order);
+    await waitFor(() => bed.order(order.id));
+    await bed.publish(Subjects.OrderCancelled, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.version === 1);
+
+    await bed.publishAgain(event);
+    await bed.settled(Subjects.OrderCreated);
+
+    expect(await bed.order(order.id)).toMatchObject({ version: 1, status: 'cancelled' });
+  });
+
+  it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {
+    await bed.nc.jetstream().publish(Subjects.OrderCreated, new TextEncoder().encode('{"not":"an event"}'));
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    await bed.settled(Subjects.OrderCreated);
+    expect(await bed.order(order.id)).toBeDefined();
+  });
+});
+
+describe('order.cancelled and order.completed', () => {
+  it('when the order is cancelled, then the replica is cancelled at version 1', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    await bed.publish(Subjects.OrderCancelled, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.status === 'cancelled');
+    expect(await bed.order(order.id)).toMatchObject({ version: 1 });
+  });
+
+  it('when the order is completed, then the replica is complete at version 1', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    await bed.publish(Subjects.OrderCompleted, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.status === 'complete');
+    expect(await bed.order(order.id)).toMatchObject({ version: 1 });
+  });
+
+  it('when order.cancelled is delivered again, then it is acked as a duplicate and changes nothing', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    const cancelled = await bed.publish(Subjects.OrderCancelled, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.version === 1);
+
+    await bed.publishAgain(cancelled);
+    await bed.settled(Subjects.OrderCancelled);
+
+    expect(await bed.order(order.id)).toMatchObject({ version: 1, status: 'cancelled' });
+  });
+
+  it('when order.cancelled arrives before order.created, then it is retried and applied once the order exists', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCancelled, next(order, 1));
+    await waitFor(async () => (await bed.consumer(Subjects.OrderCancelled)).num_redelivered > 0);
+    expect(await bed.order(order.id)).toBeUndefined();
+
+    await bed.publish(Subjects.OrderCreated, order);
+
+    await waitFor(async () => (await bed.order(order.id))?.status === 'cancelled');
+    expect(await bed.order(order.id)).toMatchObject({ version: 1 });
+  });
+
+  it('when version 2 arrives before version 1, then it waits for version 1 and the end state is as in order', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    await waitFor(() => bed.order(order.id));
+
+    await bed.publish(Subjects.OrderCompleted, next(order, 2));
+    await waitFor(async () => (await bed.consumer(Subjects.OrderCompleted)).num_redelivered > 0);
+    expect(await bed.order(order.id)).toMatchObject({ version: 0, status: 'created' });
+
+    await bed.publish(Subjects.OrderCancelled, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.version === 2);
+    expect(await bed.order(order.id)).toMatchObject({ status: 'complete' });
+  });
+
+  it('when order.completed is delivered again after the order moved on, then it is acked as a duplicate', async () => {
+    const order = created();
+    await bed.publish(Subjects.OrderCreated, order);
+    const completed = await bed.publish(Subjects.OrderCompleted, next(order, 1));
+    await waitFor(async () => (await bed.order(order.id))?.version === 1);
+    await bed.publishAgain(completed);
+    await bed.settled(Subjects.OrderCompleted);
+    expect(await bed.order(order.id)).toMatchObject({ version: 1, status: 'complete' });
+  });
+});

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One request the stand-in received, as the SDK sent it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The form-encoded body, nested as Stripe reads it (`metadata[orderId]` → `{ metadata: { orderId } }`). */
+  body: Record<string, unknown>;
+  idempotencyKey: string | undefined;
+  authorization: string | undefined;
+}
+
+export interface StripeStandIn {
+  /** `http://127.0.0.1:<port>`: the STRIPE_API_URL the SDK is pointed at. */
+  url: string;
+  /** Every request received, in order (including the ones answered with a failure). */
+  requests: RecordedRequest[];
+  /** The POST /v1/payment_intents requests: the charges attempted. */
+  chargeRequests(): RecordedRequest[];
+  /** The next `times` requests answer `status` with a Stripe `api_error` (default 500). */
+  failNext(times: number, status?: number): void;
+  /** Every request from now on gets no answer until {@link StripeStandIn.reset}. */
+  hang(): void;
+  /** Answers each request only after `ms`, to widen race windows. */
+  delay(ms: number): void;
+  /** Back to normal answers; hanging requests are cut off. Recorded requests are kept unless asked. */
+  reset(options?: { clearRequests?: boolean }): void;
+  close(): Promise<void>;
+}
+
+export const STAND_IN_API_KEY = 'sk_test_standin_0123456789';
+
+interface StoredIntent {
+  id: string;
+  amount: number;
+  currency: string;
+  latestCharge: string;
+  refunded: boolean;
+}
+
+type Answer = { status: number; body: unknown };
+
+/** Test tokens the stand-in knows, as Stripe's test mode answers them. */
+const SUCCEEDING = new Set(['tok_visa', 'tok_mastercard', 'tok_amex', 'pm_card_visa', 'pm_card_mastercard']);
+const DECLINING: Record<string, { code: string; decline_code?: string; message: string }> = {
+  tok_chargeDeclined: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  pm_card_chargeDeclined: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  tok_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  tok_chargeDeclinedExpiredCard: { code: 'expired_card', message: 'Your card has expired.' },
+};
+/** Not a Stripe token: makes the stand-in answer a `processing` PaymentIntent, which cards rarely do. */
+export const PROCESSING_TOKEN = 'tok_standin_processing';
+
+/**
+ * A local HTTP server that speaks the part of the Stripe API the payments service uses —
+ * POST /v1/payment_intents and POST /v1/refunds, form-encoded, with Stripe's idempotency
+ * (a repeated Idempotency-Key replays the first answer) and Stripe-shaped errors — and records
+ * every request, so tests check what the SDK really sent.
+ */
+export async function startStripeStandIn(): Promise<StripeStandIn> {
+  const requests: RecordedRequest[] = [];
+  const intents = new Map<string, StoredIntent>();
+  const remembered = new Map<string, { fingerprint: string; answer: Answer }>();
+  const hanging = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+  let failures: { times: number; status: number } = { times: 0, status: 500 };
+  let hang = false;
+  let delayMs = 0;
+
+  const server = createServer(async (req, res) => {
+    const raw = await readBody(req);
+    const body = parseForm(raw);
+    const idempotencyKey = header(req, 'idempotency-key');
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      body,
+      idempotencyKey,
+      authorization: header(req, 'authorization'),
+    });
+
+    if (hang) {
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return;
+    }
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (failures.times > 0) {
+      failures.times -= 1;
+      send(res, failures.status, apiError('Something went wrong on Stripe’s end.'));
+      return;
+    }
+    if (header(req, 'authorization') !== `Bearer ${STAND_IN_API_KEY}`) {
+      send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_****' } });
+      return;
+    }
+    if (idempotencyKey) {
+      const previous = remembered.get(idempotencyKey);
+      if (previous) {
+        if (previous.fingerprint !== `${path}:${raw}`) {
+          send(res, 400, {
+            error: {
+              type: 'idempotency_error',
+              message:
+                'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+            },
+          });
+          return;
+        }
+        res.setHeader('Idempotent-Replayed', 'true');
+        send(res, previous.answer.status, previous.answer.body);
+        return;
+      }
+    }
+    const answer = route(req.method ?? 'GET', path, body);
+    if (idempotencyKey && answer.status !== 409)
+      remembered.set(idempotencyKey, { fingerprint: `${path}:${raw}`, answer });
+    send(res, answer.status, answer.body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  function route(method: string, path: string, body: Record<string, unknown>): Answer {
+    if (method === 'POST' && path === '/v1/payment_intents') return createIntent(body);
+    if (method === 'POST' && path === '/v1/refunds') return createRefund(body);
+    return { status: 404, body: invalidRequest(`Unrecognized request URL (${method}: ${path}).`) };
+  }
+
+  function createIntent(body: Record<string, unknown>): Answer {
+    if ('payment_method_types' in body) {
+      return {
+        status: 400,
+        body: invalidRequest(
+          'payment_method_types is no longer supported; use allowed_payment_method_types.',
+          'payment_method_types_no_longer_supported',
+        ),
+      };
+    }
+    const amount = Number(body.amount);
+    if (!Number.isInteger(amount) || amount <= 0)
+      return { status: 400, body: invalidRequest('Invalid integer', 'parameter_invalid_integer') };
+    const currency = String(body.currency ?? '');
+    const data = body.payment_method_data as { card?: { token?: string } } | undefined;
+    const token = (body.payment_method as string | undefined) ?? data?.card?.token ?? '';
+    const id = stripeId('pi');
+    const intent = {
+      id,
+      object: 'payment_intent',
+      amount,
+      amount_received: 0,
+      currency,
+      status: 'requires_payment_method',
+      confirmation_method: 'automatic',
+      capture_method: 'automatic_async',
+      allowed_payment_method_types: ['card'],
+      payment_method_types: ['card'],
+      metadata: body.metadata ?? {},
+      client_secret: `${id}_secret_${randomBytes(8).toString('hex')}`,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      latest_charge: null as string | null,
+      last_payment_error: null as unknown,
+      payment_method: token.startsWith('pm_') ? token : stripeId('pm'),
+    };
+    const decline = DECLINING[token];
+    if (decline) {
+      const error = {
+        type: 'card_error',
+        ...decline,
+        charge: stripeId('ch'),
+        doc_url: `https://docs.stripe.com/error-codes/${decline.code.replace('_', '-')}`,
+      };
+      return { status: 402, body: { error: { ...error, payment_intent: { ...intent, last_payment_error: error } } } };
+    }
+    if (token === PROCESSING_TOKEN) return { status: 200, body: { ...intent, status: 'processing' } };
+    if (!SUCCEEDING.has(token)) {
+      return { status: 400, body: invalidRequest(`No such token: '${token}'`, 'resource_missing') };
+    }
+    const latestCharge = stripeId('ch');
+    intents.set(id, { id, amount, currency, latestCharge, refunded: false });
+    return {
+      status: 200,
+      body: { ...intent, status: 'succeeded', amount_received: amount, latest_charge: latestCharge },
+    };
+  }
+
+  function createRefund(body: Record<string, unknown>): Answer {
+    const paymentIntent = String(body.payment_intent ?? '');
+    const intent = intents.get(paymentIntent);
+    if (!intent)
+      return { status: 400, body: invalidRequest(`No such payment_intent: '${paymentIntent}'`, 'resource_missing') };
+    if (intent.refunded) {
+      return {
+        status: 400,
+        body: invalidRequest(`Charge ${intent.latestCharge} has already been refunded.`, 'charge_already_refunded'),
+      };
+    }
+    intent.refunded = true;
+    return {
+      status: 200,
+      body: {
+        id: stripeId('re'),
+        object: 'refund',
+        amount: intent.amount,
+        currency: intent.currency,
+        charge: intent.latestCharge,
+        payment_intent: intent.id,
+        status: 'succeeded',
+        created: Math.floor(Date.now() / 1000),
+      },
+    };
+  }
+
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+
+  const cutHanging = () => {
+    for (const res of hanging) res.socket?.destroy();
+    hanging.clear();
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    chargeRequests: () => requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents'),
+    failNext(times, status = 500) {
+      failures = { times, status };
+    },
+    hang() {
+      hang = true;
+    },
+    delay(ms) {
+      delayMs = ms;
+    },
+    reset({ clearRequests = false } = {}) {
+      hang = false;
+      delayMs = 0;
+      failures = { times: 0, status: 500 };
+      cutHanging();
+      if (clearRequests) requests.length = 0;
+    },
+    async close() {
+      cutHanging();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Request-Id', stripeId('req'));
+  res.end(JSON.stringify(body));
+}
+
+function apiError(message: string) {
+  return { error: { type: 'api_error', message } };
+}
+
+function invalidRequest(message: string, code?: string) {
+  return { error: { type: 'invalid_request_error', message, ...(code ? { code } : {}) } };
+}
+
+function stripeId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `a[b][0]=x&c=y` → `{ a: { b: ['x'] }, c: 'y' }`, the way Stripe reads its form bodies. */
+export function parseForm(raw: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    const path = key.split(/\[|\]\[|\]/).filter((part) => part !== '');
+    let node: Record<string, unknown> = root;
+    path.forEach((part, index) => {
+      if (index === path.length - 1) {
+        node[part] = value;
+        return;
+      }
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    });
+  }
+  return arrays(root) as Record<string, unknown>;
+}
+
+function arrays(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, arrays(item)] as const);
+  const numeric = entries.length > 0 && entries.every(([key], index) => key === String(index));
+  return numeric ? entries.map(([, item]) => item) : Object.fromEntries(entries);
+}

@@ -1,0 +1,35 @@
+import { createServiceApp, type Database, type Logger, type OutboxRelay } from '@ticketing/common';
+import type { Express } from 'express';
+import type { Config } from './config';
+import type { schema } from './db/schema';
+import { createTicketRouter } from './routes/create-ticket.router';
+import { listTicketsRouter } from './routes/list-tickets.router';
+import { showTicketRouter } from './routes/show-ticket.router';
+import { updateTicketRouter } from './routes/update-ticket.router';
+
+export interface AppDeps {
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV'>;
+  db: Database<typeof schema>;
+  /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
+  relay: OutboxRelay<typeof schema>;
+  logger: Logger;
+  /** Checks behind /readyz. */
+  readiness: Record<string, () => Promise<unknown>>;
+}
+
+export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
+  const store = { db, relay };
+  return createServiceApp({
+    service: 'tickets',
+    logger,
+    jwtKey: config.JWT_KEY,
+    secureCookies: config.NODE_ENV === 'production',
+    readiness,
+    routes: (app) => {
+      app.use(createTicketRouter(store));
+      app.use(listTicketsRouter(store));
+      app.use(showTicketRouter(store));
+      app.use(updateTicketRouter(store));
+    },
+  });
+}

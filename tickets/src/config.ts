@@ -1,0 +1,19 @@
+import { env, loadConfig } from '@ticketing/common';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  NODE_ENV: env.nodeEnv,
+  PORT: env.port(3000),
+  LOG_LEVEL: env.logLevel,
+  JWT_KEY: env.jwtKey,
+  NATS_URL: env.natsUrl,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  DATABASE_URL: env.databaseUrl,
+  PGLITE_DIR: env.pgliteDir('tickets'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parsed once at start-up; a missing JWT_KEY stops the process with a sentence naming it. */
+export const loadTicketsConfig = (source: NodeJS.ProcessEnv = process.env): Readonly<Config> =>
+  loadConfig(configSchema, source);

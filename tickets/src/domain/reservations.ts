@@ -1,0 +1,101 @@
+import { enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
+import type { schema, TicketRow } from '../db/schema';
+import {
+  isOrderCancelled,
+  lockTicketById,
+  recordCancelledOrder,
+  saveTicketVersion,
+  type TicketChange,
+} from '../db/tickets.repository';
+import { ticketUpdatedEvent } from '../events/ticket-events';
+import type { TicketStore } from './ticket-store';
+
+/** Which order event, for which ticket; `consumer` + `eventId` make a redelivery a no-op. */
+export interface OrderEventInput {
+  consumer: string;
+  eventId: string;
+  correlationId: string;
+  ticketId: string;
+  orderId: string;
+}
+
+export type ReservationOutcome =
+  | { outcome: 'applied'; ticket: TicketRow; previousOrderId: string | null }
+  | { outcome: 'duplicate' }
+  | { outcome: 'unknown-ticket' }
+  | { outcome: 'ignored'; reason: string };
+
+type Tx = Transaction<typeof schema>;
+
+/**
+ * order.created: the order holds the ticket. A reservation whose order was already cancelled
+ * (the cancellation overtook it on its own consumer) or for a sold ticket is not applied. A
+ * reservation by another order replaces the previous one: orders allows one active order per
+ * ticket, so the previous order is over even if its cancellation has not arrived yet.
+ */
+export function reserveTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
+  return handleOnce(store, input, async (tx, ticket) => {
+    if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
+    if (ticket.orderId === input.orderId) return { outcome: 'ignored', reason: 'already reserved by this order' };
+    if (await isOrderCancelled(tx, input.orderId)) return { outcome: 'ignored', reason: 'order already cancelled' };
+    return apply(tx, ticket, { orderId: input.orderId }, input.correlationId);
+  });
+}
+
+/** order.cancelled: frees the ticket if this order holds it; remembers the order as cancelled either way. */
+export function releaseTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
+  return handleOnce(
+    store,
+    input,
+    async (tx, ticket) => {
+      if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
+      if (ticket.orderId !== input.orderId) return { outcome: 'ignored', reason: 'ticket is not held by this order' };
+      return apply(tx, ticket, { orderId: null }, input.correlationId);
+    },
+    (tx) => recordCancelledOrder(tx, input.orderId, input.ticketId),
+  );
+}
+
+/**
+ * order.completed: the ticket is sold to this order, for good — never listed, edited or reserved
+ * again. Applied even when the reservation has not arrived yet (a completed order is final).
+ */
+export function sellTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
+  return handleOnce(store, input, async (tx, ticket) => {
+    if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is already sold' };
+    return apply(tx, ticket, { orderId: input.orderId, soldAt: new Date() }, input.correlationId);
+  });
+}
+
+/**
+ * One transaction: record the event as processed (a redelivery stops here), run `before`, lock
+ * the ticket and let `decide` change it. An unknown ticket is acknowledged, not retried: tickets
+ * owns tickets, so one it does not have will never appear.
+ */
+async function handleOnce(
+  { relay }: TicketStore,
+  input: OrderEventInput,
+  decide: (tx: Tx, ticket: TicketRow) => Promise<ReservationOutcome>,
+  before?: (tx: Tx) => Promise<unknown>,
+): Promise<ReservationOutcome> {
+  return relay.transaction(async (tx): Promise<ReservationOutcome> => {
+    if (!(await markEventProcessed(tx, input.consumer, input.eventId))) return { outcome: 'duplicate' };
+    await before?.(tx);
+    const ticket = await lockTicketById(tx, input.ticketId);
+    if (!ticket) return { outcome: 'unknown-ticket' };
+    return decide(tx, ticket);
+  });
+}
+
+/** Writes the next version and its ticket.updated together; the row lock makes a version miss impossible. */
+async function apply(
+  tx: Tx,
+  ticket: TicketRow,
+  change: TicketChange,
+  correlationId: string,
+): Promise<ReservationOutcome> {
+  const saved = await saveTicketVersion(tx, ticket.id, ticket.version, change);
+  if (!saved) throw new Error(`ticket ${ticket.id} changed under its row lock`);
+  await enqueueEvent(tx, ticketUpdatedEvent(saved, correlationId));
+  return { outcome: 'applied', ticket: saved, previousOrderId: ticket.orderId };
+}

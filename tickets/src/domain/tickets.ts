@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestError, ConflictError, enqueueEvent, NotAuthorizedError, NotFoundError } from '@ticketing/common';
+import type { TicketRow } from '../db/schema';
+import { findTicketById, insertTicket, queryTickets, saveTicketVersion } from '../db/tickets.repository';
+import { ticketCreatedEvent, ticketUpdatedEvent } from '../events/ticket-events';
+
+import { encodeCursor, type ListPosition } from './cursor';
+import { type Ticket, toTicket } from './ticket';
+import type { TicketStore } from './ticket-store';
+
+/** How often an edit is re-read and retried when the ticket changed between its read and its write. */
+export const MAX_EDIT_ATTEMPTS = 5;
+
+export interface TicketInput {
+  title: string;
+  priceCents: number;
+}
+
+export async function createTicket(
+  { relay }: TicketStore,
+  userId: string,
+  input: TicketInput,
+  correlationId?: string,
+): Promise<Ticket> {
+  const row = await relay.transaction(async (tx) => {
+    const created = await insertTicket(tx, { id: randomUUID(), userId, ...input });
+    await enqueueEvent(tx, ticketCreatedEvent(created, correlationId));
+    return created;
+  });
+  return toTicket(row);
+}
+
+export async function getTicket({ db }: TicketStore, id: string): Promise<Ticket> {
+  const row = await findTicketById(db, id);
+  if (!row) throw ticketNotFound();
+  return toTicket(row);
+}
+
+export interface ListTicketsInput {
+  /** The seller's own listings (every state) instead of everyone's available tickets. */
+  ownerId?: string;
+  search?: string;
+  after?: ListPosition;
+  limit: number;
+}
+
+export interface TicketPage {
+  tickets: Ticket[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export async function listTickets({ db }: TicketStore, input: ListTicketsInput): Promise<TicketPage> {
+  // One row more than asked says whether another page exists without a count query.
+  const rows = await queryTickets(db, {
+    userId: input.ownerId,
+    search: input.search,
+    after: input.after,
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    tickets: page.map(toTicket),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+/**
+ * The owner replaces the title and price of an available ticket: version + 1 and ticket.updated
+ * in one transaction. The rules are checked on a read outside the transaction and the write only
+ * applies to the version that was read, so a reservation or another edit landing in between
+ * makes the write miss; the edit is then re-read and re-checked (a reservation → 400), up to
+ * {@link MAX_EDIT_ATTEMPTS} times, then 409.
+ */
+export async function editTicket(
+  store: TicketStore,
+  id: string,
+  userId: string,
+  input: TicketInput,
+  correlationId?: string,
+): Promise<Ticket> {
+  for (let attempt = 1; attempt <= MAX_EDIT_ATTEMPTS; attempt++) {
+    const current = await findTicketById(store.db, id);
+    assertEditable(current, userId);
+    const saved = await store.relay.transaction(async (tx) => {
+      const row = await saveTicketVersion(tx, id, current.version, input);
+      if (row) await enqueueEvent(tx, ticketUpdatedEvent(row, correlationId));
+      return row;
+    });
+    if (saved) return toTicket(saved);
+  }
+  throw new ConflictError('Ticket was changed by another request, try again', 'TICKET_CONCURRENT_UPDATE');
+}
+
+function assertEditable(ticket: TicketRow | undefined, userId: string): asserts ticket is TicketRow {
+  if (!ticket) throw ticketNotFound();
+  if (ticket.userId !== userId) throw new NotAuthorizedError('Not authorized', 'TICKET_NOT_OWNER');
+  if (ticket.soldAt !== null) throw new BadRequestError('Ticket is sold', { code: 'TICKET_SOLD' });
+  if (ticket.orderId !== null) throw new BadRequestError('Ticket is reserved', { code: 'TICKET_RESERVED' });
+}
+
+const ticketNotFound = () => new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');

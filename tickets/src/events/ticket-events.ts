@@ -1,0 +1,27 @@
+import { createEvent, type Event, Subjects } from '@ticketing/common';
+import type { TicketRow } from '../db/schema';
+
+/** ticket.created for a new ticket (version 0), correlated with the request that created it. */
+export function ticketCreatedEvent(row: TicketRow, correlationId?: string): Event<typeof Subjects.TicketCreated> {
+  return createEvent(
+    Subjects.TicketCreated,
+    { id: row.id, version: row.version, title: row.title, price: row.priceCents, userId: row.userId },
+    { correlationId },
+  );
+}
+
+/** ticket.updated for one version of a ticket; `orderId` is null when the ticket is free. */
+export function ticketUpdatedEvent(row: TicketRow, correlationId?: string): Event<typeof Subjects.TicketUpdated> {
+  return createEvent(
+    Subjects.TicketUpdated,
+    {
+      id: row.id,
+      version: row.version,
+      title: row.title,
+      price: row.priceCents,
+      userId: row.userId,
+      orderId: row.orderId,
+    },
+    { correlationId },
+  );
+}

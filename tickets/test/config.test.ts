@@ -1,0 +1,37 @@
+import { parseConfig } from '@ticketing/common';
+import { configSchema, loadTicketsConfig } from '../src/config';
+
+describe('tickets configuration', () => {
+  it('when JWT_KEY is missing, then the error names it', () => {
+    expect(() => parseConfig(configSchema, {})).toThrow(/JWT_KEY/);
+  });
+
+  it('when DATABASE_URL is not a postgres URL, then the error names it', () => {
+    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL/,
+    );
+  });
+
+  it('when PORT is not a port, then the error names it', () => {
+    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('when only JWT_KEY is given, then the defaults apply and the config is frozen', () => {
+    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key' });
+    expect(config).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      JWT_KEY: 'a-long-enough-key',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM_REPLICAS: 1,
+      PGLITE_DIR: '.data/tickets',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when the service loads its configuration from a valid environment, then it gets the parsed values', () => {
+    const config = loadTicketsConfig({ JWT_KEY: 'a-long-enough-key', PORT: '4010', NATS_URL: 'nats://nats:4222' });
+    expect(config).toMatchObject({ PORT: 4010, NATS_URL: 'nats://nats:4222' });
+  });
+});

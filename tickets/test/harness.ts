@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import {
+  closeListeners,
+  connectNats,
+  createDatabase,
+  createEvent,
+  createLogger,
+  createPublisher,
+  durableName,
+  type Event,
+  ensureStream,
+  type OrderStatus,
+  OutboxRelay,
+  publishEvent,
+  STREAM_NAME,
+  type Subject,
+  Subjects,
+  serializeEvent,
+  startListeners,
+} from '@ticketing/common';
+import { createTestDatabase, type NatsServerHandle, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import { eq, sql } from 'drizzle-orm';
+import { StringCodec } from 'nats';
+import request from 'supertest';
+import { createApp } from '../src/app';
+import type { Config } from '../src/config';
+import { outbox, schema, type TicketRow, tickets } from '../src/db/schema';
+import type { Ticket } from '../src/domain/ticket';
+import { createTicketListeners } from '../src/events/ticket-listeners';
+
+export const JWT_KEY = 'tickets-test-signing-key';
+
+export const baseConfig: Config = {
+  NODE_ENV: 'test',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  JWT_KEY,
+  NATS_URL: 'nats://127.0.0.1:4222',
+  NATS_STREAM_REPLICAS: 1,
+  DATABASE_URL: undefined,
+  PGLITE_DIR: 'memory://',
+};
+
+export const migrationsFolder = path.join(__dirname, '..', 'migrations');
+
+const codec = StringCodec();
+
+/** An event as stored in the stream: its subject and the published body. */
+export interface StoredEvent {
+  seq: number;
+  subject: string;
+  eventId: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * One file's real environment: a nats-server with the TICKETING stream, an in-memory PGlite
+ * with the migrations, a running OutboxRelay publishing to that server, and the app. The
+ * listeners run only when a file asks for them.
+ */
+export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: string } = {}) {
+  const [nats, database] = await Promise.all([
+    startNatsServer(),
+    postgresUrl ? openPostgres(postgresUrl) : createTestDatabase({ schema, migrationsFolder }),
+  ]);
+  const logger = createLogger('tickets', 'silent');
+  const nc = await connectNats({ url: nats.url, name: 'tickets-test', logger });
+  await ensureStream(nc);
+  const jsm = await nc.jetstreamManager();
+  const js = nc.jetstream();
+  const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
+  relay.start();
+  const store = { db: database.db, relay };
+  const listeners = createTicketListeners({
+    nc,
+    logger,
+    store,
+    options: { nakDelayMs: 50, pullExpiresMs: 1_000 },
+  });
+  let listening = false;
+
+  const app = (config: Partial<Config> = {}) =>
+    createApp({
+      config: { ...baseConfig, ...config },
+      db: database.db,
+      relay,
+      logger,
+      readiness: { db: async () => undefined },
+    });
+
+  /** Every event in the stream, in stream order. */
+  async function streamEvents(subject?: Subject): Promise<StoredEvent[]> {
+    const { state } = await jsm.streams.info(STREAM_NAME);
+    const events: StoredEvent[] = [];
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
+      if (subject && message.subject !== subject) continue;
+      const body = JSON.parse(codec.decode(message.data)) as Omit<StoredEvent, 'seq' | 'subject'>;
+      events.push({ seq, subject: message.subject, ...body });
+    }
+    return events;
+  }
+
+  return {
+    db: database.db,
+    relay,
+    nc,
+    js,
+    jsm,
+    store,
+    app,
+    streamEvents,
+
+    /** The events published about one ticket, once at least `count` of them are in the stream. */
+    async eventsAbout(ticketId: string, count = 1): Promise<StoredEvent[]> {
+      return waitFor(async () => {
+        const events = (await streamEvents()).filter((event) => event.data.id === ticketId);
+        return events.length >= count ? events : undefined;
+      });
+    },
+
+    /** The outbox rows (published or not) about one ticket: what the handlers committed. */
+    async outboxAbout(ticketId: string): Promise<Event[]> {
+      const rows = await database.db.select().from(outbox).orderBy(outbox.id);
+      return rows.map((row) => row.payload).filter((event) => (event.data as { id?: string }).id === ticketId);
+    },
+
+    async ticketRow(id: string): Promise<TicketRow | undefined> {
+      const [row] = await database.db.select().from(tickets).where(eq(tickets.id, id));
+      return row;
+    },
+
+    async startListeners(): Promise<void> {
+      if (listening) return;
+      await startListeners(listeners);
+      listening = true;
+    },
+
+    /** Publishes an event the way another service does (msgID = eventId); resolves with its stream sequence. */
+    async publish(event: Event): Promise<number> {
+      return (await publishEvent(js, event)).seq;
+    },
+
+    /** Publishes the same event again under a new msgID, as a redelivery the server cannot deduplicate. */
+    async republish(event: Event): Promise<number> {
+      return (await js.publish(event.subject, serializeEvent(event), { msgID: randomUUID() })).seq;
+    },
+
+    /** Resolves once the service's consumer of `subject` has acknowledged every message up to `seq`. */
+    async handled(subject: Subject, seq: number): Promise<void> {
+      await waitFor(async () => {
+        const info = await jsm.consumers.info(STREAM_NAME, durableName('tickets', subject));
+        return info.ack_floor.stream_seq >= seq;
+      });
+    },
+
+    async reset(): Promise<void> {
+      await relay.drain();
+      await database.truncate();
+      await jsm.streams.purge(STREAM_NAME);
+    },
+
+    async close(): Promise<void> {
+      if (listening) await closeListeners(listeners);
+      await relay.stop();
+      await nc.drain();
+      await database.close();
+      await (nats as NatsServerHandle).stop();
+    },
+  };
+}
+
+/** The service's database on a real PostgreSQL server, with the same truncate as the PGlite one. */
+async function openPostgres(url: string) {
+  const handle = await createDatabase({ url, schema, migrationsFolder });
+  return {
+    db: handle.db,
+    truncate: async () => {
+      await handle.db.execute(sql`truncate table tickets, cancelled_orders, outbox, processed_events restart identity`);
+    },
+    close: handle.close,
+  };
+}
+
+export type TicketsTestBed = Awaited<ReturnType<typeof createTicketsTestBed>>;
+
+/** A signed-in user: their id and the cookie to send. */
+export function aUser(id: string = randomUUID()) {
+  return { id, cookie: signin({ jwtKey: JWT_KEY, id }) };
+}
+
+export type TestUser = ReturnType<typeof aUser>;
+
+/** Lists a ticket through the API and returns it (as the response shows it) with its seller. */
+export async function aTicket(
+  bed: TicketsTestBed,
+  { seller = aUser(), title = 'Concert', price = 20 }: { seller?: TestUser; title?: string; price?: number } = {},
+): Promise<Ticket & { seller: TestUser }> {
+  const response = await request(bed.app())
+    .post('/api/tickets')
+    .set('Cookie', seller.cookie)
+    .send({ title, price })
+    .expect(201);
+  return { ...(response.body as Ticket), seller };
+}
+
+/** Order events as orders publishes them. */
+export const orderEvents = {
+  created(ticket: Pick<Ticket, 'id' | 'price'>, orderId: string = randomUUID(), status: OrderStatus = 'created') {
+    return createEvent(Subjects.OrderCreated, {
+      id: orderId,
+      version: 0,
+      status,
+      userId: randomUUID(),
+      expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      ticket: { id: ticket.id, price: Math.round(ticket.price * 100) },
+    });
+  },
+  cancelled(ticket: Pick<Ticket, 'id'>, orderId: string) {
+    return createEvent(Subjects.OrderCancelled, { id: orderId, version: 1, ticket: { id: ticket.id } });
+  },
+  completed(ticket: Pick<Ticket, 'id'>, orderId: string) {
+    return createEvent(Subjects.OrderCompleted, { id: orderId, version: 2, ticket: { id: ticket.id } });
+  },
+};
