@@ -56,13 +56,18 @@ export function ensureSystemPackages(binaries, log = console.log) {
   run('sh', ['-c', command], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-/** Installs npm dependencies when node_modules is missing or older than package-lock.json. */
+/**
+ * Installs npm dependencies when node_modules is missing or older than package-lock.json.
+ * `npm install` rather than `npm ci`: it installs the locked versions all the same, but npm 11
+ * writes lock files without the other platforms' optional binaries (biome, swc, next) and then
+ * its own `npm ci` refuses them as out of sync.
+ */
 export function ensureDependencies(log = console.log) {
   const lock = path.join(ROOT, 'package-lock.json');
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('Installing npm dependencies (npm ci) …');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  log('Installing npm dependencies …');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 /** Compiles every workspace (common first, since the services import its build). */
