@@ -4,6 +4,10 @@
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 
+// Without an agent http-proxy sends `Connection: close` upstream and passes the upstream's
+// `Connection: close` back: every API call then opens two TCP connections.
+const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
 function sendError(res, status, message) {
   if (res.headersSent) return res.end();
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -26,6 +30,7 @@ export function createGateway(routes) {
     ...route,
     proxy: createProxyMiddleware({
       router: () => route.target(),
+      agent: upstreamAgent,
       xfwd: true,
       ws: route.prefix === '/',
       proxyTimeout: 30_000,

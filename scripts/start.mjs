@@ -173,7 +173,7 @@ async function startApp(app, baseEnv, targets) {
   await waitUntil(() => answers200(`http://127.0.0.1:${port}/readyz`), {
     child: entry.child,
     what: app.name,
-    timeoutMs: dev ? 180_000 : 60_000,
+    timeoutMs: dev ? 180_000 : 120_000,
   });
   targets.set(app.name, `http://127.0.0.1:${port}`);
   say(`✓ ${app.name} ready (${elapsed()})`);

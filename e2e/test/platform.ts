@@ -16,11 +16,24 @@ export interface Platform {
   stop(options?: { keepData?: boolean }): Promise<number | null>;
 }
 
+export interface StartPlatformOptions {
+  /**
+   * When the platform does not come up (time-out, or a part exits), stop what did start (Ctrl-C to
+   * the launcher, as on success) and remove its data before rejecting, so nothing outlives the
+   * failed start and keeps jest from exiting. On by default.
+   */
+  stopOnFailure?: boolean;
+}
+
 /**
  * Starts the platform exactly as `npm start` does (scripts/start.mjs, without the install and
  * build steps that `npm test` has already done), with its data in a temporary directory.
  */
-export async function startPlatform(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Platform> {
+export async function startPlatform(
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 180_000,
+  options: StartPlatformOptions = {},
+): Promise<Platform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ticketing-platform-'));
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--no-build'], {
@@ -45,7 +58,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = {}, timeoutMs = 120
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`platform did not start within ${timeoutMs} ms:\n${output}`)),
       timeoutMs,
@@ -62,6 +75,16 @@ export async function startPlatform(env: NodeJS.ProcessEnv = {}, timeoutMs = 120
       reject(new Error(`platform exited with ${code}:\n${output}`));
     });
   });
+  try {
+    await started;
+  } catch (error) {
+    if (options.stopOnFailure ?? true) {
+      if (child.exitCode === null) child.kill('SIGINT');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -4,6 +4,9 @@ import request from 'supertest';
 import { scheduleExpiration } from '../src/domain/schedule-expiration';
 import { createExpirationTestBed, type ExpirationTestBed, waitForJob } from './harness';
 
+// Outages and restarts take seconds each; on a busy machine more than the default allows.
+jest.setTimeout(90_000);
+
 let bed: ExpirationTestBed;
 beforeAll(async () => {
   bed = await createExpirationTestBed();

@@ -22,7 +22,10 @@ function noOversellSuite(open: () => Promise<OrdersTestBed>) {
   });
   beforeEach(() => bed.reset());
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await new Promise((resolve) => {
+      server?.close(resolve);
+      server?.closeAllConnections();
+    });
     await bed?.close();
   });
 
@@ -77,10 +80,10 @@ describe('no oversell on PGlite', () => {
 // pool of connections makes the unique index do the deciding.
 describe('no oversell on a PostgreSQL server', () => {
   let pg: PostgresServerHandle;
-  afterAll(() => pg?.stop());
-
   noOversellSuite(async () => {
     pg = await startPostgresServer();
     return createOrdersTestBed({ databaseUrl: await pg.createDatabase() });
   });
+  // Registered after the suite's own afterAll, so the server stops once the pool has closed.
+  afterAll(() => pg?.stop());
 });

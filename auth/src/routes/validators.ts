@@ -1,8 +1,15 @@
 import { body } from 'express-validator';
 
+// A surrogate without its partner is not text. validator's isEmail throws on one (encodeURI
+// inside isByteLength) instead of answering false, which would be a 500.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export const emailField = body('email')
   .isString()
   .withMessage('Email must be a string')
+  .bail()
+  .custom((email: string) => !LONE_SURROGATE.test(email))
+  .withMessage('Email must be valid')
   .bail()
   .trim()
   .isEmail()

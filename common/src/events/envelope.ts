@@ -45,9 +45,16 @@ export type ParseEventResult<S extends Subject> =
   | { success: true; event: Event<S> }
   | { success: false; error: string };
 
+// Built once per subject: extending and compiling the schema for every message costs more than parsing.
+const eventSchemas = new Map<Subject, z.ZodType>();
+
 /** Validates a received payload (envelope + data) against the subject's contract. */
 export function parseEvent<S extends Subject>(subject: S, payload: unknown): ParseEventResult<S> {
-  const schema = envelopeSchema.extend({ data: eventDataSchemas[subject] });
+  let schema = eventSchemas.get(subject);
+  if (!schema) {
+    schema = envelopeSchema.extend({ data: eventDataSchemas[subject] });
+    eventSchemas.set(subject, schema);
+  }
   const result = schema.safeParse(payload);
   if (!result.success) {
     return { success: false, error: z.prettifyError(result.error) };

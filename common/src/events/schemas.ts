@@ -3,13 +3,18 @@ import { ORDER_STATUSES, type Subject, Subjects } from './subjects';
 
 const id = z.uuid();
 const version = z.number().int().nonnegative();
+/** Text a database can store: PostgreSQL refuses NUL, so such an event could never be applied. */
+const text = z
+  .string()
+  .min(1)
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 /** Money travels between services as an integer number of cents. */
 const cents = z.number().int().positive();
 
 export const ticketCreatedData = z.object({
   id,
   version,
-  title: z.string().min(1),
+  title: text,
   price: cents,
   userId: id,
 });
@@ -40,7 +45,7 @@ export const expirationCompleteData = z.object({ orderId: id });
 export const paymentCreatedData = z.object({
   id,
   orderId: id,
-  stripeId: z.string().min(1),
+  stripeId: text,
 });
 
 /** The data schema of every subject: the one place a payload shape is declared. */

@@ -1,4 +1,6 @@
 /// <reference types="cookie-session" />
+
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt, { type SignOptions } from 'jsonwebtoken';
 import { z } from 'zod';
@@ -28,9 +30,20 @@ const userPayloadSchema = z.object({
 /** How long a session token lives: a number of seconds or an `ms` string such as `'1d'`. */
 export type TokenLifetime = NonNullable<SignOptions['expiresIn']>;
 
+const keys = new Map<string, KeyObject>();
+/** jsonwebtoken tries a string key as a PEM public key first and throws; a KeyObject skips that. */
+function secretKey(jwtKey: string): KeyObject {
+  let key = keys.get(jwtKey);
+  if (!key) {
+    key = createSecretKey(Buffer.from(jwtKey));
+    keys.set(jwtKey, key);
+  }
+  return key;
+}
+
 /** Signs the session token (HS256, `{ id, email }`, expiring) that auth puts in the session cookie. */
 export function signSessionToken(user: UserPayload, jwtKey: string, expiresIn: TokenLifetime = '1d'): string {
-  return jwt.sign({ id: user.id, email: user.email }, jwtKey, { algorithm: 'HS256', expiresIn });
+  return jwt.sign({ id: user.id, email: user.email }, secretKey(jwtKey), { algorithm: 'HS256', expiresIn });
 }
 
 /**
@@ -40,7 +53,7 @@ export function signSessionToken(user: UserPayload, jwtKey: string, expiresIn: T
 export function verifySessionToken(token: unknown, jwtKey: string): UserPayload | undefined {
   if (typeof token !== 'string' || token === '') return undefined;
   try {
-    const decoded = jwt.verify(token, jwtKey, { algorithms: ['HS256'] });
+    const decoded = jwt.verify(token, secretKey(jwtKey), { algorithms: ['HS256'] });
     const parsed = userPayloadSchema.safeParse(decoded);
     return parsed.success ? { id: parsed.data.id, email: parsed.data.email } : undefined;
   } catch {

@@ -48,6 +48,7 @@ export async function connectNats({
         reconnect: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1_000,
+        noAsyncTraces: true,
       });
       logger.info({ server: nc.getServer(), attempt }, 'connected to NATS');
       void logStatus(nc, logger);

@@ -3,19 +3,22 @@ import { accessSync, constants } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 
-/** Asks the kernel for a free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+/**
+ * A free TCP port on the loopback interface, drawn from 20000–32767: below Linux's ephemeral
+ * range, so a port the kernel hands to some other socket cannot take it between this check and
+ * the moment the server under test binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /**

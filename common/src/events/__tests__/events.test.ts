@@ -29,6 +29,12 @@ describe('event contracts', () => {
     expect(() => createEvent(Subjects.TicketCreated, { ...ticket, price: 20.5 })).toThrow();
   });
 
+  it('when a text field holds a NUL character, then the payload is refused (no database could store it)', () => {
+    const event = createEvent(Subjects.TicketCreated, ticket);
+    const result = parseEvent(Subjects.TicketCreated, { ...event, data: { ...ticket, title: 'Jazz\u0000night' } });
+    expect(result.success).toBe(false);
+  });
+
   it('when a serialized event is parsed, then it round-trips', () => {
     const event = createEvent(Subjects.OrderCreated, {
       id: randomUUID(),

@@ -1,0 +1,86 @@
+import type { PlatformContext } from '../lib/context';
+import { type LoadResult, load } from '../lib/load';
+import { fmt } from '../lib/report';
+import { seedTickets, waitForReplica } from '../lib/seed';
+import { cookieFor } from '../lib/util';
+
+export const WRITE_RATIO_GOAL = 0.5;
+export const WRITE_P99_GOAL_MS = 50;
+/** Tickets listed before the warm-up, and at most in all (seeding runs at a few hundred to a few thousand per second). */
+const MIN_SUPPLY = 1500;
+const MAX_SUPPLY = 25_000;
+
+/**
+ * `POST /api/orders` at the orders service, every request reserving a different ticket (the
+ * whole use case: the transaction with the order and its outbox row, the relay publishing
+ * order.created). Compared with the bare INSERT … RETURNING baseline. What the other services
+ * do with each order.created runs on the same machine meanwhile, and counts in the CPU figure.
+ */
+export async function writesScenario(ctx: PlatformContext, insert: LoadResult): Promise<void> {
+  const { platform, settings } = ctx;
+  const seller = cookieFor(ctx.jwtKey);
+  const seeding = { tickets: 0, ms: 0 };
+  const ids: string[] = [];
+  const supply = async (count: number) => {
+    const at = performance.now();
+    const more = await seedTickets(platform.serviceUrl('tickets'), seller, count);
+    await waitForReplica(ctx.db('orders'), more);
+    ids.push(...more);
+    seeding.tickets += count;
+    seeding.ms += performance.now() - at;
+    await ctx.settle();
+  };
+
+  const buyer = cookieFor(ctx.jwtKey);
+  let next = 0;
+  const run = (durationS: number) =>
+    load({
+      url: `${platform.serviceUrl('orders')}/api/orders`,
+      connections: settings.connections,
+      duration: durationS,
+      countStatus: (status) => status === 201,
+      onStart: (instance) => {
+        const timer = setInterval(() => {
+          // Every ticket reserved: stop rather than measure "already reserved" answers.
+          if (next >= ids.length) instance.stop();
+        }, 10);
+        instance.once('done', () => clearInterval(timer));
+      },
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/orders',
+          headers: { 'content-type': 'application/json', cookie: buyer },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ ticketId: ids[Math.min(next++, ids.length - 1)] }),
+          }),
+        },
+      ],
+    });
+
+  // The warm-up tells how fast the service goes here; then enough tickets for the measured run.
+  await supply(MIN_SUPPLY);
+  const warmup = await run(settings.warmupS);
+  // (The warm-up runs cold: the measured run is often twice as fast.)
+  const wanted = Math.min(MAX_SUPPLY, Math.ceil(warmup.rps * settings.durationS * 2.5) + 500);
+  if (ids.length - next < wanted) await supply(wanted - (ids.length - next));
+  const first = next;
+  const result = await ctx.measured(() => run(settings.durationS));
+  const ranOut = next >= ids.length;
+  ctx.details.writes = { ...result, warmupRps: warmup.rps, ticketsUsed: next - first, seeding, ranOut };
+  if (ranOut) process.stderr.write(`  ! writes used up all ${ids.length} tickets before the end of the run\n`);
+  const ratio = result.rps / insert.rps;
+  const other = Object.entries(result.status).filter(([code]) => code !== '201');
+  ctx.rows.push({
+    group: 'writes',
+    scenario: `POST /api/orders, a new ticket each (${settings.connections} conn)`,
+    value: `${fmt.rps(result.rps)} · p50 ${fmt.ms(result.p50)} · p99 ${fmt.ms(result.p99)}${fmt.cpu(result)}${
+      other.length > 0 ? ` · non-201: ${other.map(([code, n]) => `${n}×${code}`).join(' ')}` : ''
+    }`,
+    baseline: `insert ${fmt.rps(insert.rps)} · p99 ${fmt.ms(insert.p99)}${fmt.cpu(insert)}`,
+    ratio,
+    goal: `≥ ${WRITE_RATIO_GOAL}× insert, p99 ≤ ${WRITE_P99_GOAL_MS} ms`,
+    met: ratio >= WRITE_RATIO_GOAL && result.p99 <= WRITE_P99_GOAL_MS && result.errors === 0,
+  });
+}

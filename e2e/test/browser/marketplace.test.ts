@@ -1,0 +1,281 @@
+/**
+ * The marketplace in a real browser (Debian's Chromium) against the platform started as
+ * `npm start` starts it. The first three scenarios are one story told in order — a seller lists a
+ * ticket, a buyer pays for it, nobody else can have it — so they share that ticket; the others
+ * arrange their own data.
+ */
+import type { Page } from 'playwright-core';
+import { useMarketplace } from './browser-harness';
+import {
+  accountViaApi,
+  alertIn,
+  DECLINED_CARD,
+  mainNav,
+  pay,
+  purchase,
+  reloadUntilVisible,
+  SUCCEEDING_CARD,
+  search,
+  seeHeading,
+  signIn,
+  signUp,
+  TICKET_URL,
+  ticketCard,
+  ticketViaApi,
+} from './user-steps';
+
+jest.setTimeout(180_000);
+
+const market = useMarketplace();
+
+/** Other sellers' tickets, so the list and the search have something to tell apart. */
+const OTHER_TICKETS = [
+  { title: 'Symphony No. 9 — Royal Hall, stalls H12', price: 64 },
+  { title: 'City derby — East Stand, row 12', price: 45 },
+  { title: 'Summer festival weekend pass', price: 189 },
+  { title: 'Hamlet — evening show, circle C7', price: 38.5 },
+  { title: 'Stand-up comedy night — front row', price: 18 },
+];
+
+const story = {
+  seller: 'seller@example.test',
+  buyer: 'buyer@example.test',
+  title: 'Jazz night at the Blue Room — 12 June, row F',
+  price: '20.50',
+  shownPrice: '$20.50',
+  ticketId: undefined as string | undefined,
+};
+
+/** The story's ticket, listed by the first scenario. */
+function storyTicket(): string {
+  if (!story.ticketId) throw new Error('no ticket: the seller scenario did not list one');
+  return story.ticketId;
+}
+
+beforeAll(async () => {
+  const other = await accountViaApi(market, 'other-seller@example.test');
+  for (const ticket of OTHER_TICKETS) await ticketViaApi(market, other, ticket.title, ticket.price);
+});
+
+/** The element(s) that the input names as its description: its hint and its error. */
+async function descriptionOf(page: Page, label: string) {
+  const ids = (await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby')) ?? '';
+  return page.locator(
+    ids
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => `[id="${id}"]`)
+      .join(', '),
+  );
+}
+
+describe('buying and selling tickets in the browser', () => {
+  market.scenario(
+    'a seller signs up, lists a ticket and corrects its price: it is on sale and in their listings',
+    async (t) => {
+      const seller = await t.visitor('seller');
+      await signUp(seller, story.seller);
+      await t.step(seller, 'signed up');
+
+      await mainNav(seller).getByRole('link', { name: 'Sell' }).click();
+      await seeHeading(seller, 'Sell a ticket');
+      await seller.getByLabel('Title', { exact: true }).fill(story.title);
+      await seller.getByLabel('Price (USD)', { exact: true }).fill('22');
+      await t.doc(seller, 'sell-form');
+      await t.step(seller, 'sell form filled');
+      await seller.getByRole('button', { name: 'List ticket' }).click();
+
+      await seller.waitForURL(TICKET_URL);
+      story.ticketId = TICKET_URL.exec(new URL(seller.url()).pathname)![1];
+      await seeHeading(seller, story.title);
+      await seller.getByText('$22.00', { exact: true }).waitFor();
+      await seller.getByText('This is your listing.').waitFor();
+      await t.step(seller, 'ticket listed');
+
+      await seller.getByRole('link', { name: 'Edit ticket' }).click();
+      await seeHeading(seller, 'Edit ticket');
+      const price = seller.getByLabel('Price (USD)', { exact: true });
+      expect(await price.inputValue()).toBe('22.00');
+      await price.fill(story.price);
+      await seller.getByRole('button', { name: 'Save changes' }).click();
+      await seller.waitForURL(`/tickets/${story.ticketId}`);
+      await seller.getByText(story.shownPrice, { exact: true }).waitFor();
+      await seller.getByText('On sale', { exact: true }).waitFor();
+      await t.step(seller, 'price corrected');
+
+      await mainNav(seller).getByRole('link', { name: 'My listings' }).click();
+      await seeHeading(seller, 'My listings');
+      const row = seller.getByRole('row').filter({ hasText: story.title });
+      await row.getByText('On sale', { exact: true }).waitFor();
+      await row.getByText(story.shownPrice, { exact: true }).waitFor();
+      await t.doc(seller, 'my-listings');
+      await t.step(seller, 'my listings');
+
+      await mainNav(seller).getByRole('link', { name: 'Sign out' }).click();
+      await mainNav(seller).getByRole('link', { name: 'Sign in' }).waitFor();
+      expect(await mainNav(seller).getByText(story.seller).count()).toBe(0);
+    },
+  );
+
+  market.scenario(
+    'a buyer finds the ticket by search, purchases it, sees the countdown, pays with a test card and the order is paid',
+    async (t) => {
+      const ticketId = storyTicket();
+      const buyer = await t.visitor('buyer');
+      await signUp(buyer, story.buyer);
+      await seeHeading(buyer, 'Tickets for sale');
+      await ticketCard(buyer, story.title).waitFor();
+      await t.doc(buyer, 'landing');
+      await t.step(buyer, 'ticket list');
+
+      await search(buyer, 'jazz');
+      await ticketCard(buyer, story.title).waitFor();
+      expect(await buyer.getByRole('listitem').filter({ hasText: OTHER_TICKETS[0]!.title }).count()).toBe(0);
+      await t.step(buyer, 'search results');
+
+      await buyer.getByRole('link', { name: story.title, exact: true }).click();
+      await buyer.waitForURL(`/tickets/${ticketId}`);
+      await seeHeading(buyer, story.title);
+      await buyer.getByText(story.shownPrice, { exact: true }).waitFor();
+      await t.doc(buyer, 'ticket-detail');
+      await t.step(buyer, 'ticket detail');
+
+      await purchase(buyer);
+      const timer = buyer.getByRole('timer');
+      await timer.filter({ hasText: /^Expires in 1[45]:\d\d$/ }).waitFor();
+      // The countdown is live: it shows another time a moment later.
+      const firstReading = (await timer.textContent()) ?? '';
+      await timer.filter({ hasNotText: firstReading }).waitFor();
+      await buyer.getByLabel('Card number', { exact: true }).fill(SUCCEEDING_CARD);
+      await t.doc(buyer, 'order-payment');
+      await t.step(buyer, 'order with countdown');
+
+      await pay(buyer, SUCCEEDING_CARD, story.shownPrice);
+      const outcome = buyer.getByRole('status');
+      await outcome.getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
+      expect(await buyer.getByRole('timer').count()).toBe(0);
+      await t.step(buyer, 'paid');
+
+      // The order is complete on the server too (payment.created reached orders): My orders says so.
+      await outcome.getByRole('link', { name: 'See all your orders' }).click();
+      await seeHeading(buyer, 'My orders');
+      const row = buyer.getByRole('row').filter({ hasText: story.title });
+      await reloadUntilVisible(buyer, row.getByText('Paid', { exact: true }));
+      await row.getByRole('link', { name: /View order/ }).click();
+      await seeHeading(buyer, 'Your order');
+      await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
+      expect(await buyer.getByRole('button', { name: /^Pay / }).count()).toBe(0);
+      await t.doc(buyer, 'order-paid');
+      await t.step(buyer, 'paid order');
+    },
+  );
+
+  market.scenario('once sold, the ticket is gone from the list and a second buyer cannot buy it', async (t) => {
+    const ticketId = storyTicket();
+    const second = await t.visitor('second buyer');
+    await signUp(second, 'second-buyer@example.test');
+
+    await seeHeading(second, 'Tickets for sale');
+    await ticketCard(second, OTHER_TICKETS[0]!.title).waitFor();
+    expect(await ticketCard(second, story.title).count()).toBe(0);
+    await search(second, 'jazz');
+    await second.getByText('No tickets match “jazz”.').waitFor();
+    await t.step(second, 'not found by search');
+
+    // Someone who kept the link: the page says it is sold (order.completed reached tickets).
+    await second.goto(`/tickets/${ticketId}`);
+    await seeHeading(second, story.title);
+    await reloadUntilVisible(second, second.getByText('This ticket has been sold.'));
+    await second.getByText('Sold', { exact: true }).waitFor();
+    expect(await second.getByRole('button', { name: 'Purchase' }).count()).toBe(0);
+    await t.step(second, 'sold ticket');
+  });
+
+  market.scenario('when two buyers press Purchase on the same ticket, the second is refused', async (t) => {
+    const seller = await accountViaApi(market, 'derby-seller@example.test');
+    const title = 'Cup final — West Stand, block 104';
+    const ticketId = await ticketViaApi(market, seller, title, 75);
+    t.expectFailedRequest(400, '/api/orders');
+
+    const [first, second] = await Promise.all([t.visitor('first buyer'), t.visitor('second buyer')]);
+    await Promise.all([signUp(first, 'first-fan@example.test'), signUp(second, 'second-fan@example.test')]);
+    for (const page of [first, second]) {
+      await page.goto(`/tickets/${ticketId}`);
+      await page.getByRole('button', { name: 'Purchase' }).waitFor();
+    }
+
+    await purchase(first);
+    await second.getByRole('button', { name: 'Purchase' }).click();
+    await alertIn(second, 'Ticket is already reserved').waitFor();
+    expect(new URL(second.url()).pathname).toBe(`/tickets/${ticketId}`);
+    await t.step(second, 'purchase refused');
+
+    // Looking again, the second buyer is told why (order.created reached tickets).
+    await reloadUntilVisible(second, second.getByText('Someone is buying this ticket right now', { exact: false }));
+    expect(await second.getByRole('button', { name: 'Purchase' }).count()).toBe(0);
+    await t.step(second, 'reserved by someone else');
+  });
+
+  market.scenario(
+    'a declined card shows the decline message at the card field, and the order can still be paid',
+    async (t) => {
+      const seller = await accountViaApi(market, 'comedy-seller@example.test');
+      const ticketId = await ticketViaApi(market, seller, 'Improv show — Saturday late, row B', 35);
+      t.expectFailedRequest(402, '/api/payments');
+
+      const buyer = await t.visitor('buyer');
+      await signUp(buyer, 'unlucky-buyer@example.test');
+      await buyer.goto(`/tickets/${ticketId}`);
+      await purchase(buyer);
+
+      await pay(buyer, DECLINED_CARD, '$35.00');
+      const card = buyer.getByLabel('Card number', { exact: true });
+      const cardDescription = await descriptionOf(buyer, 'Card number');
+      await cardDescription.filter({ hasText: 'Your card was declined.' }).waitFor();
+      expect(await card.getAttribute('aria-invalid')).toBe('true');
+      await t.step(buyer, 'card declined');
+
+      // Still payable: the countdown runs, the Pay button works, and the server agrees after a reload.
+      await buyer
+        .getByRole('timer')
+        .filter({ hasText: /^Expires in / })
+        .waitFor();
+      expect(await buyer.getByRole('button', { name: 'Pay $35.00' }).isEnabled()).toBe(true);
+      await buyer.reload();
+      await buyer.getByText('Awaiting payment', { exact: true }).waitFor();
+      await buyer
+        .getByRole('timer')
+        .filter({ hasText: /^Expires in / })
+        .waitFor();
+
+      await pay(buyer, SUCCEEDING_CARD, '$35.00');
+      await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
+      await t.step(buyer, 'paid with another card');
+    },
+  );
+
+  market.scenario(
+    'a signed-out visitor who wants to sell is sent to sign in, then back to the sell form',
+    async (t) => {
+      const account = await accountViaApi(market, 'returning-seller@example.test');
+      const visitor = await t.visitor('visitor');
+      await visitor.goto('/');
+      await seeHeading(visitor, 'Tickets for sale');
+      await visitor.getByRole('main').getByRole('link', { name: 'Sell a ticket' }).click();
+
+      await visitor.waitForURL(
+        (url) => url.pathname === '/auth/signin' && url.searchParams.get('next') === '/tickets/new',
+      );
+      await seeHeading(visitor, 'Sign in');
+      await visitor.getByText('Sign in to continue.').waitFor();
+      await t.doc(visitor, 'sign-in');
+      await t.step(visitor, 'sent to sign in');
+
+      await signIn(visitor, account.email);
+      await visitor.waitForURL('/tickets/new');
+      await seeHeading(visitor, 'Sell a ticket');
+      await visitor.getByLabel('Title', { exact: true }).waitFor();
+      await t.step(visitor, 'back at the sell form');
+    },
+  );
+});

@@ -1,0 +1,117 @@
+/**
+ * What a person does in the web app, written with the labels and roles they see. Each step ends
+ * by waiting for the visible outcome of what it did, never for a guessed time.
+ */
+import { waitFor } from '@ticketing/common/testing';
+import type { Locator, Page } from 'playwright-core';
+import type { Marketplace } from './browser-harness';
+
+export const PASSWORD = 'correct-horse';
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const TICKET_URL = new RegExp(`/tickets/(${UUID})$`);
+export const ORDER_URL = new RegExp(`/orders/(${UUID})$`);
+
+export const SUCCEEDING_CARD = '4242 4242 4242 4242';
+export const DECLINED_CARD = '4000 0000 0000 0002';
+
+export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+/** The alert inside `scope` that says something (the app keeps an empty one in every form). */
+export const alertIn = (scope: Page | Locator, text: string | RegExp) =>
+  scope.getByRole('alert').filter({ hasText: text });
+
+/** The heading of the page, once it has rendered. */
+export async function seeHeading(page: Page, name: string | RegExp, level = 1): Promise<void> {
+  await page.getByRole('heading', { level, name }).waitFor();
+}
+
+/** Signs up from the header link and waits until the header shows the new account. */
+export async function signUp(page: Page, email: string): Promise<void> {
+  await page.goto('/');
+  await mainNav(page).getByRole('link', { name: 'Sign up' }).click();
+  await seeHeading(page, 'Create an account');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await mainNav(page).getByText(email).waitFor();
+}
+
+/** Fills the sign-in form the visitor is looking at and submits it. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await mainNav(page).getByText(email).waitFor();
+}
+
+/** Searches the list from the landing page's search box. */
+export async function search(page: Page, query: string): Promise<void> {
+  await page.getByRole('searchbox', { name: 'Search tickets' }).fill(query);
+  await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await seeHeading(page, 'Search results');
+}
+
+/** The card of a ticket in the landing page's list. */
+export const ticketCard = (page: Page, title: string) =>
+  page.getByRole('listitem').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+
+/** Presses Purchase on a ticket's page and waits for the order, whose id it returns. */
+export async function purchase(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Purchase' }).click();
+  await page.waitForURL(ORDER_URL);
+  await seeHeading(page, 'Your order');
+  return ORDER_URL.exec(new URL(page.url()).pathname)![1]!;
+}
+
+/** Types a card number into the sandbox payment form and presses "Pay $…". */
+export async function pay(page: Page, cardNumber: string, price: string): Promise<void> {
+  await page.getByLabel('Card number', { exact: true }).fill(cardNumber);
+  await page.getByRole('button', { name: `Pay ${price}`, exact: true }).click();
+}
+
+/**
+ * For outcomes that another service brings about a moment later (an event applied): reloads the
+ * page until `locator` shows, as a person pressing F5 would.
+ */
+export async function reloadUntilVisible(page: Page, locator: Locator, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await locator.waitFor({ state: 'visible', timeout: 1_000 });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await page.reload();
+    }
+  }
+}
+
+/** Signs a user up through the API and returns their session cookie and email. */
+export async function accountViaApi(market: Marketplace, email: string): Promise<{ cookie: string; email: string }> {
+  const response = await market.api('POST', '/api/users/signup', { json: { email, password: PASSWORD } });
+  expect(response.status).toBe(201);
+  return { cookie: response.cookie, email };
+}
+
+/**
+ * Lists a ticket through the API and waits until orders has learnt of it (ticket.created), so a
+ * buyer can reserve it at once. The probe is the seller buying their own ticket: orders answers
+ * 404 while it does not know the ticket and 400 "You cannot buy your own ticket" once it does.
+ */
+export async function ticketViaApi(
+  market: Marketplace,
+  seller: { cookie: string },
+  title: string,
+  price: number,
+): Promise<string> {
+  const listed = await market.api('POST', '/api/tickets', { cookie: seller.cookie, json: { title, price } });
+  expect(listed.status).toBe(201);
+  const ticketId: string = listed.body.id;
+  await waitFor(async () => {
+    const probe = await market.api('POST', '/api/orders', { cookie: seller.cookie, json: { ticketId } });
+    if (probe.status === 404) return false;
+    expect(probe.body.errors[0].message).toBe('You cannot buy your own ticket');
+    return true;
+  });
+  return ticketId;
+}

@@ -1,0 +1,216 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  freePort,
+  type NatsServerHandle,
+  type PostgresServerHandle,
+  type RedisServerHandle,
+  signin,
+  startNatsServer,
+  startPostgresServer,
+  startRedisServer,
+  waitFor,
+} from '@ticketing/common/testing';
+import { ROOT } from '../platform';
+
+export const SERVICES = ['auth', 'tickets', 'orders', 'payments', 'expiration'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The services that own a database (expiration keeps its state in Redis). */
+export const DATABASE_SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
+export type DatabaseService = (typeof DATABASE_SERVICES)[number];
+
+/** Signs the webhook test events; payments is started with it so the webhook verifies instead of answering 503. */
+export const WEBHOOK_SECRET = 'whsec_resilience_test_secret';
+
+export interface ClusterOptions {
+  /** Environment of every service (on top of the cluster's own: ports, URLs, JWT_KEY, …). */
+  env?: NodeJS.ProcessEnv;
+  /** Environment of one service, on top of `env`. */
+  serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+}
+
+export interface Cluster {
+  readonly jwtKey: string;
+  readonly nats: NatsServerHandle;
+  readonly redis: RedisServerHandle;
+  readonly postgres: PostgresServerHandle;
+  /** One database per service on the throw-away PostgreSQL server, readable by the test while services run. */
+  readonly databaseUrls: Readonly<Record<DatabaseService, string>>;
+  /** Where each service's output goes (appended across restarts). */
+  readonly logDir: string;
+  /** `http://127.0.0.1:<port>` of a service; the port stays the same across restarts. */
+  url(service: ServiceName): string;
+  /** A `Cookie` header of a signed-in user (a fresh one by default). */
+  cookieFor(id?: string): string;
+  /** Sends `signal` (default SIGKILL: a crash) and resolves once the process is gone. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the service again on its port and database (killing it first if it still runs) and waits until ready. */
+  restart(service: ServiceName, env?: NodeJS.ProcessEnv): Promise<void>;
+  /** Resolves once `GET /readyz` answers 200; rejects when the process exits or the time is up. */
+  waitReady(service: ServiceName, timeoutMs?: number): Promise<void>;
+  isRunning(service: ServiceName): boolean;
+  /** Every exit the test did not ask for (a crash), e.g. `orders exited unexpectedly (code 1)`. */
+  unexpectedExits(): string[];
+  /** The last lines the service wrote. */
+  logTail(service: ServiceName): string;
+  /** Stops every service, then NATS, Redis and PostgreSQL, and removes their data. */
+  stop(): Promise<void>;
+}
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
+  /** Set before a kill or stop the test asked for, so the exit is not reported as unexpected. */
+  expected: boolean;
+}
+
+/**
+ * The parts of the platform started one by one, so a test can crash and restart each of them —
+ * the launcher (scripts/start.mjs) supervises its children and stops everything when one dies.
+ * Real nats-server and redis-server from the testing helpers, one throw-away PostgreSQL server
+ * with a database per service, and every service as `node <service>/dist/index.js` (run
+ * `node scripts/build.mjs` first) on a port of its own.
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const jwtKey = `resilience-${randomUUID()}`;
+  const logDir = mkdtempSync(path.join(tmpdir(), 'ticketing-resilience-'));
+  const [nats, redis, postgres] = await Promise.all([startNatsServer(), startRedisServer(), startPostgresServer()]);
+  const databaseUrls = {} as Record<DatabaseService, string>;
+  for (const service of DATABASE_SERVICES) databaseUrls[service] = await postgres.createDatabase();
+  const ports = {} as Record<ServiceName, number>;
+  for (const service of SERVICES) ports[service] = await freePort();
+
+  const running = new Map<ServiceName, Running>();
+  const logs = new Map<ServiceName, WriteStream>();
+  const tails = new Map<ServiceName, string>();
+  const unexpected: string[] = [];
+  const extraEnv = new Map<ServiceName, NodeJS.ProcessEnv>();
+
+  const envFor = (service: ServiceName): NodeJS.ProcessEnv => ({
+    // A clean environment: nothing of jest's (NODE_ENV=test) or the developer's shell leaks in.
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    PORT: String(ports[service]),
+    NATS_URL: nats.url,
+    REDIS_URL: redis.url,
+    JWT_KEY: jwtKey,
+    ...(service === 'payments' ? { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } : {}),
+    ...(service in databaseUrls ? { DATABASE_URL: databaseUrls[service as DatabaseService] } : {}),
+    ...options.env,
+    ...options.serviceEnv?.[service],
+    ...extraEnv.get(service),
+  });
+
+  const launch = (service: ServiceName) => {
+    let log = logs.get(service);
+    if (!log) {
+      log = createWriteStream(path.join(logDir, `${service}.log`), { flags: 'a' });
+      logs.set(service, log);
+    }
+    log.write(`\n----- start ${new Date().toISOString()} -----\n`);
+    const child = spawn(process.execPath, [path.join(ROOT, service, 'dist', 'index.js')], {
+      cwd: path.join(ROOT, service),
+      env: envFor(service),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      log.write(chunk);
+      tails.set(service, ((tails.get(service) ?? '') + chunk.toString()).slice(-6000));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const entry: Running = {
+      child,
+      expected: false,
+      exited: new Promise<void>((resolve) => {
+        child.once('exit', (code, signal) => {
+          if (!entry.expected) unexpected.push(`${service} exited unexpectedly (${signal ?? `code ${code}`})`);
+          resolve();
+        });
+      }),
+    };
+    running.set(service, entry);
+  };
+
+  const isRunning = (service: ServiceName) => {
+    const entry = running.get(service);
+    return entry !== undefined && entry.child.exitCode === null && entry.child.signalCode === null;
+  };
+
+  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
+    const entry = running.get(service);
+    if (!entry) return;
+    entry.expected = true;
+    if (isRunning(service)) entry.child.kill(signal);
+    const timer = setTimeout(() => entry.child.kill('SIGKILL'), 10_000);
+    await entry.exited;
+    clearTimeout(timer);
+  };
+
+  const waitReady = async (service: ServiceName, timeoutMs = 60_000) => {
+    await waitFor(
+      async () => {
+        if (!isRunning(service)) {
+          throw new Error(`${service} is not running:\n${tails.get(service) ?? ''}`);
+        }
+        const response = await fetch(`http://127.0.0.1:${ports[service]}/readyz`);
+        return response.status === 200;
+      },
+      { timeoutMs, intervalMs: 100 },
+    ).catch((error: Error) => {
+      throw new Error(`${service} did not become ready: ${error.message}\n${tails.get(service) ?? ''}`);
+    });
+  };
+
+  const stopAll = async () => {
+    await Promise.all(SERVICES.map((service) => kill(service, 'SIGTERM')));
+    for (const log of logs.values()) log.end();
+  };
+
+  try {
+    for (const service of SERVICES) launch(service);
+    await Promise.all(SERVICES.map((service) => waitReady(service)));
+  } catch (error) {
+    await stopAll();
+    await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
+    throw error;
+  }
+
+  return {
+    jwtKey,
+    nats,
+    redis,
+    postgres,
+    databaseUrls,
+    logDir,
+    url: (service) => `http://127.0.0.1:${ports[service]}`,
+    cookieFor: (id = randomUUID()) => signin({ jwtKey, id, email: `${id.slice(0, 8)}@test.dev` }).join('; '),
+    kill,
+    async restart(service, env) {
+      await kill(service);
+      if (env) extraEnv.set(service, { ...extraEnv.get(service), ...env });
+      launch(service);
+      await waitReady(service);
+    },
+    waitReady,
+    isRunning,
+    unexpectedExits: () => [...unexpected],
+    logTail: (service) => tails.get(service) ?? '',
+    async stop() {
+      await stopAll();
+      await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
+      // Kept when a service crashed on its own, or on request, for the post-mortem.
+      if (process.env.KEEP_RESILIENCE_LOGS || unexpected.length > 0) {
+        process.stderr.write(`resilience cluster logs kept in ${logDir}\n`);
+      } else {
+        rmSync(logDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,405 @@
+import { STREAM_NAME } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
+import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import { type Cluster, DATABASE_SERVICES, type DatabaseService } from './cluster';
+
+/** Every durable consumer the services create: (service, subject) pairs of the event catalog. */
+export const DURABLES = [
+  'tickets-order-created',
+  'tickets-order-cancelled',
+  'tickets-order-completed',
+  'orders-ticket-created',
+  'orders-ticket-updated',
+  'orders-expiration-complete',
+  'orders-payment-created',
+  'payments-order-created',
+  'payments-order-cancelled',
+  'payments-order-completed',
+  'expiration-order-created',
+] as const;
+
+const ACTIVE = new Set(['created', 'awaiting:payment', 'complete']);
+
+/** The test's own view of the cluster: a pool per service database and a NATS connection. */
+export class Observer {
+  readonly db: Record<DatabaseService, Pool>;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+    urls: Readonly<Record<DatabaseService, string>>,
+  ) {
+    this.db = Object.fromEntries(
+      DATABASE_SERVICES.map((service) => {
+        const pool = new Pool({ connectionString: urls[service], max: 2 });
+        // Idle clients of a server that goes away must not crash the test process.
+        pool.on('error', () => undefined);
+        return [service, pool];
+      }),
+    ) as Record<DatabaseService, Pool>;
+  }
+
+  static async open(cluster: Cluster): Promise<Observer> {
+    // Reconnects forever, so the observer survives the NATS outage tests.
+    const nc = await connect({ servers: cluster.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    return new Observer(nc, await nc.jetstreamManager(), cluster.databaseUrls);
+  }
+
+  async rows<T>(service: DatabaseService, sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db[service].query(sql, params)).rows as T[];
+  }
+
+  async close(): Promise<void> {
+    await this.nc.close().catch(() => undefined);
+    await Promise.all(Object.values(this.db).map((pool) => pool.end().catch(() => undefined)));
+  }
+
+  /** Outbox rows not yet published, per database that has an outbox. */
+  async pendingOutbox(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const service of DATABASE_SERVICES) {
+      const [exists] = await this.rows<{ present: boolean }>(
+        service,
+        "select to_regclass('public.outbox') is not null as present",
+      );
+      if (!exists?.present) continue;
+      const [row] = await this.rows<{ n: number }>(
+        service,
+        'select count(*)::int as n from outbox where published_at is null',
+      );
+      counts[service] = row?.n ?? 0;
+    }
+    return counts;
+  }
+
+  /** The stream's last sequence and whether every durable exists and has nothing pending or unacknowledged. */
+  async consumersIdle(): Promise<{ idle: boolean; lastSeq: number; busy: string[] }> {
+    const stream = await this.jsm.streams.info(STREAM_NAME);
+    const seen = new Map<string, { pending: number; ackPending: number }>();
+    for await (const consumer of this.jsm.consumers.list(STREAM_NAME)) {
+      seen.set(consumer.name, { pending: consumer.num_pending, ackPending: consumer.num_ack_pending });
+    }
+    const busy: string[] = [];
+    for (const durable of DURABLES) {
+      const state = seen.get(durable);
+      if (!state) busy.push(`${durable}: missing`);
+      else if (state.pending > 0 || state.ackPending > 0) {
+        busy.push(`${durable}: ${state.pending} pending, ${state.ackPending} unacknowledged`);
+      }
+    }
+    return { idle: busy.length === 0, lastSeq: stream.state.last_seq, busy };
+  }
+
+  /**
+   * Waits until the platform is quiet: every consumer has handled everything published, every
+   * outbox is empty, and nothing new was published meanwhile — consumers, outboxes, consumers
+   * again, so an event written by a handler between the two reads is not missed.
+   */
+  async settle(timeoutMs = 60_000): Promise<void> {
+    let last = '';
+    await waitFor(
+      async () => {
+        const before = await this.consumersIdle();
+        if (!before.idle) {
+          last = before.busy.join('; ');
+          return false;
+        }
+        const outbox = await this.pendingOutbox();
+        const waiting = Object.entries(outbox).filter(([, n]) => n > 0);
+        if (waiting.length > 0) {
+          last = `outbox not empty: ${waiting.map(([service, n]) => `${service} ${n}`).join(', ')}`;
+          return false;
+        }
+        const after = await this.consumersIdle();
+        last = after.busy.join('; ');
+        return after.idle && after.lastSeq === before.lastSeq;
+      },
+      { timeoutMs, intervalMs: 200 },
+    ).catch((error: Error) => {
+      throw new Error(`the platform did not settle: ${last || error.message}`);
+    });
+  }
+
+  /** Every event on the stream, in order (an ordered consumer; the stream keeps everything). */
+  async streamEvents(): Promise<StreamEvent[]> {
+    const { state } = await this.jsm.streams.info(STREAM_NAME);
+    const events: StreamEvent[] = [];
+    if (state.last_seq === 0) return events;
+    const consumer = await this.nc.jetstream().consumers.get(STREAM_NAME);
+    const messages = await consumer.consume({ max_messages: 500 });
+    for await (const msg of messages) {
+      const body = msg.json<{ eventId: string; data: Record<string, unknown> }>();
+      events.push({ seq: msg.seq, subject: msg.subject, eventId: body.eventId, data: body.data });
+      if (msg.seq >= state.last_seq) break;
+    }
+    messages.stop();
+    return events;
+  }
+}
+
+export interface StreamEvent {
+  seq: number;
+  subject: string;
+  eventId: string;
+  data: Record<string, unknown>;
+}
+
+export interface InvariantOptions {
+  /**
+   * Orders must have ended (complete or cancelled). True once the expiry window has passed;
+   * false while reservations may legitimately be open.
+   */
+  ordersFinal?: boolean;
+  /** Entities a test published straight to NATS: they have no source row, so replica checks skip them. */
+  foreignIds?: ReadonlySet<string>;
+}
+
+interface SourceTicket {
+  id: string;
+  version: number;
+  title: string;
+  price_cents: number;
+  user_id: string;
+  order_id: string | null;
+  sold: boolean;
+}
+interface ReplicaTicket {
+  id: string;
+  version: number;
+  title: string;
+  price_cents: number;
+  user_id: string;
+}
+interface SourceOrder {
+  id: string;
+  user_id: string;
+  status: string;
+  ticket_id: string;
+  version: number;
+}
+interface ReplicaOrder {
+  id: string;
+  user_id: string;
+  status: string;
+  version: number;
+  price_cents: number;
+}
+interface Payment {
+  id: string;
+  order_id: string;
+  status: string;
+  amount: number;
+}
+
+/**
+ * The platform's invariants, read from every service's database. Returns one sentence per
+ * violation (empty when everything holds):
+ *
+ * - every order ended complete or cancelled (with `ordersFinal`);
+ * - at most one active order per ticket;
+ * - a ticket is reserved exactly when it has an active order (tickets.order_id = that order),
+ *   and sold exactly when that order is complete;
+ * - a completed order has exactly one succeeded payment, any other order none (refunded ones
+ *   are not succeeded), and a payment charges the order's price;
+ * - every outbox is empty, and the replicas equal their source: orders' tickets replica has each
+ *   ticket's version, title, price and seller; payments' orders replica each order's version and status.
+ */
+export async function checkInvariants(observer: Observer, options: InvariantOptions = {}): Promise<string[]> {
+  const { ordersFinal = true, foreignIds = new Set<string>() } = options;
+  const violations: string[] = [];
+  const [tickets, replicaTickets, orders, replicaOrders, payments, outbox] = await Promise.all([
+    observer.rows<SourceTicket>(
+      'tickets',
+      'select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold from tickets',
+    ),
+    observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id from tickets'),
+    observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version from orders'),
+    observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
+    observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
+    observer.pendingOutbox(),
+  ]);
+
+  for (const [service, pending] of Object.entries(outbox)) {
+    if (pending > 0) violations.push(`${service}: ${pending} outbox rows never published`);
+  }
+
+  const activeByTicket = new Map<string, SourceOrder[]>();
+  for (const order of orders) {
+    if (ordersFinal && order.status !== 'complete' && order.status !== 'cancelled') {
+      violations.push(`order ${order.id} is still ${order.status} after its expiry`);
+    }
+    if (ACTIVE.has(order.status)) {
+      activeByTicket.set(order.ticket_id, [...(activeByTicket.get(order.ticket_id) ?? []), order]);
+    }
+  }
+  for (const [ticketId, active] of activeByTicket) {
+    if (active.length > 1) {
+      violations.push(`ticket ${ticketId} has ${active.length} active orders: ${active.map((o) => o.id).join(', ')}`);
+    }
+  }
+
+  const replicaTicketById = new Map(replicaTickets.map((ticket) => [ticket.id, ticket]));
+  const ticketIds = new Set(tickets.map((ticket) => ticket.id));
+  for (const ticket of tickets) {
+    const active = activeByTicket.get(ticket.id)?.[0];
+    if (active) {
+      if (ticket.order_id !== active.id) {
+        violations.push(
+          `ticket ${ticket.id} should be held by its active order ${active.id} (${active.status}) but holds ${ticket.order_id ?? 'nothing'}`,
+        );
+      }
+      if (ticket.sold !== (active.status === 'complete')) {
+        violations.push(`ticket ${ticket.id} sold=${ticket.sold} but its order ${active.id} is ${active.status}`);
+      }
+    } else if (ticket.order_id !== null || ticket.sold) {
+      violations.push(
+        `ticket ${ticket.id} is ${ticket.sold ? 'sold' : 'reserved'} (order ${ticket.order_id}) without an active order`,
+      );
+    }
+    const replica = replicaTicketById.get(ticket.id);
+    if (!replica) {
+      violations.push(`ticket ${ticket.id} (v${ticket.version}) never reached the orders replica`);
+    } else if (
+      replica.version !== ticket.version ||
+      replica.title !== ticket.title ||
+      replica.price_cents !== ticket.price_cents ||
+      replica.user_id !== ticket.user_id
+    ) {
+      violations.push(
+        `ticket ${ticket.id}: orders' replica is v${replica.version} "${replica.title}" ${replica.price_cents}, tickets has v${ticket.version} "${ticket.title}" ${ticket.price_cents}`,
+      );
+    }
+  }
+  for (const replica of replicaTickets) {
+    if (!ticketIds.has(replica.id) && !foreignIds.has(replica.id)) {
+      violations.push(`orders' replica has ticket ${replica.id} that tickets does not have`);
+    }
+  }
+  for (const ticketId of activeByTicket.keys()) {
+    if (!ticketIds.has(ticketId) && !foreignIds.has(ticketId)) {
+      violations.push(`an active order holds ticket ${ticketId}, unknown to tickets`);
+    }
+  }
+
+  const replicaOrderById = new Map(replicaOrders.map((order) => [order.id, order]));
+  const succeededByOrder = new Map<string, Payment[]>();
+  for (const payment of payments) {
+    if (payment.status !== 'succeeded') continue;
+    succeededByOrder.set(payment.order_id, [...(succeededByOrder.get(payment.order_id) ?? []), payment]);
+  }
+  const orderIds = new Set(orders.map((order) => order.id));
+  for (const order of orders) {
+    const replica = replicaOrderById.get(order.id);
+    if (!replica) {
+      violations.push(`order ${order.id} (v${order.version}) never reached the payments replica`);
+    } else if (replica.version !== order.version || replica.status !== order.status) {
+      violations.push(
+        `order ${order.id}: payments' replica is v${replica.version} ${replica.status}, orders has v${order.version} ${order.status}`,
+      );
+    }
+    const succeeded = succeededByOrder.get(order.id) ?? [];
+    const expected = order.status === 'complete' ? 1 : 0;
+    if (succeeded.length !== expected) {
+      violations.push(`order ${order.id} is ${order.status} with ${succeeded.length} succeeded payments`);
+    }
+    for (const payment of succeeded) {
+      if (replica && payment.amount !== replica.price_cents) {
+        violations.push(`payment ${payment.id} charged ${payment.amount}, its order costs ${replica.price_cents}`);
+      }
+    }
+  }
+  for (const replica of replicaOrders) {
+    if (!orderIds.has(replica.id) && !foreignIds.has(replica.id)) {
+      violations.push(`payments' replica has order ${replica.id} that orders does not have`);
+    }
+  }
+  for (const orderId of succeededByOrder.keys()) {
+    if (!orderIds.has(orderId) && !foreignIds.has(orderId)) {
+      violations.push(`a succeeded payment belongs to order ${orderId}, unknown to orders`);
+    }
+  }
+  return violations;
+}
+
+/**
+ * No duplicate effect reached the stream and no state change is missing from it: one
+ * ticket.created / order.created per entity, one ticket.updated / order.cancelled /
+ * order.completed per (entity, version), one payment.created per payment and per order, one
+ * expiration.complete per order, each event id once — and every version the databases hold was
+ * announced (versions 1…n of each ticket and order).
+ */
+export async function checkStream(observer: Observer, options: { foreignIds?: ReadonlySet<string> } = {}) {
+  const foreignIds = options.foreignIds ?? new Set<string>();
+  const events = await observer.streamEvents();
+  const violations: string[] = [];
+  const counts = new Map<string, number>();
+  const bump = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const event of events) {
+    const { id, version, orderId } = event.data as { id?: string; version?: number; orderId?: string };
+    if (foreignIds.has(String(id)) || foreignIds.has(String(orderId))) continue;
+    bump(`event id ${event.eventId}`);
+    switch (event.subject) {
+      case 'ticket.created':
+      case 'order.created':
+        bump(`${event.subject} of ${id}`);
+        break;
+      case 'ticket.updated':
+      case 'order.cancelled':
+      case 'order.completed':
+        bump(`${event.subject.split('.')[0]} ${id} v${version}`);
+        break;
+      case 'payment.created':
+        bump(`payment.created of payment ${id}`);
+        bump(`payment.created for order ${orderId}`);
+        break;
+      case 'expiration.complete':
+        bump(`expiration.complete of order ${orderId}`);
+        break;
+      default:
+        violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
+    }
+  }
+  for (const [key, n] of counts) if (n > 1) violations.push(`${key} is on the stream ${n} times`);
+
+  const [tickets, orders] = await Promise.all([
+    observer.rows<{ id: string; version: number }>('tickets', 'select id, version from tickets'),
+    observer.rows<{ id: string; version: number }>('orders', 'select id, version from orders'),
+  ]);
+  for (const ticket of tickets) {
+    if (!counts.has(`ticket.created of ${ticket.id}`)) violations.push(`ticket.created of ${ticket.id} is missing`);
+    for (let v = 1; v <= ticket.version; v++) {
+      if (!counts.has(`ticket ${ticket.id} v${v}`)) violations.push(`ticket.updated ${ticket.id} v${v} is missing`);
+    }
+  }
+  for (const order of orders) {
+    if (!counts.has(`order.created of ${order.id}`)) violations.push(`order.created of ${order.id} is missing`);
+    for (let v = 1; v <= order.version; v++) {
+      if (!counts.has(`order ${order.id} v${v}`)) violations.push(`order ${order.id} v${v} was never announced`);
+    }
+  }
+  return { events, violations };
+}
+
+/**
+ * Settles, then checks the invariants and the stream; while something does not hold yet (a
+ * timer about to fire, a redelivery after ack_wait), settles again, until `timeoutMs`. Throws
+ * with every violation still present at the end.
+ */
+export async function expectConsistent(
+  observer: Observer,
+  options: InvariantOptions & { timeoutMs?: number } = {},
+): Promise<StreamEvent[]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  let violations: string[] = [];
+  for (;;) {
+    await observer.settle(Math.max(1_000, deadline - Date.now()));
+    const stream = await checkStream(observer, options);
+    violations = [...(await checkInvariants(observer, options)), ...stream.violations];
+    if (violations.length === 0) return stream.events;
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const shown = violations.slice(0, 40).join('\n  ');
+  throw new Error(`${violations.length} invariant violations:\n  ${shown}`);
+}

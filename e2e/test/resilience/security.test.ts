@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@ticketing/common/testing';
+import { type Cluster, startCluster } from './cluster';
+import { call } from './http';
+import { Observer } from './invariants';
+import { cookieWith, craftJwt, forgedSessions } from './tokens';
+
+jest.setTimeout(120_000);
+
+let cluster: Cluster;
+let observer: Observer;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  observer = await Observer.open(cluster);
+});
+
+afterAll(async () => {
+  await observer?.close();
+  await cluster?.stop();
+});
+
+let accounts = 0;
+/** A real account (signed up through auth), with the session cookie auth set. */
+async function signUp() {
+  accounts += 1;
+  const email = `user${accounts}-${randomUUID().slice(0, 6)}@security.dev`;
+  const reply = await call(cluster.url('auth'), 'POST', '/api/users/signup', {
+    json: { email, password: 'correct-horse' },
+  });
+  expect(reply.status).toBe(201);
+  return { id: reply.body.id as string, email, cookie: reply.cookie };
+}
+
+const api = (
+  service: 'auth' | 'tickets' | 'orders' | 'payments',
+  method: string,
+  path: string,
+  cookie: string,
+  json?: unknown,
+) => call(cluster.url(service), method, path, { cookie, json });
+
+describe('session tokens that must not be trusted', () => {
+  it('a valid session is accepted (the control for the forgeries below)', async () => {
+    const user = await signUp();
+    const me = await api('auth', 'GET', '/api/users/currentuser', user.cookie);
+    expect(me.body).toEqual({ currentUser: { id: user.id, email: user.email } });
+    expect((await api('orders', 'GET', '/api/orders', user.cookie)).status).toBe(200);
+  });
+
+  it('when the token is unsigned (alg none), signed with another key or algorithm, expired, not yet valid, tampered or malformed, then the user is signed out everywhere', async () => {
+    const user = await signUp();
+    const outcomes: Record<string, unknown> = {};
+    for (const [forgery, cookie] of Object.entries(forgedSessions(cluster.jwtKey, user))) {
+      outcomes[forgery] = {
+        currentUser: (await api('auth', 'GET', '/api/users/currentuser', cookie)).body,
+        createTicket: (await api('tickets', 'POST', '/api/tickets', cookie, { title: 'Forged', price: 5 })).status,
+        myTickets: (await api('tickets', 'GET', '/api/tickets?mine=true', cookie)).status,
+        myOrders: (await api('orders', 'GET', '/api/orders', cookie)).status,
+        reserve: (await api('orders', 'POST', '/api/orders', cookie, { ticketId: randomUUID() })).status,
+        pay: (await api('payments', 'POST', '/api/payments', cookie, { orderId: randomUUID(), token: 'tok_visa' }))
+          .status,
+      };
+    }
+    const signedOut = {
+      currentUser: { currentUser: null },
+      createTicket: 401,
+      myTickets: 401,
+      myOrders: 401,
+      reserve: 401,
+      pay: 401,
+    };
+    expect(outcomes).toEqual(Object.fromEntries(Object.keys(outcomes).map((forgery) => [forgery, signedOut])));
+    // Nothing was created under the forged identities.
+    expect(await observer.rows('tickets', 'select id from tickets where user_id = $1', [user.id])).toEqual([]);
+  });
+
+  it("when a token carries someone else's id, signed with a wrong key, then it does not act as them", async () => {
+    const victim = await signUp();
+    const cookie = cookieWith(craftJwt({ id: victim.id, email: victim.email }, { key: 'guessed-secret' }));
+    expect((await api('auth', 'GET', '/api/users/currentuser', cookie)).body).toEqual({ currentUser: null });
+  });
+});
+
+describe("other people's orders and tickets", () => {
+  it("nobody can read, cancel or pay someone else's order, or edit someone else's ticket — and trying changes nothing", async () => {
+    const [seller, buyer, intruder] = [await signUp(), await signUp(), await signUp()];
+    const list = async (title: string) => {
+      const reply = await api('tickets', 'POST', '/api/tickets', seller.cookie, { title, price: 40 });
+      expect(reply.status).toBe(201);
+      return reply.body.id as string;
+    };
+    const [reservedTicket, freeTicket] = [await list('Reserved'), await list('Free')];
+    const order = await waitFor(async () => {
+      const reply = await api('orders', 'POST', '/api/orders', buyer.cookie, { ticketId: reservedTicket });
+      return reply.status === 201 ? (reply.body.id as string) : false;
+    });
+    await observer.settle();
+    const state = () =>
+      Promise.all([
+        observer.rows('orders', 'select * from orders order by id'),
+        observer.rows('tickets', 'select * from tickets order by id'),
+        observer.rows('payments', 'select * from payments order by id'),
+      ]);
+    const before = await state();
+
+    const attempts = {
+      readOrder: await api('orders', 'GET', `/api/orders/${order}`, intruder.cookie),
+      readOrderUpperCase: await api('orders', 'GET', `/api/orders/${order.toUpperCase()}`, intruder.cookie),
+      cancelOrder: await api('orders', 'DELETE', `/api/orders/${order}`, intruder.cookie),
+      payOrder: await api('payments', 'POST', '/api/payments', intruder.cookie, { orderId: order, token: 'tok_visa' }),
+      sellerReadsOrder: await api('orders', 'GET', `/api/orders/${order}`, seller.cookie),
+      sellerCancelsOrder: await api('orders', 'DELETE', `/api/orders/${order}`, seller.cookie),
+      editFreeTicket: await api('tickets', 'PUT', `/api/tickets/${freeTicket}`, intruder.cookie, {
+        title: 'Mine now',
+        price: 1,
+      }),
+      editReservedTicket: await api('tickets', 'PUT', `/api/tickets/${reservedTicket}`, buyer.cookie, {
+        title: 'Mine now',
+        price: 1,
+      }),
+    };
+    expect(Object.fromEntries(Object.entries(attempts).map(([name, reply]) => [name, reply.status]))).toEqual({
+      readOrder: 401,
+      readOrderUpperCase: 401,
+      cancelOrder: 401,
+      payOrder: 401,
+      sellerReadsOrder: 401,
+      sellerCancelsOrder: 401,
+      editFreeTicket: 401,
+      editReservedTicket: 401,
+    });
+    // Nobody's listing shows what is not theirs.
+    expect((await api('orders', 'GET', '/api/orders', intruder.cookie)).body.orders).toEqual([]);
+    const mine = await api('tickets', 'GET', '/api/tickets?mine=true', intruder.cookie);
+    expect(mine.body.tickets).toEqual([]);
+
+    await observer.settle();
+    expect(await state()).toEqual(before);
+    // The owner still can.
+    expect((await api('orders', 'GET', `/api/orders/${order}`, buyer.cookie)).status).toBe(200);
+  });
+});
+
+describe('session cookies', () => {
+  const attributes = (setCookie: string) =>
+    setCookie
+      .split(';')
+      .slice(1)
+      .map((part) => part.trim().split('=')[0]!.toLowerCase());
+
+  it('when auth sets the session cookie in development, then it is httpOnly and sameSite=lax, and the other services never set one', async () => {
+    const signup = await call(cluster.url('auth'), 'POST', '/api/users/signup', {
+      json: { email: `dev-${randomUUID().slice(0, 6)}@security.dev`, password: 'correct-horse' },
+    });
+    expect(signup.setCookies).toHaveLength(1);
+    expect(signup.setCookies[0]).toMatch(/^session=/);
+    expect(attributes(signup.setCookies[0]!)).toEqual(expect.arrayContaining(['httponly', 'samesite']));
+    expect(signup.setCookies[0]).toMatch(/samesite=lax/i);
+    expect(attributes(signup.setCookies[0]!)).not.toContain('secure');
+
+    const listed = await api('tickets', 'POST', '/api/tickets', signup.cookie, { title: 'No cookie', price: 3 });
+    expect(listed.status).toBe(201);
+    expect(listed.setCookies).toEqual([]);
+    expect((await api('orders', 'GET', '/api/orders', signup.cookie)).setCookies).toEqual([]);
+  });
+
+  it('when NODE_ENV=production behind X-Forwarded-Proto https, then sign-up, sign-in and sign-out cookies are secure, httpOnly and sameSite=lax', async () => {
+    await cluster.restart('auth', { NODE_ENV: 'production' });
+    const https = { 'x-forwarded-proto': 'https' };
+    const email = `prod-${randomUUID().slice(0, 6)}@security.dev`;
+    const signup = await call(cluster.url('auth'), 'POST', '/api/users/signup', {
+      json: { email, password: 'correct-horse' },
+      headers: https,
+    });
+    const signin = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+      json: { email, password: 'correct-horse' },
+      headers: https,
+    });
+    const signout = await call(cluster.url('auth'), 'POST', '/api/users/signout', {
+      cookie: signin.cookie,
+      headers: https,
+    });
+    for (const reply of [signup, signin, signout]) {
+      expect(reply.status).toBeLessThan(300);
+      expect(reply.setCookies).toHaveLength(1);
+      expect(attributes(reply.setCookies[0]!)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite']));
+      expect(reply.setCookies[0]).toMatch(/samesite=lax/i);
+    }
+    // Sign-out empties the cookie and expires it.
+    expect(signout.setCookies[0]).toMatch(/^session=;.*expires=Thu, 01 Jan 1970/i);
+  });
+});
+
+describe('guessing passwords', () => {
+  // As the gateway or ingress-nginx forwards it: whatever X-Forwarded-For the client sent, then the
+  // address the proxy saw. The services trust one hop, so only that last address counts.
+  const viaProxy = (forged: string) => ({ 'x-forwarded-for': `${forged}, 198.51.100.1` });
+
+  it('when one client keeps failing to sign in, then the 11th attempt answers 429 — even with the right password, and however it forges X-Forwarded-For', async () => {
+    const user = await signUp();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      const reply = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+        json: { email: user.email, password: `guess-${attempt}` },
+        headers: viaProxy(`203.0.113.${attempt}`),
+      });
+      statuses.push(reply.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(400), 429]);
+    const right = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+      json: { email: user.email, password: 'correct-horse' },
+      headers: viaProxy('192.0.2.99'),
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.errors[0].message).toMatch(/too many/i);
+  });
+});
