@@ -1,17 +1,5 @@
 import path from 'node:path';
-import {
-  closeListeners,
-  connectNats,
-  createDatabase,
-  createLogger,
-  createPublisher,
-  ensureStream,
-  natsReadiness,
-  OutboxRelay,
-  runMain,
-  serve,
-  startListeners,
-} from '@ticketing/common';
+import { closeListeners, createLogger, openEventService, runMain, serve, startListeners } from '@ticketing/common';
 import { createApp } from './app';
 import { loadOrdersConfig } from './config';
 import { schema } from './db/schema';
@@ -22,40 +10,23 @@ import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 runMain('orders', async () => {
   const config = loadOrdersConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
-  const database = await createDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.PGLITE_DIR,
+  const { database, nc, relay, readiness, shutdown } = await openEventService('orders', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
   });
-  const nc = await connectNats({ url: config.NATS_URL, name: 'orders', logger });
-  await ensureStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
-  const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger });
-  relay.start();
   const orders = { db: database.db, relay };
   const listeners = createOrderListeners({ nc, logger }, orders);
   await startListeners(listeners);
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
   sweep.start();
 
-  const app = createApp({
-    config,
-    ...orders,
-    logger,
-    readiness: { db: database.ping, nats: natsReadiness(nc) },
-  });
+  const app = createApp({ config, ...orders, logger, readiness });
   serve({
     service: 'orders',
     app,
     port: config.PORT,
     logger,
-    cleanup: [
-      () => sweep.stop(),
-      () => closeListeners(listeners),
-      () => relay.stop(),
-      () => nc.drain(),
-      database.close,
-    ],
+    cleanup: [() => sweep.stop(), () => closeListeners(listeners), ...shutdown],
   });
 });

@@ -1,1 +1,2 @@
+export * from './open-event-service';
 export * from './serve';

@@ -34,7 +34,10 @@ const report = (() => {
 })();
 const advisoriesUnavailable = report?.metadata?.vulnerabilities
   ? undefined
-  : report?.error?.summary || report?.message || probe.stderr.trim() || 'npm audit printed no report';
+  : (report?.error?.summary || report?.message || probe.stderr.trim() || 'npm audit printed no report').replace(
+      /https?:\/\/\S+/g,
+      'the registry',
+    );
 if (advisoriesUnavailable) {
   process.stdout.write(
     `SKIPPED dependency audit: the registry gave no security advisories (${advisoriesUnavailable}).\n`,

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import * as schema from '../../db/__tests__/fixtures/schema';
+import { migrationsFolder } from '../../db/__tests__/helpers';
+import { enqueueEvent } from '../../db/outbox';
+import { createEvent } from '../../events';
+import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
+import { waitFor } from '../../testing/wait-for';
+import { openEventService } from '../open-event-service';
+
+let nats: NatsServerHandle;
+beforeAll(async () => {
+  nats = await startNatsServer();
+});
+afterAll(() => nats.stop());
+
+describe('openEventService', () => {
+  it('opens the database, NATS, the stream and the relay, is ready, publishes, and shuts down in order', async () => {
+    const service = await openEventService(
+      'widgets',
+      { PGLITE_DIR: 'memory://', NATS_URL: nats.url, NATS_STREAM_REPLICAS: 1 },
+      { schema, migrationsFolder, logger: pino({ level: 'silent' }) },
+    );
+    await expect(service.readiness.db()).resolves.toBeUndefined();
+    await expect(service.readiness.nats()).resolves.toBeUndefined();
+
+    const event = createEvent('expiration.complete', { orderId: randomUUID() });
+    await service.relay.transaction((tx) => enqueueEvent(tx, event));
+    const jsm = await service.nc.jetstreamManager();
+    await waitFor(async () => (await jsm.streams.info('TICKETING')).state.messages === 1);
+
+    for (const step of service.shutdown) await step();
+    expect(service.nc.isClosed()).toBe(true);
+  });
+});
