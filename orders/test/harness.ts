@@ -4,7 +4,6 @@ import { Writable } from 'node:stream';
 import {
   closeListeners,
   connectNats,
-  createDatabase,
   createEvent,
   createPublisher,
   durableName,
@@ -19,8 +18,8 @@ import {
   serializeEvent,
   startListeners,
 } from '@ticketing/common';
-import { createTestDatabase, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { eq, sql } from 'drizzle-orm';
+import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import type { ConsumerInfo } from 'nats';
 import pino from 'pino';
 import { createApp } from '../src/app';
@@ -50,18 +49,6 @@ export interface OrdersTestBedOptions {
   databaseUrl?: string;
 }
 
-async function openDatabase({ databaseUrl }: OrdersTestBedOptions) {
-  if (!databaseUrl) return createTestDatabase({ schema, migrationsFolder });
-  const handle = await createDatabase({ url: databaseUrl, schema, migrationsFolder, poolSize: 20 });
-  return {
-    db: handle.db,
-    truncate: async () => {
-      await handle.db.execute(sql`truncate table orders, tickets, outbox, processed_events restart identity cascade`);
-    },
-    close: () => handle.close(),
-  };
-}
-
 /**
  * One nats-server and one database per test file, wired like index.ts: the stream, a running
  * outbox relay publishing to that NATS, and the service's listeners.
@@ -86,7 +73,10 @@ function captureLogger() {
 
 export async function createOrdersTestBed(options: OrdersTestBedOptions = {}) {
   const { logger, lines: logLines, clear: clearLogs } = captureLogger();
-  const [nats, database] = await Promise.all([startNatsServer(), openDatabase(options)]);
+  const [nats, database] = await Promise.all([
+    startNatsServer(),
+    createTestDatabase({ schema, migrationsFolder, url: options.databaseUrl, poolSize: 20 }),
+  ]);
   const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
   await ensureStream(nc);
   const jsm = await nc.jetstreamManager();
@@ -204,15 +194,9 @@ export async function createOrdersTestBed(options: OrdersTestBedOptions = {}) {
      */
     async published<S extends Subject>(subject: S, id?: string): Promise<Event<S>[]> {
       await waitFor(async () => (await pendingOutboxCount(db)) === 0);
-      const { state } = await jsm.streams.info(STREAM_NAME);
-      const events: Event<S>[] = [];
-      for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-        const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
-        if (message.subject !== subject) continue;
-        const event = { subject, ...message.json<Omit<Event<S>, 'subject'>>() } as Event<S>;
-        if (id === undefined || (event.data as { id?: string }).id === id) events.push(event);
-      }
-      return events;
+      return (await readStreamEvents(nc, subject)).filter(
+        (event) => id === undefined || (event.data as { id?: string }).id === id,
+      );
     },
 
     /** The outbox rows about order `id` (every event the service decided to publish for it). */

@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   closeListeners,
   connectNats,
-  createDatabase,
   createEvent,
   createLogger,
   createPublisher,
@@ -20,8 +19,8 @@ import {
   serializeEvent,
   startListeners,
 } from '@ticketing/common';
-import { createTestDatabase, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { eq, sql } from 'drizzle-orm';
+import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import type { ConsumerInfo } from 'nats';
 import Stripe from 'stripe';
 import { createApp } from '../src/app';
@@ -75,27 +74,16 @@ export function standInGateway(url: string, options: { timeoutMs?: number; maxNe
   });
 }
 
-async function openDatabase({ databaseUrl }: PaymentsTestBedOptions) {
-  if (!databaseUrl) return createTestDatabase({ schema, migrationsFolder });
-  const handle = await createDatabase({ url: databaseUrl, schema, migrationsFolder, poolSize: 20 });
-  return {
-    db: handle.db,
-    truncate: async () => {
-      await handle.db.execute(
-        sql`truncate table payments, orders, stripe_events, outbox, processed_events restart identity cascade`,
-      );
-    },
-    close: () => handle.close(),
-  };
-}
-
 /**
  * One nats-server and one database per test file, wired like index.ts: the stream, a running
  * outbox relay, the gateway behind its breaker, and the service's listeners.
  */
 export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}) {
   const logger = createLogger('payments', 'silent');
-  const [nats, database] = await Promise.all([startNatsServer(), openDatabase(options)]);
+  const [nats, database] = await Promise.all([
+    startNatsServer(),
+    createTestDatabase({ schema, migrationsFolder, url: options.databaseUrl, poolSize: 20 }),
+  ]);
   const nc = await connectNats({ url: nats.url, name: 'payments-test', logger });
   await ensureStream(nc);
   const jsm = await nc.jetstreamManager();
@@ -206,16 +194,10 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
     /** The events of `subject` on the stream (about order `orderId` when given), once the outbox is empty. */
     async published<S extends Subject>(subject: S, orderId?: string): Promise<Event<S>[]> {
       await waitFor(async () => (await pendingOutboxCount(db)) === 0);
-      const { state } = await jsm.streams.info(STREAM_NAME);
-      const events: Event<S>[] = [];
-      for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-        const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
-        if (message.subject !== subject) continue;
-        const event = { subject, ...message.json<Omit<Event<S>, 'subject'>>() } as Event<S>;
+      return (await readStreamEvents(nc, subject)).filter((event) => {
         const data = event.data as { id?: string; orderId?: string };
-        if (orderId === undefined || data.orderId === orderId || data.id === orderId) events.push(event);
-      }
-      return events;
+        return orderId === undefined || data.orderId === orderId || data.id === orderId;
+      });
     },
 
     paymentsCreated(orderId?: string) {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   closeListeners,
   connectNats,
-  createDatabase,
   createEvent,
   createLogger,
   createPublisher,
@@ -19,9 +18,15 @@ import {
   serializeEvent,
   startListeners,
 } from '@ticketing/common';
-import { createTestDatabase, type NatsServerHandle, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { eq, sql } from 'drizzle-orm';
-import { StringCodec } from 'nats';
+import {
+  createTestDatabase,
+  type NatsServerHandle,
+  readStreamEvents,
+  signin,
+  startNatsServer,
+  waitFor,
+} from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -44,8 +49,6 @@ export const baseConfig: Config = {
 
 export const migrationsFolder = path.join(__dirname, '..', 'migrations');
 
-const codec = StringCodec();
-
 /** An event as stored in the stream: its subject and the published body. */
 export interface StoredEvent {
   seq: number;
@@ -63,7 +66,7 @@ export interface StoredEvent {
 export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: string } = {}) {
   const [nats, database] = await Promise.all([
     startNatsServer(),
-    postgresUrl ? openPostgres(postgresUrl) : createTestDatabase({ schema, migrationsFolder }),
+    createTestDatabase({ schema, migrationsFolder, url: postgresUrl }),
   ]);
   const logger = createLogger('tickets', 'silent');
   const nc = await connectNats({ url: nats.url, name: 'tickets-test', logger });
@@ -91,17 +94,8 @@ export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: stri
     });
 
   /** Every event in the stream, in stream order. */
-  async function streamEvents(subject?: Subject): Promise<StoredEvent[]> {
-    const { state } = await jsm.streams.info(STREAM_NAME);
-    const events: StoredEvent[] = [];
-    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-      const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
-      if (subject && message.subject !== subject) continue;
-      const body = JSON.parse(codec.decode(message.data)) as Omit<StoredEvent, 'seq' | 'subject'>;
-      events.push({ seq, subject: message.subject, ...body });
-    }
-    return events;
-  }
+  const streamEvents = async (subject?: Subject): Promise<StoredEvent[]> =>
+    (await readStreamEvents(nc, subject)) as unknown as StoredEvent[];
 
   return {
     db: database.db,
@@ -169,18 +163,6 @@ export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: stri
       await database.close();
       await (nats as NatsServerHandle).stop();
     },
-  };
-}
-
-/** The service's database on a real PostgreSQL server, with the same truncate as the PGlite one. */
-async function openPostgres(url: string) {
-  const handle = await createDatabase({ url, schema, migrationsFolder });
-  return {
-    db: handle.db,
-    truncate: async () => {
-      await handle.db.execute(sql`truncate table tickets, cancelled_orders, outbox, processed_events restart identity`);
-    },
-    close: handle.close,
   };
 }
 

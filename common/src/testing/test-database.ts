@@ -11,6 +11,9 @@ import { waitFor } from './wait-for';
 export interface TestDatabaseOptions<S extends Record<string, unknown>> {
   schema: S;
   migrationsFolder: string;
+  /** A database on a real PostgreSQL server (e.g. from {@link startPostgresServer}) instead of PGlite. */
+  url?: string;
+  poolSize?: number;
 }
 
 export interface TestDatabase<S extends Record<string, unknown>> {
@@ -21,8 +24,9 @@ export interface TestDatabase<S extends Record<string, unknown>> {
 }
 
 /**
- * An in-memory PGlite database with the service's migrations applied. Opening PGlite takes about
- * a second, so open one per test file (`beforeAll`) and {@link TestDatabase.truncate} between tests.
+ * A database with the service's migrations applied: in-memory PGlite, or the PostgreSQL database
+ * at `url` for tests that need connections that truly race. Opening PGlite takes about a second,
+ * so open one per test file (`beforeAll`) and {@link TestDatabase.truncate} between tests.
  */
 export async function createTestDatabase<S extends Record<string, unknown>>(
   options: TestDatabaseOptions<S>,

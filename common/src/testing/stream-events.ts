@@ -1,0 +1,24 @@
+import type { NatsConnection } from 'nats';
+import { type Event, STREAM_NAME, type Subject } from '../events';
+
+/** An event as the stream stores it, with its stream sequence. */
+export type StoredEvent<S extends Subject = Subject> = Event<S> & { seq: number };
+
+/**
+ * Every event in the stream, in stream order (only those of `subject` when given) — what every
+ * consumer will see. Tests use it to assert what a service published, and how often.
+ */
+export async function readStreamEvents<S extends Subject = Subject>(
+  nc: NatsConnection,
+  subject?: S,
+): Promise<StoredEvent<S>[]> {
+  const jsm = await nc.jetstreamManager();
+  const { state } = await jsm.streams.info(STREAM_NAME);
+  const events: StoredEvent<S>[] = [];
+  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+    const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
+    if (subject && message.subject !== subject) continue;
+    events.push({ seq, subject: message.subject as S, ...message.json<Omit<Event<S>, 'subject'>>() });
+  }
+  return events;
+}
