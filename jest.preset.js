@@ -4,9 +4,22 @@
 const path = require('node:path');
 
 const commonSrc = path.join(__dirname, 'common', 'src');
+const testing = path.join(commonSrc, 'testing');
 
-/** @param {string} dir the workspace directory (pass __dirname) */
-module.exports = function preset(dir, overrides = {}) {
+/**
+ * For workspaces whose tests use a database: one PostgreSQL server per jest worker, started once
+ * before the run (jest runs a globalSetup shared by several projects only once).
+ */
+const database = {
+  globalSetup: path.join(testing, 'jest-global-setup.ts'),
+  globalTeardown: path.join(testing, 'jest-global-teardown.ts'),
+};
+
+/**
+ * @param {string} dir the workspace directory (pass __dirname)
+ * @param {{ database?: boolean } & Record<string, unknown>} options `database: true` starts the test PostgreSQL servers
+ */
+module.exports = function preset(dir, { database: withDatabase = false, ...overrides } = {}) {
   return {
     displayName: path.basename(dir),
     rootDir: dir,
@@ -33,6 +46,7 @@ module.exports = function preset(dir, overrides = {}) {
       '!<rootDir>/src/**/*.test.ts',
       '!<rootDir>/src/**/__tests__/**',
     ],
+    ...(withDatabase ? database : {}),
     ...overrides,
   };
 };

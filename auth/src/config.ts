@@ -8,7 +8,6 @@ export const configSchema = z.object({
   JWT_KEY: env.jwtKey,
   JWT_TTL_SECONDS: env.positiveInt(24 * 60 * 60),
   DATABASE_URL: env.databaseUrl,
-  PGLITE_DIR: env.pgliteDir('auth'),
   RATE_LIMIT_SIGNIN: env.positiveInt(10),
   RATE_LIMIT_SIGNUP: env.positiveInt(100),
 });

@@ -10,7 +10,6 @@ runMain('auth', async () => {
   const logger = createLogger('auth', config.LOG_LEVEL);
   const database = await createDatabase({
     url: config.DATABASE_URL,
-    dataDir: config.PGLITE_DIR,
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,

@@ -1,24 +1,30 @@
 import { parseConfig } from '@ticketing/common';
 import { configSchema } from '../src/config';
 
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/auth';
+
 describe('auth configuration', () => {
   it('when JWT_KEY is missing, then the error names it', () => {
     expect(() => parseConfig(configSchema, {})).toThrow(/JWT_KEY/);
   });
 
   it('when a number is not a number, then the error names the variable', () => {
-    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', RATE_LIMIT_SIGNIN: 'lots' })).toThrow(
-      /RATE_LIMIT_SIGNIN/,
-    );
+    expect(() =>
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, RATE_LIMIT_SIGNIN: 'lots' }),
+    ).toThrow(/RATE_LIMIT_SIGNIN/);
   });
 
-  it('when only JWT_KEY is given, then the defaults apply', () => {
-    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key' });
+  it('when DATABASE_URL is missing, then the error names it', () => {
+    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key' })).toThrow(/DATABASE_URL is required/);
+  });
+
+  it('when only JWT_KEY and DATABASE_URL are given, then the defaults apply', () => {
+    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL });
     expect(config).toMatchObject({
       PORT: 3000,
       RATE_LIMIT_SIGNIN: 10,
       RATE_LIMIT_SIGNUP: 100,
-      PGLITE_DIR: '.data/auth',
+      DATABASE_URL,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -8,25 +8,24 @@ import { schema } from '../src/db/schema';
 
 export const JWT_KEY = 'auth-test-signing-key';
 
-export const baseConfig: Config = {
+/** The configuration of the app under test; DATABASE_URL is the test file's own database. */
+export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NODE_ENV: 'test',
   PORT: 0,
   LOG_LEVEL: 'silent',
   JWT_KEY,
   JWT_TTL_SECONDS: 3600,
-  DATABASE_URL: undefined,
-  PGLITE_DIR: 'memory://',
   RATE_LIMIT_SIGNIN: 1000,
   RATE_LIMIT_SIGNUP: 1000,
 };
 
-/** One in-memory PGlite per test file (it takes seconds to open), truncated between tests. */
+/** One database per test file (a copy of a migrated template), truncated between tests. */
 export async function createAuthTestBed() {
   const database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
   const logger = createLogger('auth', 'silent');
   const app = (config: Partial<Config> = {}) =>
     createApp({
-      config: { ...baseConfig, ...config },
+      config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
       logger,
       readiness: { db: async () => undefined },

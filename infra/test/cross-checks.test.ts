@@ -99,7 +99,7 @@ describe('environment', () => {
     if (ordersConfig) ordersConfig.data.SWEEP_INTERVAL_SECONDS = 'often';
     expect(envProblems(deployment, objects, schema)).toEqual([
       'orders: JWT_KEY comes from Secret jwt-secret (optional), but the service cannot start without it',
-      'orders: DATABASE_URL is not provided (unset means an embedded PGlite inside the pod)',
+      'orders: DATABASE_URL is not provided (required by the schema)',
       `orders: SWEEP_INTERVAL_SECONDS=often (ConfigMap ${ordersConfig?.metadata.name}) is rejected by orders's configSchema`,
       "orders: JWT_TTL (literal) is not a variable of orders's configSchema",
     ]);

@@ -13,7 +13,6 @@ export const configSchema = z.object({
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   DATABASE_URL: env.databaseUrl,
-  PGLITE_DIR: env.pgliteDir('orders'),
   /** How long a reservation holds its ticket before it expires. */
   EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),
   /** How often overdue reservations are cancelled in the database; 0 turns the sweep off. */

@@ -1,29 +1,34 @@
 import { parseConfig } from '@ticketing/common';
 import { configSchema } from '../src/config';
 
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/orders';
+
 describe('orders configuration', () => {
   it('when JWT_KEY is missing, then the error names it', () => {
     expect(() => parseConfig(configSchema, {})).toThrow(/JWT_KEY/);
   });
 
-  it('when only JWT_KEY is given, then the defaults apply', () => {
-    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key' });
+  it('when only JWT_KEY and DATABASE_URL are given, then the defaults apply', () => {
+    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL });
     expect(config).toMatchObject({
       PORT: 3000,
       NATS_URL: 'nats://127.0.0.1:4222',
-      PGLITE_DIR: '.data/orders',
+      DATABASE_URL,
       EXPIRATION_WINDOW_SECONDS: 900,
       SWEEP_INTERVAL_SECONDS: 5,
     });
-    expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when SWEEP_INTERVAL_SECONDS is 0, then the sweep is off; when it is empty, then the default applies', () => {
-    expect(parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', SWEEP_INTERVAL_SECONDS: '0' })).toMatchObject({
+    expect(
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, SWEEP_INTERVAL_SECONDS: '0' }),
+    ).toMatchObject({
       SWEEP_INTERVAL_SECONDS: 0,
     });
-    expect(parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', SWEEP_INTERVAL_SECONDS: '' })).toMatchObject({
+    expect(
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, SWEEP_INTERVAL_SECONDS: '' }),
+    ).toMatchObject({
       SWEEP_INTERVAL_SECONDS: 5,
     });
   });
@@ -33,7 +38,10 @@ describe('orders configuration', () => {
     ['EXPIRATION_WINDOW_SECONDS', 'soon'],
     ['SWEEP_INTERVAL_SECONDS', '-1'],
     ['DATABASE_URL', 'mysql://db'],
+    ['DATABASE_URL', ''],
   ])('when %s is %p, then the error names the variable', (name, value) => {
-    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', [name]: value })).toThrow(new RegExp(name));
+    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, [name]: value })).toThrow(
+      new RegExp(name),
+    );
   });
 });

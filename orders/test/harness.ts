@@ -29,30 +29,20 @@ import { createOrderListeners } from '../src/events/order-listeners';
 
 export const JWT_KEY = 'orders-test-signing-key';
 
-export const baseConfig: Config = {
+/** The configuration of the app under test; DATABASE_URL is the test file's own database. */
+export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NODE_ENV: 'test',
   PORT: 0,
   LOG_LEVEL: 'silent',
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
-  DATABASE_URL: undefined,
-  PGLITE_DIR: 'memory://',
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
 
-export interface OrdersTestBedOptions {
-  /** A real PostgreSQL database (from startPostgresServer) instead of an in-memory PGlite. */
-  databaseUrl?: string;
-}
-
-/**
- * One nats-server and one database per test file, wired like index.ts: the stream, a running
- * outbox relay publishing to that NATS, and the service's listeners.
- */
 /** A logger that keeps its lines for assertions instead of printing them. */
 function captureLogger() {
   let lines: Array<Record<string, unknown>> = [];
@@ -71,11 +61,15 @@ function captureLogger() {
   };
 }
 
-export async function createOrdersTestBed(options: OrdersTestBedOptions = {}) {
+/**
+ * One nats-server and one database per test file, wired like index.ts: the stream, a running
+ * outbox relay publishing to that NATS, and the service's listeners.
+ */
+export async function createOrdersTestBed() {
   const { logger, lines: logLines, clear: clearLogs } = captureLogger();
   const [nats, database] = await Promise.all([
     startNatsServer(),
-    createTestDatabase({ schema, migrationsFolder, url: options.databaseUrl, poolSize: 20 }),
+    createTestDatabase({ schema, migrationsFolder, poolSize: 20 }),
   ]);
   const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
   await ensureStream(nc);
@@ -97,7 +91,7 @@ export async function createOrdersTestBed(options: OrdersTestBedOptions = {}) {
     nc,
     app: (config: Partial<Config> = {}) =>
       createApp({
-        config: { ...baseConfig, ...config },
+        config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
         logger,
         readiness: { db: async () => undefined },

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { ACTIVE_ORDER_STATUSES, OrderStatus, Subjects } from '@ticketing/common';
-import { type PostgresServerHandle, startPostgresServer } from '@ticketing/common/testing';
 import request from 'supertest';
 import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
 
@@ -10,13 +9,14 @@ const BUYERS = 200;
 
 /**
  * The invariant behind "no oversell": however many buyers race for one ticket, exactly one
- * gets it, because the partial unique index refuses a second active order.
+ * gets it, because the partial unique index refuses a second active order. The buyers truly
+ * race: each request's transaction runs on a connection of its own.
  */
-function noOversellSuite(open: () => Promise<OrdersTestBed>) {
+describe('no oversell', () => {
   let bed: OrdersTestBed;
   let server: Server;
   beforeAll(async () => {
-    bed = await open();
+    bed = await createOrdersTestBed();
     // One listening server for every request, instead of one ephemeral server per request.
     server = bed.app().listen(0);
   });
@@ -70,20 +70,4 @@ function noOversellSuite(open: () => Promise<OrdersTestBed>) {
     const active = (await bed.ordersOfTicket(ticket.id)).filter((row) => ACTIVE_ORDER_STATUSES.includes(row.status));
     expect(active).toHaveLength(1);
   });
-}
-
-describe('no oversell on PGlite', () => {
-  noOversellSuite(() => createOrdersTestBed());
-});
-
-// PGlite runs one query at a time, so there the buyers never truly race: a real server with a
-// pool of connections makes the unique index do the deciding.
-describe('no oversell on a PostgreSQL server', () => {
-  let pg: PostgresServerHandle;
-  noOversellSuite(async () => {
-    pg = await startPostgresServer();
-    return createOrdersTestBed({ databaseUrl: await pg.createDatabase() });
-  });
-  // Registered after the suite's own afterAll, so the server stops once the pool has closed.
-  afterAll(() => pg?.stop());
 });

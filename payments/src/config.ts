@@ -9,7 +9,6 @@ export const configSchema = z.object({
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   DATABASE_URL: env.databaseUrl,
-  PGLITE_DIR: env.pgliteDir('payments'),
   /** Stripe secret (or restricted) key. Unset → the offline sandbox gateway: no money moves. */
   STRIPE_KEY: z
     .string()

@@ -2,6 +2,7 @@ import { parseConfig } from '@ticketing/common';
 import { configSchema } from '../src/config';
 
 const JWT_KEY = 'a-long-enough-key';
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/payments';
 
 describe('payments configuration', () => {
   it('when JWT_KEY is missing, then the error names it', () => {
@@ -9,13 +10,13 @@ describe('payments configuration', () => {
   });
 
   it('when only JWT_KEY is given, then the defaults apply and the gateway is the sandbox (no Stripe key)', () => {
-    const config = parseConfig(configSchema, { JWT_KEY });
+    const config = parseConfig(configSchema, { JWT_KEY, DATABASE_URL });
     expect(config).toMatchObject({
       NODE_ENV: 'development',
       PORT: 3000,
       LOG_LEVEL: 'info',
       NATS_URL: 'nats://127.0.0.1:4222',
-      PGLITE_DIR: '.data/payments',
+      DATABASE_URL,
       PAYMENT_CURRENCY: 'usd',
       GATEWAY_TIMEOUT_MS: 10_000,
     });
@@ -28,6 +29,7 @@ describe('payments configuration', () => {
   it('when the Stripe settings are given, then they are read and the currency is lower-cased', () => {
     const config = parseConfig(configSchema, {
       JWT_KEY,
+      DATABASE_URL,
       STRIPE_KEY: 'sk_test_51Abc',
       STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
       STRIPE_API_URL: 'http://127.0.0.1:12111',
@@ -50,12 +52,14 @@ describe('payments configuration', () => {
     ['PAYMENT_CURRENCY', 'dollars'],
     ['GATEWAY_TIMEOUT_MS', 'soon'],
   ])('when %s is invalid, then the error names it', (name, value) => {
-    expect(() => parseConfig(configSchema, { JWT_KEY, [name]: value })).toThrow(new RegExp(`${name} is invalid`));
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, [name]: value })).toThrow(
+      new RegExp(`${name} is invalid`),
+    );
   });
 
   it('when a Stripe variable is set to the empty string, then it counts as unset', () => {
     expect(
-      parseConfig(configSchema, { JWT_KEY, STRIPE_KEY: '', STRIPE_WEBHOOK_SECRET: '' }).STRIPE_KEY,
+      parseConfig(configSchema, { JWT_KEY, DATABASE_URL, STRIPE_KEY: '', STRIPE_WEBHOOK_SECRET: '' }).STRIPE_KEY,
     ).toBeUndefined();
   });
 });

@@ -38,15 +38,14 @@ import { STAND_IN_API_KEY } from './stripe-stand-in';
 export const JWT_KEY = 'payments-test-signing-key';
 export const WEBHOOK_SECRET = 'whsec_test_payments_secret';
 
-export const baseConfig: Config = {
+/** The configuration of the app under test; DATABASE_URL is the test file's own database. */
+export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NODE_ENV: 'test',
   PORT: 0,
   LOG_LEVEL: 'silent',
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
-  DATABASE_URL: undefined,
-  PGLITE_DIR: 'memory://',
   STRIPE_KEY: undefined,
   STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
   STRIPE_API_URL: undefined,
@@ -57,8 +56,6 @@ export const baseConfig: Config = {
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
 
 export interface PaymentsTestBedOptions {
-  /** A real PostgreSQL database (from startPostgresServer) instead of an in-memory PGlite. */
-  databaseUrl?: string;
   /** The gateway behind the breaker (default: the sandbox). */
   gateway?: PaymentGateway;
   breaker?: BreakerOptions;
@@ -82,7 +79,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
   const logger = createLogger('payments', 'silent');
   const [nats, database] = await Promise.all([
     startNatsServer(),
-    createTestDatabase({ schema, migrationsFolder, url: options.databaseUrl, poolSize: 20 }),
+    createTestDatabase({ schema, migrationsFolder, poolSize: 20 }),
   ]);
   const nc = await connectNats({ url: nats.url, name: 'payments-test', logger });
   await ensureStream(nc);
@@ -113,7 +110,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
       } = {},
     ) =>
       createApp({
-        config: { ...baseConfig, ...config },
+        config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
         metrics,
         readiness: { db: async () => undefined },

@@ -9,7 +9,6 @@ export const configSchema = z.object({
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   DATABASE_URL: env.databaseUrl,
-  PGLITE_DIR: env.pgliteDir('tickets'),
 });
 
 export type Config = z.infer<typeof configSchema>;

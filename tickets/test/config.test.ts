@@ -1,6 +1,8 @@
 import { parseConfig } from '@ticketing/common';
 import { configSchema, loadTicketsConfig } from '../src/config';
 
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tickets';
+
 describe('tickets configuration', () => {
   it('when JWT_KEY is missing, then the error names it', () => {
     expect(() => parseConfig(configSchema, {})).toThrow(/JWT_KEY/);
@@ -13,11 +15,13 @@ describe('tickets configuration', () => {
   });
 
   it('when PORT is not a port, then the error names it', () => {
-    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', PORT: '70000' })).toThrow(/PORT/);
+    expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, PORT: '70000' })).toThrow(
+      /PORT/,
+    );
   });
 
-  it('when only JWT_KEY is given, then the defaults apply and the config is frozen', () => {
-    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key' });
+  it('when only JWT_KEY and DATABASE_URL are given, then the defaults apply and the config is frozen', () => {
+    const config = parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL });
     expect(config).toEqual({
       NODE_ENV: 'development',
       PORT: 3000,
@@ -25,13 +29,18 @@ describe('tickets configuration', () => {
       JWT_KEY: 'a-long-enough-key',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM_REPLICAS: 1,
-      PGLITE_DIR: '.data/tickets',
+      DATABASE_URL,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when the service loads its configuration from a valid environment, then it gets the parsed values', () => {
-    const config = loadTicketsConfig({ JWT_KEY: 'a-long-enough-key', PORT: '4010', NATS_URL: 'nats://nats:4222' });
+    const config = loadTicketsConfig({
+      JWT_KEY: 'a-long-enough-key',
+      DATABASE_URL,
+      PORT: '4010',
+      NATS_URL: 'nats://nats:4222',
+    });
     expect(config).toMatchObject({ PORT: 4010, NATS_URL: 'nats://nats:4222' });
   });
 });

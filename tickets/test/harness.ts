@@ -36,15 +36,14 @@ import { createTicketListeners } from '../src/events/ticket-listeners';
 
 export const JWT_KEY = 'tickets-test-signing-key';
 
-export const baseConfig: Config = {
+/** The configuration of the app under test; DATABASE_URL is the test file's own database. */
+export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NODE_ENV: 'test',
   PORT: 0,
   LOG_LEVEL: 'silent',
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
-  DATABASE_URL: undefined,
-  PGLITE_DIR: 'memory://',
 };
 
 export const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -59,14 +58,14 @@ export interface StoredEvent {
 }
 
 /**
- * One file's real environment: a nats-server with the TICKETING stream, an in-memory PGlite
+ * One file's real environment: a nats-server with the TICKETING stream, a database of its own
  * with the migrations, a running OutboxRelay publishing to that server, and the app. The
  * listeners run only when a file asks for them.
  */
-export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: string } = {}) {
+export async function createTicketsTestBed() {
   const [nats, database] = await Promise.all([
     startNatsServer(),
-    createTestDatabase({ schema, migrationsFolder, url: postgresUrl }),
+    createTestDatabase({ schema, migrationsFolder, poolSize: 20 }),
   ]);
   const logger = createLogger('tickets', 'silent');
   const nc = await connectNats({ url: nats.url, name: 'tickets-test', logger });
@@ -86,7 +85,7 @@ export async function createTicketsTestBed({ postgresUrl }: { postgresUrl?: stri
 
   const app = (config: Partial<Config> = {}) =>
     createApp({
-      config: { ...baseConfig, ...config },
+      config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
       relay,
       logger,

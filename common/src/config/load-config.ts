@@ -55,10 +55,9 @@ export const env = {
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
   /** Copies JetStream keeps of the stream: 1 on one server, 3 on the production cluster. */
   natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
+  /** The service's own PostgreSQL database; `npm start` passes one per service. */
   databaseUrl: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  pgliteDir: (service: string) => z.string().min(1).default(`.data/${service}`),
+    .string({ error: "set it to the postgres:// URL of the service's own database" })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
 };

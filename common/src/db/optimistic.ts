@@ -35,8 +35,8 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * True when `error` is PostgreSQL's unique violation (SQLSTATE 23505), optionally of the
- * constraint or unique index `constraintName`. Works for `pg` and PGlite errors, also when
- * Drizzle wrapped them (it puts the driver's error in `cause`).
+ * constraint or unique index `constraintName`. Works for `pg` errors, also when Drizzle
+ * wrapped them (it puts the driver's error in `cause`).
  */
 export function isUniqueViolation(error: unknown, constraintName?: string): boolean {
   let current: unknown = error;

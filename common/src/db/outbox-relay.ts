@@ -1,5 +1,4 @@
-import { asc, count, inArray, is, isNull, sql } from 'drizzle-orm';
-import { PgliteDatabase } from 'drizzle-orm/pglite';
+import { asc, count, inArray, isNull, sql } from 'drizzle-orm';
 import type { Event } from '../events';
 import type { Logger } from '../logging';
 import type { Database, Executor, Transaction } from './create-database';
@@ -38,14 +37,6 @@ interface BatchOutcome {
 const FIRST_BACKOFF_MS = 100;
 
 /**
- * The batches of all relays on one PGlite instance, chained. PGlite is a single connection that
- * no other process can open, so this replaces the advisory lock there: holding a transaction
- * open while publishing would block every other query of the service (PGlite serialises
- * queries behind an open transaction), so PGlite batches publish outside a transaction.
- */
-const pgliteQueues = new WeakMap<object, Promise<unknown>>();
-
-/**
  * Publishes the outbox: pending rows in `id` order, each marked `published_at` once the broker
  * acknowledged it. A batch stops at the first failure and the relay retries with exponential
  * backoff (logged once per outage), so an event is published at least once and never skipped;
@@ -67,7 +58,6 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #maxBackoffMs: number;
-  readonly #pglite: boolean;
 
   #running = false;
   #timer: NodeJS.Timeout | undefined;
@@ -87,7 +77,6 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     this.#pollIntervalMs = options.pollIntervalMs ?? 500;
     this.#batchSize = options.batchSize ?? 100;
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
-    this.#pglite = is(options.db, PgliteDatabase);
   }
 
   /** Starts publishing: a first batch now (the backlog of a previous run), then on wakes and polls. */
@@ -165,19 +154,15 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     return Math.min(this.#maxBackoffMs, FIRST_BACKOFF_MS * 2 ** (this.#failures - 1));
   }
 
-  /** One batch, serialised with this relay's other batches (and, on PGlite, every relay's), with outage bookkeeping. */
+  /** One batch, serialised with this relay's other batches, with outage bookkeeping. */
   async #runBatch(): Promise<BatchOutcome> {
-    const key: object = this.#pglite ? pgliteClient(this.#db) : this;
-    const queue = this.#pglite ? (pgliteQueues.get(key) ?? Promise.resolve()) : this.#queue;
-    const batch = async (): Promise<BatchOutcome> => {
+    const run = this.#queue.then(async (): Promise<BatchOutcome> => {
       try {
-        return await (this.#pglite ? this.#publishBatchPglite() : this.#publishBatchPg());
+        return await this.#publishBatch();
       } catch (error) {
         return { locked: true, published: 0, full: false, error };
       }
-    };
-    const run = queue.then(batch);
-    if (this.#pglite) pgliteQueues.set(key, run);
+    });
     this.#queue = run;
     const outcome = await run;
     this.#recordOutcome(outcome);
@@ -203,8 +188,8 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     }
   }
 
-  /** PostgreSQL: lock, read, publish and mark inside one transaction, so replicas take turns. */
-  #publishBatchPg(): Promise<BatchOutcome> {
+  /** Lock, read, publish and mark inside one transaction, so the relays of several replicas take turns. */
+  #publishBatch(): Promise<BatchOutcome> {
     return this.#db.transaction(async (tx) => {
       const result = await tx.execute(
         sql`select pg_try_advisory_xact_lock(${sql.raw(String(OUTBOX_RELAY_LOCK_KEY))}) as locked`,
@@ -213,11 +198,6 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
       if (row?.locked !== true) return { locked: false, published: 0, full: false };
       return this.#publishPending(tx);
     });
-  }
-
-  /** PGlite: no transaction across the publish (see {@link pgliteQueues}). */
-  #publishBatchPglite(): Promise<BatchOutcome> {
-    return this.#publishPending(this.#db);
   }
 
   async #publishPending(executor: Executor): Promise<BatchOutcome> {
@@ -247,10 +227,6 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     }
     return { locked: true, published: publishedIds.length, full: rows.length === this.#batchSize, error };
   }
-}
-
-function pgliteClient(db: Database<Record<string, unknown>>): object {
-  return (db as unknown as { $client?: object }).$client ?? db;
 }
 
 /** How many outbox rows wait to be published (a metric; a growing number means NATS is unreachable). */

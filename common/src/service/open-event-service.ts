@@ -8,8 +8,7 @@ import { ensureStream } from '../messaging/stream';
 
 /** The variables every service with a database and events reads (see `env` in config). */
 export interface EventServiceConfig {
-  DATABASE_URL?: string;
-  PGLITE_DIR: string;
+  DATABASE_URL: string;
   NATS_URL: string;
   NATS_STREAM_REPLICAS: number;
 }
@@ -28,7 +27,6 @@ export async function openEventService<S extends Record<string, unknown>>(
   const { logger } = options;
   const database: DatabaseHandle<S> = await createDatabase({
     url: config.DATABASE_URL,
-    dataDir: config.PGLITE_DIR,
     schema: options.schema,
     migrationsFolder: options.migrationsFolder,
     logger,

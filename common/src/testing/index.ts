@@ -1,4 +1,5 @@
 export * from './nats-server';
+export { type PostgresServerHandle, startPostgresServer } from './postgres-server';
 export { freePort } from './processes';
 export * from './redis-server';
 export * from './signin';

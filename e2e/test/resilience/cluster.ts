@@ -6,12 +6,11 @@ import path from 'node:path';
 import {
   freePort,
   type NatsServerHandle,
-  type PostgresServerHandle,
   type RedisServerHandle,
   signin,
   startNatsServer,
-  startPostgresServer,
   startRedisServer,
+  testPostgresServer,
   waitFor,
 } from '@ticketing/common/testing';
 import { ROOT } from '../platform';
@@ -37,8 +36,7 @@ export interface Cluster {
   readonly jwtKey: string;
   readonly nats: NatsServerHandle;
   readonly redis: RedisServerHandle;
-  readonly postgres: PostgresServerHandle;
-  /** One database per service on the throw-away PostgreSQL server, readable by the test while services run. */
+  /** One database per service on the jest worker's PostgreSQL server, readable by the test while services run. */
   readonly databaseUrls: Readonly<Record<DatabaseService, string>>;
   /** Where each service's output goes (appended across restarts). */
   readonly logDir: string;
@@ -57,7 +55,7 @@ export interface Cluster {
   unexpectedExits(): string[];
   /** The last lines the service wrote. */
   logTail(service: ServiceName): string;
-  /** Stops every service, then NATS, Redis and PostgreSQL, and removes their data. */
+  /** Stops every service, then NATS and Redis, drops the databases, and removes the data. */
   stop(): Promise<void>;
 }
 
@@ -71,16 +69,19 @@ interface Running {
 /**
  * The parts of the platform started one by one, so a test can crash and restart each of them —
  * the launcher (scripts/start.mjs) supervises its children and stops everything when one dies.
- * Real nats-server and redis-server from the testing helpers, one throw-away PostgreSQL server
- * with a database per service, and every service as `node <service>/dist/index.js` (run
+ * Real nats-server and redis-server from the testing helpers, a database per service on the
+ * jest worker's PostgreSQL server, and every service as `node <service>/dist/index.js` (run
  * `node scripts/build.mjs` first) on a port of its own.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const jwtKey = `resilience-${randomUUID()}`;
   const logDir = mkdtempSync(path.join(tmpdir(), 'ticketing-resilience-'));
-  const [nats, redis, postgres] = await Promise.all([startNatsServer(), startRedisServer(), startPostgresServer()]);
+  const postgres = testPostgresServer();
+  const [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
   const databaseUrls = {} as Record<DatabaseService, string>;
   for (const service of DATABASE_SERVICES) databaseUrls[service] = await postgres.createDatabase();
+  const stopServers = () =>
+    Promise.all([nats.stop(), redis.stop(), ...Object.values(databaseUrls).map((url) => postgres.dropDatabase(url))]);
   const ports = {} as Record<ServiceName, number>;
   for (const service of SERVICES) ports[service] = await freePort();
 
@@ -178,7 +179,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await Promise.all(SERVICES.map((service) => waitReady(service)));
   } catch (error) {
     await stopAll();
-    await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
+    await stopServers();
     throw error;
   }
 
@@ -186,7 +187,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     jwtKey,
     nats,
     redis,
-    postgres,
     databaseUrls,
     logDir,
     url: (service) => `http://127.0.0.1:${ports[service]}`,
@@ -204,7 +204,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     logTail: (service) => tails.get(service) ?? '',
     async stop() {
       await stopAll();
-      await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
+      await stopServers();
       // Kept when a service crashed on its own, or on request, for the post-mortem.
       if (process.env.KEEP_RESILIENCE_LOGS || unexpected.length > 0) {
         process.stderr.write(`resilience cluster logs kept in ${logDir}\n`);

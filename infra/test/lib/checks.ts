@@ -164,9 +164,8 @@ const LOOPBACK = /\b(127\.0\.0\.1|localhost)\b/;
 
 /**
  * The variables a service needs in a cluster: those its schema requires (no default, not
- * optional), those whose default points at this machine (NATS_URL, REDIS_URL default to
- * 127.0.0.1), and DATABASE_URL (unset means PGlite in the container, on a read-only filesystem,
- * losing data with the pod).
+ * optional; DATABASE_URL among them), and those whose default points at this machine (NATS_URL,
+ * REDIS_URL default to 127.0.0.1).
  */
 export function variablesNeededInCluster(schema: ConfigSchema): Map<string, string> {
   const needed = new Map<string, string>();
@@ -175,7 +174,6 @@ export function variablesNeededInCluster(schema: ConfigSchema): Map<string, stri
     if (!unset.success) needed.set(name, 'required by the schema');
     else if (typeof unset.data === 'string' && LOOPBACK.test(unset.data))
       needed.set(name, `its default ${unset.data} is this pod`);
-    else if (name === 'DATABASE_URL') needed.set(name, 'unset means an embedded PGlite inside the pod');
   }
   return needed;
 }

@@ -8,19 +8,30 @@ const schema = z.object({
   DATABASE_URL: env.databaseUrl,
 });
 
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/auth';
+
 describe('configuration', () => {
   it('when variables are valid, then it returns a frozen, typed object with defaults', () => {
-    const config = parseConfig(schema, { JWT_KEY: 'long-enough-key', PORT: '4000' });
-    expect(config).toEqual({ JWT_KEY: 'long-enough-key', PORT: 4000, NATS_URL: 'nats://127.0.0.1:4222' });
+    const config = parseConfig(schema, { JWT_KEY: 'long-enough-key', PORT: '4000', DATABASE_URL });
+    expect(config).toEqual({ JWT_KEY: 'long-enough-key', PORT: 4000, NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when a variable is set to the empty string, then it counts as unset', () => {
-    expect(parseConfig(schema, { JWT_KEY: 'long-enough-key', DATABASE_URL: '', NATS_URL: '' })).toEqual({
+    expect(parseConfig(schema, { JWT_KEY: 'long-enough-key', DATABASE_URL, NATS_URL: '' })).toEqual({
       JWT_KEY: 'long-enough-key',
       PORT: 3000,
       NATS_URL: 'nats://127.0.0.1:4222',
+      DATABASE_URL,
     });
+  });
+
+  it('when DATABASE_URL is unset or empty, then the error says what to set it to', () => {
+    for (const value of [undefined, '']) {
+      expect(() => parseConfig(schema, { JWT_KEY: 'long-enough-key', DATABASE_URL: value })).toThrow(
+        "DATABASE_URL is required but not set (set it to the postgres:// URL of the service's own database).",
+      );
+    }
   });
 
   it('when a variable is missing or invalid, then the error names each one', () => {
@@ -46,7 +57,7 @@ describe('configuration', () => {
   });
 
   it('when loading succeeds, then it returns the config', () => {
-    expect(loadConfig(schema, { JWT_KEY: 'long-enough-key' }).PORT).toBe(3000);
+    expect(loadConfig(schema, { JWT_KEY: 'long-enough-key', DATABASE_URL }).PORT).toBe(3000);
   });
 
   it('rethrows errors that are not configuration errors', () => {

@@ -53,18 +53,23 @@ describe('updateVersioned', () => {
     await expect(updateVersioned(database.db, widgets, randomUUID(), 0, { name: 'ghost' })).resolves.toBeUndefined();
   });
 
-  it('when two writers race from the same version inside transactions, then exactly one wins', async () => {
+  it('when writers race from the same version inside transactions, then exactly one wins', async () => {
     const widget = await aWidget();
 
+    // Each transaction holds its connection while the others wait for the row lock.
     const results = await Promise.all(
-      ['a', 'b'].map((name) => database.db.transaction((tx) => updateVersioned(tx, widgets, widget.id, 0, { name }))),
+      ['a', 'b', 'c', 'd'].map((name) =>
+        database.db.transaction((tx) => updateVersioned(tx, widgets, widget.id, 0, { name })),
+      ),
     );
 
     expect(results.filter((row) => row !== undefined)).toHaveLength(1);
+    const [stored] = await database.db.select().from(widgets).where(eq(widgets.id, widget.id));
+    expect(stored?.version).toBe(1);
   });
 });
 
-describe('isUniqueViolation (PGlite errors)', () => {
+describe('isUniqueViolation', () => {
   it('when a unique index rejects an insert, then it recognises the error, through Drizzle’s wrapper, by constraint name', async () => {
     await aWidget('taken');
     const error = await database.db

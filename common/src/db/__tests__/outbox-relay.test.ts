@@ -3,6 +3,7 @@ import type { Event } from '../../events';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { waitFor } from '../../testing/wait-for';
+import { createDatabase, type DatabaseHandle, type Transaction } from '../create-database';
 import { enqueueEvent, outbox } from '../outbox';
 import { OutboxRelay, type OutboxRelayOptions, pendingOutboxCount } from '../outbox-relay';
 import * as schema from './fixtures/schema';
@@ -21,6 +22,7 @@ let connection: NatsConnection;
 let jsm: JetStreamManager;
 let database: TestDatabase<typeof schema>;
 const relays: OutboxRelay<typeof schema>[] = [];
+const replicas: DatabaseHandle<typeof schema>[] = [];
 
 beforeAll(async () => {
   [nats, database] = await Promise.all([startNatsServer(), createTestDatabase({ schema, migrationsFolder })]);
@@ -30,6 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()));
   await connection?.close();
   await Promise.all([nats?.stop(), database?.close()]);
 });
@@ -54,11 +57,21 @@ function aRelay(options: Partial<OutboxRelayOptions<typeof schema>> = {}) {
   return relay;
 }
 
+/** A second pool on the same database, as another replica of the service has. */
+async function anotherReplica() {
+  const replica = await createDatabase({ url: database.url, schema, migrationsFolder, poolSize: 2 });
+  replicas.push(replica);
+  return replica;
+}
+
 /** Writes each event in its own committed transaction, in order. */
-async function enqueueEach(events: Event[], relay?: OutboxRelay<typeof schema>) {
+async function enqueueEach(
+  events: Event[],
+  writer: Pick<OutboxRelay<typeof schema>, 'transaction'> | { db: typeof database.db } = database,
+) {
   for (const event of events) {
-    const write = (tx: Parameters<Parameters<typeof database.db.transaction>[0]>[0]) => enqueueEvent(tx, event);
-    await (relay ? relay.transaction(write) : database.db.transaction(write));
+    const write = (tx: Transaction<typeof schema>) => enqueueEvent(tx, event);
+    await ('transaction' in writer ? writer.transaction(write) : writer.db.transaction(write));
   }
 }
 
@@ -191,7 +204,7 @@ describe('OutboxRelay', () => {
     });
     const event = anEvent();
     await enqueueEach([event]);
-    const select = jest.spyOn(database.db, 'select').mockImplementationOnce(() => {
+    const transaction = jest.spyOn(database.db, 'transaction').mockImplementationOnce(() => {
       throw new Error('connection lost');
     });
 
@@ -199,7 +212,7 @@ describe('OutboxRelay', () => {
       relay.start();
       await waitFor(() => published.length === 1);
     } finally {
-      select.mockRestore();
+      transaction.mockRestore();
     }
 
     expect(published).toEqual([event.eventId]);
@@ -220,22 +233,23 @@ describe('OutboxRelay', () => {
         published.push(event.eventId);
       },
     });
-    const select = jest.spyOn(database.db, 'select');
+    // Every batch is one transaction of the relay's own.
+    const batches = jest.spyOn(database.db, 'transaction');
 
     try {
       relay.start();
-      await waitFor(() => select.mock.calls.length === 1); // the first batch is in flight, held
+      await waitFor(() => batches.mock.calls.length === 1); // the first batch is in flight, held
       const more = Array.from({ length: 3 }, anEvent);
-      await enqueueEach(more, relay); // three wakes
+      await enqueueEach(more, await anotherReplica()); // written elsewhere, so only this relay's batches count
       for (let i = 0; i < 10; i++) relay.wake();
       held.open();
       await waitFor(() => published.length === 4);
       await relay.stop();
 
       expect(published).toEqual([first, ...more].map((event) => event.eventId));
-      expect(select.mock.calls).toHaveLength(2);
+      expect(batches.mock.calls).toHaveLength(2);
     } finally {
-      select.mockRestore();
+      batches.mockRestore();
     }
   });
 
@@ -260,15 +274,44 @@ describe('OutboxRelay', () => {
     relay.wake(); // a stopped relay ignores wakes
   });
 
-  it('when two relays share one database, then each row is published once and in order', async () => {
+  it('when one relay is publishing, then the relay of another replica skips its turn instead of publishing the same rows', async () => {
+    const held = gate();
+    const calls: Array<[string, string]> = [];
+    const events = [anEvent(), anEvent()];
+    await enqueueEach(events);
+    const one = aRelay({
+      publish: async (event) => {
+        calls.push(['one', event.eventId]);
+        await held.promise;
+      },
+    });
+    const two = aRelay({
+      db: (await anotherReplica()).db,
+      publish: async (event) => {
+        calls.push(['two', event.eventId]);
+      },
+    });
+
+    one.start();
+    await waitFor(() => calls.length === 1);
+    await two.drain(); // the lock is taken: returns without publishing
+    held.open();
+    await waitFor(async () => (await pendingOutboxCount(database.db)) === 0);
+
+    expect(calls).toEqual(events.map((event) => ['one', event.eventId]));
+  });
+
+  it('when the relays of two replicas run together, then each row is published once and in order', async () => {
     const calls: string[] = [];
     const publish = jetStreamPublisher(connection.jetstream());
-    const counting = (event: Event) => {
+    const counting = async (event: Event) => {
+      // Yield, so the two relays' batches would interleave if nothing kept them apart.
+      await new Promise((resolve) => setImmediate(resolve));
       calls.push(event.eventId);
       return publish(event);
     };
     const one = aRelay({ publish: counting, pollIntervalMs: 5, batchSize: 7 });
-    const two = aRelay({ publish: counting, pollIntervalMs: 5, batchSize: 7 });
+    const two = aRelay({ db: (await anotherReplica()).db, publish: counting, pollIntervalMs: 5, batchSize: 7 });
     one.start();
     two.start();
     const events = Array.from({ length: 60 }, anEvent);

@@ -5,20 +5,23 @@ import { migrationsFolder } from '../../db/__tests__/helpers';
 import { enqueueEvent } from '../../db/outbox';
 import { createEvent } from '../../events';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
+import { testPostgresServer } from '../../testing/test-database';
 import { waitFor } from '../../testing/wait-for';
 import { openEventService } from '../open-event-service';
 
+const postgres = testPostgresServer();
 let nats: NatsServerHandle;
+let databaseUrl: string;
 beforeAll(async () => {
-  nats = await startNatsServer();
+  [nats, databaseUrl] = await Promise.all([startNatsServer(), postgres.createDatabase()]);
 });
-afterAll(() => nats.stop());
+afterAll(() => Promise.all([nats.stop(), postgres.dropDatabase(databaseUrl)]));
 
 describe('openEventService', () => {
   it('opens the database, NATS, the stream and the relay, is ready, publishes, and shuts down in order', async () => {
     const service = await openEventService(
       'widgets',
-      { PGLITE_DIR: 'memory://', NATS_URL: nats.url, NATS_STREAM_REPLICAS: 1 },
+      { DATABASE_URL: databaseUrl, NATS_URL: nats.url, NATS_STREAM_REPLICAS: 1 },
       { schema, migrationsFolder, logger: pino({ level: 'silent' }) },
     );
     await expect(service.readiness.db()).resolves.toBeUndefined();
