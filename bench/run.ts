@@ -2,17 +2,17 @@
 // same run on the same machine. Prints a table and writes bench/results/<date>.json and
 // bench/results/latest.json. See the README's "Benchmarks" section.
 //
-//   npm run bench                          everything (about 2–3 minutes)
-//   npm run bench -- --only=reads,writes   some scenarios (footprint baselines reads writes drop propagation expiry)
+//   npm run bench                          everything (about 5 minutes)
+//   npm run bench -- --only=reads,writes   some scenarios (footprint clone baselines reads writes drop propagation expiry)
 //   npm run bench -- --duration=10         seconds of measured load per scenario (default 6)
 //   npm run bench -- --profile             CPU profile of every service (bench/.tmp/profiles/<run>/), then
 //                                          npx tsx bench/profile-summary.ts <file>
 //
-// DATABASE_URL=postgres://… uses that server for the baselines and the services (databases
-// named bench_<run>_*, dropped afterwards); otherwise a throw-away server is started.
+// The platform runs as `npm start` runs it: with the PostgreSQL server the launcher starts from
+// npm. DATABASE_URL=postgres://… runs it on that server instead (databases named bench_<run>_*,
+// dropped afterwards).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startPostgresServer } from '@ticketing/common/testing';
 import { Client } from 'pg';
 import { platformContext, type Settings } from './lib/context';
 import { ensureBuilt, PLATFORM_ROOT, ROOT, startPlatform, TMP } from './lib/platform';
@@ -20,12 +20,13 @@ import { describeMachine, type Row, renderTable, writeResults } from './lib/repo
 import { type Baselines, baselinesScenario } from './scenarios/baselines';
 import { dropScenario } from './scenarios/drop';
 import { expiryScenario } from './scenarios/expiry';
-import { footprintScenario } from './scenarios/footprint';
+import { footprintScenario, SECOND_START_GOAL_MS } from './scenarios/footprint';
+import { freshCloneScenario } from './scenarios/fresh-clone';
 import { propagationScenario } from './scenarios/propagation';
 import { readsScenario } from './scenarios/reads';
 import { writesScenario } from './scenarios/writes';
 
-const SCENARIOS = ['footprint', 'baselines', 'reads', 'writes', 'drop', 'propagation', 'expiry'] as const;
+const SCENARIOS = ['footprint', 'clone', 'baselines', 'reads', 'writes', 'drop', 'propagation', 'expiry'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const JWT_KEY = 'bench-signing-key-not-a-secret';
@@ -68,34 +69,44 @@ async function main() {
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
 
-  // One PostgreSQL server for the baselines and the services: the throw-away one unless given.
   const external = process.env.DATABASE_URL;
-  const server = external ? undefined : await startPostgresServer();
-  if (server) cleanups.push(() => server.stop());
-  const serverUrl = external ?? server!.url;
   const runId = `bench_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  cleanups.push(() => admin.end());
-  const databaseUrl = async (suffix: string) => {
+  let admin: Client | undefined;
+  /** A new database `<run>_<suffix>` on the server whose maintenance database is `serverUrl`. */
+  const databaseUrl = async (serverUrl: string, suffix: string) => {
+    if (!admin) {
+      admin = new Client({ connectionString: serverUrl });
+      await admin.connect();
+      const client = admin;
+      cleanups.push(() => client.end());
+      if (external) {
+        cleanups.push(async () => {
+          const { rows: dbs } = await client.query<{ datname: string }>(
+            'select datname from pg_database where datname like $1',
+            [`${runId}_%`],
+          );
+          for (const { datname } of dbs) await client.query(`drop database "${datname}" with (force)`);
+        });
+      }
+    }
     const name = `${runId}_${suffix}`;
     await admin.query(`create database "${name}"`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     return url.toString();
   };
-  if (external) {
-    cleanups.push(async () => {
-      const { rows: dbs } = await admin.query<{ datname: string }>(
-        'select datname from pg_database where datname like $1',
-        [`${runId}_%`],
-      );
-      for (const { datname } of dbs) await admin.query(`drop database "${datname}" with (force)`);
-    });
-  }
-  const { rows: version } = await admin.query<{ server_version: string }>('show server_version');
-  const machine = describeMachine(`PostgreSQL ${version[0]!.server_version}`);
-  log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+  /** The database option of a platform: the given server (a database of its own), or none (the launcher's). */
+  const onServer = async (suffix: string) => (external ? { databaseUrl: await databaseUrl(external, suffix) } : {});
+  let machine: ReturnType<typeof describeMachine> | undefined;
+  const describe = async (serverUrl: string) => {
+    if (machine) return;
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    const { rows: version } = await client.query<{ server_version: string }>('show server_version');
+    await client.end();
+    machine = describeMachine(`PostgreSQL ${version[0]!.server_version}`);
+    log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+  };
 
   // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preload records the profile instead.
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -132,41 +143,51 @@ async function main() {
     log(`  done in ${((performance.now() - at) / 1000).toFixed(1)} s`);
   };
 
-  // 1. `npm start` as a user runs it: PGlite, on a machine not yet busy with the other scenarios.
-  //    First start on a fresh data directory (PGlite runs initdb), then a restart on that data.
+  // 1. `npm start` as a user runs it, on a machine not yet busy with the other scenarios: the
+  //    first start on fresh data (initdb of the PostgreSQL cluster), a restart on that data, and
+  //    `npm start` again with nothing changed (its dependency and build checks included).
   if (selected.has('footprint')) {
-    const first = await launch('PGlite, as npm start, fresh data', { jwtKey: JWT_KEY, env: profileEnv });
-    await step('footprint (PGlite)', () =>
-      footprintScenario(first.platform, 'PGlite, fresh .data', rows, details, { rss: true }),
-    );
+    const first = await launch('default, as npm start, fresh data', { jwtKey: JWT_KEY, env: profileEnv });
+    await describe(first.platform.databaseUrl('postgres'));
+    await step('footprint', () => footprintScenario(first.platform, 'fresh .data', rows, details, { rss: true }));
     await first.platform.stop({ keepData: true });
-    const again = await launch('PGlite, restart', {
+    const again = await launch('restart', { jwtKey: JWT_KEY, env: profileEnv, dataDir: first.platform.dataDir });
+    await footprintScenario(again.platform, 'restart', rows, details, { rss: false });
+    await again.platform.stop({ keepData: true });
+    const prepared = await launch('npm start, nothing changed', {
       jwtKey: JWT_KEY,
       env: profileEnv,
       dataDir: first.platform.dataDir,
+      prepare: true,
     });
-    await footprintScenario(again.platform, 'PGlite, restart', rows, details, { rss: false });
-    await again.stop();
-  }
-
-  // 2. Baselines, when a figure needs one.
-  let baselines: Baselines | undefined;
-  if (selected.has('baselines') || selected.has('reads') || selected.has('writes')) {
-    await step('baselines', async () => {
-      baselines = await baselinesScenario(await databaseUrl('baseline'), settings, rows, details);
+    await footprintScenario(prepared.platform, 'second start, nothing changed', rows, details, {
+      rss: false,
+      goalMs: SECOND_START_GOAL_MS,
+      what: 'npm start',
     });
+    await prepared.stop();
   }
+  if (selected.has('clone')) await step('fresh clone', () => freshCloneScenario(JWT_KEY, rows, details));
 
-  // 3. The platform on PostgreSQL: reads, event propagation, writes, the ticket drop.
-  const onPostgres: Scenario[] = ['reads', 'propagation', 'writes', 'drop'];
-  if (onPostgres.some((s) => selected.has(s)) || selected.has('footprint')) {
-    const url = await databaseUrl('main');
-    const { platform, stop } = await launch('PostgreSQL', { jwtKey: JWT_KEY, databaseUrl: url, env: profileEnv });
-    const ctx = await platformContext(platform, url, JWT_KEY, settings, rows, details);
-    cleanups.push(() => ctx.close());
-    if (selected.has('footprint')) {
-      await step('footprint (PostgreSQL)', () => footprintScenario(platform, 'PostgreSQL', rows, details));
+  // 2. The platform as npm start runs it (or on DATABASE_URL's server): the baselines on its
+  //    PostgreSQL server, then reads, event propagation, writes, the ticket drop.
+  const onPlatform: Scenario[] = ['baselines', 'reads', 'propagation', 'writes', 'drop'];
+  if (onPlatform.some((s) => selected.has(s))) {
+    const { platform, stop } = await launch(external ? 'DATABASE_URL' : 'default', {
+      jwtKey: JWT_KEY,
+      env: profileEnv,
+      ...(await onServer('main')),
+    });
+    const serverUrl = external ?? platform.databaseUrl('postgres');
+    await describe(serverUrl);
+    let baselines: Baselines | undefined;
+    if (selected.has('baselines') || selected.has('reads') || selected.has('writes')) {
+      await step('baselines', async () => {
+        baselines = await baselinesScenario(await databaseUrl(serverUrl, 'baseline'), settings, rows, details);
+      });
     }
+    const ctx = await platformContext(platform, JWT_KEY, settings, rows, details);
+    cleanups.push(() => ctx.close());
     if (selected.has('reads')) await step('reads', () => readsScenario(ctx, baselines!.hello));
     if (selected.has('propagation')) await step('event propagation', () => propagationScenario(ctx));
     if (selected.has('writes')) await step('writes', () => writesScenario(ctx, baselines!.insert));
@@ -182,13 +203,13 @@ async function main() {
 
   // 4. Expiry needs orders with a short reservation window and the sweep off: a platform of its own.
   if (selected.has('expiry')) {
-    const url = await databaseUrl('expiry');
-    const { platform, stop } = await launch(`PostgreSQL, ${EXPIRY_WINDOW_SECONDS} s reservations, sweep off`, {
+    const { platform, stop } = await launch(`${EXPIRY_WINDOW_SECONDS} s reservations, sweep off`, {
       jwtKey: JWT_KEY,
-      databaseUrl: url,
+      ...(await onServer('expiry')),
       env: { ...profileEnv, EXPIRATION_WINDOW_SECONDS: String(EXPIRY_WINDOW_SECONDS), SWEEP_INTERVAL_SECONDS: '0' },
     });
-    const ctx = await platformContext(platform, url, JWT_KEY, settings, rows, details);
+    await describe(external ?? platform.databaseUrl('postgres'));
+    const ctx = await platformContext(platform, JWT_KEY, settings, rows, details);
     cleanups.push(() => ctx.close());
     await step('expiry precision', () => expiryScenario(ctx));
     await ctx.close();
@@ -196,6 +217,7 @@ async function main() {
   }
 
   await cleanUp();
+  machine ??= describeMachine('PostgreSQL (not queried)');
   const order = ['footprint', 'baseline', 'reads', 'writes', 'drop', 'events', 'expiry'];
   rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
   const table = renderTable(rows);

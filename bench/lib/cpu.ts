@@ -11,15 +11,18 @@ export type CpuSnapshot = Map<string, number>;
  */
 export function cpuSnapshot(rootPid: number, postgresPort?: number, rootName = 'launcher+gateway'): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
+  const postmaster = postgresPort === undefined ? undefined : findPostmaster(postgresPort);
+  const backends = postmaster === undefined ? [] : (childrenByParent().get(postmaster) ?? []);
+  // The launcher's own PostgreSQL is in its process tree: counted once, below, as 'postgres'.
+  const server = new Set([postmaster, ...backends]);
   for (const [name, pid] of processTree(rootPid, rootName)) {
-    const stat = procStat(pid);
+    const stat = server.has(pid) ? undefined : procStat(pid);
     if (stat) snapshot.set(name, stat.cpuMs);
   }
-  const postmaster = postgresPort === undefined ? undefined : findPostmaster(postgresPort);
   if (postmaster !== undefined) {
     const own = procStat(postmaster);
     let total = own ? own.cpuMs + own.childrenCpuMs : 0;
-    for (const backend of childrenByParent().get(postmaster) ?? []) total += procStat(backend)?.cpuMs ?? 0;
+    for (const backend of backends) total += procStat(backend)?.cpuMs ?? 0;
     snapshot.set('postgres', total);
   }
   const usage = process.cpuUsage();

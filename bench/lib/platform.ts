@@ -19,6 +19,8 @@ export interface BenchPlatform {
   gatewayUrl: string;
   natsUrl: string;
   dataDir: string;
+  /** `postgres://…` of a database on the platform's PostgreSQL server (`postgres` for the server itself). */
+  databaseUrl(database: string): string;
   /** Spawn of the launcher → its "Ticketing is up" line. */
   startupMs: number;
   /** Each service's own port (the gateway routes by path; direct access needs these). */
@@ -37,17 +39,22 @@ export interface BenchPlatform {
 export interface StartOptions {
   /** Reuse this data directory (a restart); default a new temporary one. */
   dataDir?: string;
-  /** `postgres://…`: every service gets a database of its own on that server (the launcher creates them). */
+  /**
+   * `postgres://…`: every service gets a database of its own on that server (the launcher
+   * creates them). Unset: the launcher starts its own PostgreSQL, as `npm start` does.
+   */
   databaseUrl?: string;
+  /** Run the launcher's preparation too (dependencies check, build of what changed), as `npm start` does. */
+  prepare?: boolean;
   jwtKey: string;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
 
 /**
- * Starts the platform exactly as `npm start` does (scripts/start.mjs --no-build: its own
- * nats-server and redis-server, every service, the client, the gateway), with its data in a
- * temporary directory under bench/.tmp.
+ * Starts the platform exactly as `npm start` does (scripts/start.mjs: its own nats-server,
+ * redis-server and PostgreSQL, every service, the client, the gateway), with its data in a
+ * temporary directory under bench/.tmp; `--no-build` unless `prepare`.
  */
 export async function startPlatform({
   databaseUrl,
@@ -55,12 +62,15 @@ export async function startPlatform({
   env = {},
   timeoutMs = 120_000,
   dataDir: given,
-}: StartOptions) {
+  prepare = false,
+  root = PLATFORM_ROOT,
+}: StartOptions & { root?: string }) {
   const dataDir = given ?? mkdtempSync(path.join(TMP, 'platform-'));
   const gatewayPort = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(PLATFORM_ROOT, 'scripts', 'start.mjs'), '--no-build'], {
-    cwd: PLATFORM_ROOT,
+  const args = [path.join(root, 'scripts', 'start.mjs'), ...(prepare ? [] : ['--no-build'])];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
     env: {
       ...process.env,
       NATS_URL: '',
@@ -117,6 +127,16 @@ export async function startPlatform({
 
   const natsPort = /nats-server ready on 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
   if (!natsPort) throw new Error(`no nats-server port in the launcher output:\n${output}`);
+  // "✓ postgres ready on 127.0.0.1:<port> (…): postgres://postgres:…@127.0.0.1:<port>/<service>"
+  const embedded = /(postgres:\/\/\S+)\/<service>/.exec(output)?.[1];
+  const databaseUrlOf = (database: string) => {
+    if (embedded) return `${embedded}/${database}`;
+    if (!databaseUrl) throw new Error(`no database address in the launcher output:\n${output}`);
+    // The launcher names each service's database `<name>_<service>` on the given server.
+    const url = new URL(databaseUrl);
+    url.pathname = database === 'postgres' ? '/postgres' : `/${url.pathname.slice(1) || 'ticketing'}_${database}`;
+    return url.toString();
+  };
   const ports = Object.fromEntries(SERVICES.map((name) => [name, listeningPort(dataDir, name)])) as Record<
     ServiceName,
     number
@@ -125,6 +145,7 @@ export async function startPlatform({
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     dataDir,
+    databaseUrl: databaseUrlOf,
     startupMs,
     ports,
     serviceUrl: (service) => `http://127.0.0.1:${ports[service]}`,
@@ -210,6 +231,7 @@ function processName(pid: number): string {
     return `pid ${pid}`;
   }
   for (const service of SERVICES) if (cmdline.includes(`/${service}/dist/`)) return service;
+  if (cmdline.startsWith('postgres') || cmdline.includes('/native/bin/postgres')) return 'postgres';
   if (cmdline.includes('nats-server')) return 'nats-server';
   if (cmdline.includes('redis-server')) return 'redis-server';
   if (cmdline.includes('standalone') || cmdline.includes('next')) return 'client';

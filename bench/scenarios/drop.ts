@@ -4,7 +4,7 @@ import { fmt } from '../lib/report';
 import { seedTickets, waitForReplica } from '../lib/seed';
 import { cookieFor, shuffle } from '../lib/util';
 
-export const DROP_P99_GOAL_MS = 2000;
+export const DROP_P99_GOAL_MS = 500;
 export const RESERVATIONS_GOAL_PER_S = 1000;
 
 /**

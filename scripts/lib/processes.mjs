@@ -35,21 +35,30 @@ export function isPortOpen(port) {
 }
 
 /**
- * Starts a child whose output goes to `logFile`; the last lines are kept in memory so a crash
- * can be reported with them.
+ * Appends output to `logFile` and keeps the last lines in memory, so a crash can be reported
+ * with them.
  */
-export function startChild(name, command, args, { env, cwd, logFile }) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function logSink(logFile) {
   const log = createWriteStream(logFile, { flags: 'a' });
   let tail = [];
-  const keep = (chunk) => {
-    log.write(chunk);
-    tail = [...tail, ...chunk.toString().split('\n').filter(Boolean)].slice(-20);
+  return {
+    write(chunk) {
+      log.write(chunk);
+      tail = [...tail, ...chunk.toString().split('\n').filter(Boolean)].slice(-20);
+    },
+    end: () => log.end(),
+    tail: () => tail.join('\n'),
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.on('exit', () => log.end());
-  return { name, child, logFile, tail: () => tail.join('\n') };
+}
+
+/** Starts a child whose output goes to a {@link logSink}. */
+export function startChild(name, command, args, { env, cwd, logFile }) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = logSink(logFile);
+  child.stdout.on('data', sink.write);
+  child.stderr.on('data', sink.write);
+  child.on('exit', sink.end);
+  return { name, child, logFile, tail: sink.tail };
 }
 
 /** Polls `check()` until it resolves true; rejects when the child dies or time runs out. */
