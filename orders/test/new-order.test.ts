@@ -1,7 +1,31 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { signin } from '@ticketing/common/testing';
 import request from 'supertest';
+import * as ticketsRepository from '../src/db/tickets.repository';
+import { reserveTicket } from '../src/domain/orders';
 import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed } from './harness';
+
+// The read the fast path makes, wrapped by one test to hold two reservations after it.
+jest.mock('../src/db/tickets.repository', () => {
+  const actual = jest.requireActual('../src/db/tickets.repository');
+  return { ...actual, findTicketForReservation: jest.fn(actual.findTicketForReservation) };
+});
+const realFindTicketForReservation: typeof ticketsRepository.findTicketForReservation =
+  jest.requireActual('../src/db/tickets.repository').findTicketForReservation;
+
+/** Resolves for every caller once `parties` callers are waiting. */
+function gate(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return () => {
+    arrived += 1;
+    if (arrived === parties) open();
+    return opened;
+  };
+}
 
 let bed: OrdersTestBed;
 beforeAll(async () => {
@@ -139,6 +163,70 @@ describe('POST /api/orders', () => {
       expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
     },
   );
+
+  it.each([OrderStatus.Created, OrderStatus.AwaitingPayment, OrderStatus.Complete])(
+    'when the ticket already has an order that is %s, then the refusal is answered from a read, without opening a write transaction',
+    async (status) => {
+      const ticket = await bed.aTicket();
+      await bed.anOrder(ticket, { status });
+      // Every write of the service goes through relay.transaction (its own polling does not).
+      const transactions = jest.spyOn(bed.relay, 'transaction');
+
+      try {
+        const response = await request(bed.app())
+          .post('/api/orders')
+          .set('Cookie', aUser().cookie)
+          .send({ ticketId: ticket.id })
+          .expect(400);
+
+        expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+        expect(transactions).not.toHaveBeenCalled();
+      } finally {
+        transactions.mockRestore();
+      }
+    },
+  );
+
+  it('when the ticket’s only reservation is overdue, then the read does not refuse it: the buyer gets it and the overdue order is cancelled', async () => {
+    const ticket = await bed.aTicket();
+    const overdue = await bed.anOrder(ticket, { expiresAt: new Date(Date.now() - 1000) });
+
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(201);
+
+    expect(await bed.order(overdue.id)).toMatchObject({ status: OrderStatus.Cancelled });
+    expect(await bed.order(response.body.id)).toMatchObject({ status: OrderStatus.Created });
+  });
+
+  it('when two reservations both pass the read, then the partial unique index still lets only one through', async () => {
+    const ticket = await bed.aTicket();
+    const reservation = () => ({ userId: aUser().id, ticketId: ticket.id, windowSeconds: 900 });
+    // Both reads run before either insert: the database alone decides.
+    const reads = jest.mocked(ticketsRepository.findTicketForReservation);
+    const bothRead = gate(2);
+    reads.mockImplementation(async (...args) => {
+      const result = await realFindTicketForReservation(...args);
+      await bothRead();
+      return result;
+    });
+
+    try {
+      const outcomes = await Promise.allSettled([
+        reserveTicket(bed.deps, reservation()),
+        reserveTicket(bed.deps, reservation()),
+      ]);
+
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ code: 'TICKET_RESERVED' });
+      expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(1);
+    } finally {
+      reads.mockImplementation(realFindTicketForReservation);
+    }
+  });
 
   it('when the ticket’s earlier orders were cancelled, then it can be reserved again', async () => {
     const ticket = await bed.aTicket();

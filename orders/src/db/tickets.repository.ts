@@ -1,9 +1,37 @@
-import { type Executor, updateVersioned } from '@ticketing/common';
-import { eq } from 'drizzle-orm';
-import { type TicketRow, tickets } from './schema';
+import { ACTIVE_ORDER_STATUSES, type Executor, OrderStatus, updateVersioned } from '@ticketing/common';
+import { and, eq, exists, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { orders, type TicketRow, tickets } from './schema';
 
 export async function findTicket(db: Executor, id: string): Promise<TicketRow | undefined> {
   const [row] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
+  return row;
+}
+
+/**
+ * The ticket, and whether an order already holds it at `now`: an active order that is not a
+ * `created` reservation past its expiry (an overdue one is cancelled by the next reservation).
+ * One read, no lock: what the partial unique index would refuse anyway, answered early.
+ */
+export async function findTicketForReservation(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<{ ticket: TicketRow; held: boolean } | undefined> {
+  const holding = db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.ticketId, tickets.id),
+        inArray(orders.status, [...ACTIVE_ORDER_STATUSES]),
+        or(ne(orders.status, OrderStatus.Created), gte(orders.expiresAt, now)),
+      ),
+    );
+  const [row] = await db
+    .select({ ticket: tickets, held: sql<boolean>`${exists(holding)}` })
+    .from(tickets)
+    .where(eq(tickets.id, id))
+    .limit(1);
   return row;
 }
 

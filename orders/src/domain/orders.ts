@@ -8,7 +8,8 @@ import {
   lockOverdueOrdersOfTicket,
   type OrderWithTicket,
 } from '../db/orders.repository';
-import { findTicket } from '../db/tickets.repository';
+import type { TicketRow } from '../db/schema';
+import { findTicket, findTicketForReservation } from '../db/tickets.repository';
 import { orderCreatedEvent } from '../events/order-events';
 import type { OrdersDeps } from './deps';
 import { cancelLockedOrder } from './order-lifecycle';
@@ -25,15 +26,19 @@ export interface ReserveTicketInput {
  * Reserves a ticket for `windowSeconds`. In one transaction: cancel the ticket's overdue
  * reservation (expiry is enforced by data, so it never blocks a new buyer), insert the order,
  * and write order.created (plus order.cancelled for what was cancelled).
+ *
+ * A ticket that an order already holds is refused from a plain read first, without a write
+ * transaction: in a drop, every buyer but one is answered that way. Buyers that pass the read
+ * together still race in the transaction, where the partial unique index decides.
  */
-export async function reserveTicket({ relay }: OrdersDeps, input: ReserveTicketInput): Promise<OrderWithTicket> {
+export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTicketInput): Promise<OrderWithTicket> {
   const { userId, ticketId, correlationId, now = new Date() } = input;
+  const known = await findTicketForReservation(db, ticketId, now);
+  checkReservable(known?.ticket, userId);
+  if (known?.held) throw ticketReserved();
   return relay.transaction(async (tx) => {
     const ticket = await findTicket(tx, ticketId);
-    if (!ticket) throw new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');
-    if (sameId(ticket.userId, userId)) {
-      throw new BadRequestError('You cannot buy your own ticket', { code: 'OWN_TICKET' });
-    }
+    checkReservable(ticket, userId);
     for (const overdue of await lockOverdueOrdersOfTicket(tx, ticketId, now)) {
       await cancelLockedOrder(tx, overdue, correlationId);
     }
@@ -45,7 +50,7 @@ export async function reserveTicket({ relay }: OrdersDeps, input: ReserveTicketI
       ticketId,
     });
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
-    if (!order) throw new BadRequestError('Ticket is already reserved', { code: 'TICKET_RESERVED' });
+    if (!order) throw ticketReserved();
     await enqueueEvent(tx, orderCreatedEvent(order, ticket, { correlationId }));
     return { ...order, ticket };
   });
@@ -83,6 +88,16 @@ export async function cancelOrder(
     return true;
   });
 }
+
+/** The ticket exists and is not the buyer's own listing. */
+function checkReservable(ticket: TicketRow | undefined, userId: string): asserts ticket is TicketRow {
+  if (!ticket) throw new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');
+  if (sameId(ticket.userId, userId)) {
+    throw new BadRequestError('You cannot buy your own ticket', { code: 'OWN_TICKET' });
+  }
+}
+
+const ticketReserved = () => new BadRequestError('Ticket is already reserved', { code: 'TICKET_RESERVED' });
 
 /** UUIDs compare case-insensitively: the database answers lower case, a token may carry upper case. */
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
