@@ -30,7 +30,17 @@ if (!run(process.execPath, [tsc, '--build', ...projects])) {
 
 // 2. The client: next build when its sources, configuration or locked dependencies changed.
 const CLIENT = path.join(ROOT, 'client');
-const SKIP = new Set(['node_modules', '.next', 'test', 'coverage', 'next-env.d.ts']);
+// What next build does not read: tests, docs, the image recipe, and its own outputs.
+const SKIP = new Set([
+  'node_modules',
+  '.next',
+  'test',
+  'coverage',
+  'next-env.d.ts',
+  'README.md',
+  'Dockerfile',
+  'jest.config.js',
+]);
 
 /** A hash of every file the client's build reads: its own files and the lock file. */
 function clientFingerprint() {

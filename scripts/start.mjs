@@ -38,7 +38,7 @@ mkdirSync(LOGS, { recursive: true });
 const { answers200, freePort, isPortOpen, logSink, startChild, stopChild, waitUntil } = await import(
   './lib/processes.mjs'
 );
-const { startEmbeddedPostgres } = await import('./lib/postgres.mjs');
+const { createMissingDatabases, startEmbeddedPostgres } = await import('./lib/postgres.mjs');
 const { createGateway } = await import('./gateway.mjs');
 
 /** How each app runs: compiled output for `npm start`, watchers for `npm run dev`. */
@@ -94,26 +94,16 @@ async function startDatabases(apps) {
     say(`✓ postgres ready on 127.0.0.1:${port} (${elapsed()}): ${server.url('<service>')}`);
     return new Map(services.map((service) => [service, server.url(service)]));
   }
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
+  const server = new URL(process.env.DATABASE_URL);
+  const names = new Map(services.map((service) => [service, `${server.pathname.slice(1) || 'ticketing'}_${service}`]));
+  await createMissingDatabases(process.env.DATABASE_URL, [...names.values()]);
   const urls = new Map();
-  try {
-    for (const service of services) {
-      const url = new URL(process.env.DATABASE_URL);
-      const name = `${url.pathname.slice(1) || 'ticketing'}_${service}`;
-      const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-      if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
-      url.pathname = `/${name}`;
-      urls.set(service, url.toString());
-    }
-  } finally {
-    await admin.end();
+  for (const [service, name] of names) {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    urls.set(service, url.toString());
   }
-  const { host } = new URL(process.env.DATABASE_URL);
-  say(
-    `✓ postgres at ${host} (DATABASE_URL): databases ${[...urls.values()].map((url) => new URL(url).pathname.slice(1)).join(', ')}`,
-  );
+  say(`✓ postgres at ${server.host} (DATABASE_URL): databases ${[...names.values()].join(', ')}`);
   return urls;
 }
 

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { testPostgresServer } from '@ticketing/common/testing';
+import { Client } from 'pg';
 import { type Platform, startPlatform } from './platform';
 
 jest.setTimeout(180_000);
@@ -31,6 +35,9 @@ describe('npm start', () => {
   it('prints readiness for each part and then the one URL', () => {
     expect(platform.output()).toMatch(/✓ nats-server ready/);
     expect(platform.output()).toMatch(/✓ redis-server ready/);
+    expect(platform.output()).toMatch(
+      /✓ postgres ready on 127\.0\.0\.1:\d+ \([\d.]+ s\): postgres:\/\/postgres:\S+\/<service>/,
+    );
     expect(platform.output()).toMatch(/✓ auth ready/);
     expect(platform.output()).toMatch(/Ticketing is up in [\d.]+ s: http:\/\/localhost:\d+/);
   });
@@ -54,6 +61,23 @@ describe('npm start', () => {
     expect(signin).toMatchObject({ status: 200, body: { id: signup.body.id } });
   });
 
+  it('keeps each service’s data in a database of its own on the PostgreSQL server it started under the data directory', async () => {
+    const credentials = { email: `own-db-${Date.now()}@test.dev`, password: 'secret-pw' };
+    expect((await call('/api/users/signup', { method: 'POST', json: credentials })).status).toBe(201);
+
+    expect(existsSync(path.join(platform.dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    const auth = new Client({ connectionString: platform.databaseUrl('auth') });
+    await auth.connect();
+    try {
+      const { rows } = await auth.query('select email from users where email = $1', [credentials.email]);
+      expect(rows).toEqual([{ email: credentials.email }]);
+      const { rows: tables } = await auth.query("select tablename from pg_tables where tablename = 'orders'");
+      expect(tables).toEqual([]); // orders' tables live in orders' database
+    } finally {
+      await auth.end();
+    }
+  });
+
   it('answers 404 with the usual error body for an API path nothing serves', async () => {
     const response = await call('/api/users/nothing');
     expect(response.status).toBe(404);
@@ -64,5 +88,49 @@ describe('npm start', () => {
     expect(await platform.stop()).toBe(0);
     expect(platform.output()).toContain('Stopped.');
     await expect(fetch(`${platform.url}/api/users/currentuser`)).rejects.toThrow();
+  });
+});
+
+describe('npm start with DATABASE_URL', () => {
+  const server = testPostgresServer();
+  let external: Platform;
+  let serverUrl: string;
+
+  beforeAll(async () => {
+    serverUrl = await server.createDatabase();
+    external = await startPlatform({ DATABASE_URL: serverUrl });
+  });
+
+  afterAll(async () => {
+    if (external?.process.exitCode === null) await external.stop();
+    const base = new URL(serverUrl).pathname.slice(1);
+    for (const service of ['auth', 'tickets', 'orders', 'payments']) {
+      await server.dropDatabase(serverUrl.replace(/\/[^/]+$/, `/${base}_${service}`));
+    }
+    await server.dropDatabase(serverUrl);
+  });
+
+  it('when DATABASE_URL names a server, then no PostgreSQL is started and each service gets <name>_<service> on that server', async () => {
+    const base = new URL(serverUrl).pathname.slice(1);
+    expect(external.output()).toContain(
+      `✓ postgres at 127.0.0.1:${new URL(serverUrl).port} (DATABASE_URL): databases ${base}_auth, ${base}_tickets, ${base}_orders, ${base}_payments`,
+    );
+    expect(existsSync(path.join(external.dataDir, 'postgres'))).toBe(false);
+
+    const credentials = { email: `external-${Date.now()}@test.dev`, password: 'secret-pw' };
+    const signup = await fetch(`${external.url}/api/users/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
+    expect(signup.status).toBe(201);
+    const auth = new Client({ connectionString: serverUrl.replace(/\/[^/]+$/, `/${base}_auth`) });
+    await auth.connect();
+    try {
+      const { rows } = await auth.query('select email from users');
+      expect(rows).toEqual([{ email: credentials.email }]);
+    } finally {
+      await auth.end();
+    }
   });
 });

@@ -102,8 +102,19 @@ export async function startEmbeddedPostgres({ dataDir, port, databases, onLog, l
   });
 
   const url = (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
+  try {
+    await createMissingDatabases(url('postgres'), databases);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { child: server.process, url, stop: () => server.stop() };
+}
+
+/** Creates each of `databases` that the server at `serverUrl` does not have yet. */
+export async function createMissingDatabases(serverUrl, databases) {
   const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url('postgres') });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     const { rows } = await admin.query('select datname from pg_database');
@@ -114,5 +125,4 @@ export async function startEmbeddedPostgres({ dataDir, port, databases, onLog, l
   } finally {
     await admin.end();
   }
-  return { child: server.process, url, stop: () => server.stop() };
 }
