@@ -6,8 +6,8 @@ import path from 'node:path';
 import { findBinary, freePort, spawnServer, stopChild, waitForPort } from './processes';
 import { waitFor } from './wait-for';
 
-/** Resolves with the first reply line to an inline `PING`. */
-function ping(port: number): Promise<string> {
+/** Sends one inline Redis command over a raw socket and resolves with the reply. */
+export function redisCommand(port: number, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     socket.once('error', reject);
@@ -15,7 +15,7 @@ function ping(port: number): Promise<string> {
       socket.destroy();
       resolve(data.toString().trim());
     });
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
   });
 }
 
@@ -47,7 +47,7 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
     child = server.child;
     await waitForPort(port, server.child, server.output);
     // The port opens before the append-only file is loaded; until then commands answer -LOADING.
-    await waitFor(async () => (await ping(port)) === '+PONG', { intervalMs: 10 });
+    await waitFor(async () => (await redisCommand(port, 'PING')) === '+PONG', { intervalMs: 10 });
   };
   await launch();
 

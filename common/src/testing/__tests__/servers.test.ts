@@ -1,22 +1,8 @@
 import { existsSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { startNatsServer } from '../nats-server';
 import { findBinary } from '../processes';
-import { startRedisServer } from '../redis-server';
+import { redisCommand, startRedisServer } from '../redis-server';
 import { waitFor } from '../wait-for';
-
-/** Sends one inline Redis command over a raw socket and returns the reply line. */
-function redisCommand(port: number, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    socket.once('error', reject);
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().trim());
-    });
-    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
-  });
-}
 
 describe('test servers', () => {
   it('when a redis-server is started, then it answers and keeps its data across halt and resume', async () => {
