@@ -50,7 +50,18 @@ function printable(request: WireRequest): WireRequest {
   return Object.defineProperty(request, fc.toStringMethod, { value: () => summarize(request), enumerable: false });
 }
 
-function send(request: WireRequest): Promise<WireReply> {
+/**
+ * Sends the request on a kept-alive connection. A server closes an idle connection after its
+ * keep-alive timeout (5 s); a request written onto it just then is reset unread, which says
+ * nothing about the service — so that case alone is sent again, on a new connection (the
+ * retry Node's documentation gives for `reusedSocket`). Any other reset is an answer missing.
+ */
+async function send(request: WireRequest): Promise<WireReply> {
+  const reply = await sendOnce(request);
+  return reply.resetIdleConnection ? sendOnce(request) : reply;
+}
+
+function sendOnce(request: WireRequest): Promise<WireReply & { resetIdleConnection?: boolean }> {
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -70,7 +81,14 @@ function send(request: WireRequest): Promise<WireReply> {
       },
     );
     req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
-    req.on('error', (error) => resolve({ status: 0, text: '', error: error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({
+        status: 0,
+        text: '',
+        error: error.message,
+        resetIdleConnection: req.reusedSocket && error.code === 'ECONNRESET',
+      }),
+    );
     req.end(request.body);
   });
 }
