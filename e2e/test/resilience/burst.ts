@@ -18,7 +18,10 @@ export interface Ledger {
    * may or may not have been recorded, so a later "already paid" is possible.
    */
   uncertain: Set<string>;
-  /** Calls that got no answer (the service was down), by service. */
+  /**
+   * Calls that got no answer (the service was down), by service: the shoppers' calls and a
+   * watcher's, which asks each service for /livez every 100 ms throughout the burst.
+   */
   unanswered: Record<string, number>;
   /** Every 5xx, described. */
   serverErrors: string[];
@@ -116,6 +119,17 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
     }
   };
 
-  await Promise.all(Array.from({ length: workers }, (_, n) => shopper(n)));
+  // The shoppers can all be waiting on one service (orders answering 404 until it hears of a
+  // ticket) while another is down: the watcher sees every outage whatever the shoppers are doing.
+  const watcher = async (service: Service) => {
+    while (Date.now() < end) {
+      const reply = await call(cluster.url(service), 'GET', '/livez', { timeoutMs: 2_000 });
+      if (reply.status === 0) ledger.unanswered[service] = (ledger.unanswered[service] ?? 0) + 1;
+      await sleep(100);
+    }
+  };
+
+  const services: Service[] = ['tickets', 'orders', 'payments'];
+  await Promise.all([...Array.from({ length: workers }, (_, n) => shopper(n)), ...services.map(watcher)]);
   return ledger;
 }

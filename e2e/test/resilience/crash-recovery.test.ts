@@ -102,7 +102,7 @@ describe('a service killed with SIGKILL during a burst of listings, reservations
       const events = await expectConsistent(observer, { ordersFinal: true, timeoutMs: 90_000 });
       await expectLedgerKept(ledger, events);
       expect(cluster.unexpectedExits()).toEqual([]);
-      // The burst did overlap the outages: requests to the HTTP services went unanswered.
+      // The burst did overlap the outages: calls to the HTTP services went unanswered.
       for (const victim of ['tickets', 'orders', 'payments']) expect(ledger.unanswered[victim]).toBeGreaterThan(0);
       expect(ledger.paid.size).toBeGreaterThan(0);
       expect(ledger.declined.size).toBeGreaterThan(0);
