@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@ticketing/common/testing';
@@ -80,6 +80,8 @@ export async function startPlatform(
   try {
     await started;
   } catch (error) {
+    // What the parts that never said "ready" last wrote: the launcher only prints its own view.
+    (error as Error).message += notReadyLogs(dataDir, output);
     if (options.stopOnFailure ?? true) {
       if (child.exitCode === null) child.kill('SIGINT');
       await exited;
@@ -106,4 +108,21 @@ export async function startPlatform(
       return code;
     },
   };
+}
+
+/** The last lines of the log of every part the launcher has not reported ready. */
+function notReadyLogs(dataDir: string, output: string): string {
+  const logs = path.join(dataDir, 'logs');
+  if (!existsSync(logs)) return '';
+  return readdirSync(logs)
+    .map((file) => path.basename(file, '.log'))
+    .filter((part) => !output.includes(`✓ ${part} ready`))
+    .map((part) => {
+      const lines = readFileSync(path.join(logs, `${part}.log`), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(-15);
+      return `\n--- last lines of ${part}.log ---\n${lines.join('\n')}`;
+    })
+    .join('');
 }
