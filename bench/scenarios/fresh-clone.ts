@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PLATFORM_ROOT, startPlatform, TMP } from '../lib/platform';
 import type { Row } from '../lib/report';
@@ -14,6 +14,8 @@ export const FRESH_CLONE_GOAL_MS = 75_000;
  */
 export async function freshCloneScenario(jwtKey: string, rows: Row[], details: Record<string, unknown>) {
   const clone = mkdtempSync(path.join(TMP, 'clone-'));
+  // A checkout PostgreSQL's unprivileged user can pass through, as an ordinary clone is (mkdtemp makes 0700).
+  chmodSync(clone, 0o755);
   try {
     execFileSync('git', ['clone', '-q', PLATFORM_ROOT, clone]);
     const dataDir = path.join(clone, '.data');
