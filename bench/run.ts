@@ -71,26 +71,31 @@ async function main() {
 
   const external = process.env.DATABASE_URL;
   const runId = `bench_${Date.now().toString(36)}`;
-  let admin: Client | undefined;
+  /** Runs `fn` on a connection to `serverUrl` that is closed afterwards (the server may stop later). */
+  const onConnection = async <T>(serverUrl: string, fn: (client: Client) => Promise<T>) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+  if (external) {
+    cleanups.push(() =>
+      onConnection(external, async (client) => {
+        const { rows: dbs } = await client.query<{ datname: string }>(
+          'select datname from pg_database where datname like $1',
+          [`${runId}_%`],
+        );
+        for (const { datname } of dbs) await client.query(`drop database "${datname}" with (force)`);
+      }),
+    );
+  }
   /** A new database `<run>_<suffix>` on the server whose maintenance database is `serverUrl`. */
   const databaseUrl = async (serverUrl: string, suffix: string) => {
-    if (!admin) {
-      admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      const client = admin;
-      cleanups.push(() => client.end());
-      if (external) {
-        cleanups.push(async () => {
-          const { rows: dbs } = await client.query<{ datname: string }>(
-            'select datname from pg_database where datname like $1',
-            [`${runId}_%`],
-          );
-          for (const { datname } of dbs) await client.query(`drop database "${datname}" with (force)`);
-        });
-      }
-    }
     const name = `${runId}_${suffix}`;
-    await admin.query(`create database "${name}"`);
+    await onConnection(serverUrl, (client) => client.query(`create database "${name}"`));
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     return url.toString();
@@ -100,10 +105,9 @@ async function main() {
   let machine: ReturnType<typeof describeMachine> | undefined;
   const describe = async (serverUrl: string) => {
     if (machine) return;
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    const { rows: version } = await client.query<{ server_version: string }>('show server_version');
-    await client.end();
+    const { rows: version } = await onConnection(serverUrl, (client) =>
+      client.query<{ server_version: string }>('show server_version'),
+    );
     machine = describeMachine(`PostgreSQL ${version[0]!.server_version}`);
     log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
   };
