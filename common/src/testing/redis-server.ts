@@ -1,8 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findBinary, freePort, spawnServer, stopChild, waitForPort } from './processes';
+import { waitFor } from './wait-for';
+
+/** Redis's one-line answer to PING: +PONG once it serves, -LOADING while it replays its data. */
+function ping(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    socket.once('error', reject);
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().trim());
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+  });
+}
 
 export interface RedisServerHandle {
   url: string;
@@ -31,6 +46,8 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
     const server = spawnServer(binary, [...args, '--appendfsync', 'always', '--daemonize', 'no']);
     child = server.child;
     await waitForPort(port, server.child, server.output);
+    // It accepts connections while it replays the append-only file, answering -LOADING until done.
+    await waitFor(async () => (await ping(port)) === '+PONG');
   };
   await launch();
 
