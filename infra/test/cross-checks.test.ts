@@ -16,7 +16,7 @@ import { byName, type K8sObject, ofKind, render } from './lib/kustomize';
 import { APP_NAMES, gatewayApps, listRepoFiles, readRepoFile, repoPathExists, workspaces } from './lib/repo';
 import { skaffoldProblems } from './lib/skaffold';
 
-const OVERLAYS = ['infra/k8s', 'infra/k8s-dev', 'infra/k8s-prod'];
+const OVERLAYS = ['infra/k8s', 'infra/k8s-dev', 'infra/k8s-dev-cluster', 'infra/k8s-staging', 'infra/k8s-prod'];
 const SERVICES = APP_NAMES.filter((app) => app !== 'client');
 
 /**
