@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { testPostgresServer } from '@ticketing/common/testing';
 import { Client } from 'pg';
-import { type Platform, startPlatform } from './platform';
+import { type Platform, ROOT, startPlatform } from './platform';
 
 jest.setTimeout(180_000);
 
@@ -83,6 +85,19 @@ describe('npm start', () => {
     expect(response.status).toBe(404);
     expect(response.body.errors[0].message).toMatch(/not found/i);
   });
+
+  it.each(['--full', '--read-only'])(
+    'passes the smoke test the deploy workflows run after each rollout (smoke.mjs %s)',
+    async (mode) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [path.join(ROOT, '.github', 'scripts', 'smoke.mjs'), platform.url, mode],
+        { timeout: 120_000 },
+      );
+      expect(stdout).toMatch(new RegExp(`smoke test of ${platform.url} passed`));
+      if (mode === '--full') expect(stdout).toMatch(/✓ the order is complete/);
+    },
+  );
 
   it('when Ctrl-C is pressed, then every part stops and the launcher exits cleanly', async () => {
     expect(await platform.stop()).toBe(0);

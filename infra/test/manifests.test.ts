@@ -7,7 +7,13 @@ import { preloadDeclarations, schemaProblems } from './lib/k8s-schema';
 import { byName, type K8sObject, ofKind, parseYamlDocuments, render } from './lib/kustomize';
 import { APP_NAMES, listRepoFiles, readRepoFile } from './lib/repo';
 
-const OVERLAYS = ['infra/k8s', 'infra/k8s-dev', 'infra/k8s-prod'] as const;
+const OVERLAYS = [
+  'infra/k8s',
+  'infra/k8s-dev',
+  'infra/k8s-dev-cluster',
+  'infra/k8s-staging',
+  'infra/k8s-prod',
+] as const;
 /** Cluster-scoped kinds; everything else must name its namespace (kubectl apply would use the current one). */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterIssuer', 'ClusterRole', 'ClusterRoleBinding']);
 
@@ -130,15 +136,17 @@ describe('the other manifests under infra/ (Argo CD, cert-manager)', () => {
     expect(documents.flatMap(schemaProblems)).toEqual([]);
   });
 
-  it('points each Argo CD Application at an overlay of this repository; dev syncs by itself, prod by hand', () => {
+  it('points each Argo CD Application at an overlay of this repository; dev and staging sync by themselves, prod by hand', () => {
     const apps = files
       .filter((file) => file.startsWith('infra/argocd/'))
       .flatMap((file) => parseYamlDocuments(readRepoFile(file), file) as K8sObject[]);
     const byPath = new Map(apps.map((app) => [(app.spec as { source: { path: string } }).source.path, app]));
-    expect([...byPath.keys()].sort()).toEqual(['infra/k8s-dev', 'infra/k8s-prod']);
-    expect(byPath.get('infra/k8s-dev')?.spec).toMatchObject({
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
-    });
+    expect([...byPath.keys()].sort()).toEqual(['infra/k8s-dev-cluster', 'infra/k8s-prod', 'infra/k8s-staging']);
+    for (const automatic of ['infra/k8s-dev-cluster', 'infra/k8s-staging']) {
+      expect(byPath.get(automatic)?.spec).toMatchObject({
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+      });
+    }
     const prod = byPath.get('infra/k8s-prod')?.spec as { syncPolicy?: { automated?: unknown } } | undefined;
     expect(prod?.syncPolicy).toBeDefined();
     expect(prod?.syncPolicy?.automated).toBeUndefined();

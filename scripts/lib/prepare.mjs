@@ -49,17 +49,17 @@ export function ensureSystemPackages(binaries, log = console.log) {
 }
 
 /**
- * Installs npm dependencies when node_modules is missing or older than package-lock.json.
- * `npm install` rather than `npm ci`: it installs the locked versions all the same, but npm 11
- * writes lock files without the other platforms' optional binaries (biome, swc, next) and then
- * its own `npm ci` refuses them as out of sync.
+ * Installs the locked dependencies with `npm ci` when node_modules is missing or older than
+ * package-lock.json (npm records the tree it installed in node_modules/.package-lock.json).
+ * `npm ci` installs exactly the lock file and refuses one that is out of step with a
+ * package.json, the same check the Docker builds and the workflows make.
  */
 export function ensureDependencies(log = console.log) {
   const lock = path.join(ROOT, 'package-lock.json');
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('Installing npm dependencies …');
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  log('Installing npm dependencies (npm ci) …');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 /** Builds what is out of date (scripts/build.mjs): common first, then the apps that use it. */

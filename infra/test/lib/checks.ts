@@ -8,6 +8,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { z } from 'zod';
+import { nodeBaseImageProblem } from './images';
 import { type K8sObject, ofKind, parseYamlDocuments } from './kustomize';
 import { type GatewayApp, ROOT, readRepoFile, repoPathExists } from './repo';
 
@@ -320,17 +321,19 @@ export interface DockerfileExpectations {
   next: boolean;
 }
 
-export const BASE_IMAGE = 'node:20-bookworm-slim';
-
 export function dockerfileProblems(app: string, text: string, expect: DockerfileExpectations): string[] {
   const stages = dockerStages(text);
   const names = new Set(stages.map((stage) => stage.name));
   const problems: string[] = [];
   const file = `${app}/Dockerfile`;
+  const bases = new Set<string>();
   for (const stage of stages) {
-    if (!names.has(stage.from) && stage.from !== BASE_IMAGE)
-      problems.push(`${file}: stage ${stage.name} is FROM ${stage.from}, not ${BASE_IMAGE}`);
+    if (names.has(stage.from)) continue;
+    bases.add(stage.from);
+    const problem = nodeBaseImageProblem(stage.from);
+    if (problem) problems.push(`${file}: stage ${stage.name}: ${problem}`);
   }
+  if (bases.size > 1) problems.push(`${file}: the stages start from different base images (${[...bases].join(', ')})`);
   const byName = new Map(stages.map((stage) => [stage.name, stage]));
   const build = byName.get('build');
   const dev = byName.get('dev');
