@@ -1,4 +1,5 @@
 import { Subjects } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { outbox, tickets } from '../src/db/schema';
 import { aUser, createTicketsTestBed, type TicketsTestBed } from './harness';
@@ -46,7 +47,11 @@ describe('POST /api/tickets', () => {
       correlationId: 'req-create-1',
       data: { id: response.body.id, version: 0, title: 'Rock concert', price: 2050, userId: seller.id },
     });
-    const [outboxRow] = await bed.db.select().from(outbox);
+    // The relay marks the row published after NATS stored the event, so the stream can hold it first.
+    const [outboxRow] = await waitFor(async () => {
+      const rows = await bed.db.select().from(outbox);
+      return rows[0]?.publishedAt ? rows : false;
+    });
     expect(outboxRow?.publishedAt).toBeInstanceOf(Date);
   });
 

@@ -18,9 +18,11 @@ export function installInputs(read = readRepoFile): Map<string, string> {
 }
 
 /**
- * Runs `npm ci --dry-run` on those files alone, in an empty directory, offline: npm compares the
- * lock with the manifests and plans the install without fetching anything. Returns npm's
- * complaint, or undefined when it accepts the lock.
+ * Runs `npm ci --dry-run` on those files alone, in an empty directory: npm compares the lock with
+ * the manifests and plans the install without installing anything. To name a version the lock
+ * gets wrong, npm reads that package's metadata: from its cache when it has it, otherwise from
+ * the registry (`--offline` would fail with ENOTCACHED on a machine whose cache lacks it).
+ * Returns npm's complaint, or undefined when it accepts the lock.
  */
 export function npmCiRejection(files: Map<string, string>): string | undefined {
   const dir = mkdtempSync(path.join(tmpdir(), 'npm-ci-'));
@@ -31,7 +33,7 @@ export function npmCiRejection(files: Map<string, string>): string | undefined {
     }
     const result = spawnSync(
       'npm',
-      ['ci', '--dry-run', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      ['ci', '--dry-run', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
       { cwd: dir, encoding: 'utf8' },
     );
     if (result.status === 0) return undefined;
