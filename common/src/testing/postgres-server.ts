@@ -72,7 +72,7 @@ export async function startPostgresServer(): Promise<PostgresServerHandle> {
     postgresFlags: [
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      ...['-c', 'max_connections=200'],
+      ...['-c', 'max_connections=200', '-c', 'io_method=sync'],
     ],
     onLog: keep,
     onError: keep,
