@@ -5,18 +5,32 @@ import type { PaymentsDeps } from './domain/deps';
 import { createWebhookVerifier } from './gateway/stripe-webhooks';
 import type { PaymentMetrics } from './metrics';
 import { newPaymentRouter } from './routes/new-payment.router';
+import { paymentModeRouter } from './routes/payment-mode.router';
 import { WEBHOOK_PATH, webhookRouter } from './routes/webhook.router';
 
-export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics'> {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET'>;
+export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'orderWaitMs'> {
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'>;
   metrics: PaymentMetrics;
   logger: Logger;
   /** Checks behind /readyz. */
   readiness: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, gateway, metrics, logger, readiness }: AppDeps): Express {
-  const payments: PaymentsDeps = { db, relay, gateway, metrics, logger, currency: config.PAYMENT_CURRENCY };
+export function createApp({ config, db, relay, gateway, metrics, logger, readiness, wakeRefunds }: AppDeps): Express {
+  const payments: PaymentsDeps = {
+    db,
+    relay,
+    gateway,
+    metrics,
+    logger,
+    wakeRefunds,
+    currency: config.PAYMENT_CURRENCY,
+    orderWaitMs: config.ORDER_WAIT_MS,
+  };
+  const mode = {
+    gateway: gateway.name === 'sandbox' ? 'sandbox' : 'stripe',
+    currency: config.PAYMENT_CURRENCY,
+  } as const;
   const verify = config.STRIPE_WEBHOOK_SECRET ? createWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : undefined;
   const app = createServiceApp({
     service: 'payments',
@@ -27,6 +41,7 @@ export function createApp({ config, db, relay, gateway, metrics, logger, readine
     // Stripe signs the exact bytes it sent: the webhook must see them unparsed.
     rawBodyPaths: [WEBHOOK_PATH],
     routes: (routes) => {
+      routes.use(paymentModeRouter(mode));
       routes.use(webhookRouter(payments, verify));
       routes.use(newPaymentRouter(payments));
     },

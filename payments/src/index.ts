@@ -1,13 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { closeListeners, createLogger, openEventService, runMain, serve, startListeners } from '@ticketing/common';
+import {
+  closeListeners,
+  createLogger,
+  openEventService,
+  runMain,
+  serve,
+  serveAdminCommands,
+  startListeners,
+} from '@ticketing/common';
 import { createApp } from './app';
-import { loadPaymentsConfig } from './config';
+import { isSandbox, loadPaymentsConfig } from './config';
 import { schema } from './db/schema';
+import type { PaymentsDeps } from './domain/deps';
+import { paymentAdminCommands } from './events/admin-commands';
 import { createPaymentListeners } from './events/payment-listeners';
 import { createGateway } from './gateway/create-gateway';
+import { PaymentReconciler } from './jobs/payment-reconciler';
+import { RefundWorker } from './jobs/refund-worker';
 import { createPaymentMetrics } from './metrics';
+import { WEBHOOK_PATH } from './routes/webhook.router';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → gateway → listeners → HTTP.
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → gateway → listeners
+// → refund worker and reconciler → HTTP.
 runMain('payments', async () => {
   const config = loadPaymentsConfig();
   const logger = createLogger('payments', config.LOG_LEVEL);
@@ -16,19 +31,59 @@ runMain('payments', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
   });
-  const gateway = createGateway(config, logger);
-  const metrics = createPaymentMetrics(gateway);
-  const payments = { db: database.db, relay, gateway, metrics, logger, currency: config.PAYMENT_CURRENCY };
+  // The sandbox signs its own webhook events: with the secret npm start made, or one of its own.
+  const webhookSecret =
+    config.STRIPE_WEBHOOK_SECRET ?? (isSandbox(config) ? `whsec_${randomBytes(24).toString('hex')}` : undefined);
+  const gateway = createGateway(config, {
+    db: database.db,
+    logger,
+    sandboxWebhooks: webhookSecret
+      ? { url: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`, secret: webhookSecret }
+      : undefined,
+  });
+  const metrics = createPaymentMetrics(gateway, database.db);
+  const payments: PaymentsDeps = {
+    db: database.db,
+    relay,
+    gateway,
+    metrics,
+    logger,
+    currency: config.PAYMENT_CURRENCY,
+    orderWaitMs: config.ORDER_WAIT_MS,
+    wakeRefunds: () => refundWorker.wake(),
+  };
+  const unsettledAfterMs = config.RECONCILE_AFTER_SECONDS * 1000;
+  const refundWorker = new RefundWorker({ payments, unsettledAfterMs });
+  const reconciler = new PaymentReconciler({
+    payments,
+    intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+    unsettledAfterMs,
+  });
   const listeners = createPaymentListeners({ nc, logger, payments });
   await startListeners(listeners);
+  refundWorker.start();
+  reconciler.start();
+  const admin = serveAdminCommands(nc, { service: 'payments', handlers: paymentAdminCommands(payments), logger });
 
-  const app = createApp({ config, ...payments, readiness });
+  const app = createApp({
+    config: { ...config, STRIPE_WEBHOOK_SECRET: webhookSecret },
+    ...payments,
+    metrics,
+    readiness,
+  });
   serve({
     service: 'payments',
     app,
     port: config.PORT,
     logger,
-    // The gateway closes after the listeners (a refund may be in flight) and before NATS drains.
-    cleanup: [() => closeListeners(listeners), async () => gateway.close(), ...shutdown],
+    // The jobs and listeners stop before the gateway (a refund may be in flight), which closes before NATS drains.
+    cleanup: [
+      () => admin.stop(),
+      () => reconciler.stop(),
+      () => refundWorker.stop(),
+      () => closeListeners(listeners),
+      () => gateway.close(),
+      ...shutdown,
+    ],
   });
 });

@@ -2,8 +2,10 @@ import type {
   ChargeRequest,
   ChargeResult,
   PaymentGateway,
+  PaymentIntentState,
   RefundRequest,
   RefundResult,
+  RetrieveRequest,
 } from '../src/gateway/payment-gateway';
 
 /**
@@ -25,9 +27,28 @@ export class FakeGateway implements PaymentGateway {
     status: 'succeeded',
   });
 
-  charge(request: ChargeRequest): Promise<ChargeResult> {
+  /** What the gateway knows of a charge; by default, the charges this fake answered with success. */
+  onRetrieve: (request: RetrieveRequest) => Promise<PaymentIntentState | undefined> = async ({
+    paymentIntentId,
+    paymentId,
+  }) => {
+    const found = this.succeeded.find(
+      ({ request, id }) => id === paymentIntentId || (!paymentIntentId && request.metadata.paymentId === paymentId),
+    );
+    return found ? { id: found.id, status: 'succeeded', amount: found.request.amount } : undefined;
+  };
+  /** The charges answered `succeeded`, with their PaymentIntent ids. */
+  readonly succeeded: { request: ChargeRequest; id: string }[] = [];
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
     this.charges.push(request);
-    return this.onCharge(request, `pi_fake_${this.charges.length}_${Date.now()}`);
+    const result = await this.onCharge(request, `pi_fake_${this.charges.length}_${Date.now()}`);
+    if (result.status === 'succeeded') this.succeeded.push({ request, id: result.id });
+    return result;
+  }
+
+  retrieve(request: RetrieveRequest): Promise<PaymentIntentState | undefined> {
+    return this.onRetrieve(request);
   }
 
   refund(request: RefundRequest): Promise<RefundResult> {

@@ -25,13 +25,24 @@ import type { ConsumerInfo } from 'nats';
 import Stripe from 'stripe';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
-import { type OrderRow, orders, type PaymentRow, payments, schema, stripeEvents } from '../src/db/schema';
+import {
+  type OrderRow,
+  orders,
+  type PaymentRow,
+  payments,
+  type RefundRow,
+  refunds,
+  schema,
+  stripeEvents,
+} from '../src/db/schema';
 import type { PaymentsDeps } from '../src/domain/deps';
 import { createPaymentListeners } from '../src/events/payment-listeners';
 import { type BreakerOptions, CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import type { PaymentGateway } from '../src/gateway/payment-gateway';
 import { SandboxGateway } from '../src/gateway/sandbox.gateway';
 import { StripeGateway } from '../src/gateway/stripe.gateway';
+import { PaymentReconciler } from '../src/jobs/payment-reconciler';
+import { RefundWorker } from '../src/jobs/refund-worker';
 import { createPaymentMetrics, type PaymentMetrics } from '../src/metrics';
 import { STAND_IN_API_KEY } from './stripe-stand-in';
 
@@ -51,14 +62,22 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   STRIPE_API_URL: undefined,
   PAYMENT_CURRENCY: 'usd',
   GATEWAY_TIMEOUT_MS: 10_000,
+  PAYMENTS_SANDBOX: false,
+  ORDER_WAIT_MS: 0,
+  RECONCILE_AFTER_SECONDS: 120,
+  RECONCILE_INTERVAL_SECONDS: 0,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
 
 export interface PaymentsTestBedOptions {
-  /** The gateway behind the breaker (default: the sandbox). */
+  /** The gateway behind the breaker (default: the sandbox, on the test file's database). */
   gateway?: PaymentGateway;
   breaker?: BreakerOptions;
+  /** The reconciler's threshold, also the refund worker's (default 120 s, as in production). */
+  unsettledAfterMs?: number;
+  /** How long a payment waits for an unknown order (default 0: at once 404). */
+  orderWaitMs?: number;
 }
 
 /** A StripeGateway aimed at the stand-in. */
@@ -87,9 +106,34 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
-  const gateway = new CircuitBreakerGateway(options.gateway ?? new SandboxGateway(), options.breaker);
-  const metrics = createPaymentMetrics(gateway);
-  const deps: PaymentsDeps = { db: database.db, relay, gateway, metrics, logger, currency: 'usd' };
+  const gateway = new CircuitBreakerGateway(
+    options.gateway ?? new SandboxGateway({ db: database.db }),
+    options.breaker,
+  );
+  const metrics = createPaymentMetrics(gateway, database.db);
+  const unsettledAfterMs = options.unsettledAfterMs ?? 120_000;
+  const deps: PaymentsDeps = {
+    db: database.db,
+    relay,
+    gateway,
+    metrics,
+    logger,
+    currency: 'usd',
+    orderWaitMs: options.orderWaitMs ?? 0,
+    wakeRefunds: () => refundWorker.wake(),
+  };
+  // Fast retries, so a test sees several attempts within a second or two.
+  const refundWorker = new RefundWorker({
+    payments: deps,
+    unsettledAfterMs,
+    intervalMs: 50,
+    retryBaseMs: 20,
+    retryMaxMs: 200,
+    deferMs: 50,
+  });
+  refundWorker.start();
+  /** Not started: tests run it when they need it, at the time they choose. */
+  const reconciler = new PaymentReconciler({ payments: deps, intervalMs: 0, unsettledAfterMs });
   const listeners = createPaymentListeners({ nc, logger, options: { nakDelayMs: 100 }, payments: deps });
   await startListeners(listeners);
   const { db } = database;
@@ -101,6 +145,8 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
     metrics,
     logger,
     nc,
+    refundWorker,
+    reconciler,
     app: (
       config: Partial<Config> = {},
       overrides: {
@@ -108,25 +154,32 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         metrics?: PaymentMetrics;
         readiness?: Record<string, () => Promise<unknown>>;
       } = {},
-    ) =>
-      createApp({
+    ) => {
+      // As in index.ts, the app, the listeners and the refund worker share one gateway.
+      if (overrides.gateway) deps.gateway = overrides.gateway;
+      return createApp({
         config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
         metrics,
         readiness: { db: async () => undefined },
         ...overrides,
-      }),
+      });
+    },
 
-    /** Empties the tables and the stream; call it between tests. */
+    /** Empties the tables and the stream and puts the bed's own gateway back; call it between tests. */
     async reset() {
+      await refundWorker.stop();
+      deps.gateway = gateway;
       await jsm.streams.purge(STREAM_NAME);
       await database.truncate();
+      refundWorker.start();
     },
 
     async close() {
+      await refundWorker.stop();
       await closeListeners(listeners);
       await relay.stop();
-      gateway.close();
+      await gateway.close();
       await nc.close();
       await Promise.all([nats.stop(), database.close()]);
     },
@@ -170,6 +223,10 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
 
     async paymentsOf(orderId: string): Promise<PaymentRow[]> {
       return db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.createdAt);
+    },
+
+    async refundsOf(orderId: string): Promise<RefundRow[]> {
+      return db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(refunds.createdAt);
     },
 
     async stripeEventIds(): Promise<string[]> {

@@ -117,6 +117,6 @@ describe('no double charge', () => {
 
     expect(responses.map((r) => r.status)).toEqual(orders.map(() => 201));
     for (const order of orders) expect(await bed.paymentsCreated(order.id)).toHaveLength(1);
-    gateway.close();
+    await gateway.close();
   });
 });

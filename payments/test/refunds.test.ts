@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
+import { retryParkedRefund } from '../src/db/refunds.repository';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway } from './harness';
 import { type StripeStandIn, startStripeStandIn } from './stripe-stand-in';
@@ -62,14 +63,47 @@ describe('refunds of payments whose order was cancelled', () => {
     expect(refundRequests()).toHaveLength(1);
   });
 
-  it('when the gateway is down during the refund, then the event is retried until the refund goes through', async () => {
-    const { order } = await aPaidOrder();
-    standIn.failNext(4, 503);
+  it('when the gateway is down during the refund, then the refund is retried with back-off until it goes through', async () => {
+    const { order, payment } = await aPaidOrder();
+    // With the SDK's own retry, each failed attempt makes two requests: 8 failures are 4 attempts.
+    standIn.failNext(8, 503);
 
     await cancel(order.id);
-    await waitFor(async () => (await bed.consumer(Subjects.OrderCancelled)).num_redelivered > 0);
 
     await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded', { timeoutMs: 20_000 });
+    const [intent] = await bed.refundsOf(order.id);
+    expect(intent).toMatchObject({ paymentId: payment.id, status: 'succeeded', attempts: 5 });
+    expect(new Set(refundRequests().map((r) => r.idempotencyKey))).toEqual(new Set([`refund-${payment.id}`]));
+    // The cancellation was acknowledged once its refund intent was recorded, not held until the gateway answered.
+    expect((await bed.consumer(Subjects.OrderCancelled)).num_redelivered).toBe(0);
+  });
+
+  it('when the gateway refuses the refund for good, then it is parked as failed, counted in /metrics, and a retry after the fix refunds it', async () => {
+    const { order, payment } = await aPaidOrder();
+    standIn.disputeRefunds();
+
+    await cancel(order.id);
+
+    await waitFor(async () => (await bed.refundsOf(order.id))[0]?.status === 'failed');
+    const [parked] = await bed.refundsOf(order.id);
+    expect(parked).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/disputed/) });
+    expect((await bed.paymentsOf(order.id))[0]?.status).toBe('succeeded');
+    const metrics = await request(bed.app()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^ticketing_refunds_failed{service="payments"} 1$/m);
+
+    standIn.reset();
+    expect(await retryParkedRefund(bed.db, parked!.id)).toBe(true);
+    bed.refundWorker.wake();
+
+    await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded');
+    expect((await bed.refundsOf(order.id))[0]).toMatchObject({ id: parked!.id, status: 'succeeded' });
+    expect(refundRequests().map((r) => r.idempotencyKey)).toEqual([
+      `refund-${payment.id}`,
+      `refund-${payment.id}-retry-1`,
+    ]);
+    expect((await request(bed.app()).get('/metrics')).text).toMatch(
+      /^ticketing_refunds_failed{service="payments"} 0$/m,
+    );
   });
 
   it('when the order is cancelled while its charge is in flight, then the buyer gets 400, the charge is refunded and no payment.created is published', async () => {
@@ -90,12 +124,12 @@ describe('refunds of payments whose order was cancelled', () => {
     const answer = await response;
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
-      errors: [{ message: 'Order was cancelled while it was being paid; the payment is refunded' }],
+      errors: [{ message: 'Order was cancelled while it was being paid; the payment is being refunded' }],
     });
     await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded');
     expect(refundRequests()).toHaveLength(1);
     expect(await bed.paymentsCreated(order.id)).toEqual([]);
-    slow.close();
+    await slow.close();
   });
 
   it('when an order without payments is cancelled, then nothing is refunded', async () => {

@@ -50,7 +50,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
           currency: 'usd',
           confirm: 'true',
           allowed_payment_method_types: ['card'],
-          metadata: { orderId: order.id, userId: buyer.id },
+          metadata: { orderId: order.id, userId: buyer.id, paymentId: response.body.id },
           payment_method_data: { type: 'card', card: { token: 'tok_visa' } },
         },
       },
@@ -143,7 +143,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       `order-${order.id}-attempt-0`,
     ]);
     expect(await bed.paymentsCreated(order.id)).toHaveLength(1);
-    slow.close();
+    await slow.close();
   });
 
   it('when the gateway fails repeatedly, then the breaker opens and answers 503 at once without calling Stripe, and /metrics shows it open', async () => {
@@ -152,7 +152,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       errorThresholdPercentage: 50,
       resetTimeoutMs: 60_000,
     });
-    const app = bed.app({}, { gateway: fragile, metrics: createPaymentMetrics(fragile) });
+    const app = bed.app({}, { gateway: fragile, metrics: createPaymentMetrics(fragile, bed.db) });
     const buyer = aUser();
     standIn.failNext(1_000, 500);
 
@@ -175,7 +175,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'errored' });
     const metrics = (await request(app).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/^payments_gateway_breaker_state\{service="payments"\} 2$/m);
-    fragile.close();
+    await fragile.close();
   });
 
   it('when cards are declined many times, then the breaker stays closed (declines are answers, not failures)', async () => {
@@ -190,7 +190,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       await pay(buyer.cookie, { orderId: order.id, token: 'tok_chargeDeclined' }, app).expect(402);
     }
     expect(strict.state).toBe('closed');
-    strict.close();
+    await strict.close();
   });
 
   it('when the token is unknown to Stripe, then it answers 400 "No such token"', async () => {
@@ -224,7 +224,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       bed.app({}, { gateway: wrongKey }),
     ).expect(502);
     expect(JSON.stringify(response.body)).not.toContain('API Key');
-    wrongKey.close();
+    await wrongKey.close();
   });
 
   it('when a charge is refunded, then POST /v1/refunds names the PaymentIntent with a per-payment idempotency key', async () => {
@@ -234,7 +234,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       currency: 'usd',
       token: 'tok_visa',
       idempotencyKey: `order-${randomUUID()}-attempt-0`,
-      metadata: { orderId: randomUUID(), userId: randomUUID() },
+      metadata: { orderId: randomUUID(), userId: randomUUID(), paymentId: randomUUID() },
     });
 
     const refund = await gateway.refund({ paymentIntentId: charge.id, idempotencyKey: 'refund-p1' });
@@ -258,7 +258,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
       amount: 500,
       currency: 'usd',
       idempotencyKey: 'order-x-attempt-0',
-      metadata: { orderId: 'o', userId: 'u' },
+      metadata: { orderId: 'o', userId: 'u', paymentId: 'p' },
     };
     await gateway.charge({ ...base, token: 'tok_visa' });
     await expect(gateway.charge({ ...base, token: 'tok_mastercard' })).rejects.toBeInstanceOf(GatewayIdempotencyError);

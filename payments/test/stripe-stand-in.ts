@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import Stripe from 'stripe';
 
 /** One request the stand-in received, as the SDK sent it. */
 export interface RecordedRequest {
@@ -25,6 +26,12 @@ export interface StripeStandIn {
   hang(): void;
   /** Answers each request only after `ms`, to widen race windows. */
   delay(ms: number): void;
+  /** Handles each request at once but sends its answer only after `ms`: a charge made, its answer late or lost. */
+  slowAnswers(ms: number): void;
+  /** From now on (until reset) refunds are refused for good, as for a disputed charge. */
+  disputeRefunds(): void;
+  /** Stripe-signed events about what it did, once a webhook is attached ({@link StripeStandIn.forwardEvents}). */
+  forwardEvents(url: string, secret: string): void;
   /** Back to normal answers; hanging requests are cut off. Recorded requests are kept unless asked. */
   reset(options?: { clearRequests?: boolean }): void;
   close(): Promise<void>;
@@ -36,8 +43,11 @@ interface StoredIntent {
   id: string;
   amount: number;
   currency: string;
-  latestCharge: string;
+  status: string;
+  metadata: Record<string, unknown>;
+  latestCharge: string | null;
   refunded: boolean;
+  body: Record<string, unknown>;
 }
 
 type Answer = { status: number; body: unknown };
@@ -63,7 +73,8 @@ export const PROCESSING_TOKEN = 'tok_standin_processing';
 
 /**
  * A local HTTP server that speaks the part of the Stripe API the payments service uses —
- * POST /v1/payment_intents and POST /v1/refunds, form-encoded, with Stripe's idempotency
+ * POST /v1/payment_intents, GET /v1/payment_intents/:id and /search (by metadata) and
+ * POST /v1/refunds, form-encoded, with Stripe's idempotency
  * (a repeated Idempotency-Key replays the first answer) and Stripe-shaped errors — and records
  * every request, so tests check what the SDK really sent.
  */
@@ -76,6 +87,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   let failures: { times: number; status: number } = { times: 0, status: 500 };
   let hang = false;
   let delayMs = 0;
+  let answerDelayMs = 0;
+  let refundsDisputed = false;
+  let webhook: { url: string; secret: string } | undefined;
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -123,9 +137,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         return;
       }
     }
-    const answer = route(req.method ?? 'GET', path, body);
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const answer = route(req.method ?? 'GET', path, body, query);
     if (idempotencyKey && answer.status !== 409)
       remembered.set(idempotencyKey, { fingerprint: `${path}:${raw}`, answer });
+    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
     send(res, answer.status, answer.body);
   });
   server.on('connection', (socket) => {
@@ -133,10 +149,62 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  function route(method: string, path: string, body: Record<string, unknown>): Answer {
+  function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Answer {
     if (method === 'POST' && path === '/v1/payment_intents') return createIntent(body);
     if (method === 'POST' && path === '/v1/refunds') return createRefund(body);
+    if (method === 'GET' && path === '/v1/payment_intents/search') return searchIntents(query.get('query') ?? '');
+    const retrieve = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+    if (method === 'GET' && retrieve) {
+      const intent = intents.get(decodeURIComponent(retrieve[1]!));
+      return intent
+        ? { status: 200, body: intent.body }
+        : { status: 404, body: invalidRequest(`No such payment_intent: '${retrieve[1]}'`, 'resource_missing') };
+    }
     return { status: 404, body: invalidRequest(`Unrecognized request URL (${method}: ${path}).`) };
+  }
+
+  /** Stripe's search query language, as far as `metadata['key']:'value'` goes. */
+  function searchIntents(search: string): Answer {
+    const clause = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(search.trim());
+    if (!clause) return { status: 400, body: invalidRequest(`Unsupported search query: ${search}`) };
+    const [, key, value] = clause;
+    const data = [...intents.values()].filter((intent) => intent.metadata[key!] === value).map((intent) => intent.body);
+    return { status: 200, body: { object: 'search_result', url: '/v1/payment_intents/search', has_more: false, data } };
+  }
+
+  function storeIntent(body: Record<string, unknown>): void {
+    const id = String(body.id);
+    intents.set(id, {
+      id,
+      amount: Number(body.amount),
+      currency: String(body.currency),
+      status: String(body.status),
+      metadata: (body.metadata ?? {}) as Record<string, unknown>,
+      latestCharge: (body.latest_charge as string | null) ?? null,
+      refunded: false,
+      body,
+    });
+  }
+
+  /** Sends a Stripe-signed event to the attached webhook, as Stripe does after the API answered. */
+  function emit(type: string, object: Record<string, unknown>): void {
+    if (!webhook) return;
+    const { url, secret } = webhook;
+    const payload = JSON.stringify({
+      id: stripeId('evt'),
+      object: 'event',
+      type,
+      created: Math.floor(Date.now() / 1000),
+      data: { object },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    setTimeout(() => {
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      }).catch(() => undefined);
+    }, 50);
   }
 
   function createIntent(body: Record<string, unknown>): Answer {
@@ -183,25 +251,39 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         charge: stripeId('ch'),
         doc_url: `https://docs.stripe.com/error-codes/${decline.code.replace('_', '-')}`,
       };
-      return { status: 402, body: { error: { ...error, payment_intent: { ...intent, last_payment_error: error } } } };
+      const declined = { ...intent, last_payment_error: error };
+      storeIntent(declined);
+      emit('payment_intent.payment_failed', declined);
+      return { status: 402, body: { error: { ...error, payment_intent: declined } } };
     }
-    if (token === PROCESSING_TOKEN) return { status: 200, body: { ...intent, status: 'processing' } };
+    if (token === PROCESSING_TOKEN) {
+      storeIntent({ ...intent, status: 'processing' });
+      return { status: 200, body: { ...intent, status: 'processing' } };
+    }
     if (!SUCCEEDING.has(token)) {
       return { status: 400, body: invalidRequest(`No such token: '${token}'`, 'resource_missing') };
     }
     const latestCharge = stripeId('ch');
-    intents.set(id, { id, amount, currency, latestCharge, refunded: false });
-    return {
-      status: 200,
-      body: { ...intent, status: 'succeeded', amount_received: amount, latest_charge: latestCharge },
-    };
+    const succeeded = { ...intent, status: 'succeeded', amount_received: amount, latest_charge: latestCharge };
+    storeIntent(succeeded);
+    emit('payment_intent.succeeded', succeeded);
+    return { status: 200, body: succeeded };
   }
 
   function createRefund(body: Record<string, unknown>): Answer {
     const paymentIntent = String(body.payment_intent ?? '');
     const intent = intents.get(paymentIntent);
-    if (!intent)
+    if (!intent || intent.status !== 'succeeded')
       return { status: 400, body: invalidRequest(`No such payment_intent: '${paymentIntent}'`, 'resource_missing') };
+    if (refundsDisputed) {
+      return {
+        status: 400,
+        body: invalidRequest(
+          `Charge ${intent.latestCharge} has been disputed; it cannot be refunded.`,
+          'charge_disputed',
+        ),
+      };
+    }
     if (intent.refunded) {
       return {
         status: 400,
@@ -209,6 +291,14 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       };
     }
     intent.refunded = true;
+    emit('charge.refunded', {
+      id: intent.latestCharge,
+      object: 'charge',
+      payment_intent: intent.id,
+      amount: intent.amount,
+      amount_refunded: intent.amount,
+      refunded: true,
+    });
     return {
       status: 200,
       body: {
@@ -246,9 +336,21 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     delay(ms) {
       delayMs = ms;
     },
+    slowAnswers(ms) {
+      answerDelayMs = ms;
+    },
+    disputeRefunds() {
+      refundsDisputed = true;
+    },
+    forwardEvents(url, secret) {
+      webhook = { url, secret };
+    },
     reset({ clearRequests = false } = {}) {
       hang = false;
       delayMs = 0;
+      answerDelayMs = 0;
+      refundsDisputed = false;
+      webhook = undefined;
       failures = { times: 0, status: 500 };
       cutHanging();
       if (clearRequests) requests.length = 0;

@@ -1,4 +1,5 @@
 import { OrderStatus } from '@ticketing/common';
+import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { GatewayUnavailableError } from '../src/gateway/payment-gateway';
@@ -240,6 +241,7 @@ describe('POST /api/payments/webhook', () => {
 
     await deliver(signedStripeEvent('payment_intent.succeeded', intent), bed.app({}, { gateway })).expect(200);
 
+    await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded');
     expect(fake.refunds).toEqual([{ paymentIntentId: intent.id, idempotencyKey: `refund-${payment.id}` }]);
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({
       status: 'refunded',
@@ -255,10 +257,14 @@ describe('POST /api/payments/webhook', () => {
     await bed.aPayment(order, { status: 'succeeded', stripeId: 'pi_first' });
     const second = await bed.aPayment(order, { status: 'failed', stripeId: 'pi_second', attempt: 0 });
     const event = signedStripeEvent('payment_intent.succeeded', aPaymentIntent({ id: 'pi_second' }));
+    // The gateway did charge it: what the refund worker finds when it checks before refunding.
+    fake.onRetrieve = async ({ paymentIntentId }) =>
+      paymentIntentId === 'pi_second' ? { id: 'pi_second', status: 'succeeded', amount: 2050 } : undefined;
 
     await deliver(event, bed.app({}, { gateway })).expect(200);
     await deliver(event, bed.app({}, { gateway })).expect(200);
 
+    await waitFor(async () => (await bed.paymentsOf(order.id))[1]?.status === 'refunded');
     expect(fake.refunds).toEqual([{ paymentIntentId: 'pi_second', idempotencyKey: `refund-${second.id}` }]);
     expect((await bed.paymentsOf(order.id)).map((p) => [p.stripeId, p.status])).toEqual([
       ['pi_first', 'succeeded'],
@@ -267,7 +273,7 @@ describe('POST /api/payments/webhook', () => {
     expect(await bed.stripeEventIds()).toEqual([event.id]);
   });
 
-  it('when the refund fails because the gateway is down, then it answers 503 and Stripe’s redelivery refunds it', async () => {
+  it('when the refund fails because the gateway is down, then the event is acknowledged with its refund intent, and the money goes back once the gateway is', async () => {
     const { fake, gateway } = fakeGateway();
     const app = bed.app({}, { gateway });
     const order = await bed.anOrder({ status: OrderStatus.Cancelled, version: 1 });
@@ -277,11 +283,31 @@ describe('POST /api/payments/webhook', () => {
       throw new GatewayUnavailableError('connection reset');
     };
 
-    await deliver(event, app).expect(503);
+    await deliver(event, app).expect(200);
+    await waitFor(async () => ((await bed.refundsOf(order.id))[0]?.attempts ?? 0) >= 2);
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'succeeded' });
+    expect((await bed.refundsOf(order.id))[0]).toMatchObject({ status: 'pending', lastError: 'connection reset' });
 
     fake.onRefund = async () => ({ id: 're_later', status: 'succeeded' });
-    await deliver(event, app).expect(200);
+    await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded');
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'refunded', refundId: 're_later' });
+    expect((await bed.refundsOf(order.id))[0]).toMatchObject({ status: 'succeeded', refundId: 're_later' });
+  });
+
+  it('when charge.refunded arrives, then the payment is recorded refunded once and its open refund intent is settled', async () => {
+    const order = await bed.anOrder({ status: OrderStatus.Complete, version: 1 });
+    const payment = await bed.aPayment(order, { status: 'succeeded', stripeId: 'pi_refunded_elsewhere' });
+    const event = signedStripeEvent('charge.refunded', {
+      id: 'ch_1',
+      object: 'charge',
+      payment_intent: 'pi_refunded_elsewhere',
+      refunded: true,
+    });
+
+    await deliver(event).expect(200);
+    await deliver(event).expect(200);
+
+    expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ id: payment.id, status: 'refunded' });
+    expect(await bed.stripeEventIds()).toEqual([event.id]);
   });
 });

@@ -60,4 +60,12 @@ export const env = {
     .string({ error: "set it to the postgres:// URL of the service's own database" })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  /** A count or duration where 0 means "off" or "none". */
+  nonNegativeInt: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
+  /** `true` or `false` (also `1` / `0`); anything else is an error rather than a guess. */
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .transform((value) => value === 'true' || value === '1')
+      .default(fallback),
 };

@@ -1,3 +1,4 @@
+export * from './admin';
 export * from './connect';
 export * from './health';
 export * from './listener';

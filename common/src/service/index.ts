@@ -1,2 +1,3 @@
 export * from './open-event-service';
+export * from './periodic-job';
 export * from './serve';

@@ -1,5 +1,5 @@
 import { type Executor, isUniqueViolation } from '@ticketing/common';
-import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, min, sql } from 'drizzle-orm';
 import {
   ACTIVE_PAYMENT_STATUSES,
   ONE_ACTIVE_PAYMENT_PER_ORDER,
@@ -77,11 +77,38 @@ export async function findUnansweredPayment(db: Executor, orderId: string): Prom
   return row;
 }
 
-export async function succeededPaymentsOfOrder(db: Executor, orderId: string): Promise<PaymentRow[]> {
+/** The order's payments that took money or may still take it: succeeded, in flight, or outcome unknown. */
+export async function paymentsToRefundOfOrder(db: Executor, orderId: string): Promise<PaymentRow[]> {
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.orderId, orderId), eq(payments.status, PaymentStatus.Succeeded)));
+    .where(
+      and(
+        eq(payments.orderId, orderId),
+        inArray(payments.status, [PaymentStatus.Succeeded, PaymentStatus.Pending, PaymentStatus.Errored]),
+      ),
+    );
+}
+
+/** Payments pending or errored since before `before`, oldest first: the reconciler's work. */
+export async function findUnsettledPayments(db: Executor, before: Date, limit: number): Promise<PaymentRow[]> {
+  return db
+    .select()
+    .from(payments)
+    .where(
+      and(inArray(payments.status, [PaymentStatus.Pending, PaymentStatus.Errored]), lt(payments.updatedAt, before)),
+    )
+    .orderBy(asc(payments.updatedAt))
+    .limit(limit);
+}
+
+/** When the oldest payment still pending or errored was last touched, if any. */
+export async function oldestUnsettledPaymentAt(db: Executor): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ oldest: min(payments.updatedAt) })
+    .from(payments)
+    .where(inArray(payments.status, [PaymentStatus.Pending, PaymentStatus.Errored]));
+  return row?.oldest ?? undefined;
 }
 
 export type PaymentChange = Partial<Pick<PaymentRow, 'status' | 'stripeId' | 'failureMessage' | 'refundId'>>;

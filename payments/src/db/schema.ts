@@ -1,6 +1,6 @@
 import { ORDER_STATUSES, type OrderStatus } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export { outbox, processedEvents } from '@ticketing/common';
 
@@ -82,7 +82,87 @@ export const stripeEvents = pgTable('stripe_events', {
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** The life of a refund intent: recorded with the decision to refund, performed by the refund worker. */
+export const RefundStatus = {
+  /** To do: the worker calls the gateway at `nextAttemptAt` until the gateway confirms. */
+  Pending: 'pending',
+  /** The gateway confirmed the refund (or the charge had been refunded before). */
+  Succeeded: 'succeeded',
+  /** The charge it was recorded for never went through: there is nothing to give back. */
+  NotNeeded: 'not_needed',
+  /** The gateway refused it for good (e.g. a disputed charge): parked for an operator (refund_failed). */
+  Failed: 'failed',
+} as const;
+
+export type RefundStatus = (typeof RefundStatus)[keyof typeof RefundStatus];
+
+export const REFUND_STATUSES = Object.values(RefundStatus);
+
+/**
+ * Refund intents: one per payment that must give its money back, written in the transaction that
+ * decided it (a charge completed for a cancelled order, a cancellation that found the order paid or
+ * still being charged, a second charge of a paid order). The refund worker performs each with the
+ * idempotency key `refund-<paymentId>` and retries with back-off until the gateway confirms.
+ */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid('id').primaryKey(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    orderId: uuid('order_id').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').$type<RefundStatus>().notNull(),
+    /** Gateway calls made so far. */
+    attempts: integer('attempts').notNull().default(0),
+    /**
+     * Times an operator put the parked intent back. Each gets a fresh idempotency key: the gateway
+     * replays a refusal to the same key, and refuses by itself to refund a charge twice.
+     */
+    operatorRetries: integer('operator_retries').notNull().default(0),
+    /** When the worker may try next (also a lease: a worker that takes the intent pushes it ahead). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The gateway's last refusal or failure, for the operator. */
+    lastError: text('last_error'),
+    /** The gateway's Refund id (`re_…`) once confirmed. */
+    refundId: text('refund_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('refunds_one_per_payment').on(table.paymentId),
+    index('refunds_due_idx').on(table.nextAttemptAt).where(sql`status = 'pending'`),
+    check('refunds_status_known', sql`status in (${statusList(REFUND_STATUSES)})`),
+  ],
+);
+
+/**
+ * The sandbox gateway's own records (used only when payments runs without STRIPE_KEY): the
+ * PaymentIntents it "created", kept in the service's database so that, like Stripe, it still knows
+ * a charge after the service restarts — which is what lets the reconciler settle a charge a crash
+ * cut short. Keyed by the charge's idempotency key, which replays the first outcome.
+ */
+export const sandboxPaymentIntents = pgTable('sandbox_payment_intents', {
+  id: text('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  /** The request's parameters: the same key with other parameters is an idempotency error. */
+  fingerprint: text('fingerprint').notNull(),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  /** `succeeded`, `requires_payment_method` (declined), `requires_action`, or `rejected` (no intent at Stripe). */
+  status: text('status').notNull(),
+  metadata: jsonb('metadata').$type<Record<string, string>>().notNull(),
+  /** The decline or rejection, replayed to a repeated request. */
+  error: jsonb('error').$type<{ kind: 'declined' | 'rejected'; message: string; code: string; declineCode?: string }>(),
+  refundId: text('refund_id'),
+  refundIdempotencyKey: text('refund_idempotency_key').unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type OrderRow = typeof orders.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
+export type RefundRow = typeof refunds.$inferSelect;
+export type SandboxPaymentIntentRow = typeof sandboxPaymentIntents.$inferSelect;
 
-export const schema = { orders, payments, stripeEvents };
+export const schema = { orders, payments, stripeEvents, refunds, sandboxPaymentIntents };

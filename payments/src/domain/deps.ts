@@ -17,4 +17,8 @@ export interface PaymentsDeps {
   logger: Logger;
   /** ISO code of every charge (PAYMENT_CURRENCY). */
   currency: string;
+  /** How long a payment waits for an order this replica has not heard of yet (ORDER_WAIT_MS). */
+  orderWaitMs: number;
+  /** Has the refund worker look for due refund intents now: call it after committing one. */
+  wakeRefunds(): void;
 }

@@ -1,5 +1,6 @@
 import {
   type Database,
+  type Executor,
   type OrderCancelledData,
   type OrderCreatedData,
   type OrderStatus,
@@ -25,7 +26,7 @@ export function recordOrderCreated(db: Database, data: OrderCreatedData): Promis
  * early (the order, or a version before it, has not arrived yet) so the listener retries it.
  */
 export async function applyOrderStatus(
-  db: Database,
+  db: Executor,
   data: Pick<OrderCancelledData, 'id' | 'version'>,
   status: typeof OrderStatus.Cancelled | typeof OrderStatus.Complete,
 ): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BadRequestError,
   NotAuthorizedError,
@@ -7,7 +8,7 @@ import {
   PaymentRequiredError,
   ServiceUnavailableError,
 } from '@ticketing/common';
-import { lockOrder } from '../db/orders.repository';
+import { findOrder, lockOrder } from '../db/orders.repository';
 import {
   countFailedAttempts,
   findActivePayment,
@@ -24,7 +25,6 @@ import {
 import { completePayment } from './complete-payment';
 import type { PaymentsDeps } from './deps';
 import { gatewayHttpError } from './gateway-http-errors';
-import { refundPayment } from './refunds';
 
 /**
  * The Stripe idempotency key of a charge: `order-<orderId>-attempt-<n>`, where n counts the
@@ -57,6 +57,10 @@ export interface PayOrderResult {
 export const STALE_PENDING_MS = 5 * 60_000;
 
 const ALREADY_PAID = () => new BadRequestError('Order is already paid', { code: 'ORDER_PAID' });
+const REFUNDED = () =>
+  new BadRequestError('Order was cancelled while it was being paid; the payment is being refunded', {
+    code: 'ORDER_CANCELLED',
+  });
 const IN_PROGRESS = () =>
   new BadRequestError('A payment for this order is already in progress', { code: 'PAYMENT_IN_PROGRESS' });
 
@@ -65,6 +69,7 @@ const IN_PROGRESS = () =>
  * index lets one claim win), charges outside any transaction, then records the outcome.
  */
 export async function payOrder(deps: PaymentsDeps, input: PayOrderInput): Promise<PayOrderResult> {
+  await awaitOrderReplica(deps, input.orderId);
   const payment = await claimOrder(deps, input);
   let result: ChargeResult;
   try {
@@ -73,13 +78,27 @@ export async function payOrder(deps: PaymentsDeps, input: PayOrderInput): Promis
       currency: payment.currency,
       token: input.token,
       idempotencyKey: chargeIdempotencyKey(payment.orderId, payment.attempt),
-      metadata: { orderId: payment.orderId, userId: input.userId },
+      metadata: { orderId: payment.orderId, userId: input.userId, paymentId: payment.id },
     });
   } catch (error) {
     await recordChargeError(deps, payment, error);
     throw gatewayHttpError(error, 'charge');
   }
   return settleCharge(deps, payment, result, input);
+}
+
+const ORDER_POLL_MS = 100;
+
+/**
+ * A buyer who pays right after reserving can be faster than order.created on its way here: an
+ * order this replica does not know yet is waited for, up to `orderWaitMs`, before the claim
+ * answers 404. An order that exists is never denied for being late.
+ */
+async function awaitOrderReplica(deps: PaymentsDeps, orderId: string): Promise<void> {
+  const deadline = Date.now() + deps.orderWaitMs;
+  while (!(await findOrder(deps.db, orderId)) && Date.now() < deadline) {
+    await sleep(Math.min(ORDER_POLL_MS, Math.max(0, deadline - Date.now())));
+  }
 }
 
 /** Inserts the `pending` payment that claims the order, after the checks a buyer can fail. */
@@ -193,23 +212,14 @@ async function settleCharge(
     case 'completed':
       return { payment: completion.payment, status: 'succeeded' };
     case 'order-cancelled':
-      await refundPayment(deps, payment, result.id, 'order cancelled while it was being paid').catch((error) => {
-        // The order.cancelled listener and the webhook retry it; the buyer is told either way.
-        deps.logger.error({ err: error, paymentId: payment.id }, 'refund of a payment for a cancelled order failed');
-      });
-      throw new BadRequestError('Order was cancelled while it was being paid; the payment is refunded', {
-        code: 'ORDER_CANCELLED',
-      });
+      // completePayment recorded the refund intent with the charge; the refund worker gives the money back.
+      throw REFUNDED();
     case 'already-settled':
       // The webhook completed it first: the same success, reported once.
       if (completion.payment?.status === PaymentStatus.Succeeded) {
         return { payment: completion.payment, status: 'succeeded' };
       }
-      if (completion.payment?.status === PaymentStatus.Refunded) {
-        throw new BadRequestError('Order was cancelled while it was being paid; the payment is refunded', {
-          code: 'ORDER_CANCELLED',
-        });
-      }
+      if (completion.payment?.status === PaymentStatus.Refunded) throw REFUNDED();
       throw new ServiceUnavailableError('The payment could not be confirmed; please try again', 'PAYMENT_UNCONFIRMED');
     default:
       // 'second-charge' cannot happen from `pending` (the index allows one active payment); be safe.

@@ -5,12 +5,12 @@ import {
   findUnansweredPayment,
   transitionPayment,
 } from '../db/payments.repository';
+import { settleRefundOfPayment } from '../db/refunds.repository';
 import { type PaymentRow, PaymentStatus } from '../db/schema';
 import { recordStripeEvent } from '../db/stripe-events.repository';
 import { type StripeEvent, storableText } from '../gateway/stripe-webhooks';
-import { completePayment } from './complete-payment';
+import { completePayment, recordSecondCharge } from './complete-payment';
 import type { PaymentsDeps } from './deps';
-import { refundPayment, refundPaymentsOfCancelledOrder } from './refunds';
 
 /** The part of a PaymentIntent the webhook reads. */
 const paymentIntentSchema = z.object({
@@ -29,6 +29,9 @@ const paymentIntentSchema = z.object({
 
 type PaymentIntent = z.infer<typeof paymentIntentSchema>;
 
+/** The part of a Charge the webhook reads (charge.refunded). */
+const chargeSchema = z.object({ id: storableText, payment_intent: storableText });
+
 export type WebhookOutcome =
   | 'completed'
   | 'already-settled'
@@ -37,15 +40,20 @@ export type WebhookOutcome =
   | 'failed'
   | 'duplicate-event'
   | 'unknown-payment'
+  | 'refunded'
   | 'ignored';
+
+const HANDLED = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded']);
 
 /**
  * Applies a verified Stripe event. payment_intent.succeeded completes the payment (once, however
- * it races the direct confirmation) and payment_intent.payment_failed marks it failed; every other
- * type is ignored. Each event id has one effect: a redelivery is recorded as a duplicate.
+ * it races the direct confirmation), payment_intent.payment_failed marks it failed, and
+ * charge.refunded records the refund; every other type is ignored. Each event id has one effect:
+ * a redelivery is recorded as a duplicate.
  */
 export async function handleStripeEvent(deps: PaymentsDeps, event: StripeEvent): Promise<WebhookOutcome> {
-  if (event.type !== 'payment_intent.succeeded' && event.type !== 'payment_intent.payment_failed') return 'ignored';
+  if (!HANDLED.has(event.type)) return 'ignored';
+  if (event.type === 'charge.refunded') return onRefunded(deps, event);
   const parsed = paymentIntentSchema.safeParse(event.data.object);
   if (!parsed.success) {
     deps.logger.warn(
@@ -68,8 +76,6 @@ export async function handleStripeEvent(deps: PaymentsDeps, event: StripeEvent):
     outcome = await onFailed(deps, event, intent, payment);
   }
   deps.logger.info({ ...about, outcome }, 'stripe webhook handled');
-  // Also on a redelivery: a refund that failed the first time is retried with the same key.
-  if (payment) await refundPaymentsOfCancelledOrder(deps, payment.orderId);
   return outcome;
 }
 
@@ -99,9 +105,8 @@ async function onSucceeded(
     stripeEvent: event,
   });
   if (completion.outcome !== 'second-charge') return completion.outcome;
-  // The order was paid by another payment already: give this money back, then remember the event.
-  await refundPayment(deps, payment, intent.id, 'second charge of a paid order');
-  await deps.db.transaction((tx) => recordStripeEvent(tx, event));
+  // The order was paid by another payment already: this money goes back.
+  await recordSecondCharge(deps, payment, intent.id, (tx) => recordStripeEvent(tx, event));
   return 'second-charge-refunded';
 }
 
@@ -120,4 +125,38 @@ async function onFailed(
     });
     return failed ? 'failed' : 'already-settled';
   });
+}
+
+/**
+ * charge.refunded: the payment's money is back — through the refund worker (its intent is then
+ * settled already) or by other means, such as the Stripe dashboard, which is recorded and logged.
+ */
+async function onRefunded(deps: PaymentsDeps, event: StripeEvent): Promise<WebhookOutcome> {
+  const parsed = chargeSchema.safeParse(event.data.object);
+  if (!parsed.success) return 'ignored';
+  const stripeId = parsed.data.payment_intent;
+  const payment = await findPaymentByStripeId(deps.db, stripeId);
+  const outcome = await deps.db.transaction(async (tx): Promise<WebhookOutcome> => {
+    if (!(await recordStripeEvent(tx, event))) return 'duplicate-event';
+    if (!payment) return 'unknown-payment';
+    const refunded = await transitionPayment(
+      tx,
+      payment.id,
+      [PaymentStatus.Succeeded, PaymentStatus.Pending, PaymentStatus.Errored, PaymentStatus.Failed],
+      { status: PaymentStatus.Refunded },
+    );
+    const byWorker = await settleRefundOfPayment(tx, payment.id);
+    if (refunded && !byWorker) {
+      deps.logger.warn(
+        { paymentId: payment.id, orderId: payment.orderId, stripeId },
+        'payment refunded outside the platform',
+      );
+    }
+    return refunded ? 'refunded' : 'already-settled';
+  });
+  deps.logger.info(
+    { stripeEventId: event.id, type: event.type, stripeId, paymentId: payment?.id, outcome },
+    'stripe webhook handled',
+  );
+  return outcome;
 }

@@ -6,8 +6,10 @@ import {
   GatewayUnavailableError,
   isClientSideGatewayError,
   type PaymentGateway,
+  type PaymentIntentState,
   type RefundRequest,
   type RefundResult,
+  type RetrieveRequest,
 } from './payment-gateway';
 
 export interface BreakerOptions {
@@ -70,9 +72,14 @@ export class CircuitBreakerGateway implements PaymentGateway {
     return this.#fire(() => this.#inner.refund(request));
   }
 
-  /** Stops the breaker's timers (shutdown, tests). */
-  close(): void {
+  retrieve(request: RetrieveRequest): Promise<PaymentIntentState | undefined> {
+    return this.#fire(() => this.#inner.retrieve(request));
+  }
+
+  /** Stops the breaker's timers and closes the gateway behind it (shutdown, tests). */
+  async close(): Promise<void> {
     this.#breaker.shutdown();
+    await this.#inner.close?.();
   }
 
   async #fire<T>(call: () => Promise<T>): Promise<T> {

@@ -15,6 +15,16 @@ export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
   /** Refunds a charge in full, once per `idempotencyKey`; throws the same errors as `charge`. */
   refund(request: RefundRequest): Promise<RefundResult>;
+  /**
+   * What the gateway knows of a charge: by its PaymentIntent id when the answer was recorded,
+   * otherwise by the payment id the charge carried in its metadata (a charge whose answer was
+   * lost to a time-out or a crash). Undefined when no such PaymentIntent exists.
+   *
+   * @throws {@link GatewayUnavailableError} or {@link GatewayFailedError} when the gateway cannot say
+   */
+  retrieve(request: RetrieveRequest): Promise<PaymentIntentState | undefined>;
+  /** Releases what the gateway holds (timers, deliveries in flight), at shutdown. */
+  close?(): Promise<void>;
 }
 
 export interface ChargeRequest {
@@ -25,7 +35,8 @@ export interface ChargeRequest {
   /** A Stripe token (`tok_…`) or PaymentMethod id (`pm_…`). */
   token: string;
   idempotencyKey: string;
-  metadata: { orderId: string; userId: string };
+  /** `paymentId` lets {@link PaymentGateway.retrieve} find a charge whose answer was lost. */
+  metadata: { orderId: string; userId: string; paymentId: string };
 }
 
 export interface ChargeResult {
@@ -34,6 +45,21 @@ export interface ChargeResult {
   /** The PaymentIntent's status: `succeeded`, `processing`, `requires_action`, … */
   status: string;
   /** The gateway's explanation when the status is not `succeeded`. */
+  message?: string;
+}
+
+export interface RetrieveRequest {
+  paymentIntentId?: string;
+  paymentId: string;
+}
+
+/** A PaymentIntent as the gateway reports it now. */
+export interface PaymentIntentState {
+  id: string;
+  /** `succeeded`, `processing`, `requires_payment_method` (declined), `requires_action`, `canceled`, … */
+  status: string;
+  amount: number;
+  /** The last error's message, when the charge did not go through. */
   message?: string;
 }
 

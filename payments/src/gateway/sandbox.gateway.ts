@@ -1,4 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { Database } from '@ticketing/common';
+import {
+  findSandboxIntent,
+  findSandboxIntentByKey,
+  findSandboxIntentOfPayment,
+  findSandboxRefundByKey,
+  markSandboxIntentRefunded,
+  storeSandboxIntent,
+} from '../db/sandbox.repository';
+import type { SandboxPaymentIntentRow } from '../db/schema';
 import {
   type ChargeRequest,
   type ChargeResult,
@@ -6,96 +16,158 @@ import {
   GatewayIdempotencyError,
   GatewayRejectedError,
   type PaymentGateway,
+  type PaymentIntentState,
   type RefundRequest,
   type RefundResult,
+  type RetrieveRequest,
 } from './payment-gateway';
 import { AUTHENTICATION_REQUIRED_TOKENS, DECLINING_TOKENS, SUCCEEDING_TOKENS } from './sandbox-tokens';
+import type { SandboxWebhooks } from './sandbox-webhooks';
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
-
-interface Remembered {
-  fingerprint: string;
-  outcome: Outcome<unknown>;
-}
+const IDEMPOTENCY_MISMATCH =
+  'Keys for idempotent requests can only be used with the same parameters they were first used with.';
 
 /**
- * An in-process stand-in for Stripe used when no STRIPE_KEY is configured: no network, no money.
- * It follows Stripe's test tokens (see sandbox-tokens.ts) and Stripe's idempotency: a repeated
- * key with the same parameters returns the first outcome (decline included); with other
- * parameters it is an idempotency error. Its ids look like `pi_sandbox_…` and `re_sandbox_…`.
+ * The offline stand-in for Stripe, used when payments runs without STRIPE_KEY: no network, no
+ * money. It follows Stripe's test tokens (see sandbox-tokens.ts) and Stripe's idempotency — a
+ * repeated key with the same parameters replays the first outcome (a decline included), with
+ * other parameters it is an idempotency error — and, like Stripe, it remembers every PaymentIntent
+ * (in the service's database, table `sandbox_payment_intents`), so a charge is still known after
+ * a restart and can be retrieved and refunded. Given {@link SandboxWebhooks}, it also sends the
+ * signed events Stripe would. Its ids look like `pi_sandbox_…` and `re_sandbox_…`.
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
-  readonly #remembered = new Map<string, Remembered>();
-  readonly #charges = new Map<string, { amount: number; refundId?: string }>();
+  readonly #db: Database;
+  readonly #webhooks: SandboxWebhooks | undefined;
+
+  constructor({ db, webhooks }: { db: Database; webhooks?: SandboxWebhooks }) {
+    this.#db = db;
+    this.#webhooks = webhooks;
+  }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    return this.#once(`charge:${request.idempotencyKey}`, request, () => this.#charge(request));
+    const fingerprint = canonicalJson(request);
+    const previous = await findSandboxIntentByKey(this.#db, request.idempotencyKey);
+    if (previous) return replayCharge(previous, fingerprint);
+    const stored = await storeSandboxIntent(this.#db, { ...decideCharge(request), fingerprint });
+    // Another request with the same key may have stored first: answer as Stripe would, with its outcome.
+    if (stored.fingerprint === fingerprint && stored.status !== 'rejected') this.#announceCharge(stored);
+    return replayCharge(stored, fingerprint);
   }
 
-  async refund(request: RefundRequest): Promise<RefundResult> {
-    return this.#once(`refund:${request.idempotencyKey}`, request, () => this.#refund(request));
-  }
-
-  #charge({ amount, token }: ChargeRequest): ChargeResult {
-    const decline = DECLINING_TOKENS.get(token);
-    const id = sandboxId('pi');
-    if (decline) throw new GatewayDeclinedError(decline.message, decline.code, decline.declineCode, id);
-    if (AUTHENTICATION_REQUIRED_TOKENS.has(token)) {
-      return { id, status: 'requires_action', message: 'This card requires authentication (3D Secure).' };
+  async refund({ paymentIntentId, idempotencyKey }: RefundRequest): Promise<RefundResult> {
+    const replayed = await findSandboxRefundByKey(this.#db, idempotencyKey);
+    if (replayed) {
+      if (replayed.id !== paymentIntentId) throw new GatewayIdempotencyError(IDEMPOTENCY_MISMATCH);
+      return { id: replayed.refundId!, status: 'succeeded' };
     }
-    if (!SUCCEEDING_TOKENS.has(token)) {
-      throw new GatewayRejectedError(`No such token: '${token}'`, 'resource_missing');
+    const intent = await findSandboxIntent(this.#db, paymentIntentId);
+    if (!intent || intent.status !== 'succeeded') {
+      throw new GatewayRejectedError(`No such payment_intent: '${paymentIntentId}'`, 'resource_missing');
     }
-    this.#charges.set(id, { amount });
-    return { id, status: 'succeeded' };
-  }
-
-  #refund({ paymentIntentId }: RefundRequest): RefundResult {
-    let charge = this.#charges.get(paymentIntentId);
-    if (!charge && paymentIntentId.startsWith('pi_sandbox_')) {
-      // Charged by an earlier process of this service: the sandbox keeps its charges in memory only,
-      // so a restart between a charge and its refund would otherwise refuse the refund forever.
-      charge = { amount: 0 };
-      this.#charges.set(paymentIntentId, charge);
-    }
-    if (!charge) throw new GatewayRejectedError(`No such payment_intent: '${paymentIntentId}'`, 'resource_missing');
-    if (charge.refundId) {
+    const refunded = await markSandboxIntentRefunded(this.#db, intent.id, {
+      refundId: sandboxId('re'),
+      idempotencyKey,
+    });
+    if (!refunded) {
       throw new GatewayRejectedError(
         `Charge for ${paymentIntentId} has already been refunded.`,
         'charge_already_refunded',
       );
     }
-    charge.refundId = sandboxId('re');
-    return { id: charge.refundId, status: 'succeeded' };
+    this.#webhooks?.send('charge.refunded', {
+      id: `ch_${refunded.id.slice('pi_'.length)}`,
+      object: 'charge',
+      payment_intent: refunded.id,
+      amount: refunded.amount,
+      amount_refunded: refunded.amount,
+      currency: refunded.currency,
+      refunded: true,
+      metadata: refunded.metadata,
+    });
+    return { id: refunded.refundId!, status: 'succeeded' };
   }
 
-  #once<T>(key: string, request: object, run: () => T): Promise<T> {
-    const fingerprint = canonicalJson(request);
-    const previous = this.#remembered.get(key);
-    if (previous) {
-      if (previous.fingerprint !== fingerprint) {
-        return Promise.reject(
-          new GatewayIdempotencyError(
-            'Keys for idempotent requests can only be used with the same parameters they were first used with.',
-          ),
-        );
-      }
-      return settle(previous.outcome as Outcome<T>);
-    }
-    let outcome: Outcome<T>;
-    try {
-      outcome = { ok: true, value: run() };
-    } catch (error) {
-      outcome = { ok: false, error: error as Error };
-    }
-    this.#remembered.set(key, { fingerprint, outcome });
-    return settle(outcome);
+  async retrieve({ paymentIntentId, paymentId }: RetrieveRequest): Promise<PaymentIntentState | undefined> {
+    const intent = paymentIntentId
+      ? await findSandboxIntent(this.#db, paymentIntentId)
+      : await findSandboxIntentOfPayment(this.#db, paymentId);
+    if (!intent || intent.status === 'rejected') return undefined;
+    return {
+      id: intent.id,
+      status: intent.status,
+      amount: intent.amount,
+      ...(intent.error ? { message: intent.error.message } : {}),
+    };
+  }
+
+  /** Stops delivering webhook events (shutdown). */
+  async close(): Promise<void> {
+    await this.#webhooks?.close();
+  }
+
+  #announceCharge(intent: SandboxPaymentIntentRow): void {
+    const object = {
+      id: intent.id,
+      object: 'payment_intent',
+      amount: intent.amount,
+      currency: intent.currency,
+      status: intent.status,
+      metadata: intent.metadata,
+      last_payment_error: intent.error
+        ? { message: intent.error.message, code: intent.error.code, decline_code: intent.error.declineCode }
+        : null,
+    };
+    if (intent.status === 'succeeded') this.#webhooks?.send('payment_intent.succeeded', object);
+    if (intent.status === 'requires_payment_method') this.#webhooks?.send('payment_intent.payment_failed', object);
   }
 }
 
-function settle<T>(outcome: Outcome<T>): Promise<T> {
-  return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+/** The PaymentIntent Stripe would create for this request (a rejection creates none: `rejected`). */
+function decideCharge({ amount, currency, token, idempotencyKey, metadata }: ChargeRequest) {
+  const base = { id: sandboxId('pi'), idempotencyKey, amount, currency, metadata: { ...metadata } };
+  const decline = DECLINING_TOKENS.get(token);
+  if (decline) {
+    return {
+      ...base,
+      status: 'requires_payment_method',
+      error: {
+        kind: 'declined' as const,
+        message: decline.message,
+        code: decline.code,
+        declineCode: decline.declineCode,
+      },
+    };
+  }
+  if (AUTHENTICATION_REQUIRED_TOKENS.has(token)) {
+    const message = 'This card requires authentication (3D Secure).';
+    return {
+      ...base,
+      status: 'requires_action',
+      error: { kind: 'declined' as const, message, code: 'authentication_required' },
+    };
+  }
+  if (!SUCCEEDING_TOKENS.has(token)) {
+    return {
+      ...base,
+      status: 'rejected',
+      error: { kind: 'rejected' as const, message: `No such token: '${token}'`, code: 'resource_missing' },
+    };
+  }
+  return { ...base, status: 'succeeded', error: null };
+}
+
+/** The answer to a charge request, the first time and every time its key is used again. */
+function replayCharge(intent: SandboxPaymentIntentRow, fingerprint: string): ChargeResult {
+  if (intent.fingerprint !== fingerprint) throw new GatewayIdempotencyError(IDEMPOTENCY_MISMATCH);
+  const { error } = intent;
+  if (intent.status === 'rejected') throw new GatewayRejectedError(error!.message, error!.code);
+  if (intent.status === 'requires_payment_method') {
+    throw new GatewayDeclinedError(error!.message, error!.code, error!.declineCode, intent.id);
+  }
+  if (intent.status === 'requires_action') return { id: intent.id, status: intent.status, message: error!.message };
+  return { id: intent.id, status: intent.status };
 }
 
 /** JSON with sorted keys at every level, so equal parameters give equal fingerprints. */

@@ -8,8 +8,10 @@ import {
   GatewayRejectedError,
   GatewayUnavailableError,
   type PaymentGateway,
+  type PaymentIntentState,
   type RefundRequest,
   type RefundResult,
+  type RetrieveRequest,
 } from './payment-gateway';
 
 export interface StripeGatewayOptions {
@@ -79,6 +81,33 @@ export class StripeGateway implements PaymentGateway {
       throw translateStripeError(error);
     }
   }
+
+  async retrieve({ paymentIntentId, paymentId }: RetrieveRequest): Promise<PaymentIntentState | undefined> {
+    try {
+      if (paymentIntentId) return intentState(await this.#stripe.paymentIntents.retrieve(paymentIntentId));
+      // A charge whose answer was lost has no known id: find it by the payment id it carries.
+      // (Stripe's search lags writes by up to a minute; the reconciler asks only about older charges.)
+      const found = await this.#stripe.paymentIntents.search({
+        query: `metadata['paymentId']:'${paymentId}'`,
+        limit: 1,
+      });
+      const [intent] = found.data;
+      return intent ? intentState(intent) : undefined;
+    } catch (error) {
+      const translated = translateStripeError(error);
+      if (translated instanceof GatewayRejectedError && translated.code === 'resource_missing') return undefined;
+      throw translated;
+    }
+  }
+}
+
+function intentState(intent: Stripe.PaymentIntent): PaymentIntentState {
+  return {
+    id: intent.id,
+    status: intent.status,
+    amount: intent.amount,
+    ...(intent.last_payment_error?.message ? { message: intent.last_payment_error.message } : {}),
+  };
 }
 
 /** Turns the SDK's errors into the gateway's own, so the use cases never see Stripe types. */

@@ -1,14 +1,14 @@
-import { Listener, type OrderCancelledData, OrderStatus, RetryLaterError, Subjects } from '@ticketing/common';
+import { Listener, type OrderCancelledData, OrderStatus, Subjects } from '@ticketing/common';
 import type { PaymentsDeps } from '../../domain/deps';
 import { applyOrderStatus } from '../../domain/order-replica';
-import { refundPaymentsOfCancelledOrder } from '../../domain/refunds';
-import { GatewayUnavailableError } from '../../gateway/payment-gateway';
+import { recordRefundsOfCancelledOrder } from '../../domain/refunds';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
 
-/** Waiting for a gateway outage (or an open circuit) to pass before refunding again. */
-const REFUND_RETRY_DELAY_MS = 5_000;
-
-/** order.cancelled: applied in version order; a payment the order still holds is refunded. */
+/**
+ * order.cancelled: applied in version order. In the same transaction, every payment of the order
+ * that took money or may still take it (a charge in flight) gets a refund intent, so the ack never
+ * leaves money behind; the refund worker gives it back.
+ */
 export class OrderCancelledListener extends Listener<typeof Subjects.OrderCancelled> {
   readonly subject = Subjects.OrderCancelled;
   private readonly payments: PaymentsDeps;
@@ -19,16 +19,15 @@ export class OrderCancelledListener extends Listener<typeof Subjects.OrderCancel
   }
 
   protected async onMessage(data: OrderCancelledData): Promise<void> {
-    const applied = await applyOrderStatus(this.payments.db, data, OrderStatus.Cancelled);
-    this.logger.debug({ orderId: data.id, version: data.version, applied }, applied ? 'order cancelled' : 'duplicate');
-    try {
-      // Also on a duplicate: a refund that failed on the first delivery is retried (same key).
-      await refundPaymentsOfCancelledOrder(this.payments, data.id);
-    } catch (error) {
-      if (error instanceof GatewayUnavailableError) {
-        throw new RetryLaterError(`refund waits for the payment gateway: ${error.message}`, REFUND_RETRY_DELAY_MS);
-      }
-      throw error;
-    }
+    const { applied, refunds } = await this.payments.db.transaction(async (tx) => ({
+      applied: await applyOrderStatus(tx, data, OrderStatus.Cancelled),
+      // Also on a duplicate: intents are recorded once per payment.
+      refunds: await recordRefundsOfCancelledOrder(tx, data.id),
+    }));
+    this.logger.debug(
+      { orderId: data.id, version: data.version, applied, refunds },
+      applied ? 'order cancelled' : 'duplicate',
+    );
+    if (refunds > 0) this.payments.wakeRefunds();
   }
 }
