@@ -61,13 +61,23 @@ function commandFor(name, port) {
   return [node, ...NODE_FLAGS, path.join(ROOT, name, 'dist', 'index.js')];
 }
 
-/** Session tokens need a signing key: the one from the environment, or one made once and kept. */
-function jwtKey() {
-  if (process.env.JWT_KEY) return process.env.JWT_KEY;
-  const file = path.join(DATA, 'jwt-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+/** A secret from the environment, or one made once into `.data/<file>` and kept. */
+function localSecret(variable, file, make) {
+  if (process.env[variable]) return process.env[variable];
+  const keptIn = path.join(DATA, file);
+  if (!existsSync(keptIn)) writeFileSync(keptIn, make(), { mode: 0o600 });
+  return readFileSync(keptIn, 'utf8').trim();
 }
+
+/** Session tokens need a signing key. */
+const jwtKey = () => localSecret('JWT_KEY', 'jwt-key', () => randomBytes(32).toString('hex'));
+
+/**
+ * The webhook's signing secret. Without a Stripe key it is what the sandbox signs its own events
+ * with, the way `stripe listen` gives a developer a local `whsec_…`, so the webhook path runs here too.
+ */
+const webhookSecret = () =>
+  localSecret('STRIPE_WEBHOOK_SECRET', 'stripe-webhook-secret', () => `whsec_${randomBytes(24).toString('hex')}`);
 
 /** The apps that own a database (expiration keeps its state in Redis, the client has none). */
 const DATABASE_APPS = ['auth', 'tickets', 'orders', 'payments'];
@@ -195,7 +205,12 @@ async function startApp(app, baseEnv, targets, databaseUrls) {
   const env =
     app.name === 'client'
       ? { ...baseEnv, PORT: String(port), HOSTNAME: '127.0.0.1', NODE_ENV: dev ? 'development' : 'production' }
-      : { ...baseEnv, PORT: String(port), DATABASE_URL: databaseUrls.get(app.name) };
+      : {
+          ...baseEnv,
+          PORT: String(port),
+          DATABASE_URL: databaseUrls.get(app.name),
+          ...(app.name === 'payments' ? { STRIPE_WEBHOOK_SECRET: webhookSecret() } : {}),
+        };
   const [command, ...args] = commandFor(app.name, port);
   const entry = supervise(
     startChild(app.name, command, args, {

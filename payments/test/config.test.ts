@@ -62,4 +62,66 @@ describe('payments configuration', () => {
       parseConfig(configSchema, { JWT_KEY, DATABASE_URL, STRIPE_KEY: '', STRIPE_WEBHOOK_SECRET: '' }).STRIPE_KEY,
     ).toBeUndefined();
   });
+
+  describe('in production, payments fail closed', () => {
+    const production = { JWT_KEY, DATABASE_URL, NODE_ENV: 'production' };
+
+    it('when STRIPE_KEY is missing, then the error names STRIPE_KEY and says how to run the sandbox on purpose', () => {
+      expect(() => parseConfig(configSchema, production)).toThrow(
+        /STRIPE_KEY is required but not set \(production takes real payments; set PAYMENTS_SANDBOX=true only/,
+      );
+    });
+
+    it('when STRIPE_KEY is set without STRIPE_WEBHOOK_SECRET, then the error names STRIPE_WEBHOOK_SECRET', () => {
+      expect(() => parseConfig(configSchema, { ...production, STRIPE_KEY: 'sk_live_51Abc' })).toThrow(
+        /STRIPE_WEBHOOK_SECRET is required but not set/,
+      );
+    });
+
+    it('when PAYMENTS_SANDBOX=true is set on purpose, then the sandbox runs', () => {
+      const config = parseConfig(configSchema, { ...production, PAYMENTS_SANDBOX: 'true' });
+      expect(config.PAYMENTS_SANDBOX).toBe(true);
+      expect(config.STRIPE_KEY).toBeUndefined();
+    });
+
+    it('when both STRIPE_KEY and PAYMENTS_SANDBOX=true are set, then the error names PAYMENTS_SANDBOX', () => {
+      expect(() =>
+        parseConfig(configSchema, {
+          ...production,
+          STRIPE_KEY: 'sk_live_51Abc',
+          STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+          PAYMENTS_SANDBOX: 'true',
+        }),
+      ).toThrow(/PAYMENTS_SANDBOX is invalid: STRIPE_KEY is set too/);
+    });
+
+    it('when PAYMENTS_SANDBOX is not a boolean, then the error names it', () => {
+      expect(() => parseConfig(configSchema, { ...production, PAYMENTS_SANDBOX: 'yes' })).toThrow(
+        /PAYMENTS_SANDBOX is invalid: must be true or false/,
+      );
+    });
+
+    it('when Stripe is fully configured, then it starts', () => {
+      expect(
+        parseConfig(configSchema, { ...production, STRIPE_KEY: 'sk_live_51Abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }),
+      ).toMatchObject({ STRIPE_KEY: 'sk_live_51Abc', PAYMENTS_SANDBOX: false });
+    });
+  });
+
+  it('when the reconciler and order-wait settings are not given, then their defaults apply; when given, they are read', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL })).toMatchObject({
+      ORDER_WAIT_MS: 5_000,
+      RECONCILE_AFTER_SECONDS: 120,
+      RECONCILE_INTERVAL_SECONDS: 30,
+    });
+    expect(
+      parseConfig(configSchema, {
+        JWT_KEY,
+        DATABASE_URL,
+        ORDER_WAIT_MS: '0',
+        RECONCILE_AFTER_SECONDS: '300',
+        RECONCILE_INTERVAL_SECONDS: '0',
+      }),
+    ).toMatchObject({ ORDER_WAIT_MS: 0, RECONCILE_AFTER_SECONDS: 300, RECONCILE_INTERVAL_SECONDS: 0 });
+  });
 });

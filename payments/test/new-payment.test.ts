@@ -76,6 +76,39 @@ describe('POST /api/payments (sandbox gateway)', () => {
     expect(response.body).toEqual({ errors: [{ message: 'Order not found' }] });
   });
 
+  it('when the buyer pays right after reserving and order.created is still on its way, then the payment waits for it and answers 201', async () => {
+    const buyer = aUser();
+    const orderId = randomUUID();
+    const paying = pay(buyer.cookie, { orderId, token: 'tok_visa' }, bed.app({ ORDER_WAIT_MS: 5_000 })).then((r) => r);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bed.publish(Subjects.OrderCreated, {
+      id: orderId,
+      version: 0,
+      status: OrderStatus.Created,
+      userId: buyer.id,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      ticket: { id: randomUUID(), price: 2050 },
+    });
+
+    const response = await paying;
+    expect(response.status).toBe(201);
+    expect((await bed.paymentsOf(orderId))[0]).toMatchObject({ status: 'succeeded', amount: 2050 });
+  });
+
+  it('when an order never arrives, then it answers 404 once the wait is over', async () => {
+    const started = Date.now();
+    await pay(aUser().cookie, { orderId: randomUUID(), token: 'tok_visa' }, bed.app({ ORDER_WAIT_MS: 300 })).expect(
+      404,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('when the web app asks how payments run, then it learns the sandbox and the currency', async () => {
+    const response = await request(bed.app()).get('/api/payments/mode').expect(200);
+    expect(response.body).toEqual({ gateway: 'sandbox', currency: 'usd' });
+  });
+
   it.each([
     ['no orderId', { token: 'tok_visa' }, 'orderId'],
     ['an orderId that is not an id', { orderId: 'order-1', token: 'tok_visa' }, 'orderId'],

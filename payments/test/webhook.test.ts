@@ -1,10 +1,21 @@
+import type { AddressInfo } from 'node:net';
 import { OrderStatus } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
+import { stripeEvents } from '../src/db/schema';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { GatewayUnavailableError } from '../src/gateway/payment-gateway';
+import { SandboxGateway } from '../src/gateway/sandbox.gateway';
+import { SandboxWebhooks } from '../src/gateway/sandbox-webhooks';
 import { FakeGateway } from './fake-gateway';
-import { aPaymentIntent, aUser, createPaymentsTestBed, type PaymentsTestBed, signedStripeEvent } from './harness';
+import {
+  aPaymentIntent,
+  aUser,
+  createPaymentsTestBed,
+  type PaymentsTestBed,
+  signedStripeEvent,
+  WEBHOOK_SECRET,
+} from './harness';
 
 let bed: PaymentsTestBed;
 beforeAll(async () => {
@@ -309,5 +320,37 @@ describe('POST /api/payments/webhook', () => {
 
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ id: payment.id, status: 'refunded' });
     expect(await bed.stripeEventIds()).toEqual([event.id]);
+  });
+
+  it('when payments runs the sandbox, then the sandbox’s own signed events reach the webhook and each is applied once', async () => {
+    const buyer = aUser();
+    const paid = await bed.anOrder({ userId: buyer.id });
+    const declined = await bed.anOrder({ userId: buyer.id });
+    const server = bed.app().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/payments/webhook`;
+    const webhooks = new SandboxWebhooks({ url, secret: WEBHOOK_SECRET, logger: bed.logger, delayMs: 0 });
+    const sandbox = new CircuitBreakerGateway(new SandboxGateway({ db: bed.db, webhooks }));
+    const app = bed.app({}, { gateway: sandbox });
+
+    await request(app)
+      .post('/api/payments')
+      .set('Cookie', buyer.cookie)
+      .send({ orderId: paid.id, token: 'tok_visa' })
+      .expect(201);
+    await request(app)
+      .post('/api/payments')
+      .set('Cookie', buyer.cookie)
+      .send({ orderId: declined.id, token: 'tok_chargeDeclined' })
+      .expect(402);
+
+    await waitFor(async () => (await bed.stripeEventIds()).length === 2);
+    const types = await bed.db.select({ type: stripeEvents.type }).from(stripeEvents);
+    expect(types.map((row) => row.type).sort()).toEqual(['payment_intent.payment_failed', 'payment_intent.succeeded']);
+    expect((await bed.paymentsOf(paid.id))[0]?.status).toBe('succeeded');
+    expect((await bed.paymentsOf(declined.id))[0]?.status).toBe('failed');
+    expect(await bed.paymentsCreated(paid.id)).toHaveLength(1);
+    await sandbox.close();
+    await new Promise((resolve) => server.close(resolve));
   });
 });
