@@ -9,6 +9,7 @@ import {
   ingressProblems,
   loadConfigSchema,
   networkPolicyProblems,
+  paymentsModeProblems,
   probeProblems,
   servedProbePaths,
 } from './lib/checks';
@@ -53,6 +54,45 @@ describe('probes', () => {
     expect(servedProbePaths('orders', read).size).toBe(0);
     const exists = (file: string) => !file.endsWith('readyz/route.ts') && repoPathExists(file);
     expect([...servedProbePaths('client', readRepoFile, exists)]).toEqual(['/livez']);
+  });
+});
+
+describe('payments fail closed', () => {
+  it.each(OVERLAYS)(
+    '%s runs real payments from a required Secret in production, or the sandbox on purpose',
+    (overlay) => {
+      const objects = render(overlay);
+      expect(paymentsModeProblems(deploymentOf(objects, 'payments'), objects)).toEqual([]);
+    },
+  );
+
+  it('production reads both Stripe secrets from a required Secret; staging runs the sandbox on purpose', () => {
+    const env = (overlay: string) => appContainer(deploymentOf(render(overlay), 'payments'))?.env ?? [];
+    const stripe = env('infra/k8s-prod').filter((variable) => variable.name.startsWith('STRIPE_'));
+    expect(stripe.map((variable) => [variable.name, variable.valueFrom?.secretKeyRef?.optional ?? false])).toEqual([
+      ['STRIPE_KEY', false],
+      ['STRIPE_WEBHOOK_SECRET', false],
+    ]);
+    expect(env('infra/k8s-staging').filter((variable) => variable.name.startsWith('STRIPE_'))).toEqual([]);
+  });
+
+  it('reports an optional Stripe secret in production, and a sandbox without PAYMENTS_SANDBOX', () => {
+    const prod = render('infra/k8s-prod');
+    const payments = deploymentOf(prod, 'payments');
+    const key = appContainer(payments)?.env?.find((variable) => variable.name === 'STRIPE_KEY');
+    if (key?.valueFrom?.secretKeyRef) key.valueFrom.secretKeyRef.optional = true;
+    expect(paymentsModeProblems(payments, prod)).toEqual([
+      'payments: STRIPE_KEY comes from Secret stripe-secret (optional): a missing Secret must stop the pod, not start the sandbox',
+    ]);
+
+    const staging = render('infra/k8s-staging');
+    for (const configMap of ofKind<K8sObject & { data?: Record<string, string> }>(staging, 'ConfigMap')) {
+      delete configMap.data?.PAYMENTS_SANDBOX;
+    }
+    expect(paymentsModeProblems(deploymentOf(staging, 'payments'), staging)).toEqual([
+      'payments: STRIPE_KEY is not provided in production (and PAYMENTS_SANDBOX is not true)',
+      'payments: STRIPE_WEBHOOK_SECRET is not provided in production (and PAYMENTS_SANDBOX is not true)',
+    ]);
   });
 });
 

@@ -214,6 +214,31 @@ export function envProblems(
   return out;
 }
 
+/**
+ * Payments fail closed (see payments/src/config.ts): where NODE_ENV is production, the Stripe key
+ * and webhook secret must come from a required Secret — an optional one lets a pod whose Secret
+ * went missing start in the sandbox — unless PAYMENTS_SANDBOX=true says the sandbox is meant.
+ */
+export function paymentsModeProblems(deployment: IDeployment, objects: K8sObject[]): string[] {
+  const container = appContainer(deployment);
+  if (!container) return ['payments: no container named payments'];
+  const { vars } = providedEnv(container, objects);
+  if (vars.get('NODE_ENV')?.value !== 'production') return [];
+  const sandbox = vars.get('PAYMENTS_SANDBOX')?.value === 'true';
+  const problems: string[] = [];
+  for (const name of ['STRIPE_KEY', 'STRIPE_WEBHOOK_SECRET']) {
+    const provided = vars.get(name);
+    if (sandbox && provided) problems.push(`payments: ${name} is set although PAYMENTS_SANDBOX=true`);
+    if (sandbox) continue;
+    if (!provided) problems.push(`payments: ${name} is not provided in production (and PAYMENTS_SANDBOX is not true)`);
+    else if (provided.optional)
+      problems.push(
+        `payments: ${name} comes from ${provided.source}: a missing Secret must stop the pod, not start the sandbox`,
+      );
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ingress
 
