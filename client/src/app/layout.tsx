@@ -1,7 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { SandboxBanner } from '@/components/sandbox-banner';
 import { SiteHeader } from '@/components/site-header';
-import { getSession } from '@/lib/server-api';
+import { getPaymentMode, getSession } from '@/lib/server-api';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -16,13 +17,14 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const { user } = await getSession();
+  const [{ user }, paymentMode] = await Promise.all([getSession(), getPaymentMode()]);
   return (
     <html lang="en">
       <body>
         <a href="#main" className="skip-link">
           Skip to content
         </a>
+        {paymentMode?.gateway === 'sandbox' && <SandboxBanner />}
         <SiteHeader user={user} />
         <main id="main" className="container main" tabIndex={-1}>
           {children}

@@ -57,3 +57,24 @@ export const getSession = cache(async (): Promise<Session> => {
   if (!result.ok) return { user: null, unknown: true };
   return { user: result.data?.currentUser ?? null, unknown: false };
 });
+
+/** How payments run: `sandbox` means no money moves (see GET /api/payments/mode). */
+export interface PaymentMode {
+  gateway: 'sandbox' | 'stripe';
+  currency: string;
+}
+
+const MODE_TTL_MS = 60_000;
+let knownMode: { mode: PaymentMode; until: number } | undefined;
+
+/**
+ * The payments mode, asked at most once a minute (it changes only when payments restarts with
+ * other settings). Undefined while payments cannot be reached: nothing is claimed then.
+ */
+export const getPaymentMode = cache(async (): Promise<PaymentMode | undefined> => {
+  if (knownMode && knownMode.until > Date.now()) return knownMode.mode;
+  const result = await apiGet<PaymentMode>('/api/payments/mode');
+  if (!result.ok) return undefined;
+  knownMode = { mode: result.data, until: Date.now() + MODE_TTL_MS };
+  return result.data;
+});

@@ -124,6 +124,8 @@ describe('buying and selling tickets in the browser', () => {
       const buyer = await t.visitor('buyer');
       await signUp(buyer, story.buyer);
       await seeHeading(buyer, 'Tickets for sale');
+      // npm start runs payments without a Stripe key: every page says that no money moves.
+      await buyer.getByRole('status').filter({ hasText: 'Sandbox — no money moves.' }).waitFor();
       await ticketCard(buyer, story.title).waitFor();
       await t.doc(buyer, 'landing');
       await t.step(buyer, 'ticket list');

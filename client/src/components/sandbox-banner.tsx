@@ -1,0 +1,9 @@
+/** Shown on every page while payments run the sandbox gateway: test cards only, nothing is charged. */
+export function SandboxBanner() {
+  return (
+    <div className="sandbox-banner" role="status">
+      <strong>Sandbox — no money moves.</strong> Payments are simulated: pay with a test card such as 4242 4242 4242
+      4242.
+    </div>
+  );
+}
