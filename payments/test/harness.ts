@@ -19,7 +19,14 @@ import {
   serializeEvent,
   startListeners,
 } from '@ticketing/common';
-import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
+import {
+  createTestDatabase,
+  readStreamEvents,
+  STAND_IN_API_KEY,
+  signin,
+  startNatsServer,
+  waitFor,
+} from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
 import type { ConsumerInfo } from 'nats';
 import Stripe from 'stripe';
@@ -44,7 +51,6 @@ import { StripeGateway } from '../src/gateway/stripe.gateway';
 import { PaymentReconciler } from '../src/jobs/payment-reconciler';
 import { RefundWorker } from '../src/jobs/refund-worker';
 import { createPaymentMetrics, type PaymentMetrics } from '../src/metrics';
-import { STAND_IN_API_KEY } from './stripe-stand-in';
 
 export const JWT_KEY = 'payments-test-signing-key';
 export const WEBHOOK_SECRET = 'whsec_test_payments_secret';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type StripeStandIn, startStripeStandIn } from '@ticketing/common/testing';
 import request from 'supertest';
 import { insertPendingPayment } from '../src/db/payments.repository';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
@@ -11,7 +12,6 @@ import {
   signedStripeEvent,
   standInGateway,
 } from './harness';
-import { type StripeStandIn, startStripeStandIn } from './stripe-stand-in';
 
 const BUYERS = 50;
 

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { OrderStatus } from '@ticketing/common';
-import { waitFor } from '@ticketing/common/testing';
+import { type StripeStandIn, startStripeStandIn, waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import type { OrderRow, PaymentRow } from '../src/db/schema';
 import { chargeIdempotencyKey } from '../src/domain/pay-order';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway, WEBHOOK_SECRET } from './harness';
-import { type StripeStandIn, startStripeStandIn } from './stripe-stand-in';
 
 let standIn: StripeStandIn;
 let bed: PaymentsTestBed;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { OrderStatus, Subjects } from '@ticketing/common';
-import { waitFor } from '@ticketing/common/testing';
+import { type StripeStandIn, startStripeStandIn, waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { retryParkedRefund } from '../src/db/refunds.repository';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway } from './harness';
-import { type StripeStandIn, startStripeStandIn } from './stripe-stand-in';
 
 let standIn: StripeStandIn;
 let bed: PaymentsTestBed;

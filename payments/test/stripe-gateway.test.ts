@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PROCESSING_TOKEN, type StripeStandIn, startStripeStandIn } from '@ticketing/common/testing';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
@@ -12,7 +13,6 @@ import {
 import { StripeGateway, stripeHostOptions, translateStripeError } from '../src/gateway/stripe.gateway';
 import { createPaymentMetrics } from '../src/metrics';
 import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway } from './harness';
-import { PROCESSING_TOKEN, type StripeStandIn, startStripeStandIn } from './stripe-stand-in';
 
 let standIn: StripeStandIn;
 let bed: PaymentsTestBed;

@@ -3,5 +3,6 @@ export { freePort } from './processes';
 export * from './redis-server';
 export * from './signin';
 export * from './stream-events';
+export * from './stripe-stand-in';
 export * from './test-database';
 export * from './wait-for';

@@ -101,7 +101,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
     JWT_KEY: jwtKey,
-    ...(service === 'payments' ? { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } : {}),
+    // A reconciler that settles a charge a crash cut short within seconds, not minutes.
+    ...(service === 'payments'
+      ? { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, RECONCILE_AFTER_SECONDS: '3', RECONCILE_INTERVAL_SECONDS: '1' }
+      : {}),
     ...(service in databaseUrls ? { DATABASE_URL: databaseUrls[service as DatabaseService] } : {}),
     ...options.env,
     ...options.serviceEnv?.[service],

@@ -153,6 +153,11 @@ export interface InvariantOptions {
   ordersFinal?: boolean;
   /** Entities a test published straight to NATS: they have no source row, so replica checks skip them. */
   foreignIds?: ReadonlySet<string>;
+  /**
+   * Money must be settled: no payment left pending or errored (the reconciler settles them) and
+   * no refund intent left open (parked ones excepted). Default: `ordersFinal`.
+   */
+  moneySettled?: boolean;
 }
 
 interface SourceTicket {
@@ -191,6 +196,13 @@ interface Payment {
   status: string;
   amount: number;
 }
+/** A charge as the sandbox gateway recorded it (what the gateway took, independent of payments' own rows). */
+interface GatewayCharge {
+  id: string;
+  order_id: string;
+  amount: number;
+  refunded: boolean;
+}
 
 /**
  * The platform's invariants, read from every service's database. Returns one sentence per
@@ -202,23 +214,38 @@ interface Payment {
  *   and sold exactly when that order is complete;
  * - a completed order has exactly one succeeded payment, any other order none (refunded ones
  *   are not succeeded), and a payment charges the order's price;
+ * - the money ledger: for every order, charged − refunded equals its price when it is complete and
+ *   0 otherwise — in payments' records and, when payments runs the sandbox, in the gateway's own;
+ *   every charge the gateway took belongs to a known order; with `moneySettled`, no payment is left
+ *   pending or errored and no refund intent open unless parked (refund_failed);
  * - every outbox is empty, and the replicas equal their source: orders' tickets replica has each
  *   ticket's version, title, price and seller; payments' orders replica each order's version and status.
  */
 export async function checkInvariants(observer: Observer, options: InvariantOptions = {}): Promise<string[]> {
   const { ordersFinal = true, foreignIds = new Set<string>() } = options;
+  const moneySettled = options.moneySettled ?? ordersFinal;
   const violations: string[] = [];
-  const [tickets, replicaTickets, orders, replicaOrders, payments, outbox] = await Promise.all([
-    observer.rows<SourceTicket>(
-      'tickets',
-      'select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold from tickets',
-    ),
-    observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id from tickets'),
-    observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version from orders'),
-    observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
-    observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
-    observer.pendingOutbox(),
-  ]);
+  const [tickets, replicaTickets, orders, replicaOrders, payments, outbox, gatewayCharges, openRefunds] =
+    await Promise.all([
+      observer.rows<SourceTicket>(
+        'tickets',
+        'select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold from tickets',
+      ),
+      observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id from tickets'),
+      observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version from orders'),
+      observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
+      observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
+      observer.pendingOutbox(),
+      observer.rows<GatewayCharge>(
+        'payments',
+        `select id, metadata->>'orderId' as order_id, amount, refund_id is not null as refunded
+       from sandbox_payment_intents where status = 'succeeded'`,
+      ),
+      observer.rows<{ id: string; payment_id: string }>(
+        'payments',
+        "select id, payment_id from refunds where status = 'pending'",
+      ),
+    ]);
 
   for (const [service, pending] of Object.entries(outbox)) {
     if (pending > 0) violations.push(`${service}: ${pending} outbox rows never published`);
@@ -312,6 +339,53 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
   for (const replica of replicaOrders) {
     if (!orderIds.has(replica.id) && !foreignIds.has(replica.id)) {
       violations.push(`payments' replica has order ${replica.id} that orders does not have`);
+    }
+  }
+
+  // The money ledger, from payments' records and from the gateway's.
+  const net = (entries: { order_id: string; amount: number; kept: boolean }[]) => {
+    const byOrder = new Map<string, number>();
+    for (const { order_id, amount, kept } of entries)
+      byOrder.set(order_id, (byOrder.get(order_id) ?? 0) + (kept ? amount : 0));
+    return byOrder;
+  };
+  const recorded = net(
+    payments
+      .filter((payment) => payment.status === 'succeeded' || payment.status === 'refunded')
+      .map((payment) => ({ ...payment, kept: payment.status === 'succeeded' })),
+  );
+  const taken = net(gatewayCharges.map((charge) => ({ ...charge, kept: !charge.refunded })));
+  for (const order of orders) {
+    const owed = order.status === 'complete' ? (replicaOrderById.get(order.id)?.price_cents ?? 0) : 0;
+    const ledgers =
+      gatewayCharges.length > 0
+        ? ([
+            ['payments', recorded],
+            ['the gateway', taken],
+          ] as const)
+        : ([['payments', recorded]] as const);
+    for (const [where, ledger] of ledgers) {
+      const kept = ledger.get(order.id) ?? 0;
+      if (kept !== owed) {
+        violations.push(
+          `money: in ${where}, order ${order.id} (${order.status}) keeps ${kept} charged − refunded, expected ${owed}`,
+        );
+      }
+    }
+  }
+  for (const charge of gatewayCharges) {
+    if (!orderIds.has(charge.order_id) && !foreignIds.has(charge.order_id)) {
+      violations.push(`money: the gateway charged ${charge.id} for order ${charge.order_id}, unknown to orders`);
+    }
+  }
+  if (moneySettled) {
+    for (const payment of payments) {
+      if (payment.status === 'pending' || payment.status === 'errored') {
+        violations.push(`money: payment ${payment.id} of order ${payment.order_id} is still ${payment.status}`);
+      }
+    }
+    for (const refund of openRefunds) {
+      violations.push(`money: refund ${refund.id} of payment ${refund.payment_id} is still open`);
     }
   }
   for (const orderId of succeededByOrder.keys()) {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import Stripe from 'stripe';
 
 /** One request the stand-in received, as the SDK sent it. */
 export interface RecordedRequest {
@@ -26,12 +25,18 @@ export interface StripeStandIn {
   hang(): void;
   /** Answers each request only after `ms`, to widen race windows. */
   delay(ms: number): void;
-  /** Handles each request at once but sends its answer only after `ms`: a charge made, its answer late or lost. */
+  /**
+   * Handles each request at once but sends its answer (a replayed one too) only after `ms`: a
+   * charge made, its answer late or lost.
+   */
   slowAnswers(ms: number): void;
   /** From now on (until reset) refunds are refused for good, as for a disputed charge. */
   disputeRefunds(): void;
-  /** Stripe-signed events about what it did, once a webhook is attached ({@link StripeStandIn.forwardEvents}). */
-  forwardEvents(url: string, secret: string): void;
+  /**
+   * From now on, sends Stripe-signed events about what it does to the webhook at `url`, `delayMs`
+   * after each (default 50), retrying until the webhook answers 2xx.
+   */
+  forwardEvents(url: string, secret: string, options?: { delayMs?: number }): void;
   /** Back to normal answers; hanging requests are cut off. Recorded requests are kept unless asked. */
   reset(options?: { clearRequests?: boolean }): void;
   close(): Promise<void>;
@@ -89,7 +94,18 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   let delayMs = 0;
   let answerDelayMs = 0;
   let refundsDisputed = false;
-  let webhook: { url: string; secret: string } | undefined;
+  let webhook: { url: string; secret: string; delayMs: number } | undefined;
+  let closed = false;
+  const timers = new Set<NodeJS.Timeout>();
+  /** setTimeout that close() cancels, so nothing of the stand-in outlives it. */
+  const later = (ms: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+  const pause = (ms: number) => new Promise<void>((resolve) => later(ms, resolve));
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -109,7 +125,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       res.once('close', () => hanging.delete(res));
       return;
     }
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs > 0) await pause(delayMs);
     if (failures.times > 0) {
       failures.times -= 1;
       send(res, failures.status, apiError('Something went wrong on Stripe’s end.'));
@@ -133,6 +149,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
           return;
         }
         res.setHeader('Idempotent-Replayed', 'true');
+        if (answerDelayMs > 0) await pause(answerDelayMs);
         send(res, previous.answer.status, previous.answer.body);
         return;
       }
@@ -141,7 +158,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const answer = route(req.method ?? 'GET', path, body, query);
     if (idempotencyKey && answer.status !== 409)
       remembered.set(idempotencyKey, { fingerprint: `${path}:${raw}`, answer });
-    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
+    if (answerDelayMs > 0) await pause(answerDelayMs);
     send(res, answer.status, answer.body);
   });
   server.on('connection', (socket) => {
@@ -186,7 +203,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     });
   }
 
-  /** Sends a Stripe-signed event to the attached webhook, as Stripe does after the API answered. */
+  /**
+   * Sends a Stripe-signed event to the attached webhook, as Stripe does after the API answered,
+   * and again (every 250 ms, for up to a minute) until the webhook answers 2xx — Stripe retries
+   * for days.
+   */
   function emit(type: string, object: Record<string, unknown>): void {
     if (!webhook) return;
     const { url, secret } = webhook;
@@ -197,14 +218,19 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       created: Math.floor(Date.now() / 1000),
       data: { object },
     });
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
-    setTimeout(() => {
-      fetch(url, {
+    const deliver = async (attempt: number): Promise<void> => {
+      if (closed || webhook?.url !== url) return;
+      const delivered = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(payload, secret) },
         body: payload,
-      }).catch(() => undefined);
-    }, 50);
+      }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (!delivered && attempt < 240) later(250, () => void deliver(attempt + 1));
+    };
+    later(webhook.delayMs, () => void deliver(0));
   }
 
   function createIntent(body: Record<string, unknown>): Answer {
@@ -342,8 +368,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     disputeRefunds() {
       refundsDisputed = true;
     },
-    forwardEvents(url, secret) {
-      webhook = { url, secret };
+    forwardEvents(url, secret, { delayMs = 50 } = {}) {
+      webhook = { url, secret, delayMs };
     },
     reset({ clearRequests = false } = {}) {
       hang = false;
@@ -356,6 +382,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       if (clearRequests) requests.length = 0;
     },
     async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
       cutHanging();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -368,6 +396,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Request-Id', stripeId('req'));
   res.end(JSON.stringify(body));
+}
+
+/** The `Stripe-Signature` header Stripe sends: `t=<unix time>,v1=<HMAC-SHA256 of "<t>.<payload>">`. */
+export function stripeSignature(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  const digest = createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex');
+  return `t=${timestamp},v1=${digest}`;
 }
 
 function apiError(message: string) {
