@@ -299,7 +299,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   function createRefund(body: Record<string, unknown>): Answer {
     const paymentIntent = String(body.payment_intent ?? '');
     const intent = intents.get(paymentIntent);
-    if (!intent || intent.status !== 'succeeded')
+    if (intent?.status !== 'succeeded')
       return { status: 400, body: invalidRequest(`No such payment_intent: '${paymentIntent}'`, 'resource_missing') };
     if (refundsDisputed) {
       return {

@@ -33,6 +33,8 @@ export interface BurstOptions {
   /** Shoppers running at once (default 3). */
   workers?: number;
   durationMs: number;
+  /** Ends the burst early or, with `durationMs: Infinity`, at all: once the outages it must overlap are over. */
+  signal?: AbortSignal;
   /** How long one step waits for a service (down, or not yet told of the entity) before the flow gives up. */
   stepTimeoutMs?: number;
 }
@@ -40,14 +42,14 @@ export interface BurstOptions {
 type Service = 'tickets' | 'orders' | 'payments';
 
 /**
- * Shoppers that, until `durationMs` has passed, each loop: a seller lists a ticket, a buyer
+ * Shoppers that, until `durationMs` has passed (or `signal` aborts), each loop: a seller lists a ticket, a buyer
  * reserves it as soon as orders knows it, and then pays with tok_visa (½), is declined with
  * tok_chargeDeclined (¼, the order then expires) or does not pay (¼, it expires). A call that gets
  * no answer or a 404 (the service has not heard of the entity yet) is retried until the step
  * times out. Only accepted requests are recorded in the ledger.
  */
 export async function runBurst(cluster: Cluster, options: BurstOptions): Promise<Ledger> {
-  const { workers = 3, durationMs, stepTimeoutMs = 8_000 } = options;
+  const { workers = 3, durationMs, stepTimeoutMs = 8_000, signal } = options;
   const ledger: Ledger = {
     tickets: new Map(),
     orders: new Map(),
@@ -58,7 +60,8 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
     serverErrors: [],
     statuses: {},
   };
-  const end = Date.now() + durationMs;
+  const deadline = Date.now() + durationMs;
+  const running = () => Date.now() < deadline && !signal?.aborted;
 
   const send = async (service: Service, method: string, path: string, cookie: string, json?: unknown) => {
     const reply = await call(cluster.url(service), method, path, { cookie, json });
@@ -91,7 +94,7 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
   };
 
   const shopper = async (n: number) => {
-    for (let round = 0; Date.now() < end; round++) {
+    for (let round = 0; running(); round++) {
       const sellerId = randomUUID();
       const seller = cluster.cookieFor(sellerId);
       const listed = await step('tickets', 'POST', '/api/tickets', seller, {
@@ -122,7 +125,7 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
   // The shoppers can all be waiting on one service (orders answering 404 until it hears of a
   // ticket) while another is down: the watcher sees every outage whatever the shoppers are doing.
   const watcher = async (service: Service) => {
-    while (Date.now() < end) {
+    while (running()) {
       const reply = await call(cluster.url(service), 'GET', '/livez', { timeoutMs: 2_000 });
       if (reply.status === 0) ledger.unanswered[service] = (ledger.unanswered[service] ?? 0) + 1;
       await sleep(100);

@@ -63,7 +63,7 @@ export class SandboxGateway implements PaymentGateway {
       return { id: replayed.refundId!, status: 'succeeded' };
     }
     const intent = await findSandboxIntent(this.#db, paymentIntentId);
-    if (!intent || intent.status !== 'succeeded') {
+    if (intent?.status !== 'succeeded') {
       throw new GatewayRejectedError(`No such payment_intent: '${paymentIntentId}'`, 'resource_missing');
     }
     const refunded = await markSandboxIntentRefunded(this.#db, intent.id, {
