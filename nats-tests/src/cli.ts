@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NatsError } from 'nats';
 import { CliError, ExitCode } from './cli-error';
 import { publish } from './commands/publish';
+import { refunds } from './commands/refunds';
 import { status } from './commands/status';
 import { tail } from './commands/tail';
 import { DEFAULT_SERVER, oneLine } from './connection';
@@ -19,6 +20,7 @@ Commands:
   tail [subject...]     print events as they arrive (--all replays the stream first)
   publish <subject>     publish a catalog event (JSON data or --sample), validated first
   status                the stream's state and every consumer's progress
+  refunds list|retry    payments' refund intents; put a parked (failed) one back
 
 Options:
 ${COMMON_HELP}
@@ -64,6 +66,22 @@ redelivered, waiting pull requests, delivered and ack-floor stream seqs, last ac
 
 Options:
   --json                the report as JSON
+${COMMON_HELP}`;
+
+const REFUNDS_HELP = `Usage: npm run events -- refunds list [--status <state>] [--json]
+       npm run events -- refunds retry <id>
+
+Refund intents of the payments service: each payment that must give its money back (its order
+was cancelled, or it was a second charge) gets one; the refund worker retries it until the
+gateway confirms. A refund the gateway refuses for good (a disputed charge) is parked as
+"failed" (refund_failed, counted by ticketing_refunds_failed in /metrics): fix the cause, then
+retry it, which sends it with a fresh idempotency key. Answered by a running payments replica.
+
+States: pending (being retried), succeeded, not_needed (no money was taken), failed (parked).
+
+Options:
+  --status <state>      list: only refunds in this state
+  --json                list: one JSON object per line
 ${COMMON_HELP}`;
 
 const COMMON_OPTIONS = {
@@ -170,8 +188,29 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       await status({ server: serverOf(values.server), json: values.json ?? false }, output);
       return ExitCode.Ok;
     }
+    case 'refunds': {
+      const { values, positionals } = parse(command, args, { status: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return help(output, REFUNDS_HELP);
+      const [action, id, ...extra] = positionals;
+      if (action === 'list' && id === undefined) {
+        await refunds(
+          { server: serverOf(values.server), action, status: values.status, json: values.json ?? false },
+          output,
+        );
+        return ExitCode.Ok;
+      }
+      if (action === 'retry' && id !== undefined && extra.length === 0) {
+        await refunds({ server: serverOf(values.server), action, id }, output);
+        return ExitCode.Ok;
+      }
+      throw new CliError(
+        'Use "refunds list [--status <state>]" or "refunds retry <id>". Run "refunds --help" for usage.',
+      );
+    }
     default:
-      throw new CliError(`Unknown command "${command}". Commands: tail, publish, status. Run with --help for usage.`);
+      throw new CliError(
+        `Unknown command "${command}". Commands: tail, publish, status, refunds. Run with --help for usage.`,
+      );
   }
 }
 

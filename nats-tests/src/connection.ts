@@ -24,8 +24,27 @@ export interface JetStreamConnection {
  * An unreachable server or a server without JetStream becomes a {@link CliError} with exit code 2.
  */
 export async function withJetStream<T>(
-  { server, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS }: ConnectionOptions,
+  options: ConnectionOptions,
   use: (connection: JetStreamConnection) => Promise<T>,
+): Promise<T> {
+  return withNats(options, async (nc) => {
+    let jsm: JetStreamManager;
+    try {
+      jsm = await nc.jetstreamManager();
+    } catch (error) {
+      throw new CliError(
+        `JetStream is not available at ${options.server}: ${oneLine(error)}`,
+        ExitCode.ConnectionError,
+      );
+    }
+    return use({ nc, jsm });
+  });
+}
+
+/** Connects, runs `use`, and closes the connection whatever happens; unreachable → exit code 2. */
+export async function withNats<T>(
+  { server, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS }: ConnectionOptions,
+  use: (nc: NatsConnection) => Promise<T>,
 ): Promise<T> {
   let nc: NatsConnection;
   try {
@@ -40,13 +59,7 @@ export async function withJetStream<T>(
     throw new CliError(oneLine(error), ExitCode.ConnectionError);
   }
   try {
-    let jsm: JetStreamManager;
-    try {
-      jsm = await nc.jetstreamManager();
-    } catch (error) {
-      throw new CliError(`JetStream is not available at ${server}: ${oneLine(error)}`, ExitCode.ConnectionError);
-    }
-    return await use({ nc, jsm });
+    return await use(nc);
   } finally {
     await nc.close();
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { OrderStatus, requestAdminCommand, Subjects, serveAdminCommands } from '@ticketing/common';
 import { type StripeStandIn, startStripeStandIn, waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { retryParkedRefund } from '../src/db/refunds.repository';
+import { paymentAdminCommands } from '../src/events/admin-commands';
 import { CircuitBreakerGateway } from '../src/gateway/breaker.gateway';
 import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway } from './harness';
 
@@ -137,5 +138,39 @@ describe('refunds of payments whose order was cancelled', () => {
     await waitFor(async () => (await bed.order(order.id))?.status === 'cancelled');
     await bed.settled(Subjects.OrderCancelled);
     expect(refundRequests()).toEqual([]);
+  });
+
+  it('when an operator lists and retries refunds over NATS, then payments answers from its intents', async () => {
+    const admin = serveAdminCommands(bed.nc, {
+      service: 'payments',
+      handlers: paymentAdminCommands(bed.deps),
+      logger: bed.logger,
+    });
+    const { order } = await aPaidOrder();
+    standIn.disputeRefunds();
+    await cancel(order.id);
+    await waitFor(async () => (await bed.refundsOf(order.id))[0]?.status === 'failed');
+    const [parked] = await bed.refundsOf(order.id);
+
+    const listed = (await requestAdminCommand(bed.nc, 'payments', 'refunds-list', { status: 'failed' })) as {
+      id: string;
+    }[];
+    expect(listed.map((intent) => intent.id)).toEqual([parked!.id]);
+    await expect(requestAdminCommand(bed.nc, 'payments', 'refunds-list', { status: 'lost' })).rejects.toThrow(
+      'status must be one of pending, succeeded, not_needed, failed',
+    );
+    standIn.reset();
+    await expect(requestAdminCommand(bed.nc, 'payments', 'refunds-retry', { id: parked!.id })).resolves.toEqual({
+      id: parked!.id,
+      status: 'pending',
+    });
+    await waitFor(async () => (await bed.refundsOf(order.id))[0]?.status === 'succeeded');
+    await expect(requestAdminCommand(bed.nc, 'payments', 'refunds-retry', { id: parked!.id })).rejects.toThrow(
+      /is not parked/,
+    );
+    await expect(requestAdminCommand(bed.nc, 'payments', 'refunds-retry', { id: 'x' })).rejects.toThrow(
+      'id must be the uuid of a refund intent',
+    );
+    await admin.stop();
   });
 });
