@@ -131,7 +131,7 @@ export async function createOrdersTestBed() {
       return ticket;
     },
 
-    /** An order stored directly (no event), for states a test needs to start from. */
+    /** An order stored directly (no event), for states a test needs to start from; it costs the ticket's price. */
     async anOrder(ticket: TicketRow, overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
       const [row] = await db
         .insert(orders)
@@ -141,6 +141,7 @@ export async function createOrdersTestBed() {
           status: OrderStatus.Created,
           expiresAt: new Date(Date.now() + 15 * 60_000),
           ticketId: ticket.id,
+          priceCents: ticket.priceCents,
           version: 0,
           ...overrides,
         })

@@ -55,6 +55,7 @@ describe('POST /api/orders', () => {
       status: 'created',
       expiresAt: expect.stringMatching(ISO),
       version: 0,
+      price: 20.5,
       ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
     });
     const expiresAt = Date.parse(response.body.expiresAt);
@@ -66,6 +67,7 @@ describe('POST /api/orders', () => {
       ticketId: ticket.id,
       status: OrderStatus.Created,
       version: 0,
+      priceCents: 2050,
     });
 
     const events = await bed.published(Subjects.OrderCreated, response.body.id);

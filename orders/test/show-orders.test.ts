@@ -35,6 +35,7 @@ describe('GET /api/orders', () => {
       status: 'created',
       expiresAt: expect.any(String),
       version: 0,
+      price: 19.99,
       ticket: { id: second.id, title: 'Second', price: 19.99 },
     });
   });
@@ -63,6 +64,7 @@ describe('GET /api/orders/:id', () => {
       status: 'complete',
       expiresAt: order.expiresAt.toISOString(),
       version: 1,
+      price: 50,
       ticket: { id: ticket.id, title: 'Play', price: 50 },
     });
   });

@@ -31,6 +31,8 @@ export interface Order {
   /** ISO 8601 */
   expiresAt: string;
   version: number;
+  /** What the buyer pays: the price stored on the order when it was made, whatever the listing says now. */
+  price: number;
   ticket: { id: string; title: string; price: number };
 }
 

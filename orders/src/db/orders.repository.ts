@@ -12,7 +12,7 @@ export interface OrderWithTicket extends OrderRow {
   ticket: TicketRow;
 }
 
-export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId'>;
+export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId' | 'priceCents'>;
 
 /**
  * Inserts an order; returns undefined when the ticket already has an active order. The partial

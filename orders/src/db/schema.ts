@@ -30,6 +30,11 @@ export const orders = pgTable(
     ticketId: uuid('ticket_id')
       .notNull()
       .references(() => tickets.id),
+    /**
+     * The ticket's price when the order was made, in minor units: what the buyer is shown and
+     * charged, whatever the seller does to the listing afterwards.
+     */
+    priceCents: integer('price_cents').notNull(),
     version: integer('version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -39,6 +44,7 @@ export const orders = pgTable(
       .on(table.ticketId)
       .where(sql`status in (${statusList(ACTIVE_ORDER_STATUSES)})`),
     check('orders_status_known', sql`status in (${statusList(ORDER_STATUSES)})`),
+    check('orders_price_cents_positive', sql`${table.priceCents} > 0`),
     index('orders_user_created_idx').on(table.userId, table.createdAt),
     // The sweep only ever looks for reservations that may be overdue.
     index('orders_created_expires_idx').on(table.expiresAt).where(sql`status = 'created'`),

@@ -48,10 +48,12 @@ export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTic
       status: OrderStatus.Created,
       expiresAt: new Date(now.getTime() + input.windowSeconds * 1000),
       ticketId,
+      // The price the replica holds now is the order's for good: shown, published and charged.
+      priceCents: ticket.priceCents,
     });
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
     if (!order) throw ticketReserved();
-    await enqueueEvent(tx, orderCreatedEvent(order, ticket, { correlationId }));
+    await enqueueEvent(tx, orderCreatedEvent(order, { correlationId }));
     return { ...order, ticket };
   });
 }

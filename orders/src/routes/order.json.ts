@@ -2,13 +2,18 @@ import type { OrderStatus } from '@ticketing/common';
 import type { OrderWithTicket } from '../db/orders.repository';
 import { effectiveStatus } from '../domain/order-lifecycle';
 
-/** An order as the API shows it. Prices are decimal currency units here; events carry cents. */
+/**
+ * An order as the API shows it. Prices are decimal currency units here; events carry cents.
+ * `price` is the price stored on the order at reservation — what the buyer pays — and
+ * `ticket.price` repeats it: the ticket's current price in the replica may have changed since.
+ */
 export interface OrderJson {
   id: string;
   userId: string;
   status: OrderStatus;
   expiresAt: string;
   version: number;
+  price: number;
   ticket: { id: string; title: string; price: number };
 }
 
@@ -19,6 +24,7 @@ export function toOrderJson(order: OrderWithTicket, now: Date = new Date()): Ord
     status: effectiveStatus(order, now),
     expiresAt: order.expiresAt.toISOString(),
     version: order.version,
-    ticket: { id: order.ticket.id, title: order.ticket.title, price: order.ticket.priceCents / 100 },
+    price: order.priceCents / 100,
+    ticket: { id: order.ticket.id, title: order.ticket.title, price: order.priceCents / 100 },
   };
 }
