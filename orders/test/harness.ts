@@ -24,6 +24,7 @@ import type { ConsumerInfo } from 'nats';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
+import { nextReservationNumber } from '../src/db/orders.repository';
 import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '../src/db/schema';
 import { createOrderListeners } from '../src/events/order-listeners';
 
@@ -142,6 +143,7 @@ export async function createOrdersTestBed() {
           expiresAt: new Date(Date.now() + 15 * 60_000),
           ticketId: ticket.id,
           priceCents: ticket.priceCents,
+          reservationNumber: nextReservationNumber(ticket.id),
           version: 0,
           ...overrides,
         })

@@ -226,6 +226,23 @@ describe('POST /api/orders', () => {
     expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(3);
   });
 
+  it('when a ticket is reserved again after its order was cancelled, then the new order.created carries the next reservation number', async () => {
+    const ticket = await bed.aTicket();
+    const reserve = () =>
+      request(bed.app()).post('/api/orders').set('Cookie', aUser().cookie).send({ ticketId: ticket.id }).expect(201);
+    const first = await reserve();
+    await bed.backdate(first.body.id);
+    const second = await reserve();
+
+    expect(await bed.order(first.body.id)).toMatchObject({ status: OrderStatus.Cancelled, reservationNumber: 1 });
+    expect(await bed.order(second.body.id)).toMatchObject({ status: OrderStatus.Created, reservationNumber: 2 });
+    const created = await bed.published(Subjects.OrderCreated);
+    expect(created.map((event) => [event.data.id, event.data.reservationNumber])).toEqual([
+      [first.body.id, 1],
+      [second.body.id, 2],
+    ]);
+  });
+
   it('when the same buyer reserves the ticket twice, then the second attempt is refused too', async () => {
     const ticket = await bed.aTicket();
     const buyer = aUser();

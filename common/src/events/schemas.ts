@@ -29,6 +29,13 @@ export const orderCreatedData = z.object({
   status: z.enum(ORDER_STATUSES),
   userId: id,
   expiresAt: z.iso.datetime({ offset: true }),
+  /**
+   * The order's place among its ticket's orders: 1 for the first, then one more for each new
+   * order. Only a higher number may replace a reservation a replica holds, so a late or
+   * redelivered order.created never displaces a newer one. Absent from events published before
+   * reservations were numbered: such an order is older than every numbered one.
+   */
+  reservationNumber: z.number().int().positive().optional(),
   ticket: z.object({ id, price: cents }),
 });
 

@@ -13,6 +13,7 @@ export function orderCreatedEvent(order: OrderRow, options: Options = {}): Event
       status: order.status,
       userId: order.userId,
       expiresAt: order.expiresAt.toISOString(),
+      reservationNumber: order.reservationNumber,
       ticket: { id: order.ticketId, price: order.priceCents },
     },
     options,
