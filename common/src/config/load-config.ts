@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CURRENCY_CODES, type CurrencyCode, DEFAULT_CURRENCY, isSupportedCurrency } from '../money/currencies';
 
 /** Raised by {@link parseConfig}; its message names every variable that is missing or invalid. */
 export class ConfigError extends Error {
@@ -60,4 +61,22 @@ export const env = {
     .string({ error: "set it to the postgres:// URL of the service's own database" })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  /**
+   * `PAYMENT_CURRENCY`: the one currency of listings, orders and charges. tickets, orders and
+   * payments all read it, so they agree; any case is accepted and lower-cased (`EUR` → `eur`),
+   * and a currency outside {@link CURRENCY_CODES} stops the service at start-up.
+   */
+  paymentCurrency: z
+    .string()
+    .transform((value, ctx): CurrencyCode => {
+      const code = value.trim().toLowerCase();
+      if (isSupportedCurrency(code)) return code;
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `${value} is not a supported currency; use one of ${CURRENCY_CODES.join(', ')}`,
+      });
+      return z.NEVER;
+    })
+    .default(DEFAULT_CURRENCY),
 };
