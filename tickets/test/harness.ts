@@ -44,6 +44,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
+  PAYMENT_CURRENCY: 'usd',
 };
 
 export const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -74,7 +75,7 @@ export async function createTicketsTestBed() {
   const js = nc.jetstream();
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
   relay.start();
-  const store = { db: database.db, relay };
+  const store = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
   const listeners = createTicketListeners({
     nc,
     logger,

@@ -1,4 +1,4 @@
-import { enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
+import { type CurrencyCode, enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
 import type { schema, TicketRow } from '../db/schema';
 import {
   isOrderCancelled,
@@ -57,7 +57,13 @@ export function reserveTicket(store: TicketStore, input: ReservationInput): Prom
         reason: `a newer reservation (number ${ticket.latestReservation}) was already applied`,
       };
     }
-    return apply(tx, ticket, { orderId: input.orderId, latestReservation: reservationNumber }, input.correlationId);
+    return apply(
+      tx,
+      ticket,
+      { orderId: input.orderId, latestReservation: reservationNumber },
+      input.correlationId,
+      store.currency,
+    );
   });
 }
 
@@ -69,7 +75,7 @@ export function releaseTicket(store: TicketStore, input: OrderEventInput): Promi
     async (tx, ticket) => {
       if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
       if (ticket.orderId !== input.orderId) return { outcome: 'ignored', reason: 'ticket is not held by this order' };
-      return apply(tx, ticket, { orderId: null }, input.correlationId);
+      return apply(tx, ticket, { orderId: null }, input.correlationId, store.currency);
     },
     (tx) => recordCancelledOrder(tx, input.orderId, input.ticketId),
   );
@@ -82,7 +88,7 @@ export function releaseTicket(store: TicketStore, input: OrderEventInput): Promi
 export function sellTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
   return handleOnce(store, input, async (tx, ticket) => {
     if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is already sold' };
-    return apply(tx, ticket, { orderId: input.orderId, soldAt: new Date() }, input.correlationId);
+    return apply(tx, ticket, { orderId: input.orderId, soldAt: new Date() }, input.correlationId, store.currency);
   });
 }
 
@@ -112,9 +118,10 @@ async function apply(
   ticket: TicketRow,
   change: TicketChange,
   correlationId: string,
+  currency: CurrencyCode,
 ): Promise<ReservationOutcome> {
   const saved = await saveTicketVersion(tx, ticket.id, ticket.version, change);
   if (!saved) throw new Error(`ticket ${ticket.id} changed under its row lock`);
-  await enqueueEvent(tx, ticketUpdatedEvent(saved, correlationId));
+  await enqueueEvent(tx, ticketUpdatedEvent(saved, currency, correlationId));
   return { outcome: 'applied', ticket: saved, previousOrderId: ticket.orderId };
 }
