@@ -40,6 +40,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NATS_STREAM_REPLICAS: 1,
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
+  PAYMENT_CURRENCY: 'usd',
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -78,7 +79,7 @@ export async function createOrdersTestBed() {
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
-  const deps = { db: database.db, relay };
+  const deps = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
   const listeners = createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps);
   await startListeners(listeners);
 

@@ -56,6 +56,7 @@ describe('POST /api/orders', () => {
       expiresAt: expect.stringMatching(ISO),
       version: 0,
       price: 20.5,
+      currency: 'usd',
       ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
     });
     const expiresAt = Date.parse(response.body.expiresAt);
@@ -80,7 +81,7 @@ describe('POST /api/orders', () => {
         status: 'created',
         userId: buyer.id,
         expiresAt: response.body.expiresAt,
-        ticket: { id: ticket.id, price: 2050 },
+        ticket: { id: ticket.id, price: 2050, currency: 'usd' },
       },
     });
   });
@@ -236,7 +237,7 @@ describe('POST /api/orders', () => {
 
     expect(await bed.order(first.body.id)).toMatchObject({ status: OrderStatus.Cancelled, reservationNumber: 1 });
     expect(await bed.order(second.body.id)).toMatchObject({ status: OrderStatus.Created, reservationNumber: 2 });
-    const created = await bed.published(Subjects.OrderCreated);
+    const created = (await bed.published(Subjects.OrderCreated)).filter((event) => event.data.ticket.id === ticket.id);
     expect(created.map((event) => [event.data.id, event.data.reservationNumber])).toEqual([
       [first.body.id, 1],
       [second.body.id, 2],

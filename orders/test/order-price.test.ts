@@ -61,4 +61,18 @@ describe('the price of an order', () => {
     const [created] = await bed.published(Subjects.OrderCreated, order.id);
     expect(created?.data.ticket.price).toBe(2500);
   });
+
+  it('when PAYMENT_CURRENCY is jpy, then the order’s price is a whole number of yen, and order.created carries it with its currency', async () => {
+    const buyer = aUser();
+    const ticket = await bed.aTicket({ priceCents: 5000 });
+    const response = await request(bed.app({ PAYMENT_CURRENCY: 'jpy' }))
+      .post('/api/orders')
+      .set('Cookie', buyer.cookie)
+      .send({ ticketId: ticket.id })
+      .expect(201);
+
+    expect(response.body).toMatchObject({ price: 5000, currency: 'jpy', ticket: { price: 5000 } });
+    const [created] = await bed.published(Subjects.OrderCreated, response.body.id);
+    expect(created?.data.ticket).toEqual({ id: ticket.id, price: 5000, currency: 'jpy' });
+  });
 });

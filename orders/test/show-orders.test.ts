@@ -36,6 +36,7 @@ describe('GET /api/orders', () => {
       expiresAt: expect.any(String),
       version: 0,
       price: 19.99,
+      currency: 'usd',
       ticket: { id: second.id, title: 'Second', price: 19.99 },
     });
   });
@@ -65,6 +66,7 @@ describe('GET /api/orders/:id', () => {
       expiresAt: order.expiresAt.toISOString(),
       version: 1,
       price: 50,
+      currency: 'usd',
       ticket: { id: ticket.id, title: 'Play', price: 50 },
     });
   });

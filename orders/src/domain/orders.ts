@@ -31,7 +31,10 @@ export interface ReserveTicketInput {
  * transaction: in a drop, every buyer but one is answered that way. Buyers that pass the read
  * together still race in the transaction, where the partial unique index decides.
  */
-export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTicketInput): Promise<OrderWithTicket> {
+export async function reserveTicket(
+  { db, relay, currency }: OrdersDeps,
+  input: ReserveTicketInput,
+): Promise<OrderWithTicket> {
   const { userId, ticketId, correlationId, now = new Date() } = input;
   const known = await findTicketForReservation(db, ticketId, now);
   checkReservable(known?.ticket, userId);
@@ -53,7 +56,7 @@ export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTic
     });
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
     if (!order) throw ticketReserved();
-    await enqueueEvent(tx, orderCreatedEvent(order, { correlationId }));
+    await enqueueEvent(tx, orderCreatedEvent(order, currency, { correlationId }));
     return { ...order, ticket };
   });
 }

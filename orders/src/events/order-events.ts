@@ -1,10 +1,10 @@
-import { type CreateEventOptions, createEvent, type Event, Subjects } from '@ticketing/common';
+import { type CreateEventOptions, type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
 import type { OrderRow } from '../db/schema';
 
 type Options = Pick<CreateEventOptions, 'correlationId'>;
 
-/** order.created with the price stored on the order, so payments charges what the buyer was shown. */
-export function orderCreatedEvent(order: OrderRow, options: Options = {}): Event {
+/** order.created with the price stored on the order (minor units of `currency`), so payments charges what the buyer was shown. */
+export function orderCreatedEvent(order: OrderRow, currency: CurrencyCode, options: Options = {}): Event {
   return createEvent(
     Subjects.OrderCreated,
     {
@@ -14,7 +14,7 @@ export function orderCreatedEvent(order: OrderRow, options: Options = {}): Event
       userId: order.userId,
       expiresAt: order.expiresAt.toISOString(),
       reservationNumber: order.reservationNumber,
-      ticket: { id: order.ticketId, price: order.priceCents },
+      ticket: { id: order.ticketId, price: order.priceCents, currency },
     },
     options,
   );

@@ -1,4 +1,4 @@
-import type { Database, Logger, OutboxRelay } from '@ticketing/common';
+import type { CurrencyCode, Database, Logger, OutboxRelay } from '@ticketing/common';
 import type { schema } from '../db/schema';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { PaymentMetrics } from '../metrics';
@@ -15,6 +15,6 @@ export interface PaymentsDeps {
   gateway: PaymentGateway;
   metrics: Pick<PaymentMetrics, 'succeeded' | 'declined' | 'refunded'>;
   logger: Logger;
-  /** ISO code of every charge (PAYMENT_CURRENCY). */
-  currency: string;
+  /** Currency of every charge (PAYMENT_CURRENCY); order prices are in its minor units. */
+  currency: CurrencyCode;
 }
