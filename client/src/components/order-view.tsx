@@ -53,7 +53,7 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
           </div>
           <div>
             <dt>Price</dt>
-            <dd className="price">{formatPrice(order.price)}</dd>
+            <dd className="price">{formatPrice(order.price, order.currency)}</dd>
           </div>
           <div>
             <dt>Status</dt>
@@ -105,6 +105,7 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
           <PaymentForm
             orderId={order.id}
             price={order.price}
+            currency={order.currency}
             publishableKey={publishableKey}
             onPaid={() => {
               setPhase('paid');
