@@ -17,6 +17,8 @@ function order(overrides: Partial<Order> = {}): Order {
     status: 'created',
     expiresAt: new Date(NOW + 5_000).toISOString(),
     version: 0,
+    price: 20,
+    currency: 'usd',
     ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 20 },
     ...overrides,
   };
@@ -53,6 +55,40 @@ describe('OrderView', () => {
     expect(screen.getByRole('status').textContent).toContain('This reservation has expired');
     expect(screen.queryByLabelText('Card number')).toBeNull();
     expect(screen.queryByRole('timer')).toBeNull();
+  });
+
+  it('when the order was reserved at another price than the ticket has now, then it shows and charges the order’s price', () => {
+    render(
+      <OrderView
+        order={order({
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          price: 20.5,
+          ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 99 },
+        })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    expect(screen.getByText('Price').nextSibling?.textContent).toBe('$20.50');
+    expect(screen.getByRole('button', { name: 'Pay $20.50' })).toBeTruthy();
+    expect(screen.queryByText('$99.00')).toBeNull();
+  });
+
+  it('when the order is priced in yen, then its price and the payment button are in yen, without decimals', () => {
+    render(
+      <OrderView
+        order={order({
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          price: 5000,
+          currency: 'jpy',
+          ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 5000 },
+        })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    expect(screen.getByText('Price').nextSibling?.textContent).toBe('¥5,000');
+    expect(screen.getByRole('button', { name: 'Pay ¥5,000' })).toBeTruthy();
   });
 
   it('when the payment goes through, then it shows the order as paid', async () => {

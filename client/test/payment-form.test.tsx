@@ -7,7 +7,7 @@ const ORDER_ID = '6f1c1c3e-5d6b-4f67-9a0e-6a1f7f0b2c11';
 
 function renderForm() {
   const onPaid = jest.fn();
-  render(<PaymentForm orderId={ORDER_ID} price={20.5} publishableKey={null} onPaid={onPaid} />);
+  render(<PaymentForm orderId={ORDER_ID} price={20.5} currency="usd" publishableKey={null} onPaid={onPaid} />);
   const input = screen.getByLabelText('Card number') as HTMLInputElement;
   const pay = screen.getByRole('button', { name: 'Pay $20.50' });
   const submit = (number: string) => {

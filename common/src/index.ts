@@ -1,7 +1,8 @@
 /**
  * @ticketing/common: what every Ticketing service shares — errors and middlewares, the HTTP app
  * factory, the event catalog, JetStream messaging, the database factory with its outbox,
- * configuration and logging. Test helpers live in `@ticketing/common/testing`.
+ * configuration, logging and the supported currencies. Test helpers live in
+ * `@ticketing/common/testing`.
  */
 export * from './config';
 export * from './db';
@@ -10,4 +11,5 @@ export * from './events';
 export * from './http';
 export * from './logging';
 export * from './messaging';
+export * from './money';
 export * from './service';

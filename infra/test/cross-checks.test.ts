@@ -12,6 +12,7 @@ import {
   paymentsModeProblems,
   probeProblems,
   servedProbePaths,
+  sharedVariableProblems,
 } from './lib/checks';
 import { byName, type K8sObject, ofKind, render } from './lib/kustomize';
 import { APP_NAMES, gatewayApps, listRepoFiles, readRepoFile, repoPathExists, workspaces } from './lib/repo';
@@ -142,6 +143,28 @@ describe('environment', () => {
       'orders: DATABASE_URL is not provided (required by the schema)',
       `orders: SWEEP_INTERVAL_SECONDS=often (ConfigMap ${ordersConfig?.metadata.name}) is rejected by orders's configSchema`,
       "orders: JWT_TTL (literal) is not a variable of orders's configSchema",
+    ]);
+  });
+
+  it.each(OVERLAYS)('%s gives tickets, orders and payments one PAYMENT_CURRENCY', (overlay) => {
+    const objects = render(overlay);
+    const apps = ['tickets', 'orders', 'payments'].map((app) => deploymentOf(objects, app));
+    expect(sharedVariableProblems(apps, objects, 'PAYMENT_CURRENCY')).toEqual([]);
+  });
+
+  it('reports a service left without PAYMENT_CURRENCY and one given another currency', () => {
+    const objects = render('infra/k8s');
+    const [tickets, orders, payments] = ['tickets', 'orders', 'payments'].map((app) => deploymentOf(objects, app));
+    const ticketsContainer = appContainer(tickets!);
+    if (ticketsContainer?.envFrom) {
+      ticketsContainer.envFrom = ticketsContainer.envFrom.filter(
+        (source) => !source.configMapRef?.name?.startsWith('currency-config-'),
+      );
+    }
+    appContainer(payments!)?.env?.push({ name: 'PAYMENT_CURRENCY', value: 'eur' });
+    expect(sharedVariableProblems([orders!, tickets!, payments!], objects, 'PAYMENT_CURRENCY')).toEqual([
+      'tickets: PAYMENT_CURRENCY is not set, so it would not follow the other apps',
+      'payments: PAYMENT_CURRENCY=eur, but orders has usd',
     ]);
   });
 

@@ -26,6 +26,7 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     status: OrderStatus.Created,
     userId: randomUUID(),
     expiresAt: new Date(Date.now() + SAMPLE_EXPIRATION_MS).toISOString(),
+    reservationNumber: 1,
     ticket: { id: randomUUID(), price: 2_500 },
   }),
   [Subjects.OrderCancelled]: () => ({ id: randomUUID(), version: 1, ticket: { id: randomUUID() } }),

@@ -7,15 +7,16 @@ import { indexOrdersRouter } from './routes/index-orders.router';
 import { newOrderRouter } from './routes/new-order.router';
 import { showOrderRouter } from './routes/show-order.router';
 
-export interface AppDeps extends OrdersDeps {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS'>;
+/** The currency comes from `config` (PAYMENT_CURRENCY), as it does for the listeners. */
+export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS' | 'PAYMENT_CURRENCY'>;
   logger: Logger;
   /** Checks behind /readyz. */
   readiness: Record<string, () => Promise<unknown>>;
 }
 
 export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
-  const orders = { db, relay };
+  const orders = { db, relay, currency: config.PAYMENT_CURRENCY };
   return createServiceApp({
     service: 'orders',
     logger,

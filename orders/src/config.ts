@@ -17,6 +17,8 @@ export const configSchema = z.object({
   EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),
   /** How often overdue reservations are cancelled in the database; 0 turns the sweep off. */
   SWEEP_INTERVAL_SECONDS: nonNegativeInt(5),
+  /** The currency of every price; tickets and payments read the same variable. */
+  PAYMENT_CURRENCY: env.paymentCurrency,
 });
 
 export type Config = z.infer<typeof configSchema>;

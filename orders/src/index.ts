@@ -15,7 +15,7 @@ runMain('orders', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
   });
-  const orders = { db: database.db, relay };
+  const orders = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
   const listeners = createOrderListeners({ nc, logger }, orders);
   await startListeners(listeners);
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });

@@ -16,8 +16,15 @@ describe('orders configuration', () => {
       DATABASE_URL,
       EXPIRATION_WINDOW_SECONDS: 900,
       SWEEP_INTERVAL_SECONDS: 5,
+      PAYMENT_CURRENCY: 'usd',
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when PAYMENT_CURRENCY is given, then orders are priced in it, lower-cased', () => {
+    expect(
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, PAYMENT_CURRENCY: 'GBP' }),
+    ).toMatchObject({ PAYMENT_CURRENCY: 'gbp' });
   });
 
   it('when SWEEP_INTERVAL_SECONDS is 0, then the sweep is off; when it is empty, then the default applies', () => {
@@ -38,6 +45,7 @@ describe('orders configuration', () => {
     ['EXPIRATION_WINDOW_SECONDS', 'soon'],
     ['SWEEP_INTERVAL_SECONDS', '-1'],
     ['DATABASE_URL', 'mysql://db'],
+    ['PAYMENT_CURRENCY', 'xyz'],
     ['DATABASE_URL', ''],
   ])('when %s is %p, then the error names the variable', (name, value) => {
     expect(() => parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, [name]: value })).toThrow(

@@ -24,6 +24,7 @@ import type { ConsumerInfo } from 'nats';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
+import { nextReservationNumber } from '../src/db/orders.repository';
 import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '../src/db/schema';
 import { createOrderListeners } from '../src/events/order-listeners';
 
@@ -39,6 +40,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NATS_STREAM_REPLICAS: 1,
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
+  PAYMENT_CURRENCY: 'usd',
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -77,7 +79,7 @@ export async function createOrdersTestBed() {
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
-  const deps = { db: database.db, relay };
+  const deps = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
   const listeners = createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps);
   await startListeners(listeners);
 
@@ -131,7 +133,7 @@ export async function createOrdersTestBed() {
       return ticket;
     },
 
-    /** An order stored directly (no event), for states a test needs to start from. */
+    /** An order stored directly (no event), for states a test needs to start from; it costs the ticket's price. */
     async anOrder(ticket: TicketRow, overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
       const [row] = await db
         .insert(orders)
@@ -141,6 +143,8 @@ export async function createOrdersTestBed() {
           status: OrderStatus.Created,
           expiresAt: new Date(Date.now() + 15 * 60_000),
           ticketId: ticket.id,
+          priceCents: ticket.priceCents,
+          reservationNumber: nextReservationNumber(ticket.id),
           version: 0,
           ...overrides,
         })

@@ -55,6 +55,8 @@ describe('POST /api/orders', () => {
       status: 'created',
       expiresAt: expect.stringMatching(ISO),
       version: 0,
+      price: 20.5,
+      currency: 'usd',
       ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
     });
     const expiresAt = Date.parse(response.body.expiresAt);
@@ -66,6 +68,7 @@ describe('POST /api/orders', () => {
       ticketId: ticket.id,
       status: OrderStatus.Created,
       version: 0,
+      priceCents: 2050,
     });
 
     const events = await bed.published(Subjects.OrderCreated, response.body.id);
@@ -78,7 +81,7 @@ describe('POST /api/orders', () => {
         status: 'created',
         userId: buyer.id,
         expiresAt: response.body.expiresAt,
-        ticket: { id: ticket.id, price: 2050 },
+        ticket: { id: ticket.id, price: 2050, currency: 'usd' },
       },
     });
   });
@@ -222,6 +225,23 @@ describe('POST /api/orders', () => {
       .send({ ticketId: ticket.id })
       .expect(201);
     expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(3);
+  });
+
+  it('when a ticket is reserved again after its order was cancelled, then the new order.created carries the next reservation number', async () => {
+    const ticket = await bed.aTicket();
+    const reserve = () =>
+      request(bed.app()).post('/api/orders').set('Cookie', aUser().cookie).send({ ticketId: ticket.id }).expect(201);
+    const first = await reserve();
+    await bed.backdate(first.body.id);
+    const second = await reserve();
+
+    expect(await bed.order(first.body.id)).toMatchObject({ status: OrderStatus.Cancelled, reservationNumber: 1 });
+    expect(await bed.order(second.body.id)).toMatchObject({ status: OrderStatus.Created, reservationNumber: 2 });
+    const created = (await bed.published(Subjects.OrderCreated)).filter((event) => event.data.ticket.id === ticket.id);
+    expect(created.map((event) => [event.data.id, event.data.reservationNumber])).toEqual([
+      [first.body.id, 1],
+      [second.body.id, 2],
+    ]);
   });
 
   it('when the same buyer reserves the ticket twice, then the second attempt is refused too', async () => {

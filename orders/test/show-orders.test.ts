@@ -35,6 +35,8 @@ describe('GET /api/orders', () => {
       status: 'created',
       expiresAt: expect.any(String),
       version: 0,
+      price: 19.99,
+      currency: 'usd',
       ticket: { id: second.id, title: 'Second', price: 19.99 },
     });
   });
@@ -63,6 +65,8 @@ describe('GET /api/orders/:id', () => {
       status: 'complete',
       expiresAt: order.expiresAt.toISOString(),
       version: 1,
+      price: 50,
+      currency: 'usd',
       ticket: { id: ticket.id, title: 'Play', price: 50 },
     });
   });

@@ -115,3 +115,36 @@ describe('ticket.updated', () => {
     expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Early', priceCents: 4000 });
   });
 });
+
+describe('the currency of ticket events', () => {
+  it('when ticket.created carries PAYMENT_CURRENCY, then the replica is stored', async () => {
+    const ticket = created({ currency: 'usd' });
+    await bed.publish(Subjects.TicketCreated, ticket);
+    expect(await waitFor(() => bed.ticket(ticket.id))).toMatchObject({ priceCents: 2000 });
+  });
+
+  it('when ticket.created is priced in another currency than PAYMENT_CURRENCY, then it is not stored but retried, with an error naming PAYMENT_CURRENCY', async () => {
+    const ticket = created({ currency: 'eur' });
+    await bed.publish(Subjects.TicketCreated, ticket);
+
+    await waitFor(async () => (await bed.consumer(Subjects.TicketCreated)).num_redelivered > 0);
+    expect(await bed.ticket(ticket.id)).toBeUndefined();
+    expect(bed.logs('error')).toContainEqual(
+      expect.objectContaining({
+        err: expect.objectContaining({
+          message: expect.stringContaining("the event's amount is in EUR but PAYMENT_CURRENCY is USD"),
+        }),
+      }),
+    );
+  });
+
+  it('when ticket.updated is priced in another currency than PAYMENT_CURRENCY, then it is not applied', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await waitFor(() => bed.ticket(ticket.id));
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'In euros', 1500), currency: 'eur' });
+
+    await waitFor(async () => (await bed.consumer(Subjects.TicketUpdated)).num_redelivered > 0);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 0, priceCents: 2000 });
+  });
+});

@@ -29,12 +29,8 @@ export const configSchema = z
       .optional(),
     /** Where the Stripe SDK sends requests instead of api.stripe.com (a local stand-in, a proxy). */
     STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    /** ISO 4217 currency of every charge, lower case as Stripe spells it. */
-    PAYMENT_CURRENCY: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO currency code')
-      .transform((code) => code.toLowerCase())
-      .default('usd'),
+    /** Currency of every charge, one of common's supported currencies; tickets and orders read the same variable. */
+    PAYMENT_CURRENCY: env.paymentCurrency,
     /** Time-out of one request to the payment gateway. */
     GATEWAY_TIMEOUT_MS: env.positiveInt(10_000),
     /** Runs the sandbox in production on purpose (a demo deployment): the web app shows a banner. */

@@ -50,10 +50,24 @@ describe('payments configuration', () => {
     ['STRIPE_WEBHOOK_SECRET', 'not-a-secret'],
     ['STRIPE_API_URL', 'ftp://stripe.local'],
     ['PAYMENT_CURRENCY', 'dollars'],
+    ['PAYMENT_CURRENCY', 'xyz'],
+    ['PAYMENT_CURRENCY', 'kwd'],
     ['GATEWAY_TIMEOUT_MS', 'soon'],
   ])('when %s is invalid, then the error names it', (name, value) => {
     expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, [name]: value })).toThrow(
       new RegExp(`${name} is invalid`),
+    );
+  });
+
+  it('when PAYMENT_CURRENCY is a zero-decimal currency, then it is read like any other, lower-cased', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, PAYMENT_CURRENCY: 'JPY' })).toMatchObject({
+      PAYMENT_CURRENCY: 'jpy',
+    });
+  });
+
+  it('when PAYMENT_CURRENCY is not a supported currency, then the sentence names it and the supported ones', () => {
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, PAYMENT_CURRENCY: 'xyz' })).toThrow(
+      /PAYMENT_CURRENCY is invalid: xyz is not a supported currency; use one of usd, eur/,
     );
   });
 

@@ -60,6 +60,22 @@ describe('order.created', () => {
   });
 });
 
+describe('the currency of order.created', () => {
+  it('when order.created carries PAYMENT_CURRENCY, then the replica is stored with its price', async () => {
+    const order = created({ ticket: { id: randomUUID(), price: 2500, currency: 'usd' } });
+    await bed.publish(Subjects.OrderCreated, order);
+    expect(await waitFor(() => bed.order(order.id))).toMatchObject({ priceCents: 2500 });
+  });
+
+  it('when order.created is priced in another currency than PAYMENT_CURRENCY, then it is not stored (nothing could charge it) but retried', async () => {
+    const order = created({ ticket: { id: randomUUID(), price: 2500, currency: 'jpy' } });
+    await bed.publish(Subjects.OrderCreated, order);
+
+    await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_redelivered > 0);
+    expect(await bed.order(order.id)).toBeUndefined();
+  });
+});
+
 describe('order.cancelled and order.completed', () => {
   it('when the order is cancelled, then the replica is cancelled at version 1', async () => {
     const order = created();

@@ -8,7 +8,7 @@ import { showTicketRouter } from './routes/show-ticket.router';
 import { updateTicketRouter } from './routes/update-ticket.router';
 
 export interface AppDeps {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV'>;
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY'>;
   db: Database<typeof schema>;
   /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
@@ -18,7 +18,7 @@ export interface AppDeps {
 }
 
 export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
-  const store = { db, relay };
+  const store = { db, relay, currency: config.PAYMENT_CURRENCY };
   return createServiceApp({
     service: 'tickets',
     logger,

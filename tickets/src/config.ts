@@ -9,6 +9,8 @@ export const configSchema = z.object({
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   DATABASE_URL: env.databaseUrl,
+  /** The currency listings are priced in; orders and payments read the same variable. */
+  PAYMENT_CURRENCY: env.paymentCurrency,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,7 +14,11 @@ runMain('tickets', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
   });
-  const listeners = createTicketListeners({ nc, logger, store: { db: database.db, relay } });
+  const listeners = createTicketListeners({
+    nc,
+    logger,
+    store: { db: database.db, relay, currency: config.PAYMENT_CURRENCY },
+  });
   await startListeners(listeners);
 
   const app = createApp({ config, db: database.db, relay, logger, readiness });

@@ -30,8 +30,21 @@ describe('tickets configuration', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM_REPLICAS: 1,
       DATABASE_URL,
+      PAYMENT_CURRENCY: 'usd',
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when PAYMENT_CURRENCY is given, then listings are priced in it, lower-cased', () => {
+    expect(
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, PAYMENT_CURRENCY: 'JPY' }),
+    ).toMatchObject({ PAYMENT_CURRENCY: 'jpy' });
+  });
+
+  it('when PAYMENT_CURRENCY is not a supported currency, then the error names it', () => {
+    expect(() =>
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, PAYMENT_CURRENCY: 'xyz' }),
+    ).toThrow(/PAYMENT_CURRENCY is invalid: xyz is not a supported currency/);
   });
 
   it('when the service loads its configuration from a valid environment, then it gets the parsed values', () => {

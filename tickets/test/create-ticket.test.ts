@@ -2,6 +2,7 @@ import { Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { outbox, tickets } from '../src/db/schema';
+import { createTicket } from '../src/domain/tickets';
 import { aUser, createTicketsTestBed, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -31,6 +32,7 @@ describe('POST /api/tickets', () => {
       version: 0,
       orderId: null,
       status: 'available',
+      currency: 'usd',
     });
     const row = await bed.ticketRow(response.body.id);
     expect(row).toMatchObject({
@@ -45,7 +47,14 @@ describe('POST /api/tickets', () => {
     expect(event).toMatchObject({
       subject: Subjects.TicketCreated,
       correlationId: 'req-create-1',
-      data: { id: response.body.id, version: 0, title: 'Rock concert', price: 2050, userId: seller.id },
+      data: {
+        id: response.body.id,
+        version: 0,
+        title: 'Rock concert',
+        price: 2050,
+        currency: 'usd',
+        userId: seller.id,
+      },
     });
     // The relay marks the row published after NATS stored the event, so the stream can hold it first.
     const [outboxRow] = await waitFor(async () => {
@@ -55,10 +64,11 @@ describe('POST /api/tickets', () => {
     expect(outboxRow?.publishedAt).toBeInstanceOf(Date);
   });
 
+  // Prices below Stripe's minimum charge (0.01, 0.29) were accepted here before: see the minimum below.
   it.each([
-    [0.01, 1],
+    [0.5, 50],
+    [0.51, 51],
     [19.99, 1999],
-    [0.29, 29],
     [1_000_000, 100_000_000],
   ])('when the price is %d, then it is stored as %i cents and shown unchanged', async (price, cents) => {
     const response = await request(bed.app())
@@ -173,5 +183,57 @@ describe('POST /api/tickets', () => {
       .send('{"title": "Concert",')
       .expect(400);
     expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+  });
+});
+
+describe('POST /api/tickets: the price in PAYMENT_CURRENCY', () => {
+  const list = (price: unknown, currency: 'usd' | 'gbp' | 'jpy') =>
+    request(bed.app({ PAYMENT_CURRENCY: currency }))
+      .post('/api/tickets')
+      .set('Cookie', aUser().cookie)
+      .send({ title: 'Concert', price });
+
+  it.each([
+    [0.01, 'usd', 'Price must be at least 0.50 USD'],
+    [0.49, 'usd', 'Price must be at least 0.50 USD'],
+    [0.29, 'gbp', 'Price must be at least 0.30 GBP'],
+    [49, 'jpy', 'Price must be at least 50 JPY'],
+  ] as const)(
+    'when the price %p is below Stripe’s minimum charge in %s, then it answers 400 stating the minimum and stores nothing',
+    async (price, currency, message) => {
+      const response = await list(price, currency).expect(400);
+      expect(response.body).toEqual({ errors: [{ message, field: 'price' }] });
+      expect(await bed.db.select().from(tickets)).toHaveLength(0);
+      expect(await bed.db.select().from(outbox)).toHaveLength(0);
+    },
+  );
+
+  it('when the price is exactly the minimum charge, then it is listed', async () => {
+    await list(0.3, 'gbp').expect(201);
+    await list(50, 'jpy').expect(201);
+  });
+
+  it('when a listing below the minimum reaches the use case, then it is refused with the code PRICE_BELOW_MINIMUM', async () => {
+    await expect(
+      createTicket({ ...bed.store, currency: 'usd' }, aUser().id, { title: 'Concert', priceCents: 49 }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'PRICE_BELOW_MINIMUM',
+      message: 'Price must be at least 0.50 USD',
+    });
+  });
+
+  it('when PAYMENT_CURRENCY is jpy, then a whole price is that many yen: stored, shown and published as such, with the currency', async () => {
+    const response = await list(5000, 'jpy').expect(201);
+
+    expect(response.body).toMatchObject({ price: 5000, currency: 'jpy' });
+    expect(await bed.ticketRow(response.body.id)).toMatchObject({ priceCents: 5000 });
+    const [event] = await bed.eventsAbout(response.body.id);
+    expect(event?.data).toMatchObject({ price: 5000, currency: 'jpy' });
+  });
+
+  it('when PAYMENT_CURRENCY is jpy, then a price with decimals answers 400: yen have none', async () => {
+    const response = await list(500.5, 'jpy').expect(400);
+    expect(response.body).toEqual({ errors: [{ message: 'Price must be a whole number', field: 'price' }] });
   });
 });

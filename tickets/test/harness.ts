@@ -44,6 +44,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
+  PAYMENT_CURRENCY: 'usd',
 };
 
 export const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -74,7 +75,7 @@ export async function createTicketsTestBed() {
   const js = nc.jetstream();
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
   relay.start();
-  const store = { db: database.db, relay };
+  const store = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
   const listeners = createTicketListeners({
     nc,
     logger,
@@ -189,6 +190,7 @@ export async function aTicket(
 
 /** Order events as orders publishes them. */
 export const orderEvents = {
+  /** order.created without a reservation number, as orders published it before it numbered reservations. */
   created(ticket: Pick<Ticket, 'id' | 'price'>, orderId: string = randomUUID(), status: OrderStatus = 'created') {
     return createEvent(Subjects.OrderCreated, {
       id: orderId,
@@ -198,6 +200,11 @@ export const orderEvents = {
       expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
       ticket: { id: ticket.id, price: Math.round(ticket.price * 100) },
     });
+  },
+  /** order.created of the ticket's `reservationNumber`-th order (1 for its first, then 2, …). */
+  reservation(ticket: Pick<Ticket, 'id' | 'price'>, reservationNumber: number, orderId: string = randomUUID()) {
+    const event = orderEvents.created(ticket, orderId);
+    return createEvent(Subjects.OrderCreated, { ...event.data, reservationNumber });
   },
   cancelled(ticket: Pick<Ticket, 'id'>, orderId: string) {
     return createEvent(Subjects.OrderCancelled, { id: orderId, version: 1, ticket: { id: ticket.id } });

@@ -67,6 +67,7 @@ describe('GET /api/tickets', () => {
       version: 0,
       orderId: null,
       status: 'available',
+      currency: 'usd',
     });
     expect(page.nextCursor).toBeNull();
   });

@@ -33,6 +33,7 @@ describe('PUT /api/tickets/:id', () => {
       version: 1,
       orderId: null,
       status: 'available',
+      currency: 'usd',
     });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'After', priceCents: 1525, version: 1 });
     const events = await bed.eventsAbout(ticket.id, 2);
@@ -42,8 +43,24 @@ describe('PUT /api/tickets/:id', () => {
     ]);
     expect(events[1]).toMatchObject({
       correlationId: 'req-edit-1',
-      data: { id: ticket.id, version: 1, title: 'After', price: 1525, userId: ticket.seller.id, orderId: null },
+      data: {
+        id: ticket.id,
+        version: 1,
+        title: 'After',
+        price: 1525,
+        currency: 'usd',
+        userId: ticket.seller.id,
+        orderId: null,
+      },
     });
+  });
+
+  it('when the new price is below Stripe’s minimum charge, then it answers 400 stating the minimum and the ticket is unchanged', async () => {
+    const ticket = await aTicket(bed, { price: 10 });
+    const response = await put(ticket.id, ticket.seller.cookie).send({ title: 'Cheap', price: 0.49 }).expect(400);
+    expect(response.body).toEqual({ errors: [{ message: 'Price must be at least 0.50 USD', field: 'price' }] });
+    expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', priceCents: 1000, version: 0 });
+    expect(await bed.outboxAbout(ticket.id)).toHaveLength(1);
   });
 
   it('when the owner edits twice, then the versions and their events follow each other', async () => {

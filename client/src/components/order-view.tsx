@@ -53,7 +53,7 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
           </div>
           <div>
             <dt>Price</dt>
-            <dd className="price">{formatPrice(order.ticket.price)}</dd>
+            <dd className="price">{formatPrice(order.price, order.currency)}</dd>
           </div>
           <div>
             <dt>Status</dt>
@@ -104,7 +104,8 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
           <p className="muted">The ticket is reserved for you until the countdown ends.</p>
           <PaymentForm
             orderId={order.id}
-            price={order.ticket.price}
+            price={order.price}
+            currency={order.currency}
             publishableKey={publishableKey}
             onPaid={() => {
               setPhase('paid');

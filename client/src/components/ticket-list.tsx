@@ -12,7 +12,7 @@ export function TicketList({ tickets }: { tickets: readonly Ticket[] }) {
               {ticket.title}
             </Link>
           </h2>
-          <p className="ticket-card__price price">{formatPrice(ticket.price)}</p>
+          <p className="ticket-card__price price">{formatPrice(ticket.price, ticket.currency)}</p>
         </li>
       ))}
     </ul>

@@ -1,8 +1,16 @@
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const formats = new Map<string, Intl.NumberFormat>();
 
-/** 20.5 → "$20.50". */
-export function formatPrice(price: number): string {
-  return usd.format(price);
+/**
+ * A decimal price in `currency` (the services' lower-case ISO code) as people read it, with the
+ * currency's own decimals: 20.5 usd → "$20.50", 5000 jpy → "¥5,000".
+ */
+export function formatPrice(price: number, currency = 'usd'): string {
+  let format = formats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
+    formats.set(currency, format);
+  }
+  return format.format(price);
 }
 
 /** Seconds left → "14:59" (or "1:02:03" past an hour). */

@@ -15,6 +15,8 @@ export interface Ticket {
   version: number;
   orderId: string | null;
   status: TicketStatus;
+  /** The currency of `price`: the platform's PAYMENT_CURRENCY, lower case (`usd`). */
+  currency: string;
 }
 
 export interface TicketPage {
@@ -31,6 +33,10 @@ export interface Order {
   /** ISO 8601 */
   expiresAt: string;
   version: number;
+  /** What the buyer pays: the price stored on the order when it was made, whatever the listing says now. */
+  price: number;
+  /** The currency of the prices: the platform's PAYMENT_CURRENCY, lower case (`usd`). */
+  currency: string;
   ticket: { id: string; title: string; price: number };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CURRENCY_CODES, type CurrencyCode, DEFAULT_CURRENCY, isSupportedCurrency } from '../money/currencies';
 
 /** Raised by {@link parseConfig}; its message names every variable that is missing or invalid. */
 export class ConfigError extends Error {
@@ -68,4 +69,22 @@ export const env = {
       .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
       .transform((value) => value === 'true' || value === '1')
       .default(fallback),
+  /**
+   * `PAYMENT_CURRENCY`: the one currency of listings, orders and charges. tickets, orders and
+   * payments all read it, so they agree; any case is accepted and lower-cased (`EUR` → `eur`),
+   * and a currency outside {@link CURRENCY_CODES} stops the service at start-up.
+   */
+  paymentCurrency: z
+    .string()
+    .transform((value, ctx): CurrencyCode => {
+      const code = value.trim().toLowerCase();
+      if (isSupportedCurrency(code)) return code;
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `${value} is not a supported currency; use one of ${CURRENCY_CODES.join(', ')}`,
+      });
+      return z.NEVER;
+    })
+    .default(DEFAULT_CURRENCY),
 };

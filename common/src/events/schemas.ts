@@ -8,14 +8,25 @@ const text = z
   .string()
   .min(1)
   .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
-/** Money travels between services as an integer number of cents. */
+/** Money travels between services as an integer number of minor units (cents; yen for JPY)… */
 const cents = z.number().int().positive();
+/**
+ * …with its currency beside it: the ISO code, lower case. Optional so that events published
+ * before amounts carried a currency still parse; a listener reads a missing one as its own
+ * PAYMENT_CURRENCY (`currencyOfEvent`). Any code parses: a listener configured with another
+ * currency refuses the event rather than the contract dropping it.
+ */
+const currency = z
+  .string()
+  .regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 currency code')
+  .optional();
 
 export const ticketCreatedData = z.object({
   id,
   version,
   title: text,
   price: cents,
+  currency,
   userId: id,
 });
 
@@ -29,7 +40,14 @@ export const orderCreatedData = z.object({
   status: z.enum(ORDER_STATUSES),
   userId: id,
   expiresAt: z.iso.datetime({ offset: true }),
-  ticket: z.object({ id, price: cents }),
+  /**
+   * The order's place among its ticket's orders: 1 for the first, then one more for each new
+   * order. Only a higher number may replace a reservation a replica holds, so a late or
+   * redelivered order.created never displaces a newer one. Absent from events published before
+   * reservations were numbered: such an order is older than every numbered one.
+   */
+  reservationNumber: z.number().int().positive().optional(),
+  ticket: z.object({ id, price: cents, currency }),
 });
 
 export const orderCancelledData = z.object({

@@ -290,6 +290,54 @@ describe('events delivered late, early, twice or out of order', () => {
     expect(await checkInvariants(observer, { ordersFinal: false, foreignIds })).toEqual([]);
   });
 
+  it("when order A was cancelled and B reserved the ticket, then A's order.created delivered late leaves the ticket with B, even where tickets had not handled A's cancellation", async () => {
+    const seller = cluster.cookieFor();
+    const ticket = await call(cluster.url('tickets'), 'POST', '/api/tickets', {
+      cookie: seller,
+      json: { title: 'Late reservation', price: 40 },
+    });
+    expect(ticket.status).toBe(201);
+    const reserve = (buyer: string) =>
+      waitFor(async () => {
+        const order = await call(cluster.url('orders'), 'POST', '/api/orders', {
+          cookie: buyer,
+          json: { ticketId: ticket.body.id },
+        });
+        return order.status === 201 ? (order.body.id as string) : false;
+      });
+    const buyerA = cluster.cookieFor();
+    const orderA = await reserve(buyerA);
+    await observer.settle();
+    expect((await call(cluster.url('orders'), 'DELETE', `/api/orders/${orderA}`, { cookie: buyerA })).status).toBe(204);
+    const orderB = await reserve(cluster.cookieFor());
+    await observer.settle();
+
+    // As a second tickets replica that has not applied A's cancellation yet would receive it:
+    // tickets forgets that it saw the cancellation, then A's order.created comes again.
+    await observer.db.tickets.query('delete from cancelled_orders where order_id = $1', [orderA]);
+    const late = (await observer.streamEvents()).find(
+      (event) => event.subject === 'order.created' && event.data.id === orderA,
+    );
+    if (!late) throw new Error(`order.created of ${orderA} is not on the stream`);
+    await publishEvent(
+      js,
+      republished({
+        subject: 'order.created',
+        eventId: late.eventId,
+        occurredAt: new Date().toISOString(),
+        correlationId: 'late',
+        data: late.data,
+      } as Event),
+    );
+    await observer.settle();
+
+    const [held] = await observer.rows<{ order_id: string }>('tickets', 'select order_id from tickets where id = $1', [
+      ticket.body.id,
+    ]);
+    expect(held?.order_id).toBe(orderB);
+    expect(await checkInvariants(observer, { ordersFinal: false, foreignIds })).toEqual([]);
+  });
+
   it('the invariant checker is not vacuous: a replica behind its source and a ticket reserved without an order are reported', async () => {
     expect(await checkInvariants(observer, { ordersFinal: false, foreignIds })).toEqual([]);
     const [order] = await observer.rows<{ id: string }>('orders', 'select id from orders limit 1');

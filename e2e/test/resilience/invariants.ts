@@ -182,6 +182,7 @@ interface SourceOrder {
   status: string;
   ticket_id: string;
   version: number;
+  price_cents: number;
 }
 interface ReplicaOrder {
   id: string;
@@ -219,7 +220,8 @@ interface GatewayCharge {
  *   every charge the gateway took belongs to a known order; with `moneySettled`, no payment is left
  *   pending or errored and no refund intent open unless parked (refund_failed);
  * - every outbox is empty, and the replicas equal their source: orders' tickets replica has each
- *   ticket's version, title, price and seller; payments' orders replica each order's version and status.
+ *   ticket's version, title, price and seller; payments' orders replica each order's version,
+ *   status and price (the price orders shows the buyer is the one payments charges).
  */
 export async function checkInvariants(observer: Observer, options: InvariantOptions = {}): Promise<string[]> {
   const { ordersFinal = true, foreignIds = new Set<string>() } = options;
@@ -232,7 +234,7 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
         'select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold from tickets',
       ),
       observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id from tickets'),
-      observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version from orders'),
+      observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version, price_cents from orders'),
       observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
       observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
       observer.pendingOutbox(),
@@ -320,9 +322,13 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
     const replica = replicaOrderById.get(order.id);
     if (!replica) {
       violations.push(`order ${order.id} (v${order.version}) never reached the payments replica`);
-    } else if (replica.version !== order.version || replica.status !== order.status) {
+    } else if (
+      replica.version !== order.version ||
+      replica.status !== order.status ||
+      replica.price_cents !== order.price_cents
+    ) {
       violations.push(
-        `order ${order.id}: payments' replica is v${replica.version} ${replica.status}, orders has v${order.version} ${order.status}`,
+        `order ${order.id}: payments' replica is v${replica.version} ${replica.status} ${replica.price_cents}, orders has v${order.version} ${order.status} ${order.price_cents}`,
       );
     }
     const succeeded = succeededByOrder.get(order.id) ?? [];

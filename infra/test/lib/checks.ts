@@ -239,6 +239,28 @@ export function paymentsModeProblems(deployment: IDeployment, objects: K8sObject
   return problems;
 }
 
+/**
+ * A variable several apps must agree on (PAYMENT_CURRENCY: a listing, an order and its charge in
+ * one currency): one sentence per app that leaves it unset (its own default would apply, whatever
+ * the others say) or gives it another value than the first app.
+ */
+export function sharedVariableProblems(deployments: IDeployment[], objects: K8sObject[], name: string): string[] {
+  const values = deployments.map((deployment) => {
+    const container = appContainer(deployment);
+    return {
+      app: appOf(deployment),
+      value: container ? providedEnv(container, objects).vars.get(name)?.value : undefined,
+    };
+  });
+  const first = values[0];
+  return values.flatMap(({ app, value }) => {
+    if (value === undefined) return [`${app}: ${name} is not set, so it would not follow the other apps`];
+    if (first?.value !== undefined && value !== first.value)
+      return [`${app}: ${name}=${value}, but ${first.app} has ${first.value}`];
+    return [];
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ingress
 

@@ -5,31 +5,48 @@ import {
   OrderStatus as Status,
   updateVersioned,
 } from '@ticketing/common';
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import { ONE_ACTIVE_ORDER_PER_TICKET, type OrderRow, orders, type TicketRow, tickets } from './schema';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import {
+  ONE_ACTIVE_ORDER_PER_TICKET,
+  type OrderRow,
+  orders,
+  RESERVATION_NUMBER_PER_TICKET,
+  type TicketRow,
+  tickets,
+} from './schema';
 
 export interface OrderWithTicket extends OrderRow {
   ticket: TicketRow;
 }
 
-export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId'>;
+export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId' | 'priceCents'>;
 
 /**
- * Inserts an order; returns undefined when the ticket already has an active order. The partial
- * unique index decides, so two buyers racing for one ticket cannot both get it.
+ * Inserts an order with the ticket's next reservation number; returns undefined when the ticket
+ * already has an active order. The partial unique index decides, so two buyers racing for one
+ * ticket cannot both get it.
+ *
+ * The number is one more than the ticket's highest, read in the insert itself; its unique index
+ * refuses an insert whose number another order committed meanwhile (that buyer lost the race as
+ * well), so numbers follow the order in which a ticket's orders were committed.
  */
 export async function insertOrder(tx: Executor, order: NewOrder): Promise<OrderRow | undefined> {
   try {
     const [row] = await tx
       .insert(orders)
-      .values({ ...order, version: 0 })
+      .values({ ...order, version: 0, reservationNumber: nextReservationNumber(order.ticketId) })
       .returning();
     return row;
   } catch (error) {
     if (isUniqueViolation(error, ONE_ACTIVE_ORDER_PER_TICKET)) return undefined;
+    if (isUniqueViolation(error, RESERVATION_NUMBER_PER_TICKET)) return undefined;
     throw error;
   }
 }
+
+/** One more than the ticket's highest reservation number, as a value of the insert that uses it. */
+export const nextReservationNumber = (ticketId: string) =>
+  sql<number>`(select coalesce(max(${orders.reservationNumber}), 0) + 1 from ${orders} where ${orders.ticketId} = ${ticketId})`;
 
 export async function findOrderWithTicket(db: Executor, id: string): Promise<OrderWithTicket | undefined> {
   const [row] = await db

@@ -7,6 +7,9 @@ export { outbox, processedEvents } from '@ticketing/common';
 /** The name of the partial unique index that makes a second active order for a ticket impossible. */
 export const ONE_ACTIVE_ORDER_PER_TICKET = 'orders_one_active_per_ticket';
 
+/** The name of the unique index that gives each order of a ticket its own reservation number. */
+export const RESERVATION_NUMBER_PER_TICKET = 'orders_ticket_reservation_number';
+
 const statusList = (statuses: readonly OrderStatus[]) => sql.raw(statuses.map((status) => `'${status}'`).join(', '));
 
 /** Replica of the tickets service's tickets, kept current by ticket.created / ticket.updated. */
@@ -30,6 +33,17 @@ export const orders = pgTable(
     ticketId: uuid('ticket_id')
       .notNull()
       .references(() => tickets.id),
+    /**
+     * The ticket's price when the order was made, in minor units: what the buyer is shown and
+     * charged, whatever the seller does to the listing afterwards.
+     */
+    priceCents: integer('price_cents').notNull(),
+    /**
+     * The order's place among its ticket's orders (1, 2, …), published in order.created: tickets
+     * lets only a higher number replace the reservation it holds. Unique per ticket, so two
+     * orders of one ticket never share a number and a later order always has a higher one.
+     */
+    reservationNumber: integer('reservation_number').notNull(),
     version: integer('version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -38,7 +52,9 @@ export const orders = pgTable(
     uniqueIndex(ONE_ACTIVE_ORDER_PER_TICKET)
       .on(table.ticketId)
       .where(sql`status in (${statusList(ACTIVE_ORDER_STATUSES)})`),
+    uniqueIndex(RESERVATION_NUMBER_PER_TICKET).on(table.ticketId, table.reservationNumber),
     check('orders_status_known', sql`status in (${statusList(ORDER_STATUSES)})`),
+    check('orders_price_cents_positive', sql`${table.priceCents} > 0`),
     index('orders_user_created_idx').on(table.userId, table.createdAt),
     // The sweep only ever looks for reservations that may be overdue.
     index('orders_created_expires_idx').on(table.expiresAt).where(sql`status = 'created'`),

@@ -31,7 +31,10 @@ export interface ReserveTicketInput {
  * transaction: in a drop, every buyer but one is answered that way. Buyers that pass the read
  * together still race in the transaction, where the partial unique index decides.
  */
-export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTicketInput): Promise<OrderWithTicket> {
+export async function reserveTicket(
+  { db, relay, currency }: OrdersDeps,
+  input: ReserveTicketInput,
+): Promise<OrderWithTicket> {
   const { userId, ticketId, correlationId, now = new Date() } = input;
   const known = await findTicketForReservation(db, ticketId, now);
   checkReservable(known?.ticket, userId);
@@ -48,10 +51,12 @@ export async function reserveTicket({ db, relay }: OrdersDeps, input: ReserveTic
       status: OrderStatus.Created,
       expiresAt: new Date(now.getTime() + input.windowSeconds * 1000),
       ticketId,
+      // The price the replica holds now is the order's for good: shown, published and charged.
+      priceCents: ticket.priceCents,
     });
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
     if (!order) throw ticketReserved();
-    await enqueueEvent(tx, orderCreatedEvent(order, ticket, { correlationId }));
+    await enqueueEvent(tx, orderCreatedEvent(order, currency, { correlationId }));
     return { ...order, ticket };
   });
 }

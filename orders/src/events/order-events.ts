@@ -1,9 +1,10 @@
-import { type CreateEventOptions, createEvent, type Event, Subjects } from '@ticketing/common';
-import type { OrderRow, TicketRow } from '../db/schema';
+import { type CreateEventOptions, type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
+import type { OrderRow } from '../db/schema';
 
 type Options = Pick<CreateEventOptions, 'correlationId'>;
 
-export function orderCreatedEvent(order: OrderRow, ticket: TicketRow, options: Options = {}): Event {
+/** order.created with the price stored on the order (minor units of `currency`), so payments charges what the buyer was shown. */
+export function orderCreatedEvent(order: OrderRow, currency: CurrencyCode, options: Options = {}): Event {
   return createEvent(
     Subjects.OrderCreated,
     {
@@ -12,7 +13,8 @@ export function orderCreatedEvent(order: OrderRow, ticket: TicketRow, options: O
       status: order.status,
       userId: order.userId,
       expiresAt: order.expiresAt.toISOString(),
-      ticket: { id: ticket.id, price: ticket.priceCents },
+      reservationNumber: order.reservationNumber,
+      ticket: { id: order.ticketId, price: order.priceCents, currency },
     },
     options,
   );

@@ -8,6 +8,6 @@ export function indexOrdersRouter(orders: OrdersDeps): Router {
   return Router().get('/api/orders', requireAuth, async (req, res) => {
     const rows = await listOrders(orders, req.currentUser!.id);
     const now = new Date();
-    res.status(200).json({ orders: rows.map((order) => toOrderJson(order, now)) });
+    res.status(200).json({ orders: rows.map((order) => toOrderJson(order, orders.currency, now)) });
   });
 }

@@ -13,6 +13,6 @@ export function newOrderRouter(orders: OrdersDeps, { windowSeconds }: { windowSe
       windowSeconds,
       correlationId: requestId(req),
     });
-    res.status(201).json(toOrderJson(order));
+    res.status(201).json(toOrderJson(order, orders.currency));
   });
 }

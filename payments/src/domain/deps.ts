@@ -1,4 +1,4 @@
-import type { Database, Logger, OutboxRelay } from '@ticketing/common';
+import type { CurrencyCode, Database, Logger, OutboxRelay } from '@ticketing/common';
 import type { schema } from '../db/schema';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { PaymentMetrics } from '../metrics';
@@ -15,8 +15,8 @@ export interface PaymentsDeps {
   gateway: PaymentGateway;
   metrics: Pick<PaymentMetrics, 'succeeded' | 'declined' | 'refunded'>;
   logger: Logger;
-  /** ISO code of every charge (PAYMENT_CURRENCY). */
-  currency: string;
+  /** Currency of every charge (PAYMENT_CURRENCY); order prices are in its minor units. */
+  currency: CurrencyCode;
   /** How long a payment waits for an order this replica has not heard of yet (ORDER_WAIT_MS). */
   orderWaitMs: number;
   /** Has the refund worker look for due refund intents now: call it after committing one. */

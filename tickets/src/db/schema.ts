@@ -17,6 +17,13 @@ export const tickets = pgTable(
     version: integer('version').notNull().default(0),
     /** The order holding the ticket (reserved), or that bought it (sold); null while available. */
     orderId: uuid('order_id'),
+    /**
+     * The highest reservation number (order.created's `reservationNumber`) applied to this
+     * ticket, kept after that reservation is released: only a higher one may reserve the ticket
+     * again, so a late or redelivered order.created of an older order never takes it. 0 until a
+     * numbered reservation arrives.
+     */
+    latestReservation: integer('latest_reservation').notNull().default(0),
     /** Set by order.completed; a sold ticket is final. */
     soldAt: timestamp('sold_at', { withTimezone: true }),
     // Millisecond precision, so the keyset cursor (a JS Date) round-trips exactly.

@@ -26,7 +26,9 @@ export async function lockTicketById(tx: Executor, id: string): Promise<TicketRo
   return row;
 }
 
-export type TicketChange = Partial<Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt'>>;
+export type TicketChange = Partial<
+  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'latestReservation'>
+>;
 
 /**
  * Applies `change` as version `expectedVersion + 1`. Undefined when the ticket is no longer at

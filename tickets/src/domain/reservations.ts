@@ -1,4 +1,4 @@
-import { enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
+import { type CurrencyCode, enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
 import type { schema, TicketRow } from '../db/schema';
 import {
   isOrderCancelled,
@@ -19,6 +19,11 @@ export interface OrderEventInput {
   orderId: string;
 }
 
+/** order.created: the order and its place among the ticket's orders (absent on events published before numbering). */
+export interface ReservationInput extends OrderEventInput {
+  reservationNumber?: number;
+}
+
 export type ReservationOutcome =
   | { outcome: 'applied'; ticket: TicketRow; previousOrderId: string | null }
   | { outcome: 'duplicate' }
@@ -29,16 +34,36 @@ type Tx = Transaction<typeof schema>;
 
 /**
  * order.created: the order holds the ticket. A reservation whose order was already cancelled
- * (the cancellation overtook it on its own consumer) or for a sold ticket is not applied. A
- * reservation by another order replaces the previous one: orders allows one active order per
- * ticket, so the previous order is over even if its cancellation has not arrived yet.
+ * (the cancellation overtook it on its own consumer) or for a sold ticket is not applied.
+ *
+ * A newer reservation replaces the one the ticket holds: orders allows one active order per
+ * ticket, so the previous order is over even if its cancellation has not arrived yet. "Newer" is
+ * decided by the reservation number orders gives each of a ticket's orders, never by arrival:
+ * a late or redelivered order.created (another replica was slow, the consumer redelivered it)
+ * of an order older than the newest reservation applied here — held or already released — is
+ * ignored. An event without a number (published before reservations were numbered) counts as
+ * 0: it replaces only a reservation that has no number either, as before.
  */
-export function reserveTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
+export function reserveTicket(store: TicketStore, input: ReservationInput): Promise<ReservationOutcome> {
   return handleOnce(store, input, async (tx, ticket) => {
     if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
     if (ticket.orderId === input.orderId) return { outcome: 'ignored', reason: 'already reserved by this order' };
     if (await isOrderCancelled(tx, input.orderId)) return { outcome: 'ignored', reason: 'order already cancelled' };
-    return apply(tx, ticket, { orderId: input.orderId }, input.correlationId);
+    const reservationNumber = input.reservationNumber ?? 0;
+    const bothUnnumbered = reservationNumber === 0 && ticket.latestReservation === 0;
+    if (!bothUnnumbered && reservationNumber <= ticket.latestReservation) {
+      return {
+        outcome: 'ignored',
+        reason: `a newer reservation (number ${ticket.latestReservation}) was already applied`,
+      };
+    }
+    return apply(
+      tx,
+      ticket,
+      { orderId: input.orderId, latestReservation: reservationNumber },
+      input.correlationId,
+      store.currency,
+    );
   });
 }
 
@@ -50,7 +75,7 @@ export function releaseTicket(store: TicketStore, input: OrderEventInput): Promi
     async (tx, ticket) => {
       if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
       if (ticket.orderId !== input.orderId) return { outcome: 'ignored', reason: 'ticket is not held by this order' };
-      return apply(tx, ticket, { orderId: null }, input.correlationId);
+      return apply(tx, ticket, { orderId: null }, input.correlationId, store.currency);
     },
     (tx) => recordCancelledOrder(tx, input.orderId, input.ticketId),
   );
@@ -63,7 +88,7 @@ export function releaseTicket(store: TicketStore, input: OrderEventInput): Promi
 export function sellTicket(store: TicketStore, input: OrderEventInput): Promise<ReservationOutcome> {
   return handleOnce(store, input, async (tx, ticket) => {
     if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is already sold' };
-    return apply(tx, ticket, { orderId: input.orderId, soldAt: new Date() }, input.correlationId);
+    return apply(tx, ticket, { orderId: input.orderId, soldAt: new Date() }, input.correlationId, store.currency);
   });
 }
 
@@ -93,9 +118,10 @@ async function apply(
   ticket: TicketRow,
   change: TicketChange,
   correlationId: string,
+  currency: CurrencyCode,
 ): Promise<ReservationOutcome> {
   const saved = await saveTicketVersion(tx, ticket.id, ticket.version, change);
   if (!saved) throw new Error(`ticket ${ticket.id} changed under its row lock`);
-  await enqueueEvent(tx, ticketUpdatedEvent(saved, correlationId));
+  await enqueueEvent(tx, ticketUpdatedEvent(saved, currency, correlationId));
   return { outcome: 'applied', ticket: saved, previousOrderId: ticket.orderId };
 }

@@ -1,8 +1,12 @@
-import type { Database, OutboxRelay } from '@ticketing/common';
+import type { CurrencyCode, Database, OutboxRelay } from '@ticketing/common';
 import type { schema } from '../db/schema';
 
-/** What the use cases need: the database for reads, the relay for transactions that publish. */
+/**
+ * What the use cases need: the database for reads, the relay for transactions that publish, and
+ * the currency (PAYMENT_CURRENCY) every stored and published price is in.
+ */
 export interface TicketStore {
   db: Database<typeof schema>;
   relay: OutboxRelay<typeof schema>;
+  currency: CurrencyCode;
 }

@@ -1,9 +1,12 @@
+import { type CurrencyCode, fromMinorUnits } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
-import { fromCents } from './money';
 
 export type TicketStatus = 'available' | 'reserved' | 'sold';
 
-/** A ticket as the API shows it: price in currency units, status derived from the order columns. */
+/**
+ * A ticket as the API shows it: price in decimal units of `currency` (PAYMENT_CURRENCY), status
+ * derived from the order columns.
+ */
 export interface Ticket {
   id: string;
   title: string;
@@ -12,6 +15,7 @@ export interface Ticket {
   version: number;
   orderId: string | null;
   status: TicketStatus;
+  currency: CurrencyCode;
 }
 
 export function ticketStatus(row: Pick<TicketRow, 'orderId' | 'soldAt'>): TicketStatus {
@@ -19,14 +23,15 @@ export function ticketStatus(row: Pick<TicketRow, 'orderId' | 'soldAt'>): Ticket
   return row.orderId === null ? 'available' : 'reserved';
 }
 
-export function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketRow, currency: CurrencyCode): Ticket {
   return {
     id: row.id,
     title: row.title,
-    price: fromCents(row.priceCents),
+    price: fromMinorUnits(row.priceCents, currency),
     userId: row.userId,
     version: row.version,
     orderId: row.orderId,
     status: ticketStatus(row),
+    currency,
   };
 }

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, ConflictError, enqueueEvent, NotAuthorizedError, NotFoundError } from '@ticketing/common';
+import {
+  BadRequestError,
+  ConflictError,
+  type CurrencyCode,
+  currencySpec,
+  enqueueEvent,
+  minimumPriceMessage,
+  NotAuthorizedError,
+  NotFoundError,
+} from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
 import { findTicketById, insertTicket, queryTickets, saveTicketVersion } from '../db/tickets.repository';
 import { ticketCreatedEvent, ticketUpdatedEvent } from '../events/ticket-events';
@@ -16,24 +25,29 @@ export interface TicketInput {
   priceCents: number;
 }
 
+/**
+ * A new listing: the ticket and its ticket.created in one transaction. A price below Stripe's
+ * minimum charge in the currency could never be paid, so it is refused (400 `PRICE_BELOW_MINIMUM`).
+ */
 export async function createTicket(
-  { relay }: TicketStore,
+  { relay, currency }: TicketStore,
   userId: string,
   input: TicketInput,
   correlationId?: string,
 ): Promise<Ticket> {
+  assertChargeable(input.priceCents, currency);
   const row = await relay.transaction(async (tx) => {
     const created = await insertTicket(tx, { id: randomUUID(), userId, ...input });
-    await enqueueEvent(tx, ticketCreatedEvent(created, correlationId));
+    await enqueueEvent(tx, ticketCreatedEvent(created, currency, correlationId));
     return created;
   });
-  return toTicket(row);
+  return toTicket(row, currency);
 }
 
-export async function getTicket({ db }: TicketStore, id: string): Promise<Ticket> {
+export async function getTicket({ db, currency }: TicketStore, id: string): Promise<Ticket> {
   const row = await findTicketById(db, id);
   if (!row) throw ticketNotFound();
-  return toTicket(row);
+  return toTicket(row, currency);
 }
 
 export interface ListTicketsInput {
@@ -50,7 +64,7 @@ export interface TicketPage {
   nextCursor: string | null;
 }
 
-export async function listTickets({ db }: TicketStore, input: ListTicketsInput): Promise<TicketPage> {
+export async function listTickets({ db, currency }: TicketStore, input: ListTicketsInput): Promise<TicketPage> {
   // One row more than asked says whether another page exists without a count query.
   const rows = await queryTickets(db, {
     userId: input.ownerId,
@@ -61,7 +75,7 @@ export async function listTickets({ db }: TicketStore, input: ListTicketsInput):
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    tickets: page.map(toTicket),
+    tickets: page.map((row) => toTicket(row, currency)),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
   };
 }
@@ -71,7 +85,7 @@ export async function listTickets({ db }: TicketStore, input: ListTicketsInput):
  * in one transaction. The rules are checked on a read outside the transaction and the write only
  * applies to the version that was read, so a reservation or another edit landing in between
  * makes the write miss; the edit is then re-read and re-checked (a reservation → 400), up to
- * {@link MAX_EDIT_ATTEMPTS} times, then 409.
+ * {@link MAX_EDIT_ATTEMPTS} times, then 409. The new price must reach Stripe's minimum charge too.
  */
 export async function editTicket(
   store: TicketStore,
@@ -83,12 +97,13 @@ export async function editTicket(
   for (let attempt = 1; attempt <= MAX_EDIT_ATTEMPTS; attempt++) {
     const current = await findTicketById(store.db, id);
     assertEditable(current, userId);
+    assertChargeable(input.priceCents, store.currency);
     const saved = await store.relay.transaction(async (tx) => {
       const row = await saveTicketVersion(tx, id, current.version, input);
-      if (row) await enqueueEvent(tx, ticketUpdatedEvent(row, correlationId));
+      if (row) await enqueueEvent(tx, ticketUpdatedEvent(row, store.currency, correlationId));
       return row;
     });
-    if (saved) return toTicket(saved);
+    if (saved) return toTicket(saved, store.currency);
   }
   throw new ConflictError('Ticket was changed by another request, try again', 'TICKET_CONCURRENT_UPDATE');
 }
@@ -98,6 +113,13 @@ function assertEditable(ticket: TicketRow | undefined, userId: string): asserts 
   if (ticket.userId !== userId) throw new NotAuthorizedError('Not authorized', 'TICKET_NOT_OWNER');
   if (ticket.soldAt !== null) throw new BadRequestError('Ticket is sold', { code: 'TICKET_SOLD' });
   if (ticket.orderId !== null) throw new BadRequestError('Ticket is reserved', { code: 'TICKET_RESERVED' });
+}
+
+/** Stripe refuses charges below its minimum for the currency: such a listing could never be bought. */
+function assertChargeable(priceCents: number, currency: CurrencyCode): void {
+  if (priceCents < currencySpec(currency).minimumCharge) {
+    throw new BadRequestError(minimumPriceMessage(currency), { code: 'PRICE_BELOW_MINIMUM', field: 'price' });
+  }
 }
 
 const ticketNotFound = () => new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');

@@ -1,17 +1,25 @@
-import { createEvent, type Event, Subjects } from '@ticketing/common';
+import { type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
 
-/** ticket.created for a new ticket (version 0), correlated with the request that created it. */
-export function ticketCreatedEvent(row: TicketRow, correlationId?: string): Event<typeof Subjects.TicketCreated> {
+/** ticket.created for a new ticket (version 0), correlated with the request that created it; the price in minor units of `currency`. */
+export function ticketCreatedEvent(
+  row: TicketRow,
+  currency: CurrencyCode,
+  correlationId?: string,
+): Event<typeof Subjects.TicketCreated> {
   return createEvent(
     Subjects.TicketCreated,
-    { id: row.id, version: row.version, title: row.title, price: row.priceCents, userId: row.userId },
+    { id: row.id, version: row.version, title: row.title, price: row.priceCents, currency, userId: row.userId },
     { correlationId },
   );
 }
 
 /** ticket.updated for one version of a ticket; `orderId` is null when the ticket is free. */
-export function ticketUpdatedEvent(row: TicketRow, correlationId?: string): Event<typeof Subjects.TicketUpdated> {
+export function ticketUpdatedEvent(
+  row: TicketRow,
+  currency: CurrencyCode,
+  correlationId?: string,
+): Event<typeof Subjects.TicketUpdated> {
   return createEvent(
     Subjects.TicketUpdated,
     {
@@ -19,6 +27,7 @@ export function ticketUpdatedEvent(row: TicketRow, correlationId?: string): Even
       version: row.version,
       title: row.title,
       price: row.priceCents,
+      currency,
       userId: row.userId,
       orderId: row.orderId,
     },

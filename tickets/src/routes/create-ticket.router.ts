@@ -1,6 +1,5 @@
-import { requestId, requireAuth, validateRequest } from '@ticketing/common';
+import { requestId, requireAuth, toMinorUnits, validateRequest } from '@ticketing/common';
 import { Router } from 'express';
-import { toCents } from '../domain/money';
 import type { TicketStore } from '../domain/ticket-store';
 import { createTicket } from '../domain/tickets';
 import { onlyBodyFields, priceField, titleField } from './validators';
@@ -11,10 +10,10 @@ export function createTicketRouter(store: TicketStore): Router {
     requireAuth,
     onlyBodyFields('title', 'price'),
     titleField,
-    priceField,
+    priceField(store.currency),
     validateRequest,
     async (req, res) => {
-      const input = { title: req.body.title, priceCents: toCents(req.body.price) };
+      const input = { title: req.body.title, priceCents: toMinorUnits(req.body.price, store.currency) };
       const ticket = await createTicket(store, req.currentUser!.id, input, requestId(req));
       res.status(201).json(ticket);
     },

@@ -1,6 +1,5 @@
-import { requestId, requireAuth, validateRequest } from '@ticketing/common';
+import { requestId, requireAuth, toMinorUnits, validateRequest } from '@ticketing/common';
 import { Router } from 'express';
-import { toCents } from '../domain/money';
 import type { TicketStore } from '../domain/ticket-store';
 import { editTicket } from '../domain/tickets';
 import { onlyBodyFields, priceField, ticketIdParam, titleField } from './validators';
@@ -12,10 +11,10 @@ export function updateTicketRouter(store: TicketStore): Router {
     ticketIdParam,
     onlyBodyFields('title', 'price'),
     titleField,
-    priceField,
+    priceField(store.currency),
     validateRequest,
     async (req, res) => {
-      const input = { title: req.body.title, priceCents: toCents(req.body.price) };
+      const input = { title: req.body.title, priceCents: toMinorUnits(req.body.price, store.currency) };
       const ticket = await editTicket(store, req.params.id as string, req.currentUser!.id, input, requestId(req));
       res.status(200).json(ticket);
     },

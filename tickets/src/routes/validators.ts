@@ -1,3 +1,4 @@
+import type { CurrencyCode } from '@ticketing/common';
 import { body, param, query } from 'express-validator';
 import { decodeCursor } from '../domain/cursor';
 import { priceProblem } from '../domain/money';
@@ -38,12 +39,13 @@ export const titleField = body('title')
   .bail()
   .custom((title: string) => checkText(title, 'Title', MAX_TITLE_LENGTH));
 
-/** A JSON number: "20" is rejected rather than coerced, so a client bug shows up at once. */
-export const priceField = body('price').custom((price: unknown) => {
-  const problem = priceProblem(price);
-  if (problem) throw new Error(problem);
-  return true;
-});
+/** A JSON number in `currency`: "20" is rejected rather than coerced, so a client bug shows up at once. */
+export const priceField = (currency: CurrencyCode) =>
+  body('price').custom((price: unknown) => {
+    const problem = priceProblem(price, currency);
+    if (problem) throw new Error(problem);
+    return true;
+  });
 
 /**
  * Rejects every key outside `allowed`, each as an error naming it, so a client that sends

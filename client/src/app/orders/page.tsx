@@ -60,7 +60,7 @@ export default async function MyOrdersPage() {
                     {order.ticket.title}
                   </th>
                   <td data-label="Price" className="price">
-                    {formatPrice(order.ticket.price)}
+                    {formatPrice(order.price, order.currency)}
                   </td>
                   <td data-label="Status">
                     <OrderPhaseBadge phase={phase} />

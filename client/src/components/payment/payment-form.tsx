@@ -9,6 +9,7 @@ const StripeCardForm = lazy(() => import('./stripe-card-form'));
 interface PaymentFormProps {
   orderId: string;
   price: number;
+  currency: string;
   /** Stripe's publishable key from the server's environment; null means the sandbox. */
   publishableKey: string | null;
   onPaid: (paymentId: string) => void;

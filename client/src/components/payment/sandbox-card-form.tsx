@@ -11,6 +11,7 @@ import { paymentErrorState, payOrder } from './pay';
 interface SandboxCardFormProps {
   orderId: string;
   price: number;
+  currency: string;
   onPaid: (paymentId: string) => void;
 }
 
@@ -19,7 +20,7 @@ interface SandboxCardFormProps {
  * sandbox gateway, which takes Stripe's test tokens, so a test card number is mapped to its token
  * here and nothing leaves the machine.
  */
-export function SandboxCardForm({ orderId, price, onPaid }: SandboxCardFormProps) {
+export function SandboxCardForm({ orderId, price, currency, onPaid }: SandboxCardFormProps) {
   const [cardNumber, setCardNumber] = useState('');
   const [errors, setErrors] = useState<ErrorState>(NO_ERRORS);
   const [pending, setPending] = useState(false);
@@ -77,7 +78,7 @@ export function SandboxCardForm({ orderId, price, onPaid }: SandboxCardFormProps
         <FormAlert messages={errors.form} />
         <div className="form__actions">
           <button type="submit" className="button button--large" disabled={pending}>
-            {pending ? 'Paying…' : `Pay ${formatPrice(price)}`}
+            {pending ? 'Paying…' : `Pay ${formatPrice(price, currency)}`}
           </button>
         </div>
       </form>

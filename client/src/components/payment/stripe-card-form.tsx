@@ -14,10 +14,11 @@ interface StripeCardFormProps {
   publishableKey: string;
   orderId: string;
   price: number;
+  currency: string;
   onPaid: (paymentId: string) => void;
 }
 
-function CardForm({ orderId, price, onPaid }: Omit<StripeCardFormProps, 'publishableKey'>) {
+function CardForm({ orderId, price, currency, onPaid }: Omit<StripeCardFormProps, 'publishableKey'>) {
   const stripe = useStripe();
   const elements = useElements();
   const [errors, setErrors] = useState<ErrorState>(NO_ERRORS);
@@ -62,7 +63,7 @@ function CardForm({ orderId, price, onPaid }: Omit<StripeCardFormProps, 'publish
       <FormAlert messages={errors.form} />
       <div className="form__actions">
         <button type="submit" className="button button--large" disabled={!stripe || !complete || pending}>
-          {pending ? 'Paying…' : `Pay ${formatPrice(price)}`}
+          {pending ? 'Paying…' : `Pay ${formatPrice(price, currency)}`}
         </button>
       </div>
     </form>

@@ -13,7 +13,7 @@ export class TicketCreatedListener extends Listener<typeof Subjects.TicketCreate
   }
 
   protected async onMessage(data: TicketCreatedData): Promise<void> {
-    if (!(await recordTicketCreated(this.orders.db, data))) {
+    if (!(await recordTicketCreated(this.orders.db, data, this.orders.currency))) {
       this.logger.debug({ ticketId: data.id }, 'ticket already known; duplicate ignored');
     }
   }

@@ -14,7 +14,7 @@ export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdate
   }
 
   protected async onMessage(data: TicketUpdatedData): Promise<void> {
-    if (!(await applyTicketUpdated(this.orders.db, data))) {
+    if (!(await applyTicketUpdated(this.orders.db, data, this.orders.currency))) {
       this.logger.debug(
         { ticketId: data.id, version: data.version },
         'ticket version already applied; duplicate ignored',

@@ -20,6 +20,7 @@ export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated>
     const about = { eventId: event.eventId, ticketId: data.ticket.id, orderId: data.id };
     const result = await reserveTicket(this.store, {
       ...about,
+      reservationNumber: data.reservationNumber,
       consumer: this.durableName,
       correlationId: event.correlationId,
     });

@@ -36,7 +36,7 @@ export default async function TicketPage({ params }: { params: Params }) {
         <TicketStatusBadge status={ticket.status} />
       </p>
       <h1 className="ticket-detail__title">{ticket.title}</h1>
-      <p className="ticket-detail__price price">{formatPrice(ticket.price)}</p>
+      <p className="ticket-detail__price price">{formatPrice(ticket.price, ticket.currency)}</p>
 
       {mine ? (
         <div className="ticket-detail__actions">

@@ -67,7 +67,7 @@ export default async function MyListingsPage({ searchParams }: { searchParams: S
                     <Link href={`/tickets/${ticket.id}`}>{ticket.title}</Link>
                   </th>
                   <td data-label="Price" className="price">
-                    {formatPrice(ticket.price)}
+                    {formatPrice(ticket.price, ticket.currency)}
                   </td>
                   <td data-label="State">
                     <TicketStatusBadge status={ticket.status} />

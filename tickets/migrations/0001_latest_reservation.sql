@@ -1,0 +1,1 @@
+ALTER TABLE "tickets" ADD COLUMN "latest_reservation" integer DEFAULT 0 NOT NULL;
