@@ -11,7 +11,7 @@ import { createPaymentMetrics } from './metrics';
 runMain('payments', async () => {
   const config = loadPaymentsConfig();
   const logger = createLogger('payments', config.LOG_LEVEL);
-  const { database, nc, relay, readiness, shutdown } = await openEventService('payments', config, {
+  const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('payments', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
@@ -22,7 +22,7 @@ runMain('payments', async () => {
   const listeners = createPaymentListeners({ nc, logger, payments });
   await startListeners(listeners);
 
-  const app = createApp({ config, ...payments, readiness });
+  const app = createApp({ config, ...payments, readiness, dependencies });
   serve({
     service: 'payments',
     app,

@@ -107,6 +107,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         gateway?: PaymentGateway;
         metrics?: PaymentMetrics;
         readiness?: Record<string, () => Promise<unknown>>;
+        dependencies?: Record<string, () => Promise<unknown>>;
       } = {},
     ) =>
       createApp({
