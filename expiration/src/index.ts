@@ -39,8 +39,8 @@ runMain('expiration', async () => {
   });
   await listener.listen();
 
-  const readiness = { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) };
-  const app = createApp({ logger, readiness, metrics });
+  const dependencies = { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) };
+  const app = createApp({ logger, dependencies, metrics });
   serve({
     service: 'expiration',
     app,

@@ -15,6 +15,8 @@ export interface ExpirationMetrics {
   failedAttempts: Counter;
   /** Jobs in the queue by state, read from Redis at each scrape. */
   queueJobs: Gauge<'state'>;
+  /** Jobs that wait to fire (delayed + waiting): the ExpirationQueueDepth alert's metric. */
+  queueDepth: Gauge;
 }
 
 const GAUGED_STATES = ['delayed', 'waiting', 'active', 'failed'] as const;
@@ -52,6 +54,16 @@ export function createExpirationMetrics({ queue, redis }: { queue: ExpirationQue
         const counts = await queue.getJobCounts(...GAUGED_STATES).catch(() => undefined);
         if (!counts) return;
         for (const state of GAUGED_STATES) this.set({ state }, counts[state] ?? 0);
+      },
+    }),
+    queueDepth: new Gauge({
+      name: 'ticketing_expiration_queue_depth',
+      help: 'Expiration jobs waiting to fire (delayed and waiting)',
+      registers: [],
+      async collect() {
+        if (redis.status !== 'ready') return;
+        const counts = await queue.getJobCounts('delayed', 'waiting').catch(() => undefined);
+        if (counts) this.set((counts.delayed ?? 0) + (counts.waiting ?? 0));
       },
     }),
   };

@@ -75,7 +75,7 @@ export async function startService(servers: { natsUrl: string; redisUrl: string 
   const app = createApp({
     logger,
     metrics,
-    readiness: { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) },
+    dependencies: { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) },
   });
   let stopped: Promise<void> | undefined;
   const stop = () => {

@@ -24,10 +24,12 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 describe('operations endpoints', () => {
-  it('answers /livez, and /readyz with the redis and nats checks', async () => {
+  it('answers /livez, /readyz (the process answers), and /healthz/details with the redis and nats checks', async () => {
     await request(service.app).get('/livez').expect(200, { status: 'ok' });
     const ready = await request(service.app).get('/readyz').expect(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { redis: 'ok', nats: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: {} });
+    const details = await request(service.app).get('/healthz/details').expect(200);
+    expect(details.body).toEqual({ status: 'ok', checks: { redis: 'ok', nats: 'ok' } });
   });
 
   it('when jobs are scheduled and fired, then /metrics counts them and gauges the queue', async () => {
@@ -42,6 +44,8 @@ describe('operations endpoints', () => {
     expect(metrics.text).toMatch(/^expiration_jobs_duplicate_total\{service="expiration"\} 0$/m);
     expect(metrics.text).toMatch(/^expiration_queue_jobs\{state="delayed",service="expiration"\} 1$/m);
     expect(metrics.text).toMatch(/^expiration_queue_jobs\{state="failed",service="expiration"\} 0$/m);
+    // delayed + waiting: the one job still to fire.
+    expect(metrics.text).toMatch(/^ticketing_expiration_queue_depth\{service="expiration"\} 1$/m);
     expect(metrics.text).toContain('http_request_duration_seconds');
   });
 

@@ -37,28 +37,31 @@ describe('a Redis outage', () => {
     }
   });
 
-  it('when Redis goes away and comes back, then the service stays up, turns unready and ready again, and loses no job', async () => {
+  it('when Redis goes away and comes back, then the service stays up and ready, reports Redis down and up again, and loses no job', async () => {
     const service = await bed.startService();
     const app = service.app;
-    await request(app).get('/readyz').expect(200);
+    await request(app).get('/healthz/details').expect(200);
     const before = await bed.publishOrderCreated({ expiresInMs: 2_000 });
     await waitFor(() => service.queue.getJob(before.data.id));
 
     await bed.redis.halt();
-    const unready = await waitFor(async () => {
-      const response = await request(app).get('/readyz');
+    const degraded = await waitFor(async () => {
+      const response = await request(app).get('/healthz/details');
       return response.status === 503 && response;
     });
-    expect(unready.body.checks).toMatchObject({ redis: expect.stringMatching(/^error: /), nats: 'ok' });
+    expect(degraded.body.checks).toMatchObject({ redis: expect.stringMatching(/^error: /), nats: 'ok' });
+    // Readiness never follows a dependency: the pod stays in rotation and roll-outs are not stalled.
+    await request(app).get('/readyz').expect(200);
     await request(app).get('/livez').expect(200);
-    await request(app).get('/metrics').expect(200);
+    const metrics = await request(app).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^ticketing_dependency_up\{dependency="redis",service="expiration"\} 0$/m);
     await waitFor(() => service.log.has('Redis connection lost; reconnecting'));
     // An order created during the outage cannot be scheduled yet: its event is redelivered.
     const during = await bed.publishOrderCreated({ expiresInMs: 0 });
     await waitFor(() => service.log.has('handler failed; retrying'));
 
     await bed.redis.resume();
-    await waitFor(async () => (await request(app).get('/readyz')).status === 200, { timeoutMs: 5_000 });
+    await waitFor(async () => (await request(app).get('/healthz/details')).status === 200, { timeoutMs: 5_000 });
     expect(service.log.has('Redis connection restored')).toBe(true);
 
     for (const order of [before, during]) {

@@ -17,9 +17,9 @@ variable "kubernetes_version_prefix" {
 }
 
 variable "node_size" {
-  description = "Droplet size of the nodes."
+  description = "Droplet size of the nodes (infra/README.md, Capacity: production at its autoscalers' maxima, staging and dev at their minima and the cluster's add-ons fit on max_nodes of them)."
   type        = string
-  default     = "s-2vcpu-4gb"
+  default     = "s-4vcpu-8gb"
 }
 
 variable "min_nodes" {
@@ -31,7 +31,7 @@ variable "min_nodes" {
 variable "max_nodes" {
   description = "Most nodes the cluster autoscaler may add for the HorizontalPodAutoscalers' replicas."
   type        = number
-  default     = 5
+  default     = 6
 }
 
 variable "backups_bucket" {

@@ -218,20 +218,67 @@ describe('ingress', () => {
 });
 
 describe('network policies', () => {
+  const routed = gatewayApps()
+    .filter((app) => app.route)
+    .map((app) => app.name);
+
   it.each(OVERLAYS)(
-    '%s lets each database be reached by its service only, NATS and Redis by the apps that use them',
+    '%s denies by default and allows only: DNS, ingress-nginx to the routed apps, Prometheus to the metrics ports, each database to its service, NATS and Redis to the apps that use them',
     (overlay) => {
-      expect(networkPolicyProblems(render(overlay))).toEqual([]);
+      expect(networkPolicyProblems(render(overlay), routed)).toEqual([]);
     },
   );
 
   it('reports a database opened to every pod', () => {
     const objects = render('infra/k8s');
-    const policy = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'orders-postgres-access');
+    const policy = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'orders-database-access');
     if (policy.spec?.ingress?.[0]) policy.spec.ingress[0].from = [];
-    const problems = networkPolicyProblems(objects);
-    expect(problems).toContain('auth can reach orders-postgres:5432');
+    const problems = networkPolicyProblems(objects, routed);
     expect(problems).toContain('any pod can reach orders-postgres:5432');
+    expect(problems).toContain('ingress-nginx can reach orders-postgres:5432');
+  });
+
+  it('reports a service whose egress to its database is missing, and a production database reachable by another service', () => {
+    const objects = render('infra/k8s').filter((object) => object.metadata.name !== 'tickets-egress');
+    expect(networkPolicyProblems(objects, routed)).toEqual(
+      expect.arrayContaining(['tickets cannot reach tickets-postgres:5432', 'tickets cannot reach nats:4222']),
+    );
+    const prod = render('infra/k8s-prod');
+    const access = byName<INetworkPolicy>(prod, 'NetworkPolicy', 'payments-database-access');
+    const from = access.spec?.ingress?.[0]?.from?.[0]?.podSelector;
+    if (from) from.matchLabels = { 'app.kubernetes.io/part-of': 'ticketing' };
+    const egress = byName<INetworkPolicy>(prod, 'NetworkPolicy', 'auth-egress');
+    const to = egress.spec?.egress?.[0]?.to?.[0]?.podSelector;
+    if (to) to.matchLabels = { 'app.kubernetes.io/component': 'database' };
+    expect(networkPolicyProblems(prod, routed)).toContain('auth cannot reach auth-db:5432');
+  });
+
+  it('reports a namespace without default deny, an app open to another namespace, and pods that cannot resolve names', () => {
+    const objects = render('infra/k8s').filter(
+      (object) => !['default-deny', 'allow-dns', 'prometheus-scrape'].includes(object.metadata.name),
+    );
+    const ingress = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'ingress-to-apps');
+    if (ingress.spec?.ingress?.[0]) ingress.spec.ingress[0].from = [{ namespaceSelector: {} }];
+    const problems = networkPolicyProblems(objects, routed);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'no default-deny policy (every pod, Ingress and Egress, no rules)',
+        'another namespace can reach tickets:3000',
+        'auth-depl cannot resolve names (kube-dns:53/UDP)',
+      ]),
+    );
+  });
+
+  it('reports ingress-nginx reaching a worker without a route, and Prometheus kept from a metrics port', () => {
+    const objects = render('infra/k8s-prod');
+    const ingress = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'ingress-to-apps');
+    ingress.spec?.podSelector?.matchExpressions?.[0]?.values?.push('expiration');
+    const scrape = byName<INetworkPolicy>(objects, 'NetworkPolicy', 'prometheus-scrape');
+    const ports = scrape.spec?.ingress?.[0]?.ports;
+    if (ports) scrape.spec!.ingress![0]!.ports = ports.filter((port) => port.port !== 7777);
+    expect(networkPolicyProblems(objects, routed)).toEqual(
+      expect.arrayContaining(['ingress-nginx can reach expiration:3000', 'Prometheus cannot scrape nats:7777']),
+    );
   });
 });
 

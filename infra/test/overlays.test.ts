@@ -152,7 +152,9 @@ describe('infra/k8s-prod', () => {
 
   it.each(['infra/k8s', 'infra/k8s-dev', 'infra/k8s-prod'])('%s runs NATS 2.10.23 or newer', (overlay) => {
     const image =
-      byName<IStatefulSet>(render(overlay), 'StatefulSet', 'nats').spec?.template.spec?.containers[0]?.image ?? '';
+      byName<IStatefulSet>(render(overlay), 'StatefulSet', 'nats').spec?.template.spec?.containers.find(
+        (container) => container.name === 'nats',
+      )?.image ?? '';
     expect(natsVersionProblem(image)).toBeUndefined();
   });
 

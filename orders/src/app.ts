@@ -1,4 +1,4 @@
-import { createServiceApp, type Logger } from '@ticketing/common';
+import { createServiceApp, type Logger, registerOutboxMetrics } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { OrdersDeps } from './domain/deps';
@@ -11,18 +11,21 @@ import { showOrderRouter } from './routes/show-order.router';
 export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
   config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS' | 'PAYMENT_CURRENCY'>;
   logger: Logger;
-  /** Checks behind /readyz. */
+  /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
+  /** Dependencies reported by /healthz/details (NATS), never by /readyz. */
+  dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
+export function createApp({ config, db, relay, logger, readiness, dependencies }: AppDeps): Express {
   const orders = { db, relay, currency: config.PAYMENT_CURRENCY };
-  return createServiceApp({
+  const app = createServiceApp({
     service: 'orders',
     logger,
     jwtKey: config.JWT_KEY,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
+    dependencies,
     routes: (app) => {
       app.use(newOrderRouter(orders, { windowSeconds: config.EXPIRATION_WINDOW_SECONDS }));
       app.use(indexOrdersRouter(orders));
@@ -30,4 +33,6 @@ export function createApp({ config, db, relay, logger, readiness }: AppDeps): Ex
       app.use(deleteOrderRouter(orders));
     },
   });
+  registerOutboxMetrics(app.locals.metrics.registry, db);
+  return app;
 }

@@ -10,7 +10,7 @@ import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 runMain('orders', async () => {
   const config = loadOrdersConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
-  const { database, nc, relay, readiness, shutdown } = await openEventService('orders', config, {
+  const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('orders', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
@@ -21,7 +21,7 @@ runMain('orders', async () => {
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
   sweep.start();
 
-  const app = createApp({ config, ...orders, logger, readiness });
+  const app = createApp({ config, ...orders, logger, readiness, dependencies });
   serve({
     service: 'orders',
     app,

@@ -1,4 +1,4 @@
-import { createServiceApp, type Logger } from '@ticketing/common';
+import { createServiceApp, type Logger, registerOutboxMetrics } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { PaymentsDeps } from './domain/deps';
@@ -12,11 +12,23 @@ export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'or
   config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'>;
   metrics: PaymentMetrics;
   logger: Logger;
-  /** Checks behind /readyz. */
+  /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
+  /** Dependencies reported by /healthz/details (NATS), never by /readyz. */
+  dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, gateway, metrics, logger, readiness, wakeRefunds }: AppDeps): Express {
+export function createApp({
+  config,
+  db,
+  relay,
+  gateway,
+  metrics,
+  logger,
+  readiness,
+  dependencies,
+  wakeRefunds,
+}: AppDeps): Express {
   const payments: PaymentsDeps = {
     db,
     relay,
@@ -38,6 +50,7 @@ export function createApp({ config, db, relay, gateway, metrics, logger, readine
     jwtKey: config.JWT_KEY,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
+    dependencies,
     // Stripe signs the exact bytes it sent: the webhook must see them unparsed.
     rawBodyPaths: [WEBHOOK_PATH],
     routes: (routes) => {
@@ -47,5 +60,6 @@ export function createApp({ config, db, relay, gateway, metrics, logger, readine
     },
   });
   metrics.register(app.locals.metrics.registry);
+  registerOutboxMetrics(app.locals.metrics.registry, db);
   return app;
 }

@@ -26,7 +26,7 @@ import { WEBHOOK_PATH } from './routes/webhook.router';
 runMain('payments', async () => {
   const config = loadPaymentsConfig();
   const logger = createLogger('payments', config.LOG_LEVEL);
-  const { database, nc, relay, readiness, shutdown } = await openEventService('payments', config, {
+  const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('payments', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
@@ -70,6 +70,7 @@ runMain('payments', async () => {
     ...payments,
     metrics,
     readiness,
+    dependencies,
   });
   serve({
     service: 'payments',

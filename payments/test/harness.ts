@@ -159,6 +159,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         gateway?: PaymentGateway;
         metrics?: PaymentMetrics;
         readiness?: Record<string, () => Promise<unknown>>;
+        dependencies?: Record<string, () => Promise<unknown>>;
       } = {},
     ) => {
       // As in index.ts, the app, the listeners and the refund worker share one gateway.

@@ -13,13 +13,18 @@ describe('health, metrics and unknown routes', () => {
     await request(bed.app()).get('/livez').expect(200, { status: 'ok' });
   });
 
-  it('when the database and NATS answer, then /readyz answers 200 naming both checks', async () => {
-    const app = bed.app({}, { readiness: { db: () => bed.db.execute('select 1'), nats: natsReadiness(bed.nc) } });
+  it('when the database and NATS answer, then /readyz checks the database and /healthz/details both', async () => {
+    const app = bed.app(
+      {},
+      { readiness: { db: () => bed.db.execute('select 1') }, dependencies: { nats: natsReadiness(bed.nc) } },
+    );
     const response = await request(app).get('/readyz').expect(200);
-    expect(response.body).toEqual({ status: 'ready', checks: { db: 'ok', nats: 'ok' } });
+    expect(response.body).toEqual({ status: 'ready', checks: { db: 'ok' } });
+    const details = await request(app).get('/healthz/details').expect(200);
+    expect(details.body).toEqual({ status: 'ok', checks: { db: 'ok', nats: 'ok' } });
   });
 
-  it('when a dependency fails, then /readyz answers 503 naming it', async () => {
+  it('when its database fails, then /readyz answers 503 naming it', async () => {
     const app = bed.app({}, { readiness: { db: async () => Promise.reject(new Error('connection refused')) } });
     const response = await request(app).get('/readyz').expect(503);
     expect(response.body.checks.db).toMatch(/connection refused/);
@@ -33,6 +38,8 @@ describe('health, metrics and unknown routes', () => {
       'payments_refunded_total',
       'payments_gateway_breaker_state',
       'http_request_duration_seconds',
+      'ticketing_outbox_pending',
+      'ticketing_outbox_oldest_pending_seconds',
     ]) {
       expect(text).toContain(`# TYPE ${name}`);
     }

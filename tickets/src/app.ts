@@ -1,4 +1,10 @@
-import { createServiceApp, type Database, type Logger, type OutboxRelay } from '@ticketing/common';
+import {
+  createServiceApp,
+  type Database,
+  type Logger,
+  type OutboxRelay,
+  registerOutboxMetrics,
+} from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { schema } from './db/schema';
@@ -13,18 +19,21 @@ export interface AppDeps {
   /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
   logger: Logger;
-  /** Checks behind /readyz. */
+  /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
+  /** Dependencies reported by /healthz/details (NATS), never by /readyz. */
+  dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, logger, readiness }: AppDeps): Express {
+export function createApp({ config, db, relay, logger, readiness, dependencies }: AppDeps): Express {
   const store = { db, relay, currency: config.PAYMENT_CURRENCY };
-  return createServiceApp({
+  const app = createServiceApp({
     service: 'tickets',
     logger,
     jwtKey: config.JWT_KEY,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
+    dependencies,
     routes: (app) => {
       app.use(createTicketRouter(store));
       app.use(listTicketsRouter(store));
@@ -32,4 +41,6 @@ export function createApp({ config, db, relay, logger, readiness }: AppDeps): Ex
       app.use(updateTicketRouter(store));
     },
   });
+  registerOutboxMetrics(app.locals.metrics.registry, db);
+  return app;
 }

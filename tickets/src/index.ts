@@ -9,7 +9,7 @@ import { createTicketListeners } from './events/ticket-listeners';
 runMain('tickets', async () => {
   const config = loadTicketsConfig();
   const logger = createLogger('tickets', config.LOG_LEVEL);
-  const { database, nc, relay, readiness, shutdown } = await openEventService('tickets', config, {
+  const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('tickets', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
@@ -21,7 +21,7 @@ runMain('tickets', async () => {
   });
   await startListeners(listeners);
 
-  const app = createApp({ config, db: database.db, relay, logger, readiness });
+  const app = createApp({ config, db: database.db, relay, logger, readiness, dependencies });
   serve({
     service: 'tickets',
     app,

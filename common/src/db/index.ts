@@ -1,4 +1,5 @@
 export * from './create-database';
 export * from './optimistic';
 export * from './outbox';
+export * from './outbox-metrics';
 export * from './outbox-relay';

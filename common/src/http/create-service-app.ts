@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import { NotFoundError } from '../errors';
 import { currentUser } from './current-user';
 import { errorHandler } from './error-handler';
-import { healthRouter, type ReadinessCheck } from './health';
-import { createMetrics } from './metrics';
+import { type HealthChecks, healthRouter } from './health';
+import { createMetrics, registerDependencyGauge } from './metrics';
 import { httpLogger, requestContext } from './request-context';
 
 /** What {@link createServiceApp} needs to build a service's Express app. */
@@ -18,9 +18,17 @@ export interface ServiceAppOptions {
   jwtKey?: string;
   /** Marks the session cookie `secure` (production, behind TLS-terminating ingress). */
   secureCookies?: boolean;
-  /** Checks run by `GET /readyz`, by name (e.g. `db`, `nats`). */
-  readiness?: Record<string, ReadinessCheck>;
-  /** Per-check timeout of `GET /readyz`; defaults to 2 s. */
+  /**
+   * Checks run by `GET /readyz`, by name: what this process needs to serve its own requests,
+   * normally only its database (`db`). Never a broker or another service.
+   */
+  readiness?: HealthChecks;
+  /**
+   * Dependencies it degrades without (e.g. `nats`, `redis`): reported by `GET /healthz/details`
+   * and the `ticketing_dependency_up` gauge, never by `/readyz`.
+   */
+  dependencies?: HealthChecks;
+  /** Per-check timeout of the health checks; defaults to 2 s. */
   readinessTimeoutMs?: number;
   /** Largest accepted request body; defaults to `'100kb'`. */
   bodyLimit?: string;
@@ -57,7 +65,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(helmet());
 
   // Probes come before body parsing and sessions: they must answer even when those would fail.
-  app.use(healthRouter(options.readiness ?? {}, { timeoutMs: options.readinessTimeoutMs }));
+  const readiness = options.readiness ?? {};
+  const dependencies = options.dependencies ?? {};
+  app.use(healthRouter(readiness, { timeoutMs: options.readinessTimeoutMs, dependencies }));
+  registerDependencyGauge(metrics.registry, { ...readiness, ...dependencies }, options.readinessTimeoutMs);
   app.get('/metrics', metrics.handler());
 
   if (options.rawBodyPaths && options.rawBodyPaths.length > 0) {

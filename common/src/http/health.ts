@@ -1,19 +1,33 @@
 import { Router } from 'express';
 
-/** A readiness check: resolves when the dependency is reachable, rejects (or hangs) when not. */
+/** A health check: resolves when the dependency is reachable, rejects (or hangs) when not. */
 export type ReadinessCheck = () => Promise<unknown>;
 
 /** How long `/readyz` waits for one check before calling it failed. */
 export const READINESS_TIMEOUT_MS = 2000;
 
+/** Checks by name, e.g. `{ db: database.ping }`. */
+export type HealthChecks = Record<string, ReadinessCheck>;
+
+export interface HealthRouterOptions {
+  timeoutMs?: number;
+  /**
+   * Dependencies the service degrades without but can still serve its own requests (NATS: the
+   * outbox keeps every event until it is back; Redis; downstream services). Reported by
+   * `GET /healthz/details` and the `ticketing_dependency_up` gauge, never by `/readyz`: a
+   * broker restart must not take every pod out of its Service.
+   */
+  dependencies?: HealthChecks;
+}
+
 /**
- * `GET /livez` (the process answers) and `GET /readyz` (every readiness check passes within the
- * timeout: 200 `{status:'ready', checks}`, else 503 `{status:'not ready', checks}` naming the error).
+ * `GET /livez` (the process answers), `GET /readyz` (this process can serve its own requests:
+ * every readiness check, normally only its own database, passes within the timeout: 200
+ * `{status:'ready', checks}`, else 503 `{status:'not ready', checks}` naming the error) and
+ * `GET /healthz/details` (readiness checks and dependencies together: 200 `{status:'ok'}` when
+ * all pass, else 503 `{status:'degraded'}`; for people and blackbox probes, never a kubelet probe).
  */
-export function healthRouter(
-  readiness: Record<string, ReadinessCheck> = {},
-  options: { timeoutMs?: number } = {},
-): Router {
+export function healthRouter(readiness: HealthChecks = {}, options: HealthRouterOptions = {}): Router {
   const timeoutMs = options.timeoutMs ?? READINESS_TIMEOUT_MS;
   const router = Router();
 
@@ -22,18 +36,33 @@ export function healthRouter(
   });
 
   router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      Object.entries(readiness).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
-    );
-    const checks = Object.fromEntries(results);
-    const ready = results.every(([, result]) => result === 'ok');
+    const { ok, checks } = await runChecks(readiness, timeoutMs);
     res
-      .status(ready ? 200 : 503)
+      .status(ok ? 200 : 503)
       .set('Cache-Control', 'no-store')
-      .json({ status: ready ? 'ready' : 'not ready', checks });
+      .json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+
+  router.get('/healthz/details', async (_req, res) => {
+    const { ok, checks } = await runChecks({ ...readiness, ...options.dependencies }, timeoutMs);
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'degraded', checks });
   });
 
   return router;
+}
+
+/** Runs every check at once; each result is `'ok'` or `'error: <message>'`. */
+export async function runChecks(
+  checks: HealthChecks,
+  timeoutMs: number = READINESS_TIMEOUT_MS,
+): Promise<{ ok: boolean; checks: Record<string, string> }> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
+  );
+  return { ok: results.every(([, result]) => result === 'ok'), checks: Object.fromEntries(results) };
 }
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type HealthChecks, runChecks } from './health';
 
 /** Label a request gets when no route matched it (a 404), instead of its raw URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -72,4 +73,23 @@ function trackMatchedRoute(req: Request): () => string {
 function joinRoute(baseUrl: string, path: string): string {
   if (!baseUrl) return path;
   return path === '/' ? baseUrl : `${baseUrl}${path}`;
+}
+
+/**
+ * `ticketing_dependency_up{dependency}`: 1 when the check passes at scrape time, 0 when not, for
+ * each readiness check and dependency (`db`, `nats`, `redis`). The alerts watch it, since a
+ * dependency outage no longer shows as pods that are not ready.
+ */
+export function registerDependencyGauge(registry: Registry, checks: HealthChecks, timeoutMs?: number): void {
+  if (Object.keys(checks).length === 0) return;
+  new Gauge({
+    name: 'ticketing_dependency_up',
+    help: 'Whether a dependency answered its health check at scrape time (1) or not (0)',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+    async collect() {
+      const { checks: results } = await runChecks(checks, timeoutMs);
+      for (const [dependency, result] of Object.entries(results)) this.set({ dependency }, result === 'ok' ? 1 : 0);
+    },
+  });
 }

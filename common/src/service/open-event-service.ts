@@ -15,9 +15,10 @@ export interface EventServiceConfig {
 
 /**
  * The start-up every service with a database and events shares, in its fixed order: database
- * (migrations run) → NATS → the stream → the outbox relay. Returns them with the readiness
- * checks for /readyz and the shutdown steps in the order they must run, after the service has
- * closed its own listeners.
+ * (migrations run) → NATS → the stream → the outbox relay. Returns them with the checks for
+ * /readyz (the database only: with NATS down the service still serves reads, and writes wait in
+ * the outbox), the dependencies for /healthz/details (NATS), and the shutdown steps in the order
+ * they must run, after the service has closed its own listeners.
  */
 export async function openEventService<S extends Record<string, unknown>>(
   service: string,
@@ -39,7 +40,8 @@ export async function openEventService<S extends Record<string, unknown>>(
     database,
     nc,
     relay,
-    readiness: { db: database.ping, nats: natsReadiness(nc) },
+    readiness: { db: database.ping },
+    dependencies: { nats: natsReadiness(nc) },
     /** Stop publishing (the in-flight batch finishes), drain NATS, close the database. */
     shutdown: [() => relay.stop(), () => nc.drain(), database.close],
   };

@@ -50,6 +50,11 @@ export interface Cluster {
   restart(service: ServiceName, env?: NodeJS.ProcessEnv): Promise<void>;
   /** Resolves once `GET /readyz` answers 200; rejects when the process exits or the time is up. */
   waitReady(service: ServiceName, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once `GET /healthz/details` answers 200: ready and every dependency (NATS, Redis)
+   * reachable again. Readiness alone no longer says so, by design.
+   */
+  waitHealthy(service: ServiceName, timeoutMs?: number): Promise<void>;
   isRunning(service: ServiceName): boolean;
   /** Every exit the test did not ask for (a crash), e.g. `orders exited unexpectedly (code 1)`. */
   unexpectedExits(): string[];
@@ -157,20 +162,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     clearTimeout(timer);
   };
 
-  const waitReady = async (service: ServiceName, timeoutMs = 60_000) => {
+  const waitFor200 = async (service: ServiceName, probe: string, timeoutMs: number) => {
     await waitFor(
       async () => {
         if (!isRunning(service)) {
           throw new Error(`${service} is not running:\n${tails.get(service) ?? ''}`);
         }
-        const response = await fetch(`http://127.0.0.1:${ports[service]}/readyz`);
+        const response = await fetch(`http://127.0.0.1:${ports[service]}${probe}`);
         return response.status === 200;
       },
       { timeoutMs, intervalMs: 100 },
     ).catch((error: Error) => {
-      throw new Error(`${service} did not become ready: ${error.message}\n${tails.get(service) ?? ''}`);
+      throw new Error(`${service} did not answer ${probe}: ${error.message}\n${tails.get(service) ?? ''}`);
     });
   };
+  const waitReady = (service: ServiceName, timeoutMs = 60_000) => waitFor200(service, '/readyz', timeoutMs);
+  const waitHealthy = (service: ServiceName, timeoutMs = 60_000) => waitFor200(service, '/healthz/details', timeoutMs);
 
   const stopAll = async () => {
     await Promise.all(SERVICES.map((service) => kill(service, 'SIGTERM')));
@@ -202,6 +209,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await waitReady(service);
     },
     waitReady,
+    waitHealthy,
     isRunning,
     unexpectedExits: () => [...unexpected],
     logTail: (service) => tails.get(service) ?? '',

@@ -35,10 +35,12 @@ describe('nats-server stopped during a burst and started again', () => {
       await sleep(2_500);
       await cluster.nats.halt({ kill: crash });
 
-      // While NATS is down: readiness says so, writes still succeed, and their events wait in the outbox.
-      await waitFor(async () => (await call(cluster.url('tickets'), 'GET', '/readyz')).status === 503, {
+      // While NATS is down: the details say so, the pods stay ready, writes still succeed, and
+      // their events wait in the outbox.
+      await waitFor(async () => (await call(cluster.url('tickets'), 'GET', '/healthz/details')).status === 503, {
         timeoutMs: 10_000,
       });
+      expect((await call(cluster.url('tickets'), 'GET', '/readyz')).status).toBe(200);
       const listed = await call(cluster.url('tickets'), 'POST', '/api/tickets', {
         cookie: cluster.cookieFor(),
         json: { title: 'listed while NATS is down', price: 12 },
@@ -49,7 +51,9 @@ describe('nats-server stopped during a burst and started again', () => {
       expect(backlog.tickets).toBeGreaterThan(0);
       await cluster.nats.resume();
       await Promise.all(
-        (['tickets', 'orders', 'payments', 'expiration'] as const).map((service) => cluster.waitReady(service, 30_000)),
+        (['tickets', 'orders', 'payments', 'expiration'] as const).map((service) =>
+          cluster.waitHealthy(service, 30_000),
+        ),
       );
       const ledger = await burst;
 

@@ -69,7 +69,7 @@ describe('redis-server restarted while expirations are pending', () => {
     // The expiration service acknowledges order.created only once its job is stored in Redis.
     await observer.settle();
     await cluster.redis.halt();
-    await waitFor(async () => (await call(cluster.url('expiration'), 'GET', '/readyz')).status === 503);
+    await waitFor(async () => (await call(cluster.url('expiration'), 'GET', '/healthz/details')).status === 503);
 
     const [row] = await observer.rows<{ last: Date }>('orders', 'select max(expires_at) as last from orders');
     await sleep(row!.last.getTime() + 1_000 - Date.now());
@@ -86,7 +86,7 @@ describe('redis-server restarted while expirations are pending', () => {
     expect(late.status).toBe(400);
 
     await cluster.redis.resume();
-    await cluster.waitReady('expiration', 30_000);
+    await cluster.waitHealthy('expiration', 30_000);
     await waitFor(async () => (await statusesOf(ids)).every((status) => status === 'cancelled'), {
       timeoutMs: 30_000,
       intervalMs: 200,
@@ -108,7 +108,7 @@ describe('redis-server restarted while expirations are pending', () => {
       rmSync(path.join(cluster.redis.dataDir, entry), { recursive: true, force: true });
     }
     await cluster.redis.resume();
-    await cluster.waitReady('expiration', 30_000);
+    await cluster.waitHealthy('expiration', 30_000);
 
     await waitFor(async () => (await statusesOf(ids)).every((status) => status === 'cancelled'), {
       timeoutMs: (WINDOW_SECONDS + 15) * 1000,

@@ -541,61 +541,207 @@ export function selects(selector: Selector | undefined, labels: Labels): boolean
   return true;
 }
 
-/** May a pod labelled `source` open `port` on a pod labelled `target`, in the same namespace? */
-export function canReach(policies: INetworkPolicy[], target: Labels, source: Labels, port: number): boolean {
-  const applying = policies.filter(
-    (policy) =>
-      selects(policy.spec?.podSelector, target) && (policy.spec?.policyTypes ?? ['Ingress']).includes('Ingress'),
-  );
-  if (applying.length === 0) return true;
-  return applying.some((policy) =>
-    (policy.spec?.ingress ?? []).some((rule) => {
-      const peerOk =
-        !rule.from ||
-        rule.from.length === 0 ||
-        rule.from.some((peer) => !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector, source));
-      const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((entry) => entry.port === port);
-      return peerOk && portOk;
-    }),
-  );
+/** A pod as the policies see it: its labels, and its namespace when it is not the platform's own. */
+export interface Peer {
+  labels: Labels;
+  /** Another namespace's name (labelled kubernetes.io/metadata.name); undefined for the platform's namespace. */
+  namespace?: string;
+}
+
+interface PolicyPeer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: { cidr: string };
+}
+
+function peerMatches(peer: PolicyPeer, other: Peer): boolean {
+  // An ipBlock is meant for addresses outside the cluster; the checks below are about pods.
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector) {
+    if (other.namespace === undefined) return false;
+    if (!selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': other.namespace })) return false;
+    return peer.podSelector ? selects(peer.podSelector, other.labels) : true;
+  }
+  return other.namespace === undefined && selects(peer.podSelector, other.labels);
+}
+
+const typesOf = (policy: INetworkPolicy): string[] =>
+  policy.spec?.policyTypes ?? ['Ingress', ...(policy.spec?.egress ? ['Egress'] : [])];
+
+const portMatches = (
+  ports: { port?: number | string; protocol?: string }[] | undefined,
+  port: number,
+  protocol: string,
+) =>
+  !ports || ports.length === 0 || ports.some((entry) => entry.port === port && (entry.protocol ?? 'TCP') === protocol);
+
+/**
+ * May `source` open `port` on `target`? Both directions count: the policies selecting the
+ * target must admit it in (Ingress), and those selecting the source must let it out (Egress).
+ * Pods of other namespaces are only judged on this namespace's side.
+ */
+export function canReach(
+  policies: INetworkPolicy[],
+  target: Labels | Peer,
+  source: Labels | Peer,
+  port: number,
+  protocol = 'TCP',
+  /** `ingress`: judge the target's side only, as for a pod whose own egress is open. */
+  sides: 'both' | 'ingress' = 'both',
+): boolean {
+  const asPeer = (value: Labels | Peer): Peer =>
+    'labels' in value && typeof value.labels === 'object' ? (value as Peer) : { labels: value as Labels };
+  const to = asPeer(target);
+  const from = asPeer(source);
+  if (to.namespace === undefined) {
+    const applying = policies.filter(
+      (policy) => selects(policy.spec?.podSelector, to.labels) && typesOf(policy).includes('Ingress'),
+    );
+    const admitted =
+      applying.length === 0 ||
+      applying.some((policy) =>
+        (policy.spec?.ingress ?? []).some(
+          (rule) =>
+            (!rule.from || rule.from.length === 0 || rule.from.some((peer) => peerMatches(peer as PolicyPeer, from))) &&
+            portMatches(rule.ports as { port?: number }[], port, protocol),
+        ),
+      );
+    if (!admitted) return false;
+  }
+  if (from.namespace === undefined && sides === 'both') {
+    const applying = policies.filter(
+      (policy) => selects(policy.spec?.podSelector, from.labels) && typesOf(policy).includes('Egress'),
+    );
+    const released =
+      applying.length === 0 ||
+      applying.some((policy) =>
+        (policy.spec?.egress ?? []).some(
+          (rule) =>
+            (!rule.to || rule.to.length === 0 || rule.to.some((peer) => peerMatches(peer as PolicyPeer, to))) &&
+            portMatches(rule.ports as { port?: number }[], port, protocol),
+        ),
+      );
+    if (!released) return false;
+  }
+  return true;
 }
 
 const podLabels = (workload: IDeployment | IStatefulSet): Labels => workload.spec?.template.metadata?.labels ?? {};
 
+/** The pods of the platform: Deployments, StatefulSets and the CloudNativePG instances of each Cluster. */
+function namespacePods(objects: K8sObject[]): { name: string; labels: Labels }[] {
+  return [
+    ...ofKind<IDeployment>(objects, 'Deployment').map((d) => ({ name: d.metadata?.name ?? '', labels: podLabels(d) })),
+    ...ofKind<IStatefulSet>(objects, 'StatefulSet').map((s) => ({
+      name: s.metadata?.name ?? '',
+      labels: podLabels(s),
+    })),
+    ...objects
+      .filter((object) => object.kind === 'Cluster')
+      .map((cluster) => ({
+        name: cluster.metadata.name,
+        labels: {
+          ...((cluster.spec as { inheritedMetadata?: { labels?: Labels } }).inheritedMetadata?.labels ?? {}),
+          'cnpg.io/cluster': cluster.metadata.name,
+          'cnpg.io/podRole': 'instance',
+        },
+      })),
+  ];
+}
+
+const INGRESS_CONTROLLER: Peer = { labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, namespace: 'ingress-nginx' };
+const PROMETHEUS: Peer = { labels: { 'app.kubernetes.io/name': 'prometheus' }, namespace: 'monitoring' };
+const KUBE_DNS: Peer = { labels: { 'k8s-app': 'kube-dns' }, namespace: 'kube-system' };
+const ELSEWHERE: Peer = { labels: { app: 'intruder' }, namespace: 'elsewhere' };
+const INTRUDER: Peer = { labels: { app: 'intruder' } };
+
+/** The metrics ports Prometheus scrapes, by pod: what the PodMonitors name (numbers from the pods' declared ports). */
+function scrapedPorts(objects: K8sObject[], pod: { name: string; labels: Labels }): number[] {
+  const workload = [
+    ...ofKind<IDeployment>(objects, 'Deployment'),
+    ...ofKind<IStatefulSet>(objects, 'StatefulSet'),
+  ].find((candidate) => candidate.metadata?.name === pod.name);
+  const declared = (workload?.spec?.template.spec?.containers ?? []).flatMap((container) => container.ports ?? []);
+  return objects
+    .filter((object) => object.kind === 'PodMonitor' && object.metadata.namespace !== 'ingress-nginx')
+    .filter((monitor) => selects((monitor.spec as { selector?: Selector }).selector, pod.labels))
+    .flatMap((monitor) => (monitor.spec as { podMetricsEndpoints?: { port?: string }[] }).podMetricsEndpoints ?? [])
+    .map((endpoint) =>
+      pod.labels['cnpg.io/podRole'] === 'instance' && endpoint.port === 'metrics'
+        ? 9187
+        : (declared.find((port) => port.name === endpoint.port)?.containerPort ?? 0),
+    );
+}
+
 /**
- * Each service's database is reachable from that service only; NATS from the apps that are given
- * NATS_URL; Redis from the apps given REDIS_URL.
+ * Default deny with explicit allows: the namespace denies by default in both directions; each
+ * service's database is reachable from that service only (pods labelled database-of); NATS from
+ * the apps given NATS_URL, Redis from those given REDIS_URL; ingress-nginx reaches the apps with
+ * a route on 3000 and nothing else; Prometheus reaches the scraped metrics ports; every pod
+ * resolves names (kube-dns, UDP 53); nobody else, in this namespace or another, reaches anything.
  */
-export function networkPolicyProblems(objects: K8sObject[]): string[] {
+export function networkPolicyProblems(objects: K8sObject[], routedApps: string[] = []): string[] {
   const policies = ofKind<INetworkPolicy>(objects, 'NetworkPolicy');
   const deployments = ofKind<IDeployment>(objects, 'Deployment');
-  const statefulSets = ofKind<IStatefulSet>(objects, 'StatefulSet');
+  const pods = namespacePods(objects);
   const problems: string[] = [];
+  const denyAll = policies.some(
+    (policy) =>
+      Object.keys(policy.spec?.podSelector?.matchLabels ?? {}).length === 0 &&
+      (policy.spec?.podSelector?.matchExpressions ?? []).length === 0 &&
+      ['Ingress', 'Egress'].every((type) => (policy.spec?.policyTypes as string[] | undefined)?.includes(type)) &&
+      !policy.spec?.ingress?.length &&
+      !policy.spec?.egress?.length,
+  );
+  if (!denyAll) problems.push('no default-deny policy (every pod, Ingress and Egress, no rules)');
   const envOf = (deployment: IDeployment) => {
     const container = appContainer(deployment);
     return container ? providedEnv(container, objects).vars : new Map<string, ProvidedVariable>();
   };
-  for (const statefulSet of statefulSets) {
-    const name = statefulSet.metadata?.name ?? '';
-    const port = statefulSet.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort ?? 0;
-    const owner = /^(.*)-postgres$/.exec(name)?.[1];
+  const guarded: {
+    name: string;
+    labels: Labels;
+    port: number;
+    allowed: (app: string, vars: Map<string, ProvidedVariable>) => boolean;
+  }[] = [];
+  for (const pod of pods) {
+    const owner = pod.labels['database-of'];
+    if (owner) guarded.push({ name: pod.name, labels: pod.labels, port: 5432, allowed: (app) => app === owner });
+    else if (pod.labels.app === 'nats')
+      guarded.push({ name: pod.name, labels: pod.labels, port: 4222, allowed: (_app, vars) => vars.has('NATS_URL') });
+    else if (pod.labels.app === 'redis')
+      guarded.push({ name: pod.name, labels: pod.labels, port: 6379, allowed: (_app, vars) => vars.has('REDIS_URL') });
+  }
+  for (const target of guarded) {
     for (const deployment of deployments) {
       const app = appOf(deployment);
-      const vars = envOf(deployment);
-      const shouldReach = owner
-        ? app === owner
-        : name === 'nats'
-          ? vars.has('NATS_URL')
-          : name === 'redis'
-            ? vars.has('REDIS_URL')
-            : undefined;
-      if (shouldReach === undefined) continue;
-      const reaches = canReach(policies, podLabels(statefulSet), podLabels(deployment), port);
-      if (reaches !== shouldReach) problems.push(`${app} ${reaches ? 'can' : 'cannot'} reach ${name}:${port}`);
+      const shouldReach = target.allowed(app, envOf(deployment));
+      const reaches = canReach(policies, target.labels, podLabels(deployment), target.port);
+      if (reaches !== shouldReach)
+        problems.push(`${app} ${reaches ? 'can' : 'cannot'} reach ${target.name}:${target.port}`);
     }
-    if (owner || name === 'nats' || name === 'redis') {
-      if (canReach(policies, podLabels(statefulSet), { app: 'intruder' }, port))
-        problems.push(`any pod can reach ${name}:${port}`);
+    if (canReach(policies, target.labels, INTRUDER, target.port, 'TCP', 'ingress'))
+      problems.push(`any pod can reach ${target.name}:${target.port}`);
+    if (canReach(policies, target.labels, INGRESS_CONTROLLER, target.port))
+      problems.push(`ingress-nginx can reach ${target.name}:${target.port}`);
+  }
+  for (const deployment of deployments) {
+    const app = appOf(deployment);
+    const labels = podLabels(deployment);
+    const routed = routedApps.includes(app);
+    if (canReach(policies, labels, INGRESS_CONTROLLER, 3000) !== routed)
+      problems.push(`ingress-nginx ${routed ? 'cannot' : 'can'} reach ${app}:3000`);
+    if (canReach(policies, labels, INTRUDER, 3000, 'TCP', 'ingress')) problems.push(`any pod can reach ${app}:3000`);
+    if (canReach(policies, labels, ELSEWHERE, 3000)) problems.push(`another namespace can reach ${app}:3000`);
+  }
+  for (const pod of pods) {
+    if (!canReach(policies, KUBE_DNS, { labels: pod.labels }, 53, 'UDP'))
+      problems.push(`${pod.name} cannot resolve names (kube-dns:53/UDP)`);
+    for (const port of scrapedPorts(objects, pod)) {
+      if (!canReach(policies, pod.labels, PROMETHEUS, port))
+        problems.push(`Prometheus cannot scrape ${pod.name}:${port}`);
+      if (canReach(policies, pod.labels, ELSEWHERE, port))
+        problems.push(`another namespace can reach ${pod.name}:${port}`);
     }
   }
   return problems;

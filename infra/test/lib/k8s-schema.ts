@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
 import ts from 'typescript';
 import { z } from 'zod';
 import type { K8sObject } from './kustomize';
@@ -14,9 +15,38 @@ import { ROOT } from './repo';
  * declaration does not have is reported.
  */
 
-/** The kubernetes-models module of a built-in kind, e.g. apps/v1 Deployment → kubernetes-models/apps/v1/Deployment. */
+/**
+ * The kubernetes-models module of a kind, e.g. apps/v1 Deployment → kubernetes-models/apps/v1/Deployment;
+ * the Prometheus Operator's kinds come from @kubernetes-models/prometheus-operator (its CRDs v0.65.1).
+ */
 export function modelModule(apiVersion: string, kind: string): string {
+  if (apiVersion.startsWith('monitoring.coreos.com/'))
+    return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
+}
+
+/**
+ * Custom resources validated against the part of their CRD's schema this repository uses,
+ * vendored in infra/test/schemas (source, version and commit in its README).
+ */
+const VENDORED_SCHEMAS: Record<string, string> = {
+  'postgresql.cnpg.io/v1/Cluster': 'postgresql.cnpg.io_v1_cluster.json',
+  'postgresql.cnpg.io/v1/ScheduledBackup': 'postgresql.cnpg.io_v1_scheduledbackup.json',
+  'barmancloud.cnpg.io/v1/ObjectStore': 'barmancloud.cnpg.io_v1_objectstore.json',
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const vendoredValidators = new Map<string, ValidateFunction>();
+
+function vendoredValidator(key: string): ValidateFunction | undefined {
+  const file = VENDORED_SCHEMAS[key];
+  if (!file) return undefined;
+  let validate = vendoredValidators.get(key);
+  if (!validate) {
+    validate = ajv.compile(require(path.join(__dirname, '..', 'schemas', file)) as object);
+    vendoredValidators.set(key, validate);
+  }
+  return validate;
 }
 
 type ModelClass = new (data: unknown) => { validate(): void };
@@ -224,6 +254,15 @@ export function schemaProblems(object: K8sObject): string[] {
   const where = `${object.kind ?? '(no kind)'} ${object.metadata?.name ?? '(no name)'}`;
   if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
     return [`${where}: apiVersion and kind are required`];
+  }
+  const vendored = vendoredValidator(`${object.apiVersion}/${object.kind}`);
+  if (vendored) {
+    if (vendored(object)) return [];
+    return (vendored.errors ?? []).map((error) => {
+      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+      const at = `${error.instancePath || '(root)'}${extra ? `/${extra}` : ''}`;
+      return `${where}: ${at}: ${error.message}`;
+    });
   }
   const custom = customResources[`${object.apiVersion}/${object.kind}`];
   if (custom) {

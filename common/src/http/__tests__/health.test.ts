@@ -97,3 +97,53 @@ describe('health endpoints', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('dependencies: /healthz/details and ticketing_dependency_up, never /readyz', () => {
+  const natsDown = async () => {
+    throw new Error('NATS is not reachable: CONNECTION_REFUSED');
+  };
+
+  it('when a dependency fails, then /readyz still answers 200 and /healthz/details answers 503 naming it', async () => {
+    const { app } = buildApp(noRoutes, { readiness: { db: async () => 1 }, dependencies: { nats: natsDown } });
+
+    const ready = await request(app).get('/readyz');
+    const details = await request(app).get('/healthz/details');
+
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { db: 'ok' } });
+    expect(details.status).toBe(503);
+    expect(details.headers['cache-control']).toBe('no-store');
+    expect(details.body).toEqual({
+      status: 'degraded',
+      checks: { db: 'ok', nats: 'error: NATS is not reachable: CONNECTION_REFUSED' },
+    });
+  });
+
+  it('when every readiness check and dependency passes, then /healthz/details answers 200 ok', async () => {
+    const { app } = buildApp(noRoutes, {
+      readiness: { db: async () => 1 },
+      dependencies: { nats: async () => undefined },
+    });
+
+    const details = await request(app).get('/healthz/details').expect(200);
+
+    expect(details.body).toEqual({ status: 'ok', checks: { db: 'ok', nats: 'ok' } });
+  });
+
+  it('when /metrics is scraped, then ticketing_dependency_up is 1 for each passing check and 0 for a failing one', async () => {
+    const { app } = buildApp(noRoutes, { readiness: { db: async () => 1 }, dependencies: { nats: natsDown } });
+
+    const text = (await request(app).get('/metrics').expect(200)).text;
+
+    expect(text).toMatch(/^ticketing_dependency_up\{dependency="db",service="test-service"\} 1$/m);
+    expect(text).toMatch(/^ticketing_dependency_up\{dependency="nats",service="test-service"\} 0$/m);
+  });
+
+  it('when the service has no checks at all, then /metrics has no dependency gauge', async () => {
+    const { app } = buildApp(noRoutes);
+
+    const text = (await request(app).get('/metrics').expect(200)).text;
+
+    expect(text).not.toContain('ticketing_dependency_up');
+  });
+});

@@ -24,8 +24,10 @@ describe('openEventService', () => {
       { DATABASE_URL: databaseUrl, NATS_URL: nats.url, NATS_STREAM_REPLICAS: 1 },
       { schema, migrationsFolder, logger: pino({ level: 'silent' }) },
     );
+    // Readiness is the database alone: NATS is a dependency the outbox rides out.
+    expect(Object.keys(service.readiness)).toEqual(['db']);
     await expect(service.readiness.db()).resolves.toBeUndefined();
-    await expect(service.readiness.nats()).resolves.toBeUndefined();
+    await expect(service.dependencies.nats()).resolves.toBeUndefined();
 
     const event = createEvent('expiration.complete', { orderId: randomUUID() });
     await service.relay.transaction((tx) => enqueueEvent(tx, event));
