@@ -3,3 +3,4 @@ export * from './optimistic';
 export * from './outbox';
 export * from './outbox-metrics';
 export * from './outbox-relay';
+export * from './retention';
