@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { NatsError } from 'nats';
 import { CliError, ExitCode } from './cli-error';
 import { publish } from './commands/publish';
 import { status } from './commands/status';
 import { tail } from './commands/tail';
-import { DEFAULT_SERVER, oneLine } from './connection';
+import { DEFAULT_SERVER, isNatsError, oneLine } from './connection';
 import { type Output, processOutput } from './output';
 
 const COMMON_HELP = `  --server <url>        NATS server (default: $NATS_URL, else ${DEFAULT_SERVER})
@@ -89,7 +88,7 @@ export async function main(argv: readonly string[], context: CliContext = proces
       context.output.err(error.message);
       return error.exitCode;
     }
-    if (error instanceof NatsError) {
+    if (isNatsError(error)) {
       context.output.err(`NATS error: ${oneLine(error)}`);
       return ExitCode.ConnectionError;
     }

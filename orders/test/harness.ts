@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { type ConsumerInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   closeListeners,
   connectNats,
@@ -20,7 +21,6 @@ import {
 } from '@ticketing/common';
 import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
-import type { ConsumerInfo } from 'nats';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -73,7 +73,7 @@ export async function createOrdersTestBed() {
   ]);
   const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
   await ensureStream(nc);
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
@@ -179,7 +179,7 @@ export async function createOrdersTestBed() {
 
     /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
     async publishAgain(event: Event): Promise<void> {
-      await nc.jetstream().publish(event.subject, serializeEvent(event));
+      await jetstream(nc).publish(event.subject, serializeEvent(event));
     },
 
     /**

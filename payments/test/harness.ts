@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { type ConsumerInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   closeListeners,
   connectNats,
@@ -21,7 +22,6 @@ import {
 } from '@ticketing/common';
 import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
-import type { ConsumerInfo } from 'nats';
 import Stripe from 'stripe';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -83,7 +83,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
   ]);
   const nc = await connectNats({ url: nats.url, name: 'payments-test', logger });
   await ensureStream(nc);
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
@@ -185,7 +185,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
 
     /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
     async publishAgain(event: Event): Promise<void> {
-      await nc.jetstream().publish(event.subject, serializeEvent(event));
+      await jetstream(nc).publish(event.subject, serializeEvent(event));
     },
 
     /** The events of `subject` on the stream (about order `orderId` when given), once the outbox is empty. */
