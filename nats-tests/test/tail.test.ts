@@ -259,4 +259,41 @@ describe('tail', () => {
 
     expect(tailing.output.notes.some((note) => note.startsWith('Disconnected'))).toBe(true);
   });
+
+  it('when NATS restarts during a tail, then it resumes after the last event it printed, repeating none', async () => {
+    const earlier = await publishSample(Subjects.TicketCreated);
+    const tailing = startTail({ json: true });
+    await tailing.ready();
+    const printedBefore = await publishSample(Subjects.OrderCreated);
+    await tailing.printed(1);
+
+    await server.halt();
+    await server.resume();
+    await waitFor(() => tailing.output.notes.some((note) => note.startsWith('Reconnected')), { timeoutMs: 15_000 });
+    const after = await waitFor(() => publishSample(Subjects.OrderCancelled, randomUUID()));
+    await waitFor(() => tailing.output.lines.some((line) => line.includes(after.eventId)), { timeoutMs: 15_000 });
+
+    expect(await tailing.stop()).toBe(2);
+    expect(tailing.output.lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ seq: 2, eventId: printedBefore.eventId }),
+      expect.objectContaining({ seq: 3, eventId: after.eventId }),
+    ]);
+    expect(tailing.output.lines.join('\n')).not.toContain(earlier.eventId);
+  });
+
+  it('when NATS restarts before a tail of new events printed any, then it still starts after the events stored before it', async () => {
+    const earlier = await publishSample(Subjects.TicketCreated);
+    const tailing = startTail({ json: true });
+    await tailing.ready();
+
+    await server.halt();
+    await server.resume();
+    await waitFor(() => tailing.output.notes.some((note) => note.startsWith('Reconnected')), { timeoutMs: 15_000 });
+    const after = await waitFor(() => publishSample(Subjects.OrderCreated, randomUUID()));
+    await waitFor(() => tailing.output.lines.some((line) => line.includes(after.eventId)), { timeoutMs: 15_000 });
+
+    expect(await tailing.stop()).toBe(1);
+    expect(JSON.parse(tailing.output.lines[0] ?? '')).toMatchObject({ seq: 2, eventId: after.eventId });
+    expect(tailing.output.lines.join('\n')).not.toContain(earlier.eventId);
+  });
 });

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JsMsg, jetstream, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import { type JsMsg, jetstream, type OrderedConsumerOptions } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { EventHeaders, parseEvent, STREAM_NAME } from '@ticketing/common';
 import { CATALOG_SUBJECTS, isCatalogSubject, subjectMatches, unknownSubjectError } from '../catalog';
@@ -53,12 +53,15 @@ export async function tail(options: TailOptions, output: Output): Promise<number
   if (options.signal?.aborted) return 0;
 
   return withJetStream(options, async ({ nc, jsm }) => {
-    await fetchStreamInfo(jsm, options.server);
+    const info = await fetchStreamInfo(jsm, options.server);
     // nats-server 2.9 has a single filter_subject per consumer; several subjects are filtered here.
     const serverFilter = subjects.length === 1 ? subjects[0] : undefined;
     const matches = (subject: string) =>
       subjects.length === 0 || subjects.some((pattern) => subjectMatches(pattern, subject));
-    const consumer = await jetstream(nc).consumers.get(STREAM_NAME, consumerOptions(options, serverFilter));
+    const consumer = await jetstream(nc).consumers.get(
+      STREAM_NAME,
+      consumerOptions(options, serverFilter, info.state.last_seq),
+    );
     // Short pulls: after a reconnect nats.js checks the consumer at once (a NATS restart loses the
     // in-memory ordered consumer, which it then recreates) and, while that check fails, again
     // every `expires`; 30 s by default.
@@ -97,12 +100,22 @@ function validatePattern(subject: string): void {
   }
 }
 
-function consumerOptions({ all, fromSeq }: TailOptions, filter: string | undefined): Partial<OrderedConsumerOptions> {
+/**
+ * Where the ordered consumer starts, always as a stream sequence: nats.js recreates the consumer
+ * after a NATS restart from the sequence after the last one it delivered, or, before any
+ * delivery, from the one it started at. "New events only" is therefore the sequence after the
+ * stream's last one when the tail starts; with deliver_policy "new", a recreated consumer would
+ * replay the stream from its first message.
+ */
+function consumerOptions(
+  { all, fromSeq }: TailOptions,
+  filter: string | undefined,
+  lastSeq: number,
+): Partial<OrderedConsumerOptions> {
   const filterOption = filter ? { filter_subjects: filter } : {};
   // Sequence 1 is the ordered consumer's default start: the whole stream.
   if (all) return filterOption;
-  if (fromSeq !== undefined) return { ...filterOption, opt_start_seq: fromSeq };
-  return { ...filterOption, deliver_policy: DeliverPolicy.New };
+  return { ...filterOption, opt_start_seq: fromSeq ?? lastSeq + 1 };
 }
 
 function startDescription({ all, fromSeq }: TailOptions): string {
