@@ -1,4 +1,6 @@
-import { connect, type NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { Pool } from 'pg';
 import { type CpuSnapshot, cpuPerRequest, cpuSnapshot } from './cpu';
 import type { LoadResult } from './load';
@@ -51,7 +53,7 @@ export async function platformContext(
     return pool;
   };
   const nats = await connect({ servers: platform.natsUrl, name: 'bench' });
-  const jsm = await nats.jetstreamManager();
+  const jsm = await jetstreamManager(nats);
 
   const settle = async () => {
     await until(

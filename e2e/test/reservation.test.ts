@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { signin, startNatsServer, startRedisServer, waitFor } from '@ticketing/common/testing';
-import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { createApi } from './api';
 import { type Platform, startPlatform } from './platform';
@@ -21,7 +23,7 @@ const cookieFor = (id = randomUUID()) =>
 
 /** Every consumer of the stream has handled everything published so far: the services are quiet. */
 async function eventsSettled() {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   await waitFor(
     async () => {
       const stream = await jsm.streams.info('TICKETING');

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import {
   connectNats,
   createEvent,
@@ -17,7 +19,6 @@ import {
   startRedisServer,
   waitFor,
 } from '@ticketing/common/testing';
-import type { NatsConnection } from 'nats';
 import pino, { type Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { createApp } from '../src/app';
@@ -102,7 +103,7 @@ export async function createExpirationTestBed() {
   ]);
   const nc = await connectNats({ url: nats.url, name: 'expiration-test', logger: pino({ level: 'silent' }) });
   await ensureStream(nc);
-  const js = nc.jetstream();
+  const js = jetstream(nc);
   const services: RunningService[] = [];
 
   return {
@@ -173,11 +174,11 @@ export interface ReceivedExpiration {
 
 async function readExpirationEvents(nc: NatsConnection, orderId?: string): Promise<ReceivedExpiration[]> {
   const subject = Subjects.ExpirationComplete;
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const info = await jsm.streams.info(STREAM_NAME, { subjects_filter: subject });
   const count = info.state.subjects?.[subject] ?? 0;
   if (count === 0) return [];
-  const consumer = await nc.jetstream().consumers.get(STREAM_NAME, { filterSubjects: subject });
+  const consumer = await jetstream(nc).consumers.get(STREAM_NAME, { filter_subjects: subject });
   const messages = await consumer.fetch({ max_messages: count, expires: 5_000 });
   const received: ReceivedExpiration[] = [];
   for await (const msg of messages) {

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { NatsError } from 'nats';
 import { CliError, ExitCode } from './cli-error';
 import { publish } from './commands/publish';
 import { refunds } from './commands/refunds';
 import { status } from './commands/status';
 import { tail } from './commands/tail';
-import { DEFAULT_SERVER, oneLine } from './connection';
+import { DEFAULT_SERVER, isNatsError, oneLine } from './connection';
 import { type Output, processOutput } from './output';
 
 const COMMON_HELP = `  --server <url>        NATS server (default: $NATS_URL, else ${DEFAULT_SERVER})
@@ -107,7 +106,7 @@ export async function main(argv: readonly string[], context: CliContext = proces
       context.output.err(error.message);
       return error.exitCode;
     }
-    if (error instanceof NatsError) {
+    if (isNatsError(error)) {
       context.output.err(`NATS error: ${oneLine(error)}`);
       return ExitCode.ConnectionError;
     }

@@ -1,5 +1,13 @@
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  JetStreamError,
+  type JetStreamManager,
+  jetstreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { errors, type NatsConnection, RequestError } from '@nats-io/nats-core';
 import { connectNats, createLogger, STREAM_NAME } from '@ticketing/common';
-import { type JetStreamManager, type NatsConnection, NatsError, type StreamInfo } from 'nats';
 import { CliError, ExitCode } from './cli-error';
 
 export const DEFAULT_SERVER = 'nats://127.0.0.1:4222';
@@ -30,7 +38,7 @@ export async function withJetStream<T>(
   return withNats(options, async (nc) => {
     let jsm: JetStreamManager;
     try {
-      jsm = await nc.jetstreamManager();
+      jsm = await jetstreamManager(nc);
     } catch (error) {
       throw new CliError(
         `JetStream is not available at ${options.server}: ${oneLine(error)}`,
@@ -82,7 +90,36 @@ export function missingStreamError(server: string): CliError {
 }
 
 export function isStreamNotFound(error: unknown): boolean {
-  return error instanceof NatsError && error.api_error?.err_code === 10059;
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+}
+
+/** The error classes of the NATS client and of the JetStream API (nats.js v3 has no common base class). */
+const NATS_ERROR_TYPES: ReadonlyArray<abstract new (...args: never[]) => Error> = [
+  ...Object.values(errors),
+  JetStreamError,
+  JetStreamApiError,
+];
+
+/** Whether NATS raised the error, or the error it wraps (e.g. "jetstream is not enabled" wraps a request error). */
+export function isNatsError(error: unknown): boolean {
+  return causes(error).some((cause) => NATS_ERROR_TYPES.some((type) => cause instanceof type));
+}
+
+/**
+ * Whether a request found no subscriber: a JetStream publish whose subject no stream captures
+ * (nats.js v3 reports it as "jetstream is not enabled", caused by a no-responders request error).
+ */
+export function isNoResponders(error: unknown): boolean {
+  return causes(error).some((cause) => cause instanceof RequestError && cause.isNoResponders());
+}
+
+/** The error and the chain of its `cause`s. */
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error && !chain.includes(current); current = current.cause) {
+    chain.push(current);
+  }
+  return chain;
 }
 
 /** An error's message on one line, for the operator's terminal. */

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, createLogger } from '@ticketing/common';
 import { freePort, type NatsServerHandle, startNatsServer, waitFor } from '@ticketing/common/testing';
-import type { NatsConnection } from 'nats';
 import { type CliContext, main } from '../src/cli';
 import { freshStream, memoryOutput, storedMessageCount } from './helpers';
 

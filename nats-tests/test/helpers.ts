@@ -1,5 +1,6 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { ensureStream, STREAM_NAME } from '@ticketing/common';
-import type { NatsConnection } from 'nats';
 import type { Output } from '../src/output';
 
 /** An {@link Output} that keeps what a command wrote, line by line. */
@@ -11,12 +12,12 @@ export function memoryOutput(): Output & { lines: string[]; notes: string[] } {
 
 /** Deletes the stream (and so its consumers) and creates it again as the services do: an empty stream per test. */
 export async function freshStream(nc: NatsConnection): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(STREAM_NAME).catch(() => false);
   await ensureStream(nc);
 }
 
 export async function storedMessageCount(nc: NatsConnection): Promise<number> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   return (await jsm.streams.info(STREAM_NAME)).state.messages;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, createLogger, STREAM_NAME, Subjects } from '@ticketing/common';
 import { type NatsServerHandle, startNatsServer } from '@ticketing/common/testing';
-import type { NatsConnection } from 'nats';
 import { CliError } from '../src/cli-error';
 import { publish } from '../src/commands/publish';
 import { freshStream, memoryOutput, storedMessageCount } from './helpers';
@@ -22,8 +23,10 @@ afterAll(async () => {
 beforeEach(() => freshStream(nc));
 
 async function storedMessage(seq: number) {
-  const jsm = await nc.jetstreamManager();
-  return jsm.streams.getMessage(STREAM_NAME, { seq });
+  const jsm = await jetstreamManager(nc);
+  const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
+  if (!message) throw new Error(`the stream holds no message at seq ${seq}`);
+  return message;
 }
 
 /** The CliError a publish fails with, and how many messages the stream holds afterwards. */
@@ -144,7 +147,7 @@ describe('publish', () => {
   });
 
   it('when the stream does not exist, then it says so with exit code 1', async () => {
-    await (await nc.jetstreamManager()).streams.delete(STREAM_NAME);
+    await (await jetstreamManager(nc)).streams.delete(STREAM_NAME);
 
     await expect(
       publish({ server: server.url, subject: Subjects.TicketCreated, sample: true }, memoryOutput()),

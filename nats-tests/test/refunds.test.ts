@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { AdminCommandError, connectNats, createLogger, serveAdminCommands } from '@ticketing/common';
 import { type NatsServerHandle, startNatsServer } from '@ticketing/common/testing';
-import type { NatsConnection } from 'nats';
 import { main } from '../src/cli';
 import { memoryOutput } from './helpers';
 

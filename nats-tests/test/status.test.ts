@@ -1,3 +1,5 @@
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import {
   connectNats,
   createEvent,
@@ -8,7 +10,6 @@ import {
   Subjects,
 } from '@ticketing/common';
 import { freePort, type NatsServerHandle, startNatsServer } from '@ticketing/common/testing';
-import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
 import { status } from '../src/commands/status';
 import { sampleData } from '../src/samples';
 import { freshStream, memoryOutput } from './helpers';
@@ -32,7 +33,7 @@ const ORDERS_TICKET_CREATED = durableName('orders', Subjects.TicketCreated);
 
 /** The durable consumer the orders service creates for ticket.created (see Listener). */
 async function addOrdersConsumer(): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   await jsm.consumers.add(STREAM_NAME, {
     durable_name: ORDERS_TICKET_CREATED,
     ack_policy: AckPolicy.Explicit,
@@ -43,7 +44,7 @@ async function addOrdersConsumer(): Promise<void> {
 }
 
 async function publishSample(subject: typeof Subjects.TicketCreated | typeof Subjects.OrderCreated) {
-  await publishEvent(nc.jetstream(), createEvent(subject, sampleData(subject) as never));
+  await publishEvent(jetstream(nc), createEvent(subject, sampleData(subject) as never));
 }
 
 describe('status', () => {
@@ -52,7 +53,7 @@ describe('status', () => {
     for (let i = 0; i < 3; i += 1) await publishSample(Subjects.TicketCreated);
     await publishSample(Subjects.OrderCreated);
     // A replica takes the first ticket.created and has not acked it yet.
-    const consumer = await nc.jetstream().consumers.get(STREAM_NAME, ORDERS_TICKET_CREATED);
+    const consumer = await jetstream(nc).consumers.get(STREAM_NAME, ORDERS_TICKET_CREATED);
     const inHand = await consumer.next({ expires: 2_000 });
     expect(inHand?.seq).toBe(1);
     const output = memoryOutput();
@@ -141,7 +142,7 @@ describe('status', () => {
   });
 
   it('when the stream does not exist, then it says so with exit code 1', async () => {
-    await (await nc.jetstreamManager()).streams.delete(STREAM_NAME);
+    await (await jetstreamManager(nc)).streams.delete(STREAM_NAME);
 
     await expect(status({ server: server.url }, memoryOutput())).rejects.toMatchObject({
       exitCode: 1,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import {
   connectNats,
   createEvent,
@@ -11,7 +13,6 @@ import {
   Subjects,
 } from '@ticketing/common';
 import { type NatsServerHandle, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { AckPolicy, type NatsConnection } from 'nats';
 import { status } from '../src/commands/status';
 import { type TailOptions, tail } from '../src/commands/tail';
 import { sampleData } from '../src/samples';
@@ -34,7 +35,7 @@ beforeEach(() => freshStream(nc));
 
 async function publishSample(subject: Subject, correlationId?: string): Promise<Event> {
   const event = createEvent(subject, sampleData(subject) as never, correlationId ? { correlationId } : {});
-  await publishEvent(nc.jetstream(), event);
+  await publishEvent(jetstream(nc), event);
   return event;
 }
 
@@ -146,7 +147,7 @@ describe('tail', () => {
   });
 
   it('when a payload breaks the contract, then it is shown flagged INVALID with the reason', async () => {
-    const js = nc.jetstream();
+    const js = jetstream(nc);
     await js.publish(Subjects.TicketCreated, JSON.stringify({ eventId: 'e-1', correlationId: 'c-1', data: {} }));
     await js.publish(Subjects.OrderCreated, 'not json');
     await js.publish('ticket.archived', JSON.stringify({ id: 1 }));
@@ -166,7 +167,7 @@ describe('tail', () => {
   });
 
   it('when a text line is invalid, then it ends with INVALID and the reason', async () => {
-    await nc.jetstream().publish(Subjects.OrderCreated, 'not json');
+    await jetstream(nc).publish(Subjects.OrderCreated, 'not json');
     const tailing = startTail({ all: true });
     await tailing.printed(1);
     await tailing.stop();
@@ -185,7 +186,7 @@ describe('tail', () => {
   });
 
   it('when tailing, then it uses an ephemeral consumer, leaves the durables alone, and removes it on stop', async () => {
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const durable = durableName('orders', Subjects.TicketCreated);
     await jsm.consumers.add(STREAM_NAME, {
       durable_name: durable,
@@ -230,7 +231,7 @@ describe('tail', () => {
   });
 
   it('when the stream does not exist, then it says so with exit code 1', async () => {
-    await (await nc.jetstreamManager()).streams.delete(STREAM_NAME);
+    await (await jetstreamManager(nc)).streams.delete(STREAM_NAME);
 
     await expect(tail({ server: server.url }, memoryOutput())).rejects.toMatchObject({
       exitCode: 1,
@@ -257,5 +258,42 @@ describe('tail', () => {
     await tailing.stop();
 
     expect(tailing.output.notes.some((note) => note.startsWith('Disconnected'))).toBe(true);
+  });
+
+  it('when NATS restarts during a tail, then it resumes after the last event it printed, repeating none', async () => {
+    const earlier = await publishSample(Subjects.TicketCreated);
+    const tailing = startTail({ json: true });
+    await tailing.ready();
+    const printedBefore = await publishSample(Subjects.OrderCreated);
+    await tailing.printed(1);
+
+    await server.halt();
+    await server.resume();
+    await waitFor(() => tailing.output.notes.some((note) => note.startsWith('Reconnected')), { timeoutMs: 15_000 });
+    const after = await waitFor(() => publishSample(Subjects.OrderCancelled, randomUUID()));
+    await waitFor(() => tailing.output.lines.some((line) => line.includes(after.eventId)), { timeoutMs: 15_000 });
+
+    expect(await tailing.stop()).toBe(2);
+    expect(tailing.output.lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ seq: 2, eventId: printedBefore.eventId }),
+      expect.objectContaining({ seq: 3, eventId: after.eventId }),
+    ]);
+    expect(tailing.output.lines.join('\n')).not.toContain(earlier.eventId);
+  });
+
+  it('when NATS restarts before a tail of new events printed any, then it still starts after the events stored before it', async () => {
+    const earlier = await publishSample(Subjects.TicketCreated);
+    const tailing = startTail({ json: true });
+    await tailing.ready();
+
+    await server.halt();
+    await server.resume();
+    await waitFor(() => tailing.output.notes.some((note) => note.startsWith('Reconnected')), { timeoutMs: 15_000 });
+    const after = await waitFor(() => publishSample(Subjects.OrderCreated, randomUUID()));
+    await waitFor(() => tailing.output.lines.some((line) => line.includes(after.eventId)), { timeoutMs: 15_000 });
+
+    expect(await tailing.stop()).toBe(1);
+    expect(JSON.parse(tailing.output.lines[0] ?? '')).toMatchObject({ seq: 2, eventId: after.eventId });
+    expect(tailing.output.lines.join('\n')).not.toContain(earlier.eventId);
   });
 });

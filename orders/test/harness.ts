@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { type ConsumerInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   closeListeners,
   connectNats,
@@ -20,7 +21,6 @@ import {
 } from '@ticketing/common';
 import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
-import type { ConsumerInfo } from 'nats';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -75,7 +75,7 @@ export async function createOrdersTestBed() {
   ]);
   const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
   await ensureStream(nc);
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
@@ -108,8 +108,10 @@ export async function createOrdersTestBed() {
     /** Empties the tables and the stream; call it between tests. */
     async reset() {
       clearLogs();
-      await jsm.streams.purge(STREAM_NAME);
+      // The previous test's outbox rows are published now, so the purge removes them too.
+      await relay.drain();
       await database.truncate();
+      await jsm.streams.purge(STREAM_NAME);
     },
 
     async close() {
@@ -183,7 +185,7 @@ export async function createOrdersTestBed() {
 
     /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
     async publishAgain(event: Event): Promise<void> {
-      await nc.jetstream().publish(event.subject, serializeEvent(event));
+      await jetstream(nc).publish(event.subject, serializeEvent(event));
     },
 
     /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
 import { Subjects, type TicketCreatedData } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { createOrdersTestBed, type OrdersTestBed } from './harness';
@@ -49,7 +50,7 @@ describe('ticket.created', () => {
   });
 
   it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {
-    await bed.nc.jetstream().publish(Subjects.TicketCreated, new TextEncoder().encode('{"not":"an event"}'));
+    await jetstream(bed.nc).publish(Subjects.TicketCreated, new TextEncoder().encode('{"not":"an event"}'));
     const ticket = created();
     await bed.publish(Subjects.TicketCreated, ticket);
     // settled: nothing pending, so the bad message was not nak'd back into the consumer.

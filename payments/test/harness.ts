@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { type ConsumerInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   closeListeners,
   connectNats,
@@ -28,7 +29,6 @@ import {
   waitFor,
 } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
-import type { ConsumerInfo } from 'nats';
 import Stripe from 'stripe';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -108,7 +108,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
   ]);
   const nc = await connectNats({ url: nats.url, name: 'payments-test', logger });
   await ensureStream(nc);
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
@@ -177,8 +177,10 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
     async reset() {
       await refundWorker.stop();
       deps.gateway = gateway;
-      await jsm.streams.purge(STREAM_NAME);
+      // The previous test's outbox rows are published now, so the purge removes them too.
+      await relay.drain();
       await database.truncate();
+      await jsm.streams.purge(STREAM_NAME);
       refundWorker.start();
     },
 
@@ -249,7 +251,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
 
     /** Publishes an event again without msgID, so JetStream delivers it a second time (a redelivery). */
     async publishAgain(event: Event): Promise<void> {
-      await nc.jetstream().publish(event.subject, serializeEvent(event));
+      await jetstream(nc).publish(event.subject, serializeEvent(event));
     },
 
     /** The events of `subject` on the stream (about order `orderId` when given), once the outbox is empty. */

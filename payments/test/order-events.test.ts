@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
 import { type OrderCreatedData, OrderStatus, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { createPaymentsTestBed, type PaymentsTestBed } from './harness';
@@ -52,7 +53,7 @@ describe('order.created', () => {
   });
 
   it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {
-    await bed.nc.jetstream().publish(Subjects.OrderCreated, new TextEncoder().encode('{"not":"an event"}'));
+    await jetstream(bed.nc).publish(Subjects.OrderCreated, new TextEncoder().encode('{"not":"an event"}'));
     const order = created();
     await bed.publish(Subjects.OrderCreated, order);
     await bed.settled(Subjects.OrderCreated);

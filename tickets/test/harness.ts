@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   closeListeners,
   connectNats,
@@ -71,8 +72,8 @@ export async function createTicketsTestBed() {
   const logger = createLogger('tickets', 'silent');
   const nc = await connectNats({ url: nats.url, name: 'tickets-test', logger });
   await ensureStream(nc);
-  const jsm = await nc.jetstreamManager();
-  const js = nc.jetstream();
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
   relay.start();
   const store = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };

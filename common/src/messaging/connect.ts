@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, DebugEvents, Events, type NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../logging';
 
 export interface ConnectNatsOptions {
@@ -17,13 +18,15 @@ const MAX_RETRY_DELAY_MS = 2_000;
 const MAX_ATTEMPT_TIMEOUT_MS = 5_000;
 
 /**
- * Connects to NATS, retrying with exponential backoff until `timeoutMs` has passed, so a service
- * that starts before its broker (docker compose, Kubernetes) waits for it instead of crashing.
- * Once connected, the client reconnects forever (`maxReconnectAttempts: -1`) and every
- * disconnect / reconnect is logged.
+ * Connects to NATS through `@nats-io/transport-node`, retrying with exponential backoff until
+ * `timeoutMs` has passed, so a service that starts before its broker (docker compose,
+ * Kubernetes) waits for it instead of crashing. Once connected, the client reconnects forever
+ * (`maxReconnectAttempts: -1`) and every disconnect / reconnect is logged. Pass the connection
+ * to `jetstream(nc)` / `jetstreamManager(nc)` from `@nats-io/jetstream` for JetStream.
  *
- * The first connection is retried here rather than with nats' `waitOnFirstConnect`, because
+ * The first connection is retried here rather than with nats.js' `waitOnFirstConnect`, because
  * that option keeps dialling forever in the background with no way to stop it at a deadline.
+ * `noAsyncTraces` is set: capturing an async stack trace on every request showed up in profiles.
  *
  * @throws Error `Could not connect to NATS at <url> within <n> s: <cause>` after the time-out.
  */
@@ -77,33 +80,33 @@ function describeError(error: unknown): string {
 
 /** Logs the connection's life until it closes: outages at warn, recoveries at info. */
 async function logStatus(nc: NatsConnection, logger: Logger): Promise<void> {
-  const statuses = nc.status();
   void nc.closed().then((error) => {
-    // nats.js never ends status iterators on close; its iterator has a stop() the type hides.
-    (statuses as { stop?: () => void }).stop?.();
     if (error) logger.error({ err: error }, 'NATS connection closed with an error');
     else logger.info('NATS connection closed');
   });
-  for await (const status of statuses) {
-    const data = status.data;
+  // The iterator ends when the connection closes.
+  for await (const status of nc.status()) {
     switch (status.type) {
-      case Events.Disconnect:
-        logger.warn({ server: data }, 'disconnected from NATS, reconnecting');
+      case 'disconnect':
+        logger.warn({ server: status.server }, 'disconnected from NATS, reconnecting');
         break;
-      case Events.Reconnect:
-        logger.info({ server: data }, 'reconnected to NATS');
+      case 'reconnect':
+        logger.info({ server: status.server }, 'reconnected to NATS');
         break;
-      case Events.LDM:
-        logger.warn({ server: data }, 'NATS server entering lame duck mode');
+      case 'ldm':
+        logger.warn({ server: status.server }, 'NATS server entering lame duck mode');
         break;
-      case Events.Error:
-        logger.error({ err: data }, 'NATS asynchronous error');
+      case 'error':
+        logger.error({ err: status.error }, 'NATS asynchronous error');
         break;
-      case DebugEvents.Reconnecting:
-        logger.debug({ server: data }, 'reconnecting to NATS');
+      case 'reconnecting':
+        logger.debug('reconnecting to NATS');
+        break;
+      case 'slowConsumer':
+        logger.warn({ sub: status.sub.getSubject(), pending: status.pending }, 'NATS slow consumer');
         break;
       default:
-        logger.trace({ type: status.type, data }, 'NATS status');
+        logger.trace({ status }, 'NATS status');
     }
   }
 }

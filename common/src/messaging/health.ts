@@ -1,4 +1,4 @@
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/nats-core';
 
 /**
  * Builds the NATS part of `/readyz`: the returned check resolves when the connection is up and

@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AckPolicy,
   type ConsumerConfig,
-  ConsumerEvents,
   type ConsumerMessages,
   DeliverPolicy,
+  JetStreamApiError,
   type JsMsg,
-  type NatsConnection,
-  NatsError,
-  nanos,
-} from 'nats';
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import { type Event, type EventData, parseEvent, STREAM_NAME, type Subject } from '../events';
 import type { Logger } from '../logging';
 import { RetryLaterError } from './retry-later-error';
@@ -33,12 +33,14 @@ export interface ListenerOptions {
   /**
    * Lifetime of each pull request (default 30 000 ms, at least 1 000). The server sends idle
    * heartbeats every half of it; two missed ones make the listener check its consumer, so a
-   * deleted consumer is noticed and recreated after about this long.
+   * deleted consumer is noticed and recreated after about this long. After a reconnect, nats.js
+   * checks the consumer at once and, while that check fails, again every this long.
    */
   pullExpiresMs?: number;
 }
 
 export interface ListenerDeps {
+  /** The service's connection, from `connectNats`. */
   nc: NatsConnection;
   /** The service's name, e.g. `orders`; every replica of the service shares one durable consumer. */
   service: string;
@@ -49,6 +51,7 @@ export interface ListenerDeps {
 /** What a handler gets besides the event's data. */
 export interface MessageContext<S extends Subject> {
   event: Event<S>;
+  /** The JetStream message (`@nats-io/jetstream`), e.g. for `msg.working()` in a slow handler. */
   msg: JsMsg;
   /** 0 on the first delivery, 1 on the first redelivery, … */
   redeliveryCount: number;
@@ -152,7 +155,7 @@ export abstract class Listener<S extends Subject> {
   }
 
   private async ensureConsumer(): Promise<void> {
-    const jsm = await this.nc.jetstreamManager();
+    const jsm = await jetstreamManager(this.nc);
     const { streamName, ackWaitMs, maxAckPending, maxDeliver } = this.options;
     const tunable = { ack_wait: nanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: maxDeliver };
     const config: Partial<ConsumerConfig> = {
@@ -173,7 +176,7 @@ export abstract class Listener<S extends Subject> {
   }
 
   private async consumeLoop(): Promise<void> {
-    const js = this.nc.jetstream();
+    const js = jetstream(this.nc);
     let restarts = 0;
     while (!this.closing) {
       if (this.nc.isClosed()) {
@@ -214,20 +217,21 @@ export abstract class Listener<S extends Subject> {
 
   /** Ends the current consume when the consumer is gone, so the loop recreates it. */
   private async watch(messages: ConsumerMessages): Promise<void> {
-    for await (const status of await messages.status()) {
+    // The iterator ends when the consume stops.
+    for await (const status of messages.status()) {
       switch (status.type) {
-        case ConsumerEvents.ConsumerDeleted:
-        case ConsumerEvents.ConsumerNotFound:
-        case ConsumerEvents.StreamNotFound:
-          this.logger.warn({ status: status.type, data: status.data }, 'consumer unavailable');
+        case 'consumer_deleted':
+        case 'consumer_not_found':
+        case 'stream_not_found':
+          this.logger.warn({ status }, 'consumer unavailable');
           messages.stop();
           break;
-        case ConsumerEvents.HeartbeatsMissed:
-          this.logger.info({ missed: status.data }, 'consumer heartbeats missed; checking the consumer');
+        case 'heartbeats_missed':
+          this.logger.info({ missed: status.count }, 'consumer heartbeats missed; checking the consumer');
           break;
         default:
           // pull requests, discarded pulls and other protocol chatter
-          this.logger.trace({ status: status.type, data: status.data }, 'consumer status');
+          this.logger.trace({ status }, 'consumer status');
       }
     }
   }
@@ -247,7 +251,7 @@ export abstract class Listener<S extends Subject> {
       return;
     }
     const { event } = parsed;
-    const redeliveryCount = msg.info.redeliveryCount - 1;
+    const redeliveryCount = msg.info.deliveryCount - 1;
     const about = { ...where, eventId: event.eventId, correlationId: event.correlationId, redeliveryCount };
     try {
       await this.onMessage(event.data, { event, msg, redeliveryCount });
@@ -281,9 +285,14 @@ export abstract class Listener<S extends Subject> {
   }
 }
 
+/**
+ * JetStream API error codes of a "create" that finds the durable already there with other
+ * settings: "consumer name already in use" (10013) and "consumer already exists" (10148).
+ */
+const CONSUMER_EXISTS_CODES: readonly number[] = [10013, 10148];
+
 function isConsumerExists(error: unknown): boolean {
-  const code = error instanceof NatsError ? error.api_error?.err_code : undefined;
-  return code === 10013 || code === 10148;
+  return error instanceof JetStreamApiError && CONSUMER_EXISTS_CODES.includes(error.code);
 }
 
 /** Acks travel on the connection: when it is closed they throw, and redelivery takes over. */

@@ -1,12 +1,13 @@
 import {
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamManager,
-  type NatsConnection,
-  NatsError,
-  nanos,
+  jetstreamManager,
   RetentionPolicy,
   StorageType,
   type StreamInfo,
-} from 'nats';
+} from '@nats-io/jetstream';
+import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import { STREAM_NAME, STREAM_SUBJECTS } from '../events';
 
 export interface EnsureStreamOptions {
@@ -27,7 +28,7 @@ export interface EnsureStreamOptions {
  */
 export async function ensureStream(nc: NatsConnection, options: EnsureStreamOptions = {}): Promise<StreamInfo> {
   const { name = STREAM_NAME, subjects = STREAM_SUBJECTS, duplicateWindowMs = 120_000, replicas = 1 } = options;
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const wanted = { subjects: [...subjects], duplicate_window: nanos(duplicateWindowMs), num_replicas: replicas };
 
   const existing = await findStream(jsm, name);
@@ -60,13 +61,18 @@ async function findStream(jsm: JetStreamManager, name: string): Promise<StreamIn
   try {
     return await jsm.streams.info(name);
   } catch (error) {
-    if (error instanceof NatsError && error.api_error?.err_code === 10059) return undefined; // stream not found
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
     throw error;
   }
 }
 
+/** JetStream API error code: "stream name already in use with a different configuration". */
+const STREAM_NAME_IN_USE = 10058;
+
 function isAlreadyInUse(error: unknown): boolean {
-  return error instanceof NatsError && (error.api_error?.err_code === 10058 || /already in use/i.test(error.message));
+  return (
+    error instanceof JetStreamApiError && (error.code === STREAM_NAME_IN_USE || /already in use/i.test(error.message))
+  );
 }
 
 function sameSubjects(a: readonly string[], b: readonly string[]): boolean {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { createEvent, type Event, publishEvent, type Subject, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import fc from 'fast-check';
-import type { JetStreamClient } from 'nats';
 import { type Cluster, startCluster } from './cluster';
 import { call } from './http';
 import { checkInvariants, expectConsistent, Observer } from './invariants';
@@ -19,7 +19,7 @@ const foreignIds = new Set<string>();
 beforeAll(async () => {
   cluster = await startCluster();
   observer = await Observer.open(cluster);
-  js = observer.nc.jetstream();
+  js = jetstream(observer.nc);
 });
 
 afterAll(async () => {

@@ -1,6 +1,8 @@
+import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { STREAM_NAME } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { type Cluster, DATABASE_SERVICES, type DatabaseService } from './cluster';
 
@@ -43,7 +45,7 @@ export class Observer {
   static async open(cluster: Cluster): Promise<Observer> {
     // Reconnects forever, so the observer survives the NATS outage tests.
     const nc = await connect({ servers: cluster.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
-    return new Observer(nc, await nc.jetstreamManager(), cluster.databaseUrls);
+    return new Observer(nc, await jetstreamManager(nc), cluster.databaseUrls);
   }
 
   async rows<T>(service: DatabaseService, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -126,7 +128,7 @@ export class Observer {
     const { state } = await this.jsm.streams.info(STREAM_NAME);
     const events: StreamEvent[] = [];
     if (state.last_seq === 0) return events;
-    const consumer = await this.nc.jetstream().consumers.get(STREAM_NAME);
+    const consumer = await jetstream(this.nc).consumers.get(STREAM_NAME);
     const messages = await consumer.consume({ max_messages: 500 });
     for await (const msg of messages) {
       const body = msg.json<{ eventId: string; data: Record<string, unknown> }>();

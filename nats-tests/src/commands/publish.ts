@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream';
 import {
   createEvent,
   type Event,
@@ -7,11 +8,10 @@ import {
   STREAM_NAME,
   type Subject,
 } from '@ticketing/common';
-import { NatsError } from 'nats';
 import { z } from 'zod';
 import { isCatalogSubject, unknownSubjectError } from '../catalog';
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, missingStreamError, oneLine, withJetStream } from '../connection';
+import { type ConnectionOptions, isNoResponders, missingStreamError, oneLine, withJetStream } from '../connection';
 import type { Output } from '../output';
 import { sampleData } from '../samples';
 
@@ -45,13 +45,13 @@ export async function publish(options: PublishOptions, output: Output): Promise<
   const event = buildEvent(options);
   const ack = await withJetStream(options, async ({ nc }) => {
     try {
-      return await publishEvent(nc.jetstream(), event, {
+      return await publishEvent(jetstream(nc), event, {
         expect: { streamName: STREAM_NAME },
         timeoutMs: PUBLISH_TIMEOUT_MS,
       });
     } catch (error) {
-      // 503 "no responders": no stream captures the subject.
-      if (error instanceof NatsError && error.code === '503') throw missingStreamError(options.server);
+      // "no responders": no stream captures the subject.
+      if (isNoResponders(error)) throw missingStreamError(options.server);
       throw new CliError(`Publishing to ${options.server} failed: ${oneLine(error)}`, ExitCode.ConnectionError);
     }
   });

@@ -1,5 +1,6 @@
+import type { ConsumerInfo, StreamInfo } from '@nats-io/jetstream';
+import { millis } from '@nats-io/nats-core';
 import { STREAM_NAME } from '@ticketing/common';
-import { type ConsumerInfo, millis, type StreamInfo } from 'nats';
 import { type ConnectionOptions, fetchStreamInfo, withJetStream } from '../connection';
 import { formatAgo, formatBytes, formatDuration, formatTable, type Output } from '../output';
 

@@ -1,5 +1,6 @@
+import { type JsMsg, jetstream, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { EventHeaders, parseEvent, STREAM_NAME } from '@ticketing/common';
-import { DeliverPolicy, Events, type JsMsg, millis, type OrderedConsumerOptions } from 'nats';
 import { CATALOG_SUBJECTS, isCatalogSubject, subjectMatches, unknownSubjectError } from '../catalog';
 import { CliError } from '../cli-error';
 import { type ConnectionOptions, fetchStreamInfo, withJetStream } from '../connection';
@@ -52,21 +53,24 @@ export async function tail(options: TailOptions, output: Output): Promise<number
   if (options.signal?.aborted) return 0;
 
   return withJetStream(options, async ({ nc, jsm }) => {
-    await fetchStreamInfo(jsm, options.server);
+    const info = await fetchStreamInfo(jsm, options.server);
     // nats-server 2.9 has a single filter_subject per consumer; several subjects are filtered here.
     const serverFilter = subjects.length === 1 ? subjects[0] : undefined;
     const matches = (subject: string) =>
       subjects.length === 0 || subjects.some((pattern) => subjectMatches(pattern, subject));
-    const consumer = await nc.jetstream().consumers.get(STREAM_NAME, consumerOptions(options, serverFilter));
-    // Short pulls: after a NATS restart (which loses the in-memory ordered consumer) nats.js waits
-    // up to `expires` before checking the consumer again and recreating it; 30 s by default.
+    const consumer = await jetstream(nc).consumers.get(
+      STREAM_NAME,
+      consumerOptions(options, serverFilter, info.state.last_seq),
+    );
+    // Short pulls: after a reconnect nats.js checks the consumer at once (a NATS restart loses the
+    // in-memory ordered consumer, which it then recreates) and, while that check fails, again
+    // every `expires`; 30 s by default.
     const messages = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
 
     const stop = () => messages.stop();
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.signal?.aborted) stop();
-    const statuses = nc.status();
-    void reportConnection(statuses, output);
+    void reportConnection(nc, output);
     output.err(
       `Tailing ${subjects.length > 0 ? subjects.join(', ') : 'every subject'} of stream ${STREAM_NAME} on ${options.server}, ${startDescription(options)} (Ctrl-C to stop)`,
     );
@@ -81,8 +85,6 @@ export async function tail(options: TailOptions, output: Output): Promise<number
       }
     } finally {
       options.signal?.removeEventListener('abort', stop);
-      // nats.js never ends a status iterator by itself; its stop() is hidden by the type.
-      (statuses as { stop?: () => void }).stop?.();
       await consumer.delete().catch(() => {});
     }
     return printed;
@@ -98,13 +100,22 @@ function validatePattern(subject: string): void {
   }
 }
 
-function consumerOptions({ all, fromSeq }: TailOptions, filter: string | undefined): Partial<OrderedConsumerOptions> {
-  const filterOption = filter ? { filterSubjects: filter } : {};
-  // nats.js asks for "deliver all" with opt_start_seq 1, which nats-server 2.9 rejects; starting
-  // at sequence 1 is the same thing and is what the ordered consumer does by default.
+/**
+ * Where the ordered consumer starts, always as a stream sequence: nats.js recreates the consumer
+ * after a NATS restart from the sequence after the last one it delivered, or, before any
+ * delivery, from the one it started at. "New events only" is therefore the sequence after the
+ * stream's last one when the tail starts; with deliver_policy "new", a recreated consumer would
+ * replay the stream from its first message.
+ */
+function consumerOptions(
+  { all, fromSeq }: TailOptions,
+  filter: string | undefined,
+  lastSeq: number,
+): Partial<OrderedConsumerOptions> {
+  const filterOption = filter ? { filter_subjects: filter } : {};
+  // Sequence 1 is the ordered consumer's default start: the whole stream.
   if (all) return filterOption;
-  if (fromSeq !== undefined) return { ...filterOption, opt_start_seq: fromSeq };
-  return { ...filterOption, deliver_policy: DeliverPolicy.New };
+  return { ...filterOption, opt_start_seq: fromSeq ?? lastSeq + 1 };
 }
 
 function startDescription({ all, fromSeq }: TailOptions): string {
@@ -113,16 +124,19 @@ function startDescription({ all, fromSeq }: TailOptions): string {
   return 'new events only';
 }
 
-/** Tells the operator when the connection drops and comes back; the ordered consumer resumes by itself. */
-async function reportConnection(statuses: AsyncIterable<{ type: string; data: unknown }>, output: Output) {
-  for await (const status of statuses) {
-    if (status.type === Events.Disconnect) output.err(`Disconnected from ${String(status.data)}, reconnecting…`);
-    if (status.type === Events.Reconnect) output.err(`Reconnected to ${String(status.data)}`);
+/**
+ * Tells the operator when the connection drops and comes back; the ordered consumer resumes by
+ * itself. Ends when the connection closes.
+ */
+async function reportConnection(nc: NatsConnection, output: Output) {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') output.err(`Disconnected from ${status.server}, reconnecting…`);
+    if (status.type === 'reconnect') output.err(`Reconnected to ${status.server}`);
   }
 }
 
 function describe(msg: JsMsg): TailedEvent {
-  const base = { time: new Date(millis(msg.info.timestampNanos)).toISOString(), subject: msg.subject, seq: msg.seq };
+  const base = { time: msg.timestamp, subject: msg.subject, seq: msg.seq };
   const fromHeaders = {
     eventId: msg.headers?.get(EventHeaders.EventId) || undefined,
     correlationId: msg.headers?.get(EventHeaders.CorrelationId) || undefined,

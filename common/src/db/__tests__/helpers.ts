@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { type JetStreamClient, type JetStreamManager, StringCodec } from 'nats';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
 import { createEvent, type Event, STREAM_NAME, STREAM_SUBJECTS, Subjects, serializeEvent } from '../../events';
 import type { Logger } from '../../logging';
@@ -34,15 +34,13 @@ export function jetStreamPublisher(js: JetStreamClient): (event: Event) => Promi
   return (event) => js.publish(event.subject, serializeEvent(event), { msgID: event.eventId, timeout: 1000 });
 }
 
-const codec = StringCodec();
-
 /** The event ids stored in the stream, in stream order. */
 export async function streamEventIds(jsm: JetStreamManager): Promise<string[]> {
   const { state } = await jsm.streams.info(STREAM_NAME);
   const ids: string[] = [];
   for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
     const message = await jsm.streams.getMessage(STREAM_NAME, { seq });
-    ids.push((JSON.parse(codec.decode(message.data)) as { eventId: string }).eventId);
+    if (message) ids.push(message.json<{ eventId: string }>().eventId);
   }
   return ids;
 }

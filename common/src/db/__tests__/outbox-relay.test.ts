@@ -1,4 +1,6 @@
-import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import type { Event } from '../../events';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
@@ -27,7 +29,7 @@ const replicas: DatabaseHandle<typeof schema>[] = [];
 beforeAll(async () => {
   [nats, database] = await Promise.all([startNatsServer(), createTestDatabase({ schema, migrationsFolder })]);
   connection = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
-  jsm = await connection.jetstreamManager();
+  jsm = await jetstreamManager(connection);
   await ensureStream(jsm);
 });
 
@@ -49,7 +51,7 @@ afterEach(async () => {
 function aRelay(options: Partial<OutboxRelayOptions<typeof schema>> = {}) {
   const relay = new OutboxRelay({
     db: database.db,
-    publish: jetStreamPublisher(connection.jetstream()),
+    publish: jetStreamPublisher(jetstream(connection)),
     logger: captureLogger().logger,
     ...options,
   });
@@ -140,7 +142,7 @@ describe('OutboxRelay', () => {
   it('when NATS is down, then events wait in the outbox, the outage is logged once, and all are published in order after it returns', async () => {
     const { logger, lines } = captureLogger();
     let attempts = 0;
-    const publish = jetStreamPublisher(connection.jetstream());
+    const publish = jetStreamPublisher(jetstream(connection));
     const relay = aRelay({
       logger,
       pollIntervalMs: 20,
@@ -303,7 +305,7 @@ describe('OutboxRelay', () => {
 
   it('when the relays of two replicas run together, then each row is published once and in order', async () => {
     const calls: string[] = [];
-    const publish = jetStreamPublisher(connection.jetstream());
+    const publish = jetStreamPublisher(jetstream(connection));
     const counting = async (event: Event) => {
       // Yield, so the two relays' batches would interleave if nothing kept them apart.
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type JetStreamManager, type NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats';
+import { type JetStreamManager, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import pino, { type Logger } from 'pino';
 import { createEvent, type EventData, STREAM_NAME, STREAM_SUBJECTS, Subjects } from '../../events';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
@@ -99,7 +100,7 @@ const consumerInfo = (listener: Listener<TicketCreated>) => jsm.consumers.info(S
 beforeAll(async () => {
   server = await startNatsServer();
   nc = await connectNats({ url: server.url, name: 'messaging-test', logger: log.logger, timeoutMs: 5_000 });
-  jsm = await nc.jetstreamManager();
+  jsm = await jetstreamManager(nc);
   await ensureStream(nc);
 });
 
@@ -188,7 +189,7 @@ describe('publishEvent', () => {
   it('when the same event is published twice, then the server keeps it once and it is delivered once', async () => {
     const listener = await startListener();
     const event = ticketCreated({ correlationId: 'req-42' });
-    const js = nc.jetstream();
+    const js = jetstream(nc);
 
     const first = await publishEvent(js, event, { expect: { streamName: STREAM_NAME } });
     const second = await publishEvent(js, event);
@@ -196,10 +197,11 @@ describe('publishEvent', () => {
     expect(first.duplicate).toBe(false);
     expect(second).toMatchObject({ duplicate: true, seq: first.seq, stream: STREAM_NAME });
     const stored = await jsm.streams.getMessage(STREAM_NAME, { seq: first.seq });
-    expect(stored.header.get(EventHeaders.EventId)).toBe(event.eventId);
-    expect(stored.header.get(EventHeaders.CorrelationId)).toBe('req-42');
-    expect(stored.header.get('Nats-Msg-Id')).toBe(event.eventId);
-    expect(stored.json()).toMatchObject({ eventId: event.eventId, data: event.data });
+    expect(stored).not.toBeNull();
+    expect(stored?.header.get(EventHeaders.EventId)).toBe(event.eventId);
+    expect(stored?.header.get(EventHeaders.CorrelationId)).toBe('req-42');
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(event.eventId);
+    expect(stored?.json()).toMatchObject({ eventId: event.eventId, data: event.data });
 
     await waitFor(async () => (await consumerInfo(listener)).ack_floor.stream_seq === first.seq);
     expect(listener.calls.map((call) => call.eventId)).toEqual([event.eventId]);
@@ -219,7 +221,7 @@ describe('Listener', () => {
     expect(listener.durableName).toBe('tickets-ticket-created');
     expect(durableName('orders', Subjects.OrderCancelled)).toBe('orders-order-cancelled');
     listener.handler = () => gate.promise;
-    const ack = await publishEvent(nc.jetstream(), ticketCreated());
+    const ack = await publishEvent(jetstream(nc), ticketCreated());
 
     await waitFor(() => listener.calls.length === 1);
     expect((await consumerInfo(listener)).num_ack_pending).toBe(1);
@@ -237,7 +239,7 @@ describe('Listener', () => {
       if (redeliveryCount === 0) throw new Error('database unavailable');
     };
     const event = ticketCreated({ correlationId: 'corr-fail' });
-    const ack = await publishEvent(nc.jetstream(), event);
+    const ack = await publishEvent(jetstream(nc), event);
 
     await waitFor(async () => (await consumerInfo(listener)).ack_floor.stream_seq === ack.seq);
     expect(listener.calls.map((call) => call.redeliveryCount)).toEqual([0, 1]);
@@ -250,7 +252,7 @@ describe('Listener', () => {
     listener.handler = async () => {
       throw new Error('always');
     };
-    await publishEvent(nc.jetstream(), ticketCreated());
+    await publishEvent(jetstream(nc), ticketCreated());
     await waitFor(() => log.lines.some((line) => line.msg === 'handler failed; giving up (max_deliver reached)'));
     expect(listener.calls).toHaveLength(1);
   });
@@ -260,7 +262,7 @@ describe('Listener', () => {
     listener.handler = async (_data, { redeliveryCount }) => {
       if (redeliveryCount === 0) throw new RetryLaterError('version 2 is ahead of local version 0', 300);
     };
-    const ack = await publishEvent(nc.jetstream(), ticketCreated());
+    const ack = await publishEvent(jetstream(nc), ticketCreated());
 
     await waitFor(async () => (await consumerInfo(listener)).ack_floor.stream_seq === ack.seq);
     const [first, second] = listener.calls;
@@ -276,7 +278,7 @@ describe('Listener', () => {
   it('when a payload is not JSON or breaks the contract, then it is terminated and never redelivered', async () => {
     const ackWaitMs = 300;
     const listener = await startListener({ ackWaitMs });
-    const js = nc.jetstream();
+    const js = jetstream(nc);
     const notJson = await js.publish(Subjects.TicketCreated, new TextEncoder().encode('{not json'));
     const invalid = { ...ticketCreated(), data: { id: 'not-a-uuid', price: -1 } };
     const badSchema = await js.publish(Subjects.TicketCreated, new TextEncoder().encode(JSON.stringify(invalid)));
@@ -326,7 +328,7 @@ describe('Listener', () => {
     const payments = newListener({}, 'payments');
     await startListeners([orders, payments]);
     const events = [ticketCreated(), ticketCreated(), ticketCreated()];
-    for (const event of events) await publishEvent(nc.jetstream(), event);
+    for (const event of events) await publishEvent(jetstream(nc), event);
 
     await waitFor(() => orders.calls.length === 3 && payments.calls.length === 3);
     expect(orders.calls.map((call) => call.eventId)).toEqual(events.map((event) => event.eventId));
@@ -338,9 +340,9 @@ describe('Listener', () => {
     const service = `svc-${++serviceCounter}`;
     const listener = await startListener({}, service);
     listener.handler = () => gate.promise;
-    const first = await publishEvent(nc.jetstream(), ticketCreated());
+    const first = await publishEvent(jetstream(nc), ticketCreated());
     const second = ticketCreated();
-    await publishEvent(nc.jetstream(), second);
+    await publishEvent(jetstream(nc), second);
     await waitFor(() => listener.calls.length === 1);
 
     let closed = false;
@@ -399,7 +401,7 @@ describe('Listener', () => {
     const event = ticketCreated();
     await waitFor(
       async () => {
-        await publishEvent(nc.jetstream(), event);
+        await publishEvent(jetstream(nc), event);
         return listener.calls.some((call) => call.eventId === event.eventId);
       },
       { timeoutMs: 10_000, intervalMs: 200 },
@@ -411,7 +413,7 @@ describe('Listener', () => {
     const listener = await startListener();
     const ready = natsReadiness(nc, { timeoutMs: 500 });
     const before = ticketCreated();
-    await publishEvent(nc.jetstream(), before);
+    await publishEvent(jetstream(nc), before);
     await waitFor(() => listener.calls.length === 1);
 
     await server.halt();
@@ -424,7 +426,7 @@ describe('Listener', () => {
 
     await waitFor(() => ready().then(() => true), { timeoutMs: 10_000, intervalMs: 100 });
     const after = ticketCreated();
-    await publishEvent(nc.jetstream(), after);
+    await publishEvent(jetstream(nc), after);
     await waitFor(() => listener.calls.some((call) => call.eventId === after.eventId), { timeoutMs: 15_000 });
     expect(log.lines.some((line) => line.msg === 'disconnected from NATS, reconnecting')).toBe(true);
     expect(log.lines.some((line) => line.msg === 'reconnected to NATS')).toBe(true);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
 import * as schema from '../../db/__tests__/fixtures/schema';
 import { migrationsFolder } from '../../db/__tests__/helpers';
@@ -31,7 +32,7 @@ describe('openEventService', () => {
 
     const event = createEvent('expiration.complete', { orderId: randomUUID() });
     await service.relay.transaction((tx) => enqueueEvent(tx, event));
-    const jsm = await service.nc.jetstreamManager();
+    const jsm = await jetstreamManager(service.nc);
     await waitFor(async () => (await jsm.streams.info('TICKETING')).state.messages === 1);
 
     for (const step of service.shutdown) await step();
