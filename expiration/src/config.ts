@@ -7,6 +7,8 @@ export const configSchema = z.object({
   LOG_LEVEL: env.logLevel,
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  EVENT_RETENTION_DAYS: env.eventRetentionDays,
+  STREAM_MAX_BYTES: env.streamMaxBytes,
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -2,11 +2,13 @@ import {
   connectNats,
   createLogger,
   createPublisher,
+  ensureDeadLetterStream,
   ensureStream,
   natsReadiness,
   runMain,
   STREAM_NAME,
   serve,
+  streamBounds,
 } from '@ticketing/common';
 import { createApp } from './app';
 import { loadExpirationConfig } from './config';
@@ -25,7 +27,8 @@ runMain('expiration', async () => {
   const queueRedis = createRedisConnection({ ...redis, name: 'expiration-queue', maxRetriesPerRequest: 2 });
   const workerRedis = createRedisConnection({ ...redis, name: 'expiration-worker', maxRetriesPerRequest: null });
   const nc = await connectNats({ url: config.NATS_URL, name: 'expiration', logger });
-  await ensureStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
+  await ensureStream(nc, streamBounds(config));
+  await ensureDeadLetterStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
 
   const queue = createExpirationQueue(queueRedis, logger);
   const metrics = createExpirationMetrics({ queue, redis: queueRedis });

@@ -10,6 +10,8 @@ describe('expiration configuration', () => {
       LOG_LEVEL: 'info',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM_REPLICAS: 1,
+      EVENT_RETENTION_DAYS: 30,
+      STREAM_MAX_BYTES: 1024 ** 3,
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
     expect(Object.isFrozen(config)).toBe(true);

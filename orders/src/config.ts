@@ -12,6 +12,8 @@ export const configSchema = z.object({
   JWT_KEY: env.jwtKey,
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  EVENT_RETENTION_DAYS: env.eventRetentionDays,
+  STREAM_MAX_BYTES: env.streamMaxBytes,
   DATABASE_URL: env.databaseUrl,
   /** How long a reservation holds its ticket before it expires. */
   EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),

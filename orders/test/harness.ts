@@ -10,6 +10,7 @@ import {
   durableName,
   type Event,
   type EventData,
+  ensureDeadLetterStream,
   ensureStream,
   OrderStatus,
   OutboxRelay,
@@ -38,6 +39,8 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
+  EVENT_RETENTION_DAYS: 30,
+  STREAM_MAX_BYTES: 1024 ** 3,
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
   PAYMENT_CURRENCY: 'usd',
@@ -75,6 +78,7 @@ export async function createOrdersTestBed() {
   ]);
   const nc = await connectNats({ url: nats.url, name: 'orders-test', logger });
   await ensureStream(nc);
+  await ensureDeadLetterStream(nc);
   const jsm = await jetstreamManager(nc);
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });

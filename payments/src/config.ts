@@ -9,6 +9,8 @@ export const configSchema = z
     JWT_KEY: env.jwtKey,
     NATS_URL: env.natsUrl,
     NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+    EVENT_RETENTION_DAYS: env.eventRetentionDays,
+    STREAM_MAX_BYTES: env.streamMaxBytes,
     DATABASE_URL: env.databaseUrl,
     /**
      * Stripe secret (or restricted) key. Unset → the offline sandbox gateway, where no money moves —

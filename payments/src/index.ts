@@ -11,7 +11,7 @@ import {
 } from '@ticketing/common';
 import { createApp } from './app';
 import { isSandbox, loadPaymentsConfig } from './config';
-import { schema } from './db/schema';
+import { schema, stripeEvents } from './db/schema';
 import type { PaymentsDeps } from './domain/deps';
 import { paymentAdminCommands } from './events/admin-commands';
 import { createPaymentListeners } from './events/payment-listeners';
@@ -30,6 +30,8 @@ runMain('payments', async () => {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
+    // A Stripe event id is remembered only while Stripe may still redeliver it (it retries for days).
+    retainedTables: [{ table: stripeEvents, writtenAt: stripeEvents.receivedAt }],
   });
   // The sandbox signs its own webhook events: with the secret npm start made, or one of its own.
   const webhookSecret =

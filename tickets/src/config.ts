@@ -8,6 +8,8 @@ export const configSchema = z.object({
   JWT_KEY: env.jwtKey,
   NATS_URL: env.natsUrl,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  EVENT_RETENTION_DAYS: env.eventRetentionDays,
+  STREAM_MAX_BYTES: env.streamMaxBytes,
   DATABASE_URL: env.databaseUrl,
   /** The currency listings are priced in; orders and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { closeListeners, createLogger, openEventService, runMain, serve, startListeners } from '@ticketing/common';
 import { createApp } from './app';
 import { loadTicketsConfig } from './config';
-import { schema } from './db/schema';
+import { cancelledOrders, schema } from './db/schema';
 import { createTicketListeners } from './events/ticket-listeners';
 
 // Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → HTTP.
@@ -13,6 +13,8 @@ runMain('tickets', async () => {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
+    // A cancellation is remembered only while the stream can still deliver its late order.created.
+    retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }],
   });
   const listeners = createTicketListeners({
     nc,

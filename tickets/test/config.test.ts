@@ -29,6 +29,8 @@ describe('tickets configuration', () => {
       JWT_KEY: 'a-long-enough-key',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM_REPLICAS: 1,
+      EVENT_RETENTION_DAYS: 30,
+      STREAM_MAX_BYTES: 1024 ** 3,
       DATABASE_URL,
       PAYMENT_CURRENCY: 'usd',
     });

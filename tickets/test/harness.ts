@@ -9,6 +9,7 @@ import {
   createPublisher,
   durableName,
   type Event,
+  ensureDeadLetterStream,
   ensureStream,
   type OrderStatus,
   OutboxRelay,
@@ -45,6 +46,8 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',
   NATS_STREAM_REPLICAS: 1,
+  EVENT_RETENTION_DAYS: 30,
+  STREAM_MAX_BYTES: 1024 ** 3,
   PAYMENT_CURRENCY: 'usd',
 };
 
@@ -72,6 +75,7 @@ export async function createTicketsTestBed() {
   const logger = createLogger('tickets', 'silent');
   const nc = await connectNats({ url: nats.url, name: 'tickets-test', logger });
   await ensureStream(nc);
+  await ensureDeadLetterStream(nc);
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });

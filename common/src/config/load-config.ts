@@ -56,6 +56,14 @@ export const env = {
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
   /** Copies JetStream keeps of the stream: 1 on one server, 3 on the production cluster. */
   natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
+  /** Days the event stream keeps an event (its `max_age`), and the bookkeeping that recognises it (default 30). */
+  eventRetentionDays: z.coerce.number().positive().default(30),
+  /** The event stream's safety limit in bytes: the oldest events go first beyond it (default 1 GiB). */
+  streamMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1_048_576)
+    .default(1024 ** 3),
   /** The service's own PostgreSQL database; `npm start` passes one per service. */
   databaseUrl: z
     .string({ error: "set it to the postgres:// URL of the service's own database" })

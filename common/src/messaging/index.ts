@@ -1,5 +1,7 @@
 export * from './admin';
 export * from './connect';
+export * from './consumer-positions';
+export * from './dead-letters';
 export * from './health';
 export * from './listener';
 export * from './publisher';

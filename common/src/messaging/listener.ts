@@ -4,6 +4,7 @@ import {
   type ConsumerConfig,
   type ConsumerMessages,
   DeliverPolicy,
+  JetStreamApiCodes,
   JetStreamApiError,
   type JsMsg,
   jetstream,
@@ -12,6 +13,8 @@ import {
 import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import { type Event, type EventData, parseEvent, STREAM_NAME, type Subject } from '../events';
 import type { Logger } from '../logging';
+import { loadConsumerPosition, saveConsumerPosition } from './consumer-positions';
+import { parkDeadLetter } from './dead-letters';
 import { RetryLaterError } from './retry-later-error';
 
 export interface ListenerOptions {
@@ -19,10 +22,17 @@ export interface ListenerOptions {
   ackWaitMs?: number;
   /** Unacknowledged messages the consumer hands out at once, across all replicas (default 256). */
   maxAckPending?: number;
-  /** Redelivery delay after a failed handler (default 1 000 ms). */
+  /** Redelivery delay after the first failure, doubled after each (default 1 000 ms). */
   nakDelayMs?: number;
-  /** Deliveries before the server gives up on a message (default -1: never). */
+  /** Longest redelivery delay after a failure (default 60 000 ms). */
+  maxNakDelayMs?: number;
+  /** Deliveries of an event whose handler keeps failing before it is parked as a dead letter (default 10, about 4 minutes of retries). */
   maxDeliver?: number;
+  /**
+   * How long an event the handler finds "not applicable yet" ({@link RetryLaterError}: its
+   * predecessor has not arrived) is retried before it is parked (default 10 minutes).
+   */
+  maxEarlyAgeMs?: number;
   /** Default {@link STREAM_NAME}. */
   streamName?: string;
   /**
@@ -37,6 +47,8 @@ export interface ListenerOptions {
    * checks the consumer at once and, while that check fails, again every this long.
    */
   pullExpiresMs?: number;
+  /** How often the consumer's ack floor is saved, for a consumer that has to be recreated (default 5 000 ms). */
+  positionIntervalMs?: number;
 }
 
 export interface ListenerDeps {
@@ -51,10 +63,12 @@ export interface ListenerDeps {
 /** What a handler gets besides the event's data. */
 export interface MessageContext<S extends Subject> {
   event: Event<S>;
-  /** The JetStream message (`@nats-io/jetstream`), e.g. for `msg.working()` in a slow handler. */
-  msg: JsMsg;
+  /** The JetStream message (`@nats-io/jetstream`); undefined when an operator replays a dead letter. */
+  msg?: JsMsg;
   /** 0 on the first delivery, 1 on the first redelivery, … */
   redeliveryCount: number;
+  /** When the stream stored the event (for a replay: when it was parked). */
+  storedAt: Date;
 }
 
 /** The durable consumer name of a (service, subject) pair, e.g. `orders-ticket-created`. */
@@ -69,22 +83,30 @@ const MAX_RESTART_DELAY_MS = 5_000;
  * consumer. Subclasses set `subject` and implement `onMessage`; the base class owns the
  * outcomes:
  *
- * - payload that is not JSON or fails the subject's schema → `term()` + warn (never retried);
  * - handler resolves → ack (and only then: ack after the handler's transaction committed);
- * - handler throws {@link RetryLaterError} → `nak(delayMs ?? nakDelayMs)`, logged at info;
- * - handler throws anything else → `nak(nakDelayMs)`, logged at error.
+ * - handler throws → `nak` with a growing delay (`nakDelayMs` doubled per delivery, up to
+ *   `maxNakDelayMs`), logged at error; {@link RetryLaterError} (the event came early) → `nak`
+ *   with its delay, logged at info;
+ * - an event that keeps failing — `maxDeliver` deliveries, or an early event still not
+ *   applicable after `maxEarlyAgeMs`, or a payload that is not JSON or breaks its subject's
+ *   schema — is parked as a dead letter ({@link parkDeadLetter}) and terminated, so the
+ *   consumer keeps flowing for every other event;
+ * - while a handler runs, the message is kept in progress (`working()`) so a slow call does not
+ *   hand it to another replica after ack_wait.
  *
  * Messages are handled one at a time. Every replica of a service uses the same durable
  * (`${service}-${subject with '.' → '-'}`), so each message is handled by one replica — the
  * queue group of the original design. The consume loop re-establishes itself after a NATS
- * outage or a deleted consumer until {@link Listener.close} is called.
+ * outage or a deleted consumer until {@link Listener.close} is called; a consumer that has to
+ * be recreated starts after the ack floor saved for it ({@link saveConsumerPosition}).
  */
 export abstract class Listener<S extends Subject> {
   /** The subject this listener consumes. */
   abstract readonly subject: S;
 
   protected readonly nc: NatsConnection;
-  protected readonly service: string;
+  /** The service this listener belongs to (its durable and its dead letters carry the name). */
+  readonly service: string;
   private readonly baseLogger: Logger;
   private readonly options: Required<ListenerOptions>;
   private childLogger?: Logger;
@@ -92,6 +114,8 @@ export abstract class Listener<S extends Subject> {
   private running?: Promise<void>;
   private messages?: ConsumerMessages;
   private closing = false;
+  private positionTimer?: NodeJS.Timeout;
+  private savedAckFloor = -1;
   /** Aborted by close(): interrupts the wait between two consume attempts. */
   private readonly closeSignal = new AbortController();
 
@@ -103,10 +127,13 @@ export abstract class Listener<S extends Subject> {
       ackWaitMs: options.ackWaitMs ?? 30_000,
       maxAckPending: options.maxAckPending ?? 256,
       nakDelayMs: options.nakDelayMs ?? 1_000,
-      maxDeliver: options.maxDeliver ?? -1,
+      maxNakDelayMs: options.maxNakDelayMs ?? 60_000,
+      maxDeliver: options.maxDeliver ?? 10,
+      maxEarlyAgeMs: options.maxEarlyAgeMs ?? 10 * 60_000,
       streamName: options.streamName ?? STREAM_NAME,
       batchSize: options.batchSize ?? 10,
       pullExpiresMs: options.pullExpiresMs ?? 30_000,
+      positionIntervalMs: options.positionIntervalMs ?? 5_000,
     };
   }
 
@@ -142,6 +169,8 @@ export abstract class Listener<S extends Subject> {
     // A closed connection does not end a consume: end it, so the loop sees the closed state.
     void this.nc.closed().then(() => this.messages?.stop());
     this.running = this.consumeLoop();
+    this.positionTimer = setInterval(() => void this.savePosition(), this.options.positionIntervalMs);
+    this.positionTimer.unref();
     this.logger.info('listening');
   }
 
@@ -149,29 +178,74 @@ export abstract class Listener<S extends Subject> {
   async close(): Promise<void> {
     this.closing = true;
     this.closeSignal.abort();
+    clearInterval(this.positionTimer);
     await this.starting?.catch(() => {});
     this.messages?.stop();
     await this.running;
+    await this.savePosition();
+  }
+
+  /**
+   * Replays a parked event through the handler (an operator's `dead retry`): resolves when the
+   * handler succeeded, rejects with its error otherwise. The payload is checked as a delivery is.
+   */
+  async replay(payload: unknown, storedAt: Date): Promise<void> {
+    const parsed = parseEvent(this.subject, payload);
+    if (!parsed.success) throw new Error(`payload does not match the ${this.subject} contract: ${parsed.error}`);
+    await this.onMessage(parsed.event.data, { event: parsed.event, redeliveryCount: 0, storedAt });
   }
 
   private async ensureConsumer(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    const { streamName, ackWaitMs, maxAckPending, maxDeliver } = this.options;
-    const tunable = { ack_wait: nanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: maxDeliver };
+    const { streamName, ackWaitMs, maxAckPending } = this.options;
+    // Parking is the listener's: the server itself never gives up on a message.
+    const tunable = { ack_wait: nanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 };
+    const exists = await jsm.consumers.info(streamName, this.durableName).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return false;
+        throw error;
+      },
+    );
+    if (exists) {
+      await jsm.consumers.update(streamName, this.durableName, tunable);
+      return;
+    }
+    // New, or recreated after it was lost: start after what this service already handled.
+    const ackFloor = await loadConsumerPosition(this.nc, this.durableName);
+    const start: Partial<ConsumerConfig> =
+      ackFloor === undefined
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1 };
+    if (ackFloor !== undefined) this.logger.warn({ ackFloor }, 'consumer recreated; resuming after its saved position');
     const config: Partial<ConsumerConfig> = {
       durable_name: this.durableName,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
       filter_subject: this.subject,
+      ...start,
       ...tunable,
     };
     try {
       await jsm.consumers.add(streamName, config);
     } catch (error) {
-      // It exists with other settings (an older release of the service created it). Servers
-      // 2.9 update it in place; 2.10+ refuse a "create" that differs, so update it explicitly.
+      // Another replica created it meanwhile.
       if (!isConsumerExists(error)) throw error;
       await jsm.consumers.update(streamName, this.durableName, tunable);
+    }
+  }
+
+  /** Saves the consumer's ack floor when it moved (see {@link saveConsumerPosition}). */
+  private async savePosition(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    try {
+      const jsm = await jetstreamManager(this.nc);
+      const info = await jsm.consumers.info(this.options.streamName, this.durableName);
+      const ackFloor = info.ack_floor.stream_seq;
+      if (ackFloor === this.savedAckFloor) return;
+      await saveConsumerPosition(this.nc, this.durableName, ackFloor, { replicas: info.config.num_replicas || 1 });
+      this.savedAckFloor = ackFloor;
+    } catch (error) {
+      this.logger.debug({ err: error }, 'consumer position not saved this time');
     }
   }
 
@@ -242,34 +316,34 @@ export abstract class Listener<S extends Subject> {
     try {
       payload = msg.json();
     } catch (error) {
-      this.terminate(msg, `payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      await this.terminate(msg, `payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     const parsed = parseEvent(this.subject, payload);
     if (!parsed.success) {
-      this.terminate(msg, `payload does not match the ${this.subject} contract: ${parsed.error}`);
+      await this.terminate(msg, `payload does not match the ${this.subject} contract: ${parsed.error}`);
       return;
     }
     const { event } = parsed;
-    const redeliveryCount = msg.info.deliveryCount - 1;
+    const deliveries = msg.info.deliveryCount;
+    const redeliveryCount = deliveries - 1;
+    const storedAt = msg.time;
     const about = { ...where, eventId: event.eventId, correlationId: event.correlationId, redeliveryCount };
-    try {
-      await this.onMessage(event.data, { event, msg, redeliveryCount });
-    } catch (error) {
-      if (error instanceof RetryLaterError) {
-        const delayMs = error.delayMs ?? this.options.nakDelayMs;
-        this.logger.info({ ...about, delayMs, reason: error.message }, 'event not applicable yet; retrying later');
-        settle(() => msg.nak(delayMs));
-      } else {
-        const { maxDeliver, nakDelayMs } = this.options;
-        const lastTry = maxDeliver > 0 && redeliveryCount + 1 >= maxDeliver;
-        this.logger.error(
-          { ...about, err: error },
-          lastTry ? 'handler failed; giving up (max_deliver reached)' : 'handler failed; retrying',
-        );
-        settle(() => msg.nak(nakDelayMs));
-      }
+    const { maxDeliver, ackWaitMs } = this.options;
+    // Delivered more often than allowed without an outcome: the handler crashed the process.
+    if (deliveries > maxDeliver) {
+      await this.park(msg, `delivered ${deliveries} times without an outcome (the handler may crash the service)`);
       return;
+    }
+    // Keeps the message in progress while the handler runs, so ack_wait does not hand it to another replica.
+    const heartbeat = setInterval(() => settle(() => msg.working()), Math.max(100, ackWaitMs / 3));
+    try {
+      await this.onMessage(event.data, { event, msg, redeliveryCount, storedAt });
+    } catch (error) {
+      await this.onFailure(msg, error, { about, deliveries, storedAt });
+      return;
+    } finally {
+      clearInterval(heartbeat);
     }
     try {
       // ackAck waits for the server's confirmation, so "handled" means "will not come back".
@@ -279,8 +353,67 @@ export abstract class Listener<S extends Subject> {
     }
   }
 
-  private terminate(msg: JsMsg, reason: string): void {
-    this.logger.warn({ seq: msg.seq, msgSubject: msg.subject, reason }, 'malformed event terminated');
+  private async onFailure(
+    msg: JsMsg,
+    error: unknown,
+    { about, deliveries, storedAt }: { about: Record<string, unknown>; deliveries: number; storedAt: Date },
+  ): Promise<void> {
+    const { maxDeliver, maxEarlyAgeMs, nakDelayMs, maxNakDelayMs } = this.options;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof RetryLaterError) {
+      if (Date.now() - storedAt.getTime() > maxEarlyAgeMs) {
+        await this.park(msg, `still not applicable after ${Math.round(maxEarlyAgeMs / 1000)} s: ${reason}`);
+        return;
+      }
+      const delayMs = error.delayMs ?? nakDelayMs;
+      this.logger.info({ ...about, delayMs, reason }, 'event not applicable yet; retrying later');
+      settle(() => msg.nak(delayMs));
+      return;
+    }
+    if (deliveries >= maxDeliver) {
+      this.logger.error({ ...about, err: error }, 'handler failed on its last delivery');
+      await this.park(msg, reason);
+      return;
+    }
+    const delayMs = Math.min(nakDelayMs * 2 ** (deliveries - 1), maxNakDelayMs);
+    this.logger.error({ ...about, err: error, delayMs }, 'handler failed; retrying');
+    settle(() => msg.nak(delayMs));
+  }
+
+  /**
+   * Parks the message as a dead letter, then terminates it: the consumer moves on. When the
+   * dead-letter stream cannot take it, the message is redelivered later instead of lost.
+   */
+  private async park(msg: JsMsg, error: string): Promise<void> {
+    const where = { seq: msg.seq, msgSubject: msg.subject, deliveries: msg.info.deliveryCount, reason: error };
+    try {
+      await parkDeadLetter(jetstream(this.nc), { service: this.service, consumer: this.durableName, msg, error });
+    } catch (parkError) {
+      this.logger.error({ ...where, err: parkError }, 'event could not be parked; retrying it later');
+      settle(() => msg.nak(this.options.maxNakDelayMs));
+      return;
+    }
+    this.logger.error(where, 'event parked as a dead letter');
+    // No reason with term(): nats-server 2.9 ignores a "+TERM <reason>".
+    settle(() => msg.term());
+  }
+
+  /**
+   * A payload that can never be handled: terminated and logged, and parked so an operator sees
+   * it (terminated even when it cannot be parked: no redelivery would help).
+   */
+  private async terminate(msg: JsMsg, reason: string): Promise<void> {
+    const where = { seq: msg.seq, msgSubject: msg.subject, reason };
+    await parkDeadLetter(jetstream(this.nc), {
+      service: this.service,
+      consumer: this.durableName,
+      msg,
+      error: reason,
+    }).then(
+      () => this.logger.warn({ ...where, parked: true }, 'malformed event terminated'),
+      (parkError: unknown) =>
+        this.logger.warn({ ...where, parked: false, err: parkError }, 'malformed event terminated'),
+    );
     settle(() => msg.term());
   }
 }

@@ -19,17 +19,39 @@ export interface EnsureStreamOptions {
   duplicateWindowMs?: number;
   /** Copies kept in a cluster (default 1; 3 in the production NATS cluster). */
   replicas?: number;
+  /** Events older than this are dropped (default {@link DEFAULT_EVENT_RETENTION_MS}, 30 days). */
+  maxAgeMs?: number;
+  /** A safety limit on the stream's size: the oldest events go first beyond it (default 1 GiB). */
+  maxBytes?: number;
 }
 
+export const DEFAULT_EVENT_RETENTION_MS = 30 * 86_400_000;
+export const DEFAULT_STREAM_MAX_BYTES = 1024 ** 3;
+
 /**
- * Creates the event stream, or brings an existing one up to date (subjects, duplicate window).
+ * Creates the event stream, or brings an existing one up to date (subjects, duplicate window,
+ * replicas, and its bounds: `max_age` and `max_bytes`, the oldest events dropped first).
  * Idempotent and safe when several services start at once: whoever loses the creation race
  * falls back to reading, and if needed updating, what the winner created.
  */
 export async function ensureStream(nc: NatsConnection, options: EnsureStreamOptions = {}): Promise<StreamInfo> {
-  const { name = STREAM_NAME, subjects = STREAM_SUBJECTS, duplicateWindowMs = 120_000, replicas = 1 } = options;
+  const {
+    name = STREAM_NAME,
+    subjects = STREAM_SUBJECTS,
+    duplicateWindowMs = 120_000,
+    replicas = 1,
+    maxAgeMs = DEFAULT_EVENT_RETENTION_MS,
+    maxBytes = DEFAULT_STREAM_MAX_BYTES,
+  } = options;
   const jsm = await jetstreamManager(nc);
-  const wanted = { subjects: [...subjects], duplicate_window: nanos(duplicateWindowMs), num_replicas: replicas };
+  const wanted = {
+    subjects: [...subjects],
+    // The server refuses a duplicate window longer than the events are kept.
+    duplicate_window: nanos(Math.min(duplicateWindowMs, maxAgeMs)),
+    num_replicas: replicas,
+    max_age: nanos(maxAgeMs),
+    max_bytes: maxBytes,
+  };
 
   const existing = await findStream(jsm, name);
   if (!existing) {
@@ -50,7 +72,9 @@ export async function ensureStream(nc: NatsConnection, options: EnsureStreamOpti
   if (
     sameSubjects(info.config.subjects ?? [], wanted.subjects) &&
     info.config.duplicate_window === wanted.duplicate_window &&
-    info.config.num_replicas === replicas
+    info.config.num_replicas === replicas &&
+    info.config.max_age === wanted.max_age &&
+    info.config.max_bytes === wanted.max_bytes
   ) {
     return info;
   }

@@ -94,11 +94,33 @@ export class Observer {
   }
 
   /**
+   * Resolves once the sandbox gateway's webhook has received an event for every charge it
+   * succeeded or declined and every refund it made (what Stripe would send), so no late webhook
+   * changes payments' tables after the caller looks.
+   */
+  async sandboxWebhooksDelivered(timeoutMs = 15_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const [row] = await this.rows<{ expected: number; received: number }>(
+          'payments',
+          `select
+             (select count(*) from sandbox_payment_intents where status in ('succeeded', 'requires_payment_method'))
+             + (select count(*) from sandbox_payment_intents where refund_id is not null) as expected,
+             (select count(*) from stripe_events where id like 'evt_sandbox_%') as received`,
+        );
+        return Number(row?.received) >= Number(row?.expected);
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /**
    * Waits until the platform is quiet: every consumer has handled everything published, every
    * outbox is empty, and nothing new was published meanwhile — consumers, outboxes, consumers
    * again, so an event written by a handler between the two reads is not missed.
    */
   async settle(timeoutMs = 60_000): Promise<void> {
+    await this.sandboxWebhooksDelivered(timeoutMs);
     let last = '';
     await waitFor(
       async () => {

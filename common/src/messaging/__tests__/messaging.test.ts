@@ -7,6 +7,8 @@ import { type NatsServerHandle, startNatsServer } from '../../testing/nats-serve
 import { freePort } from '../../testing/processes';
 import { waitFor } from '../../testing/wait-for';
 import { connectNats } from '../connect';
+import { loadConsumerPosition } from '../consumer-positions';
+import { deleteDeadLetter, ensureDeadLetterStream, listDeadLetters, readDeadLetter } from '../dead-letters';
 import { natsReadiness } from '../health';
 import {
   closeListeners,
@@ -102,6 +104,7 @@ beforeAll(async () => {
   nc = await connectNats({ url: server.url, name: 'messaging-test', logger: log.logger, timeoutMs: 5_000 });
   jsm = await jetstreamManager(nc);
   await ensureStream(nc);
+  await ensureDeadLetterStream(nc);
 });
 
 beforeEach(async () => {
@@ -171,6 +174,28 @@ describe('ensureStream', () => {
     expect(results).toHaveLength(2);
     const subjects = (await jsm.streams.info('RACE2')).config.subjects;
     expect([['race2.a'], ['race2.a', 'race2.b']]).toContainEqual(subjects);
+  });
+
+  it('when it is created, then it is bounded: 30 days and 1 GiB by default, or what the service is configured with', async () => {
+    const bounded = await ensureStream(nc, { name: 'BOUNDED', subjects: ['bounded.>'] });
+    expect(bounded.config).toMatchObject({ max_age: nanos(30 * 86_400_000), max_bytes: 1024 ** 3 });
+    const tighter = await ensureStream(nc, {
+      name: 'BOUNDED',
+      subjects: ['bounded.>'],
+      maxAgeMs: 60_000,
+      maxBytes: 2 ** 20,
+    });
+    expect(tighter.config).toMatchObject({ max_age: nanos(60_000), max_bytes: 2 ** 20 });
+    await jsm.streams.delete('BOUNDED');
+  });
+
+  it('when an event is older than max_age, then the stream drops it', async () => {
+    await ensureStream(nc, { name: 'SHORT', subjects: ['short.>'], maxAgeMs: 1_000 });
+    await jetstream(nc).publish('short.lived', 'gone soon');
+    expect((await jsm.streams.info('SHORT')).state.messages).toBe(1);
+
+    await waitFor(async () => (await jsm.streams.info('SHORT')).state.messages === 0, { timeoutMs: 10_000 });
+    await jsm.streams.delete('SHORT');
   });
 
   it('when the subjects or the duplicate window change, then the existing stream is updated', async () => {
@@ -247,14 +272,110 @@ describe('Listener', () => {
     expect(failure).toMatchObject({ eventId: event.eventId, correlationId: 'corr-fail', seq: ack.seq, level: 50 });
   });
 
-  it('when a handler fails on the last allowed delivery, then it logs that it gives up', async () => {
-    const listener = await startListener({ maxDeliver: 1 });
-    listener.handler = async () => {
-      throw new Error('always');
+  it('when a handler keeps failing, then the event is retried with growing delays, parked as a dead letter after max deliveries, and later events flow', async () => {
+    const listener = await startListener({ maxDeliver: 3, nakDelayMs: 100 });
+    const poison = ticketCreated({ correlationId: 'corr-poison' });
+    listener.handler = async (_data, { event }) => {
+      if (event.eventId === poison.eventId) throw new Error('database constraint says no');
     };
-    await publishEvent(jetstream(nc), ticketCreated());
-    await waitFor(() => log.lines.some((line) => line.msg === 'handler failed; giving up (max_deliver reached)'));
-    expect(listener.calls).toHaveLength(1);
+    const poisonAck = await publishEvent(jetstream(nc), poison);
+    const next = await publishEvent(jetstream(nc), ticketCreated());
+
+    await waitFor(async () => (await consumerInfo(listener)).ack_floor.stream_seq === next.seq);
+    const poisonCalls = listener.calls.filter((call) => call.eventId === poison.eventId);
+    expect(poisonCalls.map((call) => call.redeliveryCount)).toEqual([0, 1, 2]);
+    // 100 ms, then 200 ms: each retry waits twice as long as the one before.
+    const [first, second, third] = poisonCalls.map((call) => call.at);
+    expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(90);
+    expect((third ?? 0) - (second ?? 0)).toBeGreaterThanOrEqual(190);
+    expect(listener.calls.some((call) => call.eventId !== poison.eventId)).toBe(true);
+
+    const [letter, ...others] = await listDeadLetters(nc, { service: listener.service });
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({
+      service: listener.service,
+      consumer: listener.durableName,
+      subject: Subjects.TicketCreated,
+      streamSeq: poisonAck.seq,
+      deliveries: 3,
+      error: 'database constraint says no',
+      event: { eventId: poison.eventId, correlationId: 'corr-poison' },
+    });
+    expect(log.lines.find((line) => line.msg === 'event parked as a dead letter')).toMatchObject({
+      seq: poisonAck.seq,
+    });
+    expect((await consumerInfo(listener)).num_ack_pending).toBe(0);
+  });
+
+  it('when a parked event is replayed after its cause is fixed, then the handler runs it and it can be dropped', async () => {
+    const listener = await startListener({ maxDeliver: 1 });
+    let fixed = false;
+    listener.handler = async () => {
+      if (!fixed) throw new Error('not yet');
+    };
+    const event = ticketCreated();
+    await publishEvent(jetstream(nc), event);
+    await waitFor(async () => (await listDeadLetters(nc, { service: listener.service })).length === 1);
+    const [letter] = await listDeadLetters(nc, { service: listener.service });
+
+    await expect(listener.replay(letter!.event, new Date(letter!.parkedAt))).rejects.toThrow('not yet');
+    fixed = true;
+    await listener.replay(letter!.event, new Date(letter!.parkedAt));
+
+    expect(listener.calls.map((call) => call.eventId)).toEqual([event.eventId, event.eventId, event.eventId]);
+    expect(await deleteDeadLetter(jsm, letter!.seq)).toBe(true);
+    expect(await readDeadLetter(jsm, letter!.seq)).toBeUndefined();
+    await expect(listener.replay({ not: 'an event' }, new Date())).rejects.toThrow(/contract/);
+  });
+
+  it('when an event stays "not applicable yet" for too long, then it is parked instead of retried forever', async () => {
+    const listener = await startListener({ maxEarlyAgeMs: 300 });
+    listener.handler = async () => {
+      throw new RetryLaterError('version 7 is ahead of local version 2', 100);
+    };
+    const ack = await publishEvent(jetstream(nc), ticketCreated());
+
+    await waitFor(async () => (await listDeadLetters(nc, { service: listener.service })).length === 1);
+    const [letter] = await listDeadLetters(nc, { service: listener.service });
+    expect(letter).toMatchObject({
+      streamSeq: ack.seq,
+      error: expect.stringMatching(/^still not applicable after 0 s: version 7/),
+    });
+    expect(listener.calls.length).toBeGreaterThan(1);
+  });
+
+  it('when a handler runs longer than ack_wait, then the message is kept in progress and not handed to another replica', async () => {
+    const service = `svc-${++serviceCounter}`;
+    const ackWaitMs = 1_000;
+    const a = await startListener({ ackWaitMs, batchSize: 1 }, service);
+    const b = await startListener({ ackWaitMs, batchSize: 1 }, service);
+    const slow = async () => new Promise<void>((resolve) => setTimeout(resolve, 2_500));
+    a.handler = slow;
+    b.handler = slow;
+
+    const ack = await publishEvent(jetstream(nc), ticketCreated());
+
+    await waitFor(async () => (await consumerInfo(a)).ack_floor.stream_seq === ack.seq, { timeoutMs: 10_000 });
+    expect(a.calls.length + b.calls.length).toBe(1);
+    expect((await consumerInfo(a)).num_redelivered).toBe(0);
+  });
+
+  it('when its durable is deleted and the listener starts again, then it resumes after the position it saved, not at the start of the stream', async () => {
+    const service = `svc-${++serviceCounter}`;
+    const first = await startListener({ positionIntervalMs: 100 }, service);
+    const early = await publishEvent(jetstream(nc), ticketCreated());
+    await waitFor(async () => (await consumerInfo(first)).ack_floor.stream_seq === early.seq);
+    await first.close();
+    expect(await loadConsumerPosition(nc, first.durableName)).toBe(early.seq);
+    await jsm.consumers.delete(STREAM_NAME, first.durableName);
+
+    const later = ticketCreated();
+    await publishEvent(jetstream(nc), later);
+    const again = await startListener({}, service);
+
+    await waitFor(() => again.calls.length === 1);
+    expect(again.calls.map((call) => call.eventId)).toEqual([later.eventId]);
+    expect((await consumerInfo(again)).config).toMatchObject({ opt_start_seq: early.seq + 1 });
   });
 
   it('when the handler asks to retry later, then the event is nacked with that delay and redelivered', async () => {
@@ -292,6 +413,11 @@ describe('Listener', () => {
       reason: expect.stringContaining('not JSON'),
     });
     expect(terminated[1]).toMatchObject({ reason: expect.stringContaining('contract') });
+    // Parked too, so an operator sees them.
+    expect((await listDeadLetters(nc, { service: listener.service })).map((letter) => letter.streamSeq)).toEqual([
+      notJson.seq,
+      badSchema.seq,
+    ]);
 
     // Terminated means done for the server: nothing is pending, so ack_wait cannot bring them
     // back. Let ack_wait pass twice over, then check that only the next event was delivered.
