@@ -4,10 +4,13 @@ import {
   createPublisher,
   ensureDeadLetterStream,
   ensureStream,
+  eventOperationCommands,
   natsReadiness,
+  registerDeadLetterGauge,
   runMain,
   STREAM_NAME,
   serve,
+  serveAdminCommands,
   streamBounds,
 } from '@ticketing/common';
 import { createApp } from './app';
@@ -42,14 +45,22 @@ runMain('expiration', async () => {
   });
   await listener.listen();
 
+  const operations = serveAdminCommands(nc, {
+    service: 'expiration',
+    handlers: eventOperationCommands(nc, { service: 'expiration', listeners: [listener] }),
+    logger,
+  });
+
   const dependencies = { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) };
   const app = createApp({ logger, dependencies, metrics });
+  registerDeadLetterGauge(app.locals.metrics.registry, nc, 'expiration');
   serve({
     service: 'expiration',
     app,
     port: config.PORT,
     logger,
     cleanup: [
+      () => operations.stop(),
       () => listener.close(),
       () => closeExpirationWorker(worker, workerRedis),
       () => queue.close(),

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { CliError, ExitCode } from './cli-error';
+import { dead } from './commands/dead';
+import { OUTBOX_SERVICES, outboxCommand } from './commands/outbox';
 import { publish } from './commands/publish';
 import { refunds } from './commands/refunds';
 import { status } from './commands/status';
@@ -19,6 +21,8 @@ Commands:
   tail [subject...]     print events as they arrive (--all replays the stream first)
   publish <subject>     publish a catalog event (JSON data or --sample), validated first
   status                the stream's state and every consumer's progress
+  dead list|retry|drop  events the services parked after repeated failures
+  outbox list|retry     outbox rows a service could not publish, parked
   refunds list|retry    payments' refund intents; put a parked (failed) one back
 
 Options:
@@ -65,6 +69,37 @@ redelivered, waiting pull requests, delivered and ack-floor stream seqs, last ac
 
 Options:
   --json                the report as JSON
+${COMMON_HELP}`;
+
+const DEAD_HELP = `Usage: npm run events -- dead list [--service <name>] [--json]
+       npm run events -- dead retry <seq>...
+       npm run events -- dead drop <seq>...
+
+A listener retries a failing handler with growing delays; after 10 deliveries (or when an early
+event is still not applicable after 10 minutes, or when a payload breaks its contract) it parks
+the event in the TICKETING_DEAD_LETTERS stream and moves on. Each dead letter keeps the event,
+the service and consumer, the last error and the delivery count; the services count them in
+/metrics (ticketing_dead_letters_parked). Dead letters are kept 90 days.
+
+  list                  the dead letters, oldest first: SEQ is what retry and drop take
+  retry <seq>...        the service that parked each runs it through its handler again (fix the
+                        cause first); one that succeeds leaves the dead-letter stream
+  drop <seq>...         removes them without running them
+
+Options:
+  --service <name>      list: only that service's dead letters
+  --json                list: one JSON object per line
+${COMMON_HELP}`;
+
+const OUTBOX_HELP = `Usage: npm run events -- outbox list [<service>] [--json]
+       npm run events -- outbox retry <service> <id>
+
+The outbox relay of tickets, orders and payments parks a row that fails 5 times while NATS
+itself is healthy (a subject no stream captures, a payload over the server's limit), so the
+rows after it keep flowing (ticketing_outbox_parked in /metrics). Fix the cause, then retry.
+
+Options:
+  --json                list: one JSON object per line
 ${COMMON_HELP}`;
 
 const REFUNDS_HELP = `Usage: npm run events -- refunds list [--status <state>] [--json]
@@ -187,6 +222,59 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       await status({ server: serverOf(values.server), json: values.json ?? false }, output);
       return ExitCode.Ok;
     }
+    case 'dead': {
+      const { values, positionals } = parse(command, args, { service: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return help(output, DEAD_HELP);
+      const [action, ...rest] = positionals;
+      if (action === 'list' && rest.length === 0) {
+        await dead(
+          { server: serverOf(values.server), action, service: values.service, json: values.json ?? false },
+          output,
+        );
+        return ExitCode.Ok;
+      }
+      if ((action === 'retry' || action === 'drop') && rest.length > 0) {
+        await dead(
+          {
+            server: serverOf(values.server),
+            action,
+            seqs: rest.map((seq) => parseSequence(seq, `dead ${action}`, 'dead-letter sequences')),
+          },
+          output,
+        );
+        return ExitCode.Ok;
+      }
+      throw new CliError(
+        'Use "dead list", "dead retry <seq>..." or "dead drop <seq>...". Run "dead --help" for usage.',
+      );
+    }
+    case 'outbox': {
+      const { values, positionals } = parse(command, args, { json: { type: 'boolean' } });
+      if (values.help) return help(output, OUTBOX_HELP);
+      const [action, service, id, ...extra] = positionals;
+      if (service !== undefined && !(OUTBOX_SERVICES as readonly string[]).includes(service)) {
+        throw new CliError(`Unknown service "${service}". Services with an outbox: ${OUTBOX_SERVICES.join(', ')}.`);
+      }
+      if (action === 'list' && id === undefined) {
+        await outboxCommand({ server: serverOf(values.server), action, service, json: values.json ?? false }, output);
+        return ExitCode.Ok;
+      }
+      if (action === 'retry' && service !== undefined && id !== undefined && extra.length === 0) {
+        await outboxCommand(
+          {
+            server: serverOf(values.server),
+            action,
+            service,
+            id: parseSequence(id, 'outbox retry', 'an outbox row id'),
+          },
+          output,
+        );
+        return ExitCode.Ok;
+      }
+      throw new CliError(
+        'Use "outbox list [<service>]" or "outbox retry <service> <id>". Run "outbox --help" for usage.',
+      );
+    }
     case 'refunds': {
       const { values, positionals } = parse(command, args, { status: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return help(output, REFUNDS_HELP);
@@ -208,7 +296,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
     }
     default:
       throw new CliError(
-        `Unknown command "${command}". Commands: tail, publish, status, refunds. Run with --help for usage.`,
+        `Unknown command "${command}". Commands: tail, publish, status, dead, outbox, refunds. Run with --help for usage.`,
       );
   }
 }
@@ -228,8 +316,8 @@ function help(output: Output, text: string): number {
   return ExitCode.Ok;
 }
 
-function parseSequence(text: string): number {
-  if (!/^[1-9]\d*$/.test(text)) throw new CliError(`--from-seq needs a stream sequence (1, 2, …), got "${text}".`);
+function parseSequence(text: string, what = '--from-seq', noun = 'a stream sequence'): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new CliError(`${what} needs ${noun} (1, 2, …), got "${text}".`);
   return Number(text);
 }
 

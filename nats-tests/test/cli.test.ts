@@ -53,7 +53,10 @@ describe('cli (in process)', () => {
   });
 
   it.each([
-    [['deploy'], 'Unknown command "deploy". Commands: tail, publish, status, refunds. Run with --help for usage.'],
+    [
+      ['deploy'],
+      'Unknown command "deploy". Commands: tail, publish, status, dead, outbox, refunds. Run with --help for usage.',
+    ],
     [['tail', '--bogus'], /Unknown option '--bogus'.*Run "tail --help" for usage/],
     [['tail', '--from-seq', 'abc'], '--from-seq needs a stream sequence (1, 2, …), got "abc".'],
     [['publish'], 'publish needs a subject. Run "publish --help" for usage.'],

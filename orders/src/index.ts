@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { closeListeners, createLogger, openEventService, runMain, serve, startListeners } from '@ticketing/common';
+import {
+  closeListeners,
+  createLogger,
+  eventOperationCommands,
+  openEventService,
+  registerDeadLetterGauge,
+  runMain,
+  serve,
+  serveAdminCommands,
+  startListeners,
+} from '@ticketing/common';
 import { createApp } from './app';
 import { loadOrdersConfig } from './config';
 import { schema } from './db/schema';
@@ -21,12 +31,19 @@ runMain('orders', async () => {
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
   sweep.start();
 
+  const operations = serveAdminCommands(nc, {
+    service: 'orders',
+    handlers: eventOperationCommands(nc, { service: 'orders', listeners, db: database.db, relay }),
+    logger,
+  });
+
   const app = createApp({ config, ...orders, logger, readiness, dependencies });
+  registerDeadLetterGauge(app.locals.metrics.registry, nc, 'orders');
   serve({
     service: 'orders',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => sweep.stop(), () => closeListeners(listeners), ...shutdown],
+    cleanup: [() => operations.stop(), () => sweep.stop(), () => closeListeners(listeners), ...shutdown],
   });
 });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import {
   closeListeners,
   createLogger,
+  eventOperationCommands,
   openEventService,
+  registerDeadLetterGauge,
   runMain,
   serve,
   serveAdminCommands,
@@ -65,7 +67,14 @@ runMain('payments', async () => {
   await startListeners(listeners);
   refundWorker.start();
   reconciler.start();
-  const admin = serveAdminCommands(nc, { service: 'payments', handlers: paymentAdminCommands(payments), logger });
+  const admin = serveAdminCommands(nc, {
+    service: 'payments',
+    handlers: {
+      ...eventOperationCommands(nc, { service: 'payments', listeners, db: database.db, relay }),
+      ...paymentAdminCommands(payments),
+    },
+    logger,
+  });
 
   const app = createApp({
     config: { ...config, STRIPE_WEBHOOK_SECRET: webhookSecret },
@@ -74,6 +83,7 @@ runMain('payments', async () => {
     readiness,
     dependencies,
   });
+  registerDeadLetterGauge(app.locals.metrics.registry, nc, 'payments');
   serve({
     service: 'payments',
     app,

@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { closeListeners, createLogger, openEventService, runMain, serve, startListeners } from '@ticketing/common';
+import {
+  closeListeners,
+  createLogger,
+  eventOperationCommands,
+  openEventService,
+  registerDeadLetterGauge,
+  runMain,
+  serve,
+  serveAdminCommands,
+  startListeners,
+} from '@ticketing/common';
 import { createApp } from './app';
 import { loadTicketsConfig } from './config';
 import { cancelledOrders, schema } from './db/schema';
@@ -23,12 +33,19 @@ runMain('tickets', async () => {
   });
   await startListeners(listeners);
 
+  const operations = serveAdminCommands(nc, {
+    service: 'tickets',
+    handlers: eventOperationCommands(nc, { service: 'tickets', listeners, db: database.db, relay }),
+    logger,
+  });
+
   const app = createApp({ config, db: database.db, relay, logger, readiness, dependencies });
+  registerDeadLetterGauge(app.locals.metrics.registry, nc, 'tickets');
   serve({
     service: 'tickets',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => closeListeners(listeners), ...shutdown],
+    cleanup: [() => operations.stop(), () => closeListeners(listeners), ...shutdown],
   });
 });

@@ -1,4 +1,4 @@
-import { asc, count, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Event } from '../events';
 import type { Logger } from '../logging';
 import type { Database, Executor, Transaction } from './create-database';
@@ -22,6 +22,15 @@ export interface OutboxRelayOptions<S extends Record<string, unknown> = Record<s
   batchSize?: number;
   /** Longest pause between attempts while publishing fails (default 5 000 ms). */
   maxBackoffMs?: number;
+  /**
+   * Whether the broker itself is healthy, asked when a publication fails: when it is, the row is
+   * at fault (a subject no stream captures, a payload over the server's limit), and the row is
+   * retried up to `maxAttempts` times and then parked while the other entities' rows flow. When
+   * it is not (or without this check), the failure is an outage: the batch stops and retries.
+   */
+  brokerHealthy?: () => Promise<boolean>;
+  /** Failures of one row (while the broker is healthy) before it is parked (default 5). */
+  maxAttempts?: number;
 }
 
 interface BatchOutcome {
@@ -30,8 +39,17 @@ interface BatchOutcome {
   published: number;
   /** The batch was full, so more rows are probably pending. */
   full: boolean;
-  /** Why the batch stopped early (publish or database failure). */
+  /** Why the batch stopped early (an outage, or a database failure). */
   error?: unknown;
+}
+
+/**
+ * The entity an event is about, for ordering: events of one entity are published in order, so
+ * when one of them fails the entity's later events wait for it.
+ */
+function entityOf(event: Event): string {
+  const data = event.data as { id?: unknown; orderId?: unknown };
+  return `${event.subject.split('.')[0]}:${String(data.id ?? data.orderId ?? event.eventId)}`;
 }
 
 const FIRST_BACKOFF_MS = 100;
@@ -46,6 +64,11 @@ const FIRST_BACKOFF_MS = 100;
  * Woken right after a commit ({@link OutboxRelay.transaction} or {@link OutboxRelay.wake}) and
  * polling besides, so an event written by a process that crashed before waking is still sent.
  *
+ * A row whose publication fails while the broker is healthy (`brokerHealthy`) is the row's own
+ * problem: it is retried on the next batches while the other entities' rows flow, and parked
+ * after `maxAttempts` failures (counted by `ticketing_outbox_parked`, listed and retried with
+ * `npm run events -- outbox`), so one bad row never blocks the outbox.
+ *
  * Rows are published in `id` order as they become visible. Concurrent transactions may commit
  * out of `id` order, so the order across entities is not strict; for one entity it is, because
  * its transactions are serialised by the entity's row lock (write the state change before the
@@ -58,6 +81,8 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #maxBackoffMs: number;
+  readonly #brokerHealthy: (() => Promise<boolean>) | undefined;
+  readonly #maxAttempts: number;
 
   #running = false;
   #timer: NodeJS.Timeout | undefined;
@@ -77,6 +102,8 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     this.#pollIntervalMs = options.pollIntervalMs ?? 500;
     this.#batchSize = options.batchSize ?? 100;
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.#brokerHealthy = options.brokerHealthy;
+    this.#maxAttempts = options.maxAttempts ?? 5;
   }
 
   /** Starts publishing: a first batch now (the backlog of a previous run), then on wakes and polls. */
@@ -201,23 +228,32 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   }
 
   async #publishPending(executor: Executor): Promise<BatchOutcome> {
-    const rows: Pick<OutboxRow, 'id' | 'payload'>[] = await executor
-      .select({ id: outbox.id, payload: outbox.payload })
+    const rows: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[] = await executor
+      .select({ id: outbox.id, payload: outbox.payload, attempts: outbox.attempts })
       .from(outbox)
-      .where(isNull(outbox.publishedAt))
+      .where(and(isNull(outbox.publishedAt), isNull(outbox.parkedAt)))
       .orderBy(asc(outbox.id))
       .limit(this.#batchSize);
     const publishedIds: number[] = [];
+    /** Entities whose event failed in this batch: their later events wait, to keep the order. */
+    const waiting = new Set<string>();
     let error: unknown;
     for (const row of rows) {
+      const entity = entityOf(row.payload);
+      if (waiting.has(entity)) continue;
       try {
         await this.#publish(row.payload);
+        publishedIds.push(row.id);
       } catch (publishError) {
-        // Stop at the first failure: publishing later rows would break the order.
-        error = publishError ?? new Error('publish failed');
-        break;
+        const failure = publishError ?? new Error('publish failed');
+        if (!(await this.#isRowFault())) {
+          // An outage: stop here, publishing later rows would break the order.
+          error = failure;
+          break;
+        }
+        await this.#recordRowFailure(executor, row, failure);
+        waiting.add(entity);
       }
-      publishedIds.push(row.id);
     }
     if (publishedIds.length > 0) {
       await executor
@@ -227,10 +263,59 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     }
     return { locked: true, published: publishedIds.length, full: rows.length === this.#batchSize, error };
   }
+
+  async #isRowFault(): Promise<boolean> {
+    if (!this.#brokerHealthy) return false;
+    return this.#brokerHealthy().catch(() => false);
+  }
+
+  /** Counts a failure of the row's own; parks it after `maxAttempts`. */
+  async #recordRowFailure(executor: Executor, row: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>, failure: unknown) {
+    const attempts = row.attempts + 1;
+    const lastError = (failure instanceof Error ? failure.message : String(failure)).slice(0, 1_000);
+    const park = attempts >= this.#maxAttempts;
+    await executor
+      .update(outbox)
+      .set({ attempts, lastError, ...(park ? { parkedAt: sql`clock_timestamp()` } : {}) })
+      .where(eq(outbox.id, row.id));
+    const about = { outboxId: row.id, eventId: row.payload.eventId, subject: row.payload.subject, attempts, lastError };
+    if (park) this.#logger.error(about, 'outbox row parked: it cannot be published, the rows after it go on');
+    else this.#logger.warn(about, 'outbox row could not be published while NATS is healthy; retrying it');
+  }
 }
 
 /** How many outbox rows wait to be published (a metric; a growing number means NATS is unreachable). */
 export async function pendingOutboxCount(db: Executor): Promise<number> {
-  const [row] = await db.select({ pending: count() }).from(outbox).where(isNull(outbox.publishedAt));
+  const [row] = await db
+    .select({ pending: count() })
+    .from(outbox)
+    .where(and(isNull(outbox.publishedAt), isNull(outbox.parkedAt)));
   return row?.pending ?? 0;
+}
+
+/** The parked rows (see {@link OutboxRelayOptions.brokerHealthy}), oldest first. */
+export async function parkedOutboxRows(db: Executor) {
+  return db
+    .select({
+      id: outbox.id,
+      eventId: outbox.eventId,
+      subject: outbox.subject,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      parkedAt: outbox.parkedAt,
+    })
+    .from(outbox)
+    .where(and(isNull(outbox.publishedAt), sql`${outbox.parkedAt} is not null`))
+    .orderBy(asc(outbox.id));
+}
+
+/** Hands a parked row back to the relay (attempts start over); false when it is not parked. */
+export async function retryParkedOutboxRow(db: Executor, id: number): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ parkedAt: null, attempts: 0 })
+    .where(and(eq(outbox.id, id), isNull(outbox.publishedAt), sql`${outbox.parkedAt} is not null`))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Event } from '../events';
 import type { Executor } from './create-database';
 
@@ -23,10 +23,19 @@ export const outbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     /** `null` while the event waits for the relay. */
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** Publications of this row that failed while NATS itself was healthy (the row's own fault). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Why the last publication failed. */
+    lastError: text('last_error'),
+    /**
+     * Set once the row failed `maxAttempts` times: the relay skips it, so the rows after it keep
+     * flowing; an operator retries it (`npm run events -- outbox retry`) once its cause is fixed.
+     */
+    parkedAt: timestamp('parked_at', { withTimezone: true }),
   },
   // The relay only ever reads pending rows: a partial index keeps that scan small however
   // many published rows accumulate.
-  (table) => [index('outbox_pending_idx').on(table.id).where(sql`published_at is null`)],
+  (table) => [index('outbox_pending_idx').on(table.id).where(sql`published_at is null and parked_at is null`)],
 );
 
 /**

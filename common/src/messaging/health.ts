@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 
 /**
@@ -22,6 +23,32 @@ export function natsReadiness(
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`NATS is not reachable: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/**
+ * Whether JetStream itself answers (the account's information, within `timeoutMs`): the outbox
+ * relay asks when a publication fails, to tell a bad event from an outage.
+ */
+export function jetStreamHealthy(
+  nc: NatsConnection,
+  { timeoutMs = 2_000 }: { timeoutMs?: number } = {},
+): () => Promise<boolean> {
+  return async () => {
+    if (nc.isClosed() || nc.isDraining()) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      const answered = (async () => {
+        await (await jetstreamManager(nc)).getAccountInfo();
+        return true;
+      })();
+      return await Promise.race([answered.catch(() => false), timeout]);
     } finally {
       clearTimeout(timer);
     }

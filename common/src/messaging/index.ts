@@ -2,6 +2,7 @@ export * from './admin';
 export * from './connect';
 export * from './consumer-positions';
 export * from './dead-letters';
+export * from './event-operations';
 export * from './health';
 export * from './listener';
 export * from './publisher';

@@ -4,7 +4,7 @@ import { EVENT_BOOKKEEPING, type RetainedTable, retentionJob } from '../db/reten
 import type { Logger } from '../logging';
 import { connectNats } from '../messaging/connect';
 import { ensureDeadLetterStream } from '../messaging/dead-letters';
-import { natsReadiness } from '../messaging/health';
+import { jetStreamHealthy, natsReadiness } from '../messaging/health';
 import { createPublisher } from '../messaging/publisher';
 import { ensureStream } from '../messaging/stream';
 
@@ -64,7 +64,12 @@ export async function openEventService<S extends Record<string, unknown>>(
   const bounds = streamBounds(config);
   await ensureStream(nc, bounds);
   await ensureDeadLetterStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
-  const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger });
+  const relay = new OutboxRelay({
+    db: database.db,
+    publish: createPublisher(nc),
+    logger,
+    brokerHealthy: jetStreamHealthy(nc),
+  });
   relay.start();
   const retention = retentionJob({
     db: database.db,

@@ -4,7 +4,7 @@ import { freePort } from '../../testing/processes';
 import { testPostgresServer } from '../../testing/test-database';
 import { createDatabase, type DatabaseHandle } from '../create-database';
 import * as schema from './fixtures/schema';
-import { captureLogger, migrationsFolder } from './helpers';
+import { captureLogger, FIXTURE_MIGRATIONS, migrationsFolder } from './helpers';
 
 const server = testPostgresServer();
 const handles: DatabaseHandle<typeof schema>[] = [];
@@ -54,7 +54,7 @@ describe('createDatabase', () => {
     await expect(second.db.select({ name: schema.widgets.name }).from(schema.widgets)).resolves.toEqual([
       { name: 'kept' },
     ]);
-    await expect(appliedMigrations(second)).resolves.toBe(1);
+    await expect(appliedMigrations(second)).resolves.toBe(FIXTURE_MIGRATIONS);
   });
 
   it('when several replicas start at once, then the migrations run once under the advisory lock and every replica answers', async () => {
@@ -64,7 +64,7 @@ describe('createDatabase', () => {
     const replicas = await Promise.all([1, 2, 3].map(() => open(url, logger)));
 
     for (const replica of replicas) await expect(replica.ping()).resolves.toBeUndefined();
-    await expect(appliedMigrations(replicas[0]!)).resolves.toBe(1);
+    await expect(appliedMigrations(replicas[0]!)).resolves.toBe(FIXTURE_MIGRATIONS);
     expect(lines().filter((line) => line.msg === 'database migrated')).toHaveLength(3);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
@@ -7,6 +8,11 @@ import { createEvent, type Event, STREAM_NAME, STREAM_SUBJECTS, Subjects, serial
 import type { Logger } from '../../logging';
 
 export const migrationsFolder = path.join(__dirname, 'fixtures', 'migrations');
+
+/** How many migrations the fixture has (drizzle's journal): each is applied once. */
+export const FIXTURE_MIGRATIONS = (
+  JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 /** A small valid event with a fresh id. */
 export function anEvent(): Event {

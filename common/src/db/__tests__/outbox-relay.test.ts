@@ -1,13 +1,20 @@
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import type { Event } from '../../events';
+import { createEvent, type Event, Subjects } from '../../events';
+import { jetStreamHealthy } from '../../messaging/health';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { waitFor } from '../../testing/wait-for';
 import { createDatabase, type DatabaseHandle, type Transaction } from '../create-database';
 import { enqueueEvent, outbox } from '../outbox';
-import { OutboxRelay, type OutboxRelayOptions, pendingOutboxCount } from '../outbox-relay';
+import {
+  OutboxRelay,
+  type OutboxRelayOptions,
+  parkedOutboxRows,
+  pendingOutboxCount,
+  retryParkedOutboxRow,
+} from '../outbox-relay';
 import * as schema from './fixtures/schema';
 import {
   anEvent,
@@ -192,6 +199,94 @@ describe('OutboxRelay', () => {
     failing = false;
     await relay.drain();
     expect(published).toEqual(events.map((event) => event.eventId));
+  });
+
+  it('when a row fails while the broker is healthy, then it is retried, then parked, and the other rows flow — its entity’s later rows after it', async () => {
+    const poison = anEvent();
+    const sameOrder = createEvent(Subjects.ExpirationComplete, {
+      orderId: (poison.data as { orderId: string }).orderId,
+    });
+    const other = anEvent();
+    await enqueueEach([poison, sameOrder, other]);
+    const published: string[] = [];
+    const { logger, lines } = captureLogger();
+    const relay = aRelay({
+      logger,
+      maxAttempts: 3,
+      brokerHealthy: async () => true,
+      publish: async (event) => {
+        if (event.eventId === poison.eventId) throw new Error('maximum payload exceeded');
+        published.push(event.eventId);
+      },
+    });
+
+    await relay.drain();
+    // The poison's order waits behind it; the other order does not.
+    expect(published).toEqual([other.eventId]);
+    await relay.drain();
+    await relay.drain();
+
+    const [parked] = await parkedOutboxRows(database.db);
+    expect(parked).toMatchObject({ eventId: poison.eventId, attempts: 3, lastError: 'maximum payload exceeded' });
+    expect(
+      lines().find((line) => line.msg === 'outbox row parked: it cannot be published, the rows after it go on'),
+    ).toMatchObject({
+      eventId: poison.eventId,
+    });
+    await relay.drain();
+    expect(published).toEqual([other.eventId, sameOrder.eventId]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+  });
+
+  it('when a real subject no stream captures is published, then the row is parked and the rows after it reach the stream', async () => {
+    const stray = { ...anEvent(), subject: 'inventory.counted' } as unknown as Event;
+    const after = anEvent();
+    await enqueueEach([stray, after]);
+    const relay = aRelay({ maxAttempts: 2, brokerHealthy: jetStreamHealthy(connection) });
+
+    await relay.drain();
+    await relay.drain();
+
+    expect((await parkedOutboxRows(database.db)).map((row) => row.eventId)).toEqual([stray.eventId]);
+    expect(await streamEventIds(jsm)).toEqual([after.eventId]);
+  });
+
+  it('when an operator retries a parked row once its cause is fixed, then it is published', async () => {
+    const event = anEvent();
+    await enqueueEach([event]);
+    let broken = true;
+    const relay = aRelay({
+      maxAttempts: 1,
+      brokerHealthy: async () => true,
+      publish: async () => {
+        if (broken) throw new Error('no stream captures it');
+      },
+    });
+    await relay.drain();
+    const [parked] = await parkedOutboxRows(database.db);
+
+    broken = false;
+    expect(await retryParkedOutboxRow(database.db, parked!.id)).toBe(true);
+    expect(await retryParkedOutboxRow(database.db, parked!.id)).toBe(false);
+    await relay.drain();
+
+    expect(await parkedOutboxRows(database.db)).toEqual([]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+  });
+
+  it('when publishing fails because the broker is down, then nothing is parked however often it fails', async () => {
+    await enqueueEach([anEvent()]);
+    const relay = aRelay({
+      maxAttempts: 1,
+      brokerHealthy: async () => false,
+      publish: async () => {
+        throw new Error('connection closed');
+      },
+    });
+    await relay.drain();
+    await relay.drain();
+    expect(await parkedOutboxRows(database.db)).toEqual([]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(1);
   });
 
   it('when the database fails, then the batch is abandoned, logged, and retried', async () => {

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/test-databa
 import { enqueueEvent, markEventProcessed, outbox, processedEvents } from '../outbox';
 import { pendingOutboxCount } from '../outbox-relay';
 import * as schema from './fixtures/schema';
-import { anEvent, migrationsFolder } from './helpers';
+import { anEvent, FIXTURE_MIGRATIONS, migrationsFolder } from './helpers';
 
 let database: TestDatabase<typeof schema>;
 
@@ -37,6 +37,9 @@ describe('enqueueEvent', () => {
         payload: event,
         createdAt: expect.any(Date),
         publishedAt: null,
+        attempts: 0,
+        lastError: null,
+        parkedAt: null,
       },
     ]);
     await expect(pendingOutboxCount(database.db)).resolves.toBe(1);
@@ -88,6 +91,6 @@ describe('createTestDatabase().truncate', () => {
     const [row] = await database.db.select({ id: outbox.id }).from(outbox);
     expect(row?.id).toBe(1);
     const journal = await database.db.execute(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
-    expect((journal as unknown as { rows: { applied: number }[] }).rows[0]?.applied).toBe(1);
+    expect((journal as unknown as { rows: { applied: number }[] }).rows[0]?.applied).toBe(FIXTURE_MIGRATIONS);
   });
 });
