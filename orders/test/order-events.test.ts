@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { orders } from '../src/db/schema';
 import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
 
 let bed: OrdersTestBed;
@@ -22,9 +24,18 @@ async function aReservation() {
   return { ticket, buyer, orderId: response.body.id as string };
 }
 
+/** Moves the order's expiry into the past, as if its window had run out. */
+async function runOut(orderId: string) {
+  await bed.db
+    .update(orders)
+    .set({ expiresAt: new Date(Date.now() - 1_000) })
+    .where(eq(orders.id, orderId));
+}
+
 describe('expiration.complete', () => {
   it('when the reservation expires, then the order is cancelled (version 1) and order.cancelled is published once, even when the event is delivered twice', async () => {
     const { ticket, orderId } = await aReservation();
+    await runOut(orderId);
 
     const event = await bed.publish(Subjects.ExpirationComplete, { orderId });
     await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Cancelled);
@@ -49,6 +60,21 @@ describe('expiration.complete', () => {
 
     expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
     expect(await bed.outboxFor(order.id)).toHaveLength(0);
+  });
+
+  it('when the expiration arrives before the order is due (the timer’s clock runs ahead), then the reservation stays until it is due', async () => {
+    const { orderId } = await aReservation();
+    await bed.db
+      .update(orders)
+      .set({ expiresAt: new Date(Date.now() + 1_500) })
+      .where(eq(orders.id, orderId));
+
+    await bed.publish(Subjects.ExpirationComplete, { orderId });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await bed.order(orderId))?.status).toBe(OrderStatus.Created);
+
+    await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Cancelled, { timeoutMs: 5_000 });
+    expect(await bed.published(Subjects.OrderCancelled, orderId)).toHaveLength(1);
   });
 
   it('when the order is unknown, then the event is acked and nothing happens', async () => {
@@ -99,6 +125,21 @@ describe('payment.created', () => {
     expect(bed.logs('warn')).toContainEqual(
       expect.objectContaining({ orderId: order.id, paymentId, msg: expect.stringMatching(/cancelled order/) }),
     );
+  });
+
+  it('when the expiration arrives before the order is due (the timer’s clock runs ahead), then the reservation stays until it is due', async () => {
+    const { orderId } = await aReservation();
+    await bed.db
+      .update(orders)
+      .set({ expiresAt: new Date(Date.now() + 1_500) })
+      .where(eq(orders.id, orderId));
+
+    await bed.publish(Subjects.ExpirationComplete, { orderId });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await bed.order(orderId))?.status).toBe(OrderStatus.Created);
+
+    await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Cancelled, { timeoutMs: 5_000 });
+    expect(await bed.published(Subjects.OrderCancelled, orderId)).toHaveLength(1);
   });
 
   it('when the order is unknown, then the event is acked and nothing happens', async () => {

@@ -1,7 +1,7 @@
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { STREAM_NAME } from '@ticketing/common';
+import { listDeadLetters, STREAM_NAME } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { Pool } from 'pg';
 import { type Cluster, DATABASE_SERVICES, type DatabaseService } from './cluster';
@@ -73,6 +73,24 @@ export class Observer {
       counts[service] = row?.n ?? 0;
     }
     return counts;
+  }
+
+  /** Outbox rows the relay parked (it could not publish them while NATS was healthy), per database. */
+  async parkedOutbox(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const service of Object.keys(await this.pendingOutbox()) as DatabaseService[]) {
+      const [row] = await this.rows<{ n: number }>(
+        service,
+        'select count(*)::int as n from outbox where parked_at is not null',
+      );
+      counts[service] = row?.n ?? 0;
+    }
+    return counts;
+  }
+
+  /** The events the services parked as dead letters, as `service subject (error)`. */
+  async deadLetters(): Promise<string[]> {
+    return (await listDeadLetters(this.nc)).map((letter) => `${letter.service} ${letter.subject} (${letter.error})`);
   }
 
   /** The stream's last sequence and whether every durable exists and has nothing pending or unacknowledged. */
@@ -243,8 +261,9 @@ interface GatewayCharge {
  *   0 otherwise — in payments' records and, when payments runs the sandbox, in the gateway's own;
  *   every charge the gateway took belongs to a known order; with `moneySettled`, no payment is left
  *   pending or errored and no refund intent open unless parked (refund_failed);
- * - every outbox is empty, and the replicas equal their source: orders' tickets replica has each
- *   ticket's version, title, price and seller; payments' orders replica each order's version,
+ * - every outbox is empty (no row parked either), no event was parked as a dead letter, and the
+ *   replicas equal their source: orders' tickets replica has each ticket's version, title, price
+ *   and seller; payments' orders replica each order's version,
  *   status and price (the price orders shows the buyer is the one payments charges).
  */
 export async function checkInvariants(observer: Observer, options: InvariantOptions = {}): Promise<string[]> {
@@ -276,6 +295,10 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
   for (const [service, pending] of Object.entries(outbox)) {
     if (pending > 0) violations.push(`${service}: ${pending} outbox rows never published`);
   }
+  for (const [service, parked] of Object.entries(await observer.parkedOutbox())) {
+    if (parked > 0) violations.push(`${service}: ${parked} outbox rows parked`);
+  }
+  for (const letter of await observer.deadLetters()) violations.push(`an event was parked as a dead letter: ${letter}`);
 
   const activeByTicket = new Map<string, SourceOrder[]>();
   for (const order of orders) {

@@ -1,4 +1,4 @@
-import { type Executor, enqueueEvent, markEventProcessed, OrderStatus } from '@ticketing/common';
+import { type Executor, enqueueEvent, markEventProcessed, OrderStatus, RetryLaterError } from '@ticketing/common';
 import { lockOrder, setOrderStatus } from '../db/orders.repository';
 import type { OrderRow } from '../db/schema';
 import { orderCancelledEvent, orderCompletedEvent } from '../events/order-events';
@@ -33,17 +33,26 @@ export type ExpireOutcome = 'cancelled' | 'already-cancelled' | 'complete' | 'un
 /**
  * The reservation ran out (expiration.complete, or the sweep found it overdue): cancel it unless
  * it is complete or already cancelled. Idempotent, so the timer and the sweep may both ask.
+ *
+ * Orders' own clock decides: an expiration that arrives before the order's `expiresAt` (the
+ * expiration service's clock runs ahead) throws {@link RetryLaterError} until it is due, so a
+ * live reservation is never cancelled early.
  */
 export async function expireOrder(
   { relay }: OrdersDeps,
   orderId: string,
   cause: TransitionCause = {},
+  now: Date = new Date(),
 ): Promise<ExpireOutcome> {
   return relay.transaction(async (tx): Promise<ExpireOutcome> => {
+    const order = await lockOrder(tx, orderId);
+    if (order?.status === OrderStatus.Created && order.expiresAt.getTime() > now.getTime()) {
+      const earlyMs = order.expiresAt.getTime() - now.getTime();
+      throw new RetryLaterError(`order ${orderId} expires in ${earlyMs} ms, not yet`, earlyMs);
+    }
     if (cause.processed && !(await markEventProcessed(tx, cause.processed.consumer, cause.processed.eventId))) {
       return 'duplicate';
     }
-    const order = await lockOrder(tx, orderId);
     if (!order) return 'unknown-order';
     if (order.status === OrderStatus.Complete) return 'complete';
     if (order.status === OrderStatus.Cancelled) return 'already-cancelled';

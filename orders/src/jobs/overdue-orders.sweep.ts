@@ -55,7 +55,7 @@ export class OverdueOrdersSweep {
     for (;;) {
       const ids = await findOverdueOrderIds(this.#orders.db, now, this.#batchSize);
       for (const id of ids) {
-        if ((await expireOrder(this.#orders, id)) === 'cancelled') cancelled += 1;
+        if ((await expireOrder(this.#orders, id, {}, now)) === 'cancelled') cancelled += 1;
       }
       // Each id found is cancelled now (or was by someone else), so the next query moves on.
       if (ids.length < this.#batchSize) break;
