@@ -5,6 +5,7 @@ import { dead } from './commands/dead';
 import { OUTBOX_SERVICES, outboxCommand } from './commands/outbox';
 import { publish } from './commands/publish';
 import { refunds } from './commands/refunds';
+import { RESYNC_SOURCES, resync } from './commands/resync';
 import { status } from './commands/status';
 import { tail } from './commands/tail';
 import { DEFAULT_SERVER, isNatsError, oneLine } from './connection';
@@ -24,6 +25,7 @@ Commands:
   dead list|retry|drop  events the services parked after repeated failures
   outbox list|retry     outbox rows a service could not publish, parked
   refunds list|retry    payments' refund intents; put a parked (failed) one back
+  resync <service>      tickets or orders republishes every entity's state (after a restore)
 
 Options:
 ${COMMON_HELP}
@@ -100,6 +102,17 @@ rows after it keep flowing (ticketing_outbox_parked in /metrics). Fix the cause,
 
 Options:
   --json                list: one JSON object per line
+${COMMON_HELP}`;
+
+const RESYNC_HELP = `Usage: npm run events -- resync tickets|orders
+
+The service republishes the current state of every entity it owns (tickets: ticket.updated;
+orders: order.created with the order's current status) as resync events, which replicas apply
+whatever version they hold: after one database was restored from a backup, its versions may have
+gone back, and without a resync the replicas would take its new changes for duplicates. Run it
+after a restore, then check the platform with the invariant checker (README, disaster recovery).
+
+Options:
 ${COMMON_HELP}`;
 
 const REFUNDS_HELP = `Usage: npm run events -- refunds list [--status <state>] [--json]
@@ -275,6 +288,16 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
         'Use "outbox list [<service>]" or "outbox retry <service> <id>". Run "outbox --help" for usage.',
       );
     }
+    case 'resync': {
+      const { values, positionals } = parse(command, args, {});
+      if (values.help) return help(output, RESYNC_HELP);
+      const [service, ...extra] = positionals;
+      if (service === undefined || extra.length > 0 || !(RESYNC_SOURCES as readonly string[]).includes(service)) {
+        throw new CliError(`Use "resync tickets" or "resync orders". Run "resync --help" for usage.`);
+      }
+      await resync({ server: serverOf(values.server), service }, output);
+      return ExitCode.Ok;
+    }
     case 'refunds': {
       const { values, positionals } = parse(command, args, { status: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return help(output, REFUNDS_HELP);
@@ -296,7 +319,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
     }
     default:
       throw new CliError(
-        `Unknown command "${command}". Commands: tail, publish, status, dead, outbox, refunds. Run with --help for usage.`,
+        `Unknown command "${command}". Commands: tail, publish, status, dead, outbox, refunds, resync. Run with --help for usage.`,
       );
   }
 }

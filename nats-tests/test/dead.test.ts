@@ -157,3 +157,21 @@ describe('outbox', () => {
     await Promise.all([tickets.stop(), ...empty.map((responder) => responder.stop())]);
   });
 });
+
+describe('resync', () => {
+  it('when a source is asked to resync, then it says how many entities it republished; anything but tickets or orders is refused', async () => {
+    const orders = serveAdminCommands(nc, {
+      service: 'orders',
+      logger,
+      handlers: { resync: async () => ({ republished: 42 }) },
+    });
+    await nc.flush();
+
+    const done = await run('resync', 'orders');
+    expect(done.exitCode).toBe(0);
+    expect(done.output.lines[0]).toMatch(/^orders republished 42 entities as resync events/);
+    expect((await run('resync', 'payments')).output.notes[0]).toMatch(/^Use "resync tickets" or "resync orders"/);
+    await orders.stop();
+    expect((await run('resync', 'orders')).exitCode).toBe(2);
+  });
+});

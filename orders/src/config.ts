@@ -14,6 +14,7 @@ export const configSchema = z.object({
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,
+  GAP_HEAL_SECONDS: env.gapHealSeconds,
   DATABASE_URL: env.databaseUrl,
   /** How long a reservation holds its ticket before it expires. */
   EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),

@@ -13,6 +13,7 @@ import {
 import { createApp } from './app';
 import { loadOrdersConfig } from './config';
 import { schema } from './db/schema';
+import { resyncOrders } from './domain/resync';
 import { createOrderListeners } from './events/order-listeners';
 import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 
@@ -25,7 +26,12 @@ runMain('orders', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
   });
-  const orders = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
+  const orders = {
+    db: database.db,
+    relay,
+    currency: config.PAYMENT_CURRENCY,
+    gapHealMs: config.GAP_HEAL_SECONDS * 1000,
+  };
   const listeners = createOrderListeners({ nc, logger }, orders);
   await startListeners(listeners);
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
@@ -33,7 +39,10 @@ runMain('orders', async () => {
 
   const operations = serveAdminCommands(nc, {
     service: 'orders',
-    handlers: eventOperationCommands(nc, { service: 'orders', listeners, db: database.db, relay }),
+    handlers: {
+      ...eventOperationCommands(nc, { service: 'orders', listeners, db: database.db, relay }),
+      resync: async () => ({ republished: await resyncOrders(orders, `resync-orders-${Date.now()}`) }),
+    },
     logger,
   });
 

@@ -27,6 +27,7 @@ import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import { nextReservationNumber } from '../src/db/orders.repository';
 import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '../src/db/schema';
+import type { OrdersDeps } from '../src/domain/deps';
 import { createOrderListeners } from '../src/events/order-listeners';
 
 export const JWT_KEY = 'orders-test-signing-key';
@@ -41,6 +42,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NATS_STREAM_REPLICAS: 1,
   EVENT_RETENTION_DAYS: 30,
   STREAM_MAX_BYTES: 1024 ** 3,
+  GAP_HEAL_SECONDS: 60,
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
   PAYMENT_CURRENCY: 'usd',
@@ -83,7 +85,7 @@ export async function createOrdersTestBed() {
   const publish = createPublisher(nc);
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
-  const deps = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
+  const deps: OrdersDeps = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
   const listeners = createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps);
   await startListeners(listeners);
 
@@ -183,6 +185,12 @@ export async function createOrdersTestBed() {
     /** Publishes an event the way another service would (msgID = eventId). */
     async publish<S extends Subject>(subject: S, data: EventData<S>): Promise<Event<S>> {
       const event = createEvent(subject, data);
+      await publish(event);
+      return event;
+    },
+
+    /** Publishes an event built by the test (a resync, say) the way its source would. */
+    async publishEvent<S extends Subject>(event: Event<S>): Promise<Event<S>> {
       await publish(event);
       return event;
     },

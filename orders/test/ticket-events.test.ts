@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { Subjects, type TicketCreatedData } from '@ticketing/common';
+import { createEvent, Subjects, type TicketCreatedData } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { createOrdersTestBed, type OrdersTestBed } from './harness';
 
@@ -114,6 +114,57 @@ describe('ticket.updated', () => {
     await bed.settled(Subjects.TicketUpdated);
 
     expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Early', priceCents: 4000 });
+  });
+});
+
+describe('gaps that heal', () => {
+  afterEach(() => {
+    bed.deps.gapHealMs = undefined;
+  });
+
+  it('when an update’s predecessor never arrives, then after the gap time the update is applied as it is, logged as a skipped gap', async () => {
+    bed.deps.gapHealMs = 500;
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await waitFor(() => bed.ticket(ticket.id));
+
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 3, 'Version three', 4200));
+
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 3);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ title: 'Version three', priceCents: 4200 });
+    expect(bed.logs('warn')).toContainEqual(
+      expect.objectContaining({
+        ticketId: ticket.id,
+        version: 3,
+        msg: 'ticket version gap skipped: the replica took the whole ticket',
+      }),
+    );
+    // Retried first: the gap had to last before it was skipped.
+    expect(bed.logs('info')).toContainEqual(
+      expect.objectContaining({ msg: 'event not applicable yet; retrying later', subject: Subjects.TicketUpdated }),
+    );
+  });
+
+  it('when the ticket.created never arrives, then a later update makes the replica after the gap time', async () => {
+    bed.deps.gapHealMs = 300;
+    const ticket = created();
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 2, 'Known from an update', 1500));
+    expect(await waitFor(() => bed.ticket(ticket.id))).toMatchObject({ version: 2, title: 'Known from an update' });
+  });
+
+  it('when a resync carries a version older than the replica’s (the source was restored), then the replica takes it, and the source’s next versions apply', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 1, 'Before the restore', 2100));
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+    // Restored from a backup taken at version 0: tickets republishes what it has.
+    await bed.publishEvent(createEvent(Subjects.TicketUpdated, { ...ticket, orderId: null }, { resync: true }));
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 0);
+
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 1, 'After the restore', 2500));
+
+    await waitFor(async () => (await bed.ticket(ticket.id))?.title === 'After the restore');
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, priceCents: 2500 });
   });
 });
 

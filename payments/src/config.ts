@@ -11,6 +11,7 @@ export const configSchema = z
     NATS_STREAM_REPLICAS: env.natsStreamReplicas,
     EVENT_RETENTION_DAYS: env.eventRetentionDays,
     STREAM_MAX_BYTES: env.streamMaxBytes,
+    GAP_HEAL_SECONDS: env.gapHealSeconds,
     DATABASE_URL: env.databaseUrl,
     /**
      * Stripe secret (or restricted) key. Unset → the offline sandbox gateway, where no money moves —

@@ -54,6 +54,7 @@ runMain('payments', async () => {
     logger,
     currency: config.PAYMENT_CURRENCY,
     orderWaitMs: config.ORDER_WAIT_MS,
+    gapHealMs: config.GAP_HEAL_SECONDS * 1000,
     wakeRefunds: () => refundWorker.wake(),
   };
   const unsettledAfterMs = config.RECONCILE_AFTER_SECONDS * 1000;

@@ -13,6 +13,7 @@ import {
 import { createApp } from './app';
 import { loadTicketsConfig } from './config';
 import { cancelledOrders, schema } from './db/schema';
+import { resyncTickets } from './domain/resync';
 import { createTicketListeners } from './events/ticket-listeners';
 
 // Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → HTTP.
@@ -26,16 +27,16 @@ runMain('tickets', async () => {
     // A cancellation is remembered only while the stream can still deliver its late order.created.
     retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }],
   });
-  const listeners = createTicketListeners({
-    nc,
-    logger,
-    store: { db: database.db, relay, currency: config.PAYMENT_CURRENCY },
-  });
+  const store = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
+  const listeners = createTicketListeners({ nc, logger, store });
   await startListeners(listeners);
 
   const operations = serveAdminCommands(nc, {
     service: 'tickets',
-    handlers: eventOperationCommands(nc, { service: 'tickets', listeners, db: database.db, relay }),
+    handlers: {
+      ...eventOperationCommands(nc, { service: 'tickets', listeners, db: database.db, relay }),
+      resync: async () => ({ republished: await resyncTickets(store, `resync-tickets-${Date.now()}`) }),
+    },
     logger,
   });
 

@@ -58,6 +58,11 @@ export const env = {
   natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
   /** Days the event stream keeps an event (its `max_age`), and the bookkeeping that recognises it (default 30). */
   eventRetentionDays: z.coerce.number().positive().default(30),
+  /**
+   * Seconds a version gap in a replica lasts before a full-state event is applied over it (a
+   * predecessor lost with a restored database never comes; default 60).
+   */
+  gapHealSeconds: z.coerce.number().positive().default(60),
   /** The event stream's safety limit in bytes: the oldest events go first beyond it (default 1 GiB). */
   streamMaxBytes: z.coerce
     .number()

@@ -8,6 +8,12 @@ export const envelopeSchema = z.object({
   eventId: z.uuid(),
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string().min(1).max(200),
+  /**
+   * Set on the events a source republishes for `npm run events -- resync`: each is the entity's
+   * current state, applied by replicas whatever version they hold (the source's versions may have
+   * gone back, after a restore from a backup).
+   */
+  resync: z.literal(true).optional(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
@@ -23,6 +29,8 @@ export interface CreateEventOptions {
   correlationId?: string;
   eventId?: string;
   occurredAt?: Date;
+  /** A resync event (see {@link envelopeSchema}). */
+  resync?: boolean;
 }
 
 /** Builds a validated event: throws when `data` does not match the subject's schema. */
@@ -37,6 +45,7 @@ export function createEvent<S extends Subject>(
     eventId,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     correlationId: options.correlationId ?? eventId,
+    ...(options.resync ? { resync: true as const } : {}),
     data: eventDataSchemas[subject].parse(data) as EventData<S>,
   };
 }

@@ -712,6 +712,7 @@ describe('bad input at every endpoint, signed in and out', () => {
           }
         } else {
           // Accepted: its events may change other services; wait for them before the next baseline.
+          await observer.sandboxWebhooksDelivered();
           await observer.settle(30_000);
           before = await fingerprint();
         }

@@ -5,7 +5,7 @@ import {
   OrderStatus as Status,
   updateVersioned,
 } from '@ticketing/common';
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import {
   ONE_ACTIVE_ORDER_PER_TICKET,
   type OrderRow,
@@ -101,4 +101,14 @@ export async function setOrderStatus(tx: Executor, order: OrderRow, status: Orde
   // Callers hold the row lock (lockOrder), so the version cannot have moved in between.
   if (!updated) throw new Error(`order ${order.id} changed while it was locked`);
   return updated;
+}
+
+/** Orders in id order after `afterId` (keyset pages for a resync). */
+export function ordersAfter(db: Executor, afterId: string | undefined, limit: number): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(afterId ? gt(orders.id, afterId) : undefined)
+    .orderBy(asc(orders.id))
+    .limit(limit);
 }

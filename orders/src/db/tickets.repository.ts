@@ -49,3 +49,9 @@ export async function updateTicketToVersion(db: Executor, ticket: TicketRow): Pr
   const { id, version, ...values } = ticket;
   return updateVersioned(db, tickets, id, version - 1, values);
 }
+
+/** Writes the ticket's full state whatever version the replica holds (a resync, or a healed gap). */
+export async function overwriteTicket(db: Executor, ticket: TicketRow): Promise<void> {
+  const { id, ...values } = ticket;
+  await db.insert(tickets).values(ticket).onConflictDoUpdate({ target: tickets.id, set: values });
+}

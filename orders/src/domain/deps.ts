@@ -11,4 +11,8 @@ export interface OrdersDeps {
   db: Database<OrdersSchema>;
   relay: OutboxRelay<OrdersSchema>;
   currency: CurrencyCode;
+  /** How long a version gap in the tickets replica lasts before it is skipped (GAP_HEAL_SECONDS; default 60 s). */
+  gapHealMs?: number;
 }
+
+export const DEFAULT_GAP_HEAL_MS = 60_000;

@@ -7,7 +7,7 @@ import {
   type TicketUpdatedData,
 } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
-import { findTicket, insertTicket, updateTicketToVersion } from '../db/tickets.repository';
+import { findTicket, insertTicket, overwriteTicket, updateTicketToVersion } from '../db/tickets.repository';
 
 /**
  * The replica row of a ticket event. Its price must be in this service's currency: one priced in
@@ -19,24 +19,58 @@ function toRow({ id, version, title, price, currency, userId }: TicketCreatedDat
   return { id, version, title, priceCents: price, userId };
 }
 
-/** ticket.created: store the replica. Returns false for a duplicate (already stored). */
-export function recordTicketCreated(db: Database, data: TicketCreatedData, currency: CurrencyCode): Promise<boolean> {
-  return insertTicket(db, toRow(data, currency));
+/** How a ticket event was delivered: when the stream stored it, and whether it is a resync. */
+export interface ReplicaDelivery {
+  storedAt: Date;
+  resync?: boolean;
+  /** A gap that has lasted this long is skipped: the event carries the whole ticket. */
+  gapHealMs: number;
+  now?: Date;
+}
+
+export type ReplicaOutcome = 'applied' | 'duplicate' | 'gap-skipped' | 'resynced';
+
+/** ticket.created: store the replica; a resync overwrites it. */
+export async function recordTicketCreated(
+  db: Database,
+  data: TicketCreatedData,
+  currency: CurrencyCode,
+  { resync }: Pick<ReplicaDelivery, 'resync'> = {},
+): Promise<ReplicaOutcome> {
+  const row = toRow(data, currency);
+  if (resync) {
+    await overwriteTicket(db, row);
+    return 'resynced';
+  }
+  return (await insertTicket(db, row)) ? 'applied' : 'duplicate';
 }
 
 /**
- * ticket.updated: applied only on top of its predecessor (`version = local + 1`). Returns false
- * for a duplicate (`version <= local`); throws {@link RetryLaterError} when it came early
- * (a predecessor, or the ticket itself, has not arrived yet) so the listener retries it.
+ * ticket.updated: applied on top of its predecessor (`version = local + 1`); a duplicate
+ * (`version <= local`) changes nothing. One that came early (a predecessor, or the ticket itself,
+ * has not arrived) throws {@link RetryLaterError} so the listener retries it — until the gap has
+ * lasted `gapHealMs`: ticket.updated carries the whole ticket, so it is then applied as it is and
+ * the skipped versions are logged (a predecessor lost with a restored database never comes). A
+ * resync event is applied whatever the replica holds.
  */
 export async function applyTicketUpdated(
   db: Database,
   data: TicketUpdatedData,
   currency: CurrencyCode,
-): Promise<boolean> {
-  if (await updateTicketToVersion(db, toRow(data, currency))) return true;
+  { storedAt, resync, gapHealMs, now = new Date() }: ReplicaDelivery,
+): Promise<ReplicaOutcome> {
+  const row = toRow(data, currency);
+  if (resync) {
+    await overwriteTicket(db, row);
+    return 'resynced';
+  }
+  if (await updateTicketToVersion(db, row)) return 'applied';
   const local = await findTicket(db, data.id);
+  if (local && data.version <= local.version) return 'duplicate';
+  if (now.getTime() - storedAt.getTime() >= gapHealMs) {
+    await overwriteTicket(db, row);
+    return 'gap-skipped';
+  }
   if (!local) throw new RetryLaterError(`ticket ${data.id} is not known yet`);
-  if (data.version <= local.version) return false;
   throw new RetryLaterError(`ticket ${data.id} is at version ${local.version}, waiting before ${data.version}`);
 }

@@ -1,7 +1,7 @@
 import { type CreateEventOptions, type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
 import type { OrderRow } from '../db/schema';
 
-type Options = Pick<CreateEventOptions, 'correlationId'>;
+type Options = Pick<CreateEventOptions, 'correlationId' | 'resync'>;
 
 /** order.created with the price stored on the order (minor units of `currency`), so payments charges what the buyer was shown. */
 export function orderCreatedEvent(order: OrderRow, currency: CurrencyCode, options: Options = {}): Event {

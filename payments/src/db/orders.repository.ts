@@ -29,3 +29,17 @@ export function updateOrderToVersion(
 ): Promise<OrderRow | undefined> {
   return updateVersioned(db, orders, id, version - 1, { status });
 }
+
+/** The replica takes the order as it is, whatever version it held (a resync). */
+export async function overwriteOrder(db: Executor, order: OrderRow): Promise<void> {
+  const { id, ...values } = order;
+  await db.insert(orders).values(order).onConflictDoUpdate({ target: orders.id, set: values });
+}
+
+/** Sets the status at `version`, skipping the versions in between (a gap that healed). */
+export async function setOrderStatusAtVersion(
+  db: Executor,
+  { id, version, status }: Pick<OrderRow, 'id' | 'version' | 'status'>,
+): Promise<void> {
+  await db.update(orders).set({ status, version }).where(eq(orders.id, id));
+}

@@ -21,4 +21,8 @@ export interface PaymentsDeps {
   orderWaitMs: number;
   /** Has the refund worker look for due refund intents now: call it after committing one. */
   wakeRefunds(): void;
+  /** How long a version gap in the orders replica lasts before it is skipped (GAP_HEAL_SECONDS; default 60 s). */
+  gapHealMs?: number;
 }
+
+export const DEFAULT_GAP_HEAL_MS = 60_000;

@@ -1,5 +1,5 @@
 import { type Executor, updateVersioned } from '@ticketing/common';
-import { and, desc, eq, ilike, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, isNull, type SQL, sql } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
 import { cancelledOrders, type TicketRow, tickets } from './schema';
 
@@ -92,4 +92,14 @@ export async function isOrderCancelled(tx: Executor, orderId: string): Promise<b
     .where(eq(cancelledOrders.orderId, orderId))
     .limit(1);
   return rows.length > 0;
+}
+
+/** Tickets in id order after `afterId` (keyset pages for a resync). */
+export function ticketsAfter(db: Executor, afterId: string | undefined, limit: number): Promise<TicketRow[]> {
+  return db
+    .select()
+    .from(tickets)
+    .where(afterId ? gt(tickets.id, afterId) : undefined)
+    .orderBy(asc(tickets.id))
+    .limit(limit);
 }

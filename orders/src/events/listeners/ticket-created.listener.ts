@@ -1,4 +1,4 @@
-import { Listener, type ListenerDeps, Subjects, type TicketCreatedData } from '@ticketing/common';
+import { Listener, type ListenerDeps, type MessageContext, Subjects, type TicketCreatedData } from '@ticketing/common';
 import type { OrdersDeps } from '../../domain/deps';
 import { recordTicketCreated } from '../../domain/tickets';
 
@@ -12,9 +12,14 @@ export class TicketCreatedListener extends Listener<typeof Subjects.TicketCreate
     super(deps);
   }
 
-  protected async onMessage(data: TicketCreatedData): Promise<void> {
-    if (!(await recordTicketCreated(this.orders.db, data, this.orders.currency))) {
-      this.logger.debug({ ticketId: data.id }, 'ticket already known; duplicate ignored');
-    }
+  protected async onMessage(
+    data: TicketCreatedData,
+    { event }: MessageContext<typeof Subjects.TicketCreated>,
+  ): Promise<void> {
+    const outcome = await recordTicketCreated(this.orders.db, data, this.orders.currency, { resync: event.resync });
+    this.logger.debug(
+      { ticketId: data.id, outcome },
+      outcome === 'duplicate' ? 'ticket already known; duplicate ignored' : 'ticket stored',
+    );
   }
 }

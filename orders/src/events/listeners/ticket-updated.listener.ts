@@ -1,8 +1,12 @@
-import { Listener, type ListenerDeps, Subjects, type TicketUpdatedData } from '@ticketing/common';
-import type { OrdersDeps } from '../../domain/deps';
+import { Listener, type ListenerDeps, type MessageContext, Subjects, type TicketUpdatedData } from '@ticketing/common';
+import { DEFAULT_GAP_HEAL_MS, type OrdersDeps } from '../../domain/deps';
 import { applyTicketUpdated } from '../../domain/tickets';
 
-/** Applies updates in version order: early ones are retried (RetryLaterError), duplicates acked. */
+/**
+ * Applies updates in version order: early ones are retried (RetryLaterError) until the gap has
+ * lasted GAP_HEAL_SECONDS, then applied as they are (the event carries the whole ticket);
+ * duplicates are acked; resync events are applied whatever the replica holds.
+ */
 export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdated> {
   readonly subject = Subjects.TicketUpdated;
 
@@ -13,12 +17,18 @@ export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdate
     super(deps);
   }
 
-  protected async onMessage(data: TicketUpdatedData): Promise<void> {
-    if (!(await applyTicketUpdated(this.orders.db, data, this.orders.currency))) {
-      this.logger.debug(
-        { ticketId: data.id, version: data.version },
-        'ticket version already applied; duplicate ignored',
-      );
-    }
+  protected async onMessage(
+    data: TicketUpdatedData,
+    { event, storedAt }: MessageContext<typeof Subjects.TicketUpdated>,
+  ): Promise<void> {
+    const outcome = await applyTicketUpdated(this.orders.db, data, this.orders.currency, {
+      storedAt,
+      resync: event.resync,
+      gapHealMs: this.orders.gapHealMs ?? DEFAULT_GAP_HEAL_MS,
+    });
+    const about = { ticketId: data.id, version: data.version, outcome };
+    if (outcome === 'gap-skipped')
+      this.logger.warn(about, 'ticket version gap skipped: the replica took the whole ticket');
+    else if (outcome === 'duplicate') this.logger.debug(about, 'ticket version already applied; duplicate ignored');
   }
 }

@@ -1,5 +1,5 @@
-import { Listener, type OrderCancelledData, OrderStatus, Subjects } from '@ticketing/common';
-import type { PaymentsDeps } from '../../domain/deps';
+import { Listener, type MessageContext, type OrderCancelledData, OrderStatus, Subjects } from '@ticketing/common';
+import { DEFAULT_GAP_HEAL_MS, type PaymentsDeps } from '../../domain/deps';
 import { applyOrderStatus } from '../../domain/order-replica';
 import { recordRefundsOfCancelledOrder } from '../../domain/refunds';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
@@ -18,9 +18,13 @@ export class OrderCancelledListener extends Listener<typeof Subjects.OrderCancel
     this.payments = payments;
   }
 
-  protected async onMessage(data: OrderCancelledData): Promise<void> {
+  protected async onMessage(
+    data: OrderCancelledData,
+    { storedAt }: MessageContext<typeof Subjects.OrderCancelled>,
+  ): Promise<void> {
+    const gap = { storedAt, healMs: this.payments.gapHealMs ?? DEFAULT_GAP_HEAL_MS };
     const { applied, refunds } = await this.payments.db.transaction(async (tx) => ({
-      applied: await applyOrderStatus(tx, data, OrderStatus.Cancelled),
+      applied: await applyOrderStatus(tx, data, OrderStatus.Cancelled, gap),
       // Also on a duplicate: intents are recorded once per payment.
       refunds: await recordRefundsOfCancelledOrder(tx, data.id),
     }));

@@ -1,5 +1,5 @@
-import { Listener, type OrderCompletedData, OrderStatus, Subjects } from '@ticketing/common';
-import type { PaymentsDeps } from '../../domain/deps';
+import { Listener, type MessageContext, type OrderCompletedData, OrderStatus, Subjects } from '@ticketing/common';
+import { DEFAULT_GAP_HEAL_MS, type PaymentsDeps } from '../../domain/deps';
 import { applyOrderStatus } from '../../domain/order-replica';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
 
@@ -13,8 +13,12 @@ export class OrderCompletedListener extends Listener<typeof Subjects.OrderComple
     this.payments = payments;
   }
 
-  protected async onMessage(data: OrderCompletedData): Promise<void> {
-    const applied = await applyOrderStatus(this.payments.db, data, OrderStatus.Complete);
+  protected async onMessage(
+    data: OrderCompletedData,
+    { storedAt }: MessageContext<typeof Subjects.OrderCompleted>,
+  ): Promise<void> {
+    const gap = { storedAt, healMs: this.payments.gapHealMs ?? DEFAULT_GAP_HEAL_MS };
+    const applied = await applyOrderStatus(this.payments.db, data, OrderStatus.Complete, gap);
     this.logger.debug({ orderId: data.id, version: data.version, applied }, applied ? 'order completed' : 'duplicate');
   }
 }

@@ -1,6 +1,14 @@
-import { currencyOfEvent, Listener, type OrderCreatedData, Subjects } from '@ticketing/common';
+import {
+  currencyOfEvent,
+  Listener,
+  type MessageContext,
+  type OrderCreatedData,
+  OrderStatus,
+  Subjects,
+} from '@ticketing/common';
 import type { PaymentsDeps } from '../../domain/deps';
-import { recordOrderCreated } from '../../domain/order-replica';
+import { recordOrderCreated, resyncOrder } from '../../domain/order-replica';
+import { recordRefundsOfCancelledOrder } from '../../domain/refunds';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
 
 /**
@@ -17,8 +25,21 @@ export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated>
     this.payments = payments;
   }
 
-  protected async onMessage(data: OrderCreatedData): Promise<void> {
+  protected async onMessage(
+    data: OrderCreatedData,
+    { event }: MessageContext<typeof Subjects.OrderCreated>,
+  ): Promise<void> {
     currencyOfEvent(data.ticket.currency, this.payments.currency);
+    if (event.resync) {
+      // orders republishes its state: the replica takes it, and a cancelled order keeps no money.
+      const refunds = await this.payments.db.transaction(async (tx) => {
+        await resyncOrder(tx, data);
+        return data.status === OrderStatus.Cancelled ? recordRefundsOfCancelledOrder(tx, data.id) : 0;
+      });
+      this.logger.info({ orderId: data.id, version: data.version, status: data.status, refunds }, 'order resynced');
+      if (refunds > 0) this.payments.wakeRefunds();
+      return;
+    }
     const stored = await recordOrderCreated(this.payments.db, data);
     this.logger.debug(
       { orderId: data.id, version: data.version, stored },

@@ -1,9 +1,13 @@
-import { type EventData, Listener, type MessageContext, Subjects } from '@ticketing/common';
-import { reserveTicket } from '../../domain/reservations';
+import { type EventData, Listener, type MessageContext, OrderStatus, Subjects } from '@ticketing/common';
+import { type ReservationOutcome, releaseTicket, reserveTicket, sellTicket } from '../../domain/reservations';
 import type { TicketStore } from '../../domain/ticket-store';
 import { logOutcome, SERVICE, type TicketListenerDeps } from './listener-deps';
 
-/** order.created: reserves the ticket for the order. */
+/**
+ * order.created: reserves the ticket for the order. A resync event (orders republishing its
+ * state) carries the order's current status: a cancelled order releases the ticket if it holds
+ * it, a complete one sells it, an active one reserves it (when it is the newest reservation).
+ */
 export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated> {
   readonly subject = Subjects.OrderCreated;
   private readonly store: TicketStore;
@@ -18,12 +22,11 @@ export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated>
     { event }: MessageContext<typeof Subjects.OrderCreated>,
   ): Promise<void> {
     const about = { eventId: event.eventId, ticketId: data.ticket.id, orderId: data.id };
-    const result = await reserveTicket(this.store, {
-      ...about,
-      reservationNumber: data.reservationNumber,
-      consumer: this.durableName,
-      correlationId: event.correlationId,
-    });
+    const input = { ...about, consumer: this.durableName, correlationId: event.correlationId };
+    let result: ReservationOutcome;
+    if (event.resync && data.status === OrderStatus.Cancelled) result = await releaseTicket(this.store, input);
+    else if (event.resync && data.status === OrderStatus.Complete) result = await sellTicket(this.store, input);
+    else result = await reserveTicket(this.store, { ...input, reservationNumber: data.reservationNumber });
     logOutcome(this.logger, result, about);
   }
 }
