@@ -8,7 +8,7 @@
 //
 // Uses only Node's standard library until the dependencies are installed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, ensureDependencies, ensureSystemPackages, which } from './lib/prepare.mjs';
 import { APPS, presentApps, ROOT } from './lib/services.mjs';
@@ -135,6 +135,7 @@ async function shutdown(code) {
   gateway?.close();
   // Apps first (they finish in-flight messages and flush their outbox), then the servers they use.
   for (const entry of [...children].reverse()) await (entry.stop ? entry.stop() : stopChild(entry.child));
+  rmSync(path.join(DATA, 'nats-operator.json'), { force: true });
   say('Stopped.');
   process.exit(code);
 }
@@ -160,18 +161,38 @@ async function startServer(name, binary, args, port) {
   say(`✓ ${name} ready on 127.0.0.1:${port} (${elapsed()})`);
 }
 
+/**
+ * NATS users of the nats-server started here: one per service that publishes events, allowed to
+ * publish only its own subjects, and the operator (`npm run events`). Fresh passwords each start;
+ * the operator's is kept in `.data/nats-operator.json` with the server's address, where the
+ * events CLI finds it.
+ */
+let natsUsers = new Map();
+
 async function startNats() {
   if (process.env.NATS_URL) return process.env.NATS_URL;
+  const { EVENT_OWNER_NAMES, OPERATOR_USER, natsAuthorizationConfig } = await import(
+    '@ticketing/common/nats-permissions'
+  );
   const port = await freePort();
+  const url = `nats://127.0.0.1:${port}`;
   const dir = path.join(DATA, 'nats');
   mkdirSync(dir, { recursive: true });
+  const passwords = Object.fromEntries(
+    [...EVENT_OWNER_NAMES, OPERATOR_USER].map((user) => [user, randomBytes(18).toString('base64url')]),
+  );
+  const config = path.join(dir, 'nats.conf');
+  writeFileSync(config, natsAuthorizationConfig(passwords), { mode: 0o600 });
+  const operator = { url, user: OPERATOR_USER, password: passwords[OPERATOR_USER] };
+  writeFileSync(path.join(DATA, 'nats-operator.json'), `${JSON.stringify(operator)}\n`, { mode: 0o600 });
+  natsUsers = new Map(EVENT_OWNER_NAMES.map((service) => [service, passwords[service]]));
   await startServer(
     'nats-server',
     which('nats-server'),
-    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
+    ['-c', config, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
     port,
   );
-  return `nats://127.0.0.1:${port}`;
+  return url;
 }
 
 async function startRedis() {
@@ -209,6 +230,7 @@ async function startApp(app, baseEnv, targets, databaseUrls) {
           ...baseEnv,
           PORT: String(port),
           DATABASE_URL: databaseUrls.get(app.name),
+          ...(natsUsers.has(app.name) ? { NATS_USER: app.name, NATS_PASSWORD: natsUsers.get(app.name) } : {}),
           ...(app.name === 'payments' ? { STRIPE_WEBHOOK_SECRET: webhookSecret() } : {}),
         };
   const [command, ...args] = commandFor(app.name, port);

@@ -52,7 +52,7 @@ export async function platformContext(
     }
     return pool;
   };
-  const nats = await connect({ servers: platform.natsUrl, name: 'bench' });
+  const nats = await connect({ servers: platform.natsUrl, name: 'bench', ...platform.natsOperator });
   const jsm = await jetstreamManager(nats);
 
   const settle = async () => {

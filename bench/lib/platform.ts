@@ -18,6 +18,8 @@ export type ServiceName = (typeof SERVICES)[number];
 export interface BenchPlatform {
   gatewayUrl: string;
   natsUrl: string;
+  /** The operator's NATS user, when the launcher's nats-server checks users (`.data/nats-operator.json`). */
+  natsOperator?: { user: string; pass: string };
   dataDir: string;
   /** `postgres://…` of a database on the platform's PostgreSQL server (`postgres` for the server itself). */
   databaseUrl(database: string): string;
@@ -144,6 +146,7 @@ export async function startPlatform({
   const platform: BenchPlatform = {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
+    ...natsOperatorOf(dataDir),
     dataDir,
     databaseUrl: databaseUrlOf,
     startupMs,
@@ -155,6 +158,13 @@ export async function startPlatform({
     output: () => output,
   };
   return platform;
+}
+
+function natsOperatorOf(dataDir: string): Pick<BenchPlatform, 'natsOperator'> {
+  const file = path.join(dataDir, 'nats-operator.json');
+  if (!existsSync(file)) return {};
+  const { user, password } = JSON.parse(readFileSync(file, 'utf8')) as { user: string; password: string };
+  return { natsOperator: { user, pass: password } };
 }
 
 /** The port a service logged in its `{"port":…,"msg":"<service> listening"}` line. */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { connect } from '@nats-io/transport-node';
 import { testPostgresServer } from '@ticketing/common/testing';
 import { Client } from 'pg';
 import { type Platform, ROOT, startPlatform } from './platform';
@@ -84,6 +85,20 @@ describe('npm start', () => {
     const response = await call('/api/users/nothing');
     expect(response.status).toBe(404);
     expect(response.body.errors[0].message).toMatch(/not found/i);
+  });
+
+  it('runs nats-server with a user per service: an anonymous client is refused, `npm run events` finds the server and its operator user', async () => {
+    const natsUrl = /nats-server ready on (127\.0\.0\.1:\d+)/.exec(platform.output())?.[1];
+    await expect(connect({ servers: `nats://${natsUrl}`, reconnect: false })).rejects.toThrow(/Authorization/i);
+
+    const { stdout } = await promisify(execFile)('npm', ['run', 'events', '--silent', '--', 'status', '--json'], {
+      cwd: ROOT,
+      env: { ...process.env, NATS_URL: '', NATS_USER: '', TICKETING_DATA_DIR: platform.dataDir },
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout) as { server: string; consumers: { durable: string }[] };
+    expect(report.server).toBe(`nats://${natsUrl}`);
+    expect(report.consumers.map((consumer) => consumer.durable)).toContain('orders-ticket-created');
   });
 
   it.each(['--full', '--read-only'])(

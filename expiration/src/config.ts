@@ -6,6 +6,8 @@ export const configSchema = z.object({
   PORT: env.port(3000),
   LOG_LEVEL: env.logLevel,
   NATS_URL: env.natsUrl,
+  NATS_USER: env.natsUser,
+  NATS_PASSWORD: env.natsPassword,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,

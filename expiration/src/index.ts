@@ -29,7 +29,12 @@ runMain('expiration', async () => {
   // Scheduling fails fast during a Redis outage (the event is redelivered); the worker waits it out.
   const queueRedis = createRedisConnection({ ...redis, name: 'expiration-queue', maxRetriesPerRequest: 2 });
   const workerRedis = createRedisConnection({ ...redis, name: 'expiration-worker', maxRetriesPerRequest: null });
-  const nc = await connectNats({ url: config.NATS_URL, name: 'expiration', logger });
+  const nc = await connectNats({
+    url: config.NATS_URL,
+    name: 'expiration',
+    logger,
+    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD } : {}),
+  });
   await ensureStream(nc, streamBounds(config));
   await ensureDeadLetterStream(nc, { replicas: config.NATS_STREAM_REPLICAS });
 

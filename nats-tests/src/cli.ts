@@ -8,10 +8,11 @@ import { refunds } from './commands/refunds';
 import { RESYNC_SOURCES, resync } from './commands/resync';
 import { status } from './commands/status';
 import { tail } from './commands/tail';
-import { DEFAULT_SERVER, isNatsError, oneLine } from './connection';
+import { connectionFor, DEFAULT_SERVER, isNatsError, oneLine } from './connection';
 import { type Output, processOutput } from './output';
 
-const COMMON_HELP = `  --server <url>        NATS server (default: $NATS_URL, else ${DEFAULT_SERVER})
+const COMMON_HELP = `  --server <url>        NATS server (default: $NATS_URL, else the one npm start runs, else ${DEFAULT_SERVER});
+                        the user is $NATS_USER/$NATS_PASSWORD, else npm start's operator
   -h, --help            show this help`;
 
 const USAGE = `Usage: npm run events -- <command> [options]
@@ -170,7 +171,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
     output.out(USAGE);
     return ExitCode.Ok;
   }
-  const serverOf = (value: string | undefined) => value ?? env.NATS_URL ?? DEFAULT_SERVER;
+  const connectionOf = (server: string | undefined) => connectionFor(server, env);
 
   switch (command) {
     case 'tail': {
@@ -187,7 +188,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       try {
         const printed = await tail(
           {
-            server: serverOf(values.server),
+            ...connectionOf(values.server),
             subjects: positionals,
             all: values.all ?? false,
             ...(values['from-seq'] !== undefined ? { fromSeq: parseSequence(values['from-seq']) } : {}),
@@ -217,7 +218,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       }
       await publish(
         {
-          server: serverOf(values.server),
+          ...connectionOf(values.server),
           subject,
           ...(data !== undefined ? { data } : {}),
           sample: values.sample ?? false,
@@ -232,7 +233,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       const { values, positionals } = parse(command, args, { json: { type: 'boolean' } });
       if (values.help) return help(output, STATUS_HELP);
       if (positionals.length > 0) throw new CliError(`status takes no arguments (got "${positionals[0]}").`);
-      await status({ server: serverOf(values.server), json: values.json ?? false }, output);
+      await status({ ...connectionOf(values.server), json: values.json ?? false }, output);
       return ExitCode.Ok;
     }
     case 'dead': {
@@ -241,7 +242,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       const [action, ...rest] = positionals;
       if (action === 'list' && rest.length === 0) {
         await dead(
-          { server: serverOf(values.server), action, service: values.service, json: values.json ?? false },
+          { ...connectionOf(values.server), action, service: values.service, json: values.json ?? false },
           output,
         );
         return ExitCode.Ok;
@@ -249,7 +250,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       if ((action === 'retry' || action === 'drop') && rest.length > 0) {
         await dead(
           {
-            server: serverOf(values.server),
+            ...connectionOf(values.server),
             action,
             seqs: rest.map((seq) => parseSequence(seq, `dead ${action}`, 'dead-letter sequences')),
           },
@@ -269,13 +270,13 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
         throw new CliError(`Unknown service "${service}". Services with an outbox: ${OUTBOX_SERVICES.join(', ')}.`);
       }
       if (action === 'list' && id === undefined) {
-        await outboxCommand({ server: serverOf(values.server), action, service, json: values.json ?? false }, output);
+        await outboxCommand({ ...connectionOf(values.server), action, service, json: values.json ?? false }, output);
         return ExitCode.Ok;
       }
       if (action === 'retry' && service !== undefined && id !== undefined && extra.length === 0) {
         await outboxCommand(
           {
-            server: serverOf(values.server),
+            ...connectionOf(values.server),
             action,
             service,
             id: parseSequence(id, 'outbox retry', 'an outbox row id'),
@@ -295,7 +296,7 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       if (service === undefined || extra.length > 0 || !(RESYNC_SOURCES as readonly string[]).includes(service)) {
         throw new CliError(`Use "resync tickets" or "resync orders". Run "resync --help" for usage.`);
       }
-      await resync({ server: serverOf(values.server), service }, output);
+      await resync({ ...connectionOf(values.server), service }, output);
       return ExitCode.Ok;
     }
     case 'refunds': {
@@ -304,13 +305,13 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
       const [action, id, ...extra] = positionals;
       if (action === 'list' && id === undefined) {
         await refunds(
-          { server: serverOf(values.server), action, status: values.status, json: values.json ?? false },
+          { ...connectionOf(values.server), action, status: values.status, json: values.json ?? false },
           output,
         );
         return ExitCode.Ok;
       }
       if (action === 'retry' && id !== undefined && extra.length === 0) {
-        await refunds({ server: serverOf(values.server), action, id }, output);
+        await refunds({ ...connectionOf(values.server), action, id }, output);
         return ExitCode.Ok;
       }
       throw new CliError(

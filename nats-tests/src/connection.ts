@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -20,11 +22,44 @@ export interface ConnectionOptions {
   server: string;
   /** Default {@link DEFAULT_CONNECT_TIMEOUT_MS}. */
   connectTimeoutMs?: number;
+  /** The NATS user and password, when the server checks them (the operator's, see cli.ts). */
+  user?: string;
+  pass?: string;
 }
 
 export interface JetStreamConnection {
   nc: NatsConnection;
   jsm: JetStreamManager;
+}
+
+/** What `npm start` writes about the nats-server it started: its address and the operator's user. */
+interface LauncherNats {
+  url: string;
+  user: string;
+  password: string;
+}
+
+function launcherNats(env: Record<string, string | undefined>): LauncherNats | undefined {
+  const dataDir = env.TICKETING_DATA_DIR || path.resolve(__dirname, '..', '..', '.data');
+  try {
+    return JSON.parse(readFileSync(path.join(dataDir, 'nats-operator.json'), 'utf8')) as LauncherNats;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a command connects, and as whom: `--server`, else `$NATS_URL`, else the nats-server
+ * `npm start` is running (its address is kept in `.data/nats-operator.json`), else
+ * {@link DEFAULT_SERVER}. The user is `$NATS_USER`/`$NATS_PASSWORD`, else the operator user
+ * `npm start` made when the server is the one it started.
+ */
+export function connectionFor(server: string | undefined, env: Record<string, string | undefined>): ConnectionOptions {
+  const launcher = launcherNats(env);
+  const chosen = server ?? (env.NATS_URL || undefined) ?? launcher?.url ?? DEFAULT_SERVER;
+  if (env.NATS_USER) return { server: chosen, user: env.NATS_USER, pass: env.NATS_PASSWORD ?? '' };
+  if (launcher && launcher.url === chosen) return { server: chosen, user: launcher.user, pass: launcher.password };
+  return { server: chosen };
 }
 
 /**
@@ -51,7 +86,7 @@ export async function withJetStream<T>(
 
 /** Connects, runs `use`, and closes the connection whatever happens; unreachable → exit code 2. */
 export async function withNats<T>(
-  { server, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS }: ConnectionOptions,
+  { server, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, user, pass }: ConnectionOptions,
   use: (nc: NatsConnection) => Promise<T>,
 ): Promise<T> {
   let nc: NatsConnection;
@@ -62,6 +97,7 @@ export async function withNats<T>(
       name: 'ticketing-events',
       logger: createLogger('ticketing-events', 'silent'),
       timeoutMs: connectTimeoutMs,
+      ...(user !== undefined ? { user, pass } : {}),
     });
   } catch (error) {
     throw new CliError(oneLine(error), ExitCode.ConnectionError);

@@ -8,6 +8,8 @@ export const configSchema = z
     LOG_LEVEL: env.logLevel,
     JWT_KEY: env.jwtKey,
     NATS_URL: env.natsUrl,
+    NATS_USER: env.natsUser,
+    NATS_PASSWORD: env.natsPassword,
     NATS_STREAM_REPLICAS: env.natsStreamReplicas,
     EVENT_RETENTION_DAYS: env.eventRetentionDays,
     STREAM_MAX_BYTES: env.streamMaxBytes,

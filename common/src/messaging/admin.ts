@@ -31,9 +31,10 @@ export function serveAdminCommands(
   { service, handlers, logger }: { service: string; handlers: Record<string, AdminHandler>; logger: Logger },
 ): { stop(): Promise<void> } {
   const subscription: Subscription = nc.subscribe(adminSubject(service, '*'), { queue: `${service}-admin` });
+  // A subscription the server refuses (NATS permissions) ends the loop: logged, never a crash.
   const done = (async () => {
     for await (const msg of subscription) await answer(msg);
-  })();
+  })().catch((error: unknown) => logger.error({ err: error, service }, 'operator commands are not served'));
 
   async function answer(msg: Msg): Promise<void> {
     const command = msg.subject.slice(adminSubject(service, '').length);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { AuthorizationError, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../logging';
 
@@ -11,6 +11,9 @@ export interface ConnectNatsOptions {
   logger: Logger;
   /** Give up on the first connection after this long (default 30 000 ms). */
   timeoutMs?: number;
+  /** The service's own NATS user and password, when the server checks who may publish what. */
+  user?: string;
+  pass?: string;
 }
 
 const FIRST_RETRY_DELAY_MS = 100;
@@ -35,6 +38,8 @@ export async function connectNats({
   name,
   logger,
   timeoutMs = 30_000,
+  user,
+  pass,
 }: ConnectNatsOptions): Promise<NatsConnection> {
   const deadline = Date.now() + timeoutMs;
   const servers = url.split(',').map((server) => server.trim());
@@ -52,12 +57,16 @@ export async function connectNats({
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1_000,
         noAsyncTraces: true,
+        ...(user !== undefined ? { user, pass } : {}),
       });
       logger.info({ server: nc.getServer(), attempt }, 'connected to NATS');
       void logStatus(nc, logger);
       return nc;
     } catch (error) {
       const cause = describeError(error);
+      // Wrong credentials do not get better by waiting.
+      if (error instanceof AuthorizationError)
+        throw new Error(`NATS at ${url} refused user ${user ?? '(none)'}: ${cause}`);
       const waitMs = Math.min(delayMs, deadline - Date.now());
       if (waitMs <= 0) {
         const seconds = Math.round(timeoutMs / 100) / 10;

@@ -3,13 +3,15 @@ import type { NatsConnection } from '@nats-io/nats-core';
 
 /**
  * Where each durable consumer had got to: its ack floor (every event up to it is handled), one
- * message per consumer on `positions.<durable>`, the last one kept. A consumer that is
+ * message per consumer on `positions.<service>.<durable>`, the last one kept (the service's name
+ * in the subject lets NATS permissions keep each service to its own positions). A consumer that is
  * recreated (an operator deleted it, or the server lost it) starts after this instead of at the
  * start of the stream, so a service does not replay days of events into its handlers.
  */
 export const CONSUMER_POSITIONS_STREAM = 'TICKETING_CONSUMER_POSITIONS';
 
-const subjectOf = (durable: string) => `positions.${durable}`;
+/** Where a consumer's position is kept: `positions.<service>.<durable>`. */
+export const consumerPositionSubject = (service: string, durable: string): string => `positions.${service}.${durable}`;
 
 async function ensurePositionsStream(nc: NatsConnection, replicas: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
@@ -32,24 +34,31 @@ async function ensurePositionsStream(nc: NatsConnection, replicas: number): Prom
   }
 }
 
-/** Records that `durable` has handled every event up to stream sequence `ackFloor`. */
+/** Records that `service`'s consumer `durable` has handled every event up to stream sequence `ackFloor`. */
 export async function saveConsumerPosition(
   nc: NatsConnection,
+  service: string,
   durable: string,
   ackFloor: number,
   { replicas = 1 }: { replicas?: number } = {},
 ): Promise<void> {
   await ensurePositionsStream(nc, replicas);
-  await jetstream(nc).publish(subjectOf(durable), JSON.stringify({ ackFloor }), {
+  await jetstream(nc).publish(consumerPositionSubject(service, durable), JSON.stringify({ ackFloor }), {
     expect: { streamName: CONSUMER_POSITIONS_STREAM },
   });
 }
 
 /** The last ack floor saved for `durable`, or undefined when none was. */
-export async function loadConsumerPosition(nc: NatsConnection, durable: string): Promise<number | undefined> {
+export async function loadConsumerPosition(
+  nc: NatsConnection,
+  service: string,
+  durable: string,
+): Promise<number | undefined> {
   const jsm = await jetstreamManager(nc);
   try {
-    const stored = await jsm.streams.getMessage(CONSUMER_POSITIONS_STREAM, { last_by_subj: subjectOf(durable) });
+    const stored = await jsm.streams.getMessage(CONSUMER_POSITIONS_STREAM, {
+      last_by_subj: consumerPositionSubject(service, durable),
+    });
     if (!stored) return undefined;
     const { ackFloor } = JSON.parse(new TextDecoder().decode(stored.data)) as { ackFloor?: unknown };
     return typeof ackFloor === 'number' && Number.isInteger(ackFloor) && ackFloor >= 0 ? ackFloor : undefined;

@@ -5,6 +5,7 @@ export * from './dead-letters';
 export * from './event-operations';
 export * from './health';
 export * from './listener';
+export * from './permissions';
 export * from './publisher';
 export * from './retry-later-error';
 export * from './stream';

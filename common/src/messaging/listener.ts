@@ -212,7 +212,7 @@ export abstract class Listener<S extends Subject> {
       return;
     }
     // New, or recreated after it was lost: start after what this service already handled.
-    const ackFloor = await loadConsumerPosition(this.nc, this.durableName);
+    const ackFloor = await loadConsumerPosition(this.nc, this.service, this.durableName);
     const start: Partial<ConsumerConfig> =
       ackFloor === undefined
         ? { deliver_policy: DeliverPolicy.All }
@@ -242,7 +242,9 @@ export abstract class Listener<S extends Subject> {
       const info = await jsm.consumers.info(this.options.streamName, this.durableName);
       const ackFloor = info.ack_floor.stream_seq;
       if (ackFloor === this.savedAckFloor) return;
-      await saveConsumerPosition(this.nc, this.durableName, ackFloor, { replicas: info.config.num_replicas || 1 });
+      await saveConsumerPosition(this.nc, this.service, this.durableName, ackFloor, {
+        replicas: info.config.num_replicas || 1,
+      });
       this.savedAckFloor = ackFloor;
     } catch (error) {
       this.logger.debug({ err: error }, 'consumer position not saved this time');

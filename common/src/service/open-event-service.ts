@@ -17,6 +17,9 @@ export interface EventServiceConfig {
   EVENT_RETENTION_DAYS?: number;
   /** The stream's `max_bytes` (default 1 GiB). */
   STREAM_MAX_BYTES?: number;
+  /** The service's NATS user and password, when the server checks who may publish what. */
+  NATS_USER?: string;
+  NATS_PASSWORD?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -60,7 +63,12 @@ export async function openEventService<S extends Record<string, unknown>>(
     migrationsFolder: options.migrationsFolder,
     logger,
   });
-  const nc = await connectNats({ url: config.NATS_URL, name: service, logger });
+  const nc = await connectNats({
+    url: config.NATS_URL,
+    name: service,
+    logger,
+    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD } : {}),
+  });
   const bounds = streamBounds(config);
   await ensureStream(nc, bounds);
   await ensureDeadLetterStream(nc, { replicas: config.NATS_STREAM_REPLICAS });

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findBinary, freePort, spawnServer, stopChild, waitForPort } from './processes';
@@ -17,18 +17,29 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
 }
 
+export interface StartNatsServerOptions {
+  /** Extra configuration file text, e.g. an `authorization { … }` block from `natsAuthorizationConfig`. */
+  config?: string;
+}
+
 /**
  * Starts a real nats-server with JetStream on a free loopback port and a temporary storage
  * directory — the way mongodb-memory-server starts mongod for a test file.
  */
-export async function startNatsServer(): Promise<NatsServerHandle> {
+export async function startNatsServer({ config }: StartNatsServerOptions = {}): Promise<NatsServerHandle> {
   const binary = findBinary('nats-server', 'nats-server');
   const port = await freePort();
   const storeDir = mkdtempSync(path.join(tmpdir(), 'ticketing-nats-'));
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  if (config !== undefined) {
+    const configFile = path.join(storeDir, 'nats.conf');
+    writeFileSync(configFile, config);
+    args.push('-c', configFile);
+  }
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    const server = spawnServer(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir]);
+    const server = spawnServer(binary, args);
     child = server.child;
     await waitForPort(port, server.child, server.output);
   };

@@ -366,7 +366,7 @@ describe('Listener', () => {
     const early = await publishEvent(jetstream(nc), ticketCreated());
     await waitFor(async () => (await consumerInfo(first)).ack_floor.stream_seq === early.seq);
     await first.close();
-    expect(await loadConsumerPosition(nc, first.durableName)).toBe(early.seq);
+    expect(await loadConsumerPosition(nc, first.service, first.durableName)).toBe(early.seq);
     await jsm.consumers.delete(STREAM_NAME, first.durableName);
 
     const later = ticketCreated();
