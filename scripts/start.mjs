@@ -230,7 +230,8 @@ async function startApp(app, baseEnv, targets, databaseUrls) {
           ...baseEnv,
           PORT: String(port),
           DATABASE_URL: databaseUrls.get(app.name),
-          ...(natsUsers.has(app.name) ? { NATS_USER: app.name, NATS_PASSWORD: natsUsers.get(app.name) } : {}),
+          // The user is the service's name, as in the cluster, where only the password is given.
+          ...(natsUsers.has(app.name) ? { NATS_USER: '', NATS_PASSWORD: natsUsers.get(app.name) } : {}),
           ...(app.name === 'payments' ? { STRIPE_WEBHOOK_SECRET: webhookSecret() } : {}),
         };
   const [command, ...args] = commandFor(app.name, port);

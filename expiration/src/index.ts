@@ -33,7 +33,7 @@ runMain('expiration', async () => {
     url: config.NATS_URL,
     name: 'expiration',
     logger,
-    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD } : {}),
+    ...(config.NATS_PASSWORD ? { user: config.NATS_USER ?? 'expiration', pass: config.NATS_PASSWORD } : {}),
   });
   await ensureStream(nc, streamBounds(config));
   await ensureDeadLetterStream(nc, { replicas: config.NATS_STREAM_REPLICAS });

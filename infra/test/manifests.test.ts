@@ -1,8 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  clusterNatsAuthorizationConfig,
+  EVENT_OWNER_NAMES,
+  natsPasswordVariable,
+  OPERATOR_USER,
+} from '@ticketing/common/nats-permissions';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { deploymentProblems, podSecurityProblems } from './lib/checks';
+import { deploymentProblems, podSecurityProblems, providedEnv } from './lib/checks';
 import { preloadDeclarations, schemaProblems } from './lib/k8s-schema';
 import { byName, type K8sObject, ofKind, parseYamlDocuments, render } from './lib/kustomize';
 import { APP_NAMES, listRepoFiles, readRepoFile } from './lib/repo';
@@ -114,6 +124,56 @@ describe.each(OVERLAYS)('%s', (overlay) => {
       expect.arrayContaining([expect.objectContaining({ name: 'data', mountPath: '/data' })]),
     );
   });
+});
+
+describe.each(OVERLAYS)('%s: NATS users', (overlay) => {
+  const objects = (): K8sObject[] => render(overlay);
+  const natsConfig = () =>
+    byName<IConfigMap>(objects(), 'ConfigMap', nameOfGenerated(objects(), 'nats-config')).data ?? {};
+
+  it('serves the users generated from common/src/messaging/permissions.ts (node scripts/nats-authorization.mjs)', () => {
+    const file = readRepoFile('infra/k8s/nats/authorization.conf');
+    expect(file).toContain(clusterNatsAuthorizationConfig());
+    expect(natsConfig()['authorization.conf']).toBe(file);
+    expect(natsConfig()['nats.conf']).toMatch(/^include \.\/authorization\.conf$/m);
+  });
+
+  it("gives nats-server every user's password from the nats-users Secret, and nats-server accepts the users", () => {
+    const nats = byName<IStatefulSet>(objects(), 'StatefulSet', 'nats');
+    const container = nats.spec?.template.spec?.containers.find((candidate) => candidate.name === 'nats');
+    const env = new Map((container?.env ?? []).map((variable) => [variable.name, variable.valueFrom?.secretKeyRef]));
+    const users = [...EVENT_OWNER_NAMES, OPERATOR_USER] as const;
+    for (const user of users) {
+      expect(env.get(natsPasswordVariable(user))).toEqual({ name: 'nats-users', key: user });
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'nats-config-'));
+    try {
+      // Only the users: nats.conf sets options newer than the nats-server 2.9 installed here.
+      writeFileSync(path.join(dir, 'authorization.conf'), natsConfig()['authorization.conf'] ?? '');
+      writeFileSync(path.join(dir, 'nats.conf'), 'include ./authorization.conf\n');
+      const secrets = Object.fromEntries(users.map((user) => [natsPasswordVariable(user), `${user}-password`]));
+      const test = () =>
+        execFileSync('nats-server', ['-t', '-c', path.join(dir, 'nats.conf')], {
+          env: { PATH: process.env.PATH, ...secrets },
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      expect(test).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(EVENT_OWNER_NAMES)(
+    'runs %s as its own NATS user (named after it), its password from the nats-users Secret',
+    (app) => {
+      const deployment = byName<IDeployment>(objects(), 'Deployment', `${app}-depl`);
+      const container = deployment.spec?.template.spec?.containers.find((candidate) => candidate.name === app);
+      const vars = container ? providedEnv(container, objects()).vars : new Map();
+      expect(vars.has('NATS_USER')).toBe(false);
+      expect(vars.get('NATS_PASSWORD')).toMatchObject({ source: 'Secret nats-users', optional: false });
+    },
+  );
 });
 
 /** The hashed name kustomize gave a generated ConfigMap. */

@@ -54,7 +54,10 @@ export const env = {
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   jwtKey: z.string({ error: 'set it to the secret that signs session tokens' }).min(8, 'must be at least 8 characters'),
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
-  /** The service's own NATS user (npm start makes one per service; the cluster's come from a Secret). */
+  /**
+   * The service's own NATS user and its password (npm start makes one per service; the cluster's
+   * passwords come from the nats-users Secret). With a password, the user defaults to the service's name.
+   */
   natsUser: z.string().min(1).optional(),
   natsPassword: z.string().min(1).optional(),
   /** Copies JetStream keeps of the stream: 1 on one server, 3 on the production cluster. */

@@ -55,3 +55,14 @@ export function natsAuthorizationConfig(passwords: Record<EventOwner | typeof OP
   users.push(`    { user: ${JSON.stringify(OPERATOR_USER)}, password: ${quote(passwords[OPERATOR_USER])} }`);
   return `authorization {\n  users = [\n${users.join(',\n')}\n  ]\n}\n`;
 }
+
+/** The environment variable the cluster's nats-server reads a user's password from, e.g. `ORDERS_NATS_PASSWORD`. */
+export const natsPasswordVariable = (user: EventOwner | typeof OPERATOR_USER): string =>
+  `${user.toUpperCase()}_NATS_PASSWORD`;
+
+/** The users of the cluster's nats-server, their passwords read from its environment (a Secret). */
+export function clusterNatsAuthorizationConfig(): string {
+  const users = [...EVENT_OWNER_NAMES, OPERATOR_USER] as const;
+  const passwords = Object.fromEntries(users.map((user) => [user, `$${natsPasswordVariable(user)}`]));
+  return natsAuthorizationConfig(passwords as Record<EventOwner | typeof OPERATOR_USER, string>);
+}

@@ -17,7 +17,7 @@ export interface EventServiceConfig {
   EVENT_RETENTION_DAYS?: number;
   /** The stream's `max_bytes` (default 1 GiB). */
   STREAM_MAX_BYTES?: number;
-  /** The service's NATS user and password, when the server checks who may publish what. */
+  /** The service's NATS password (and user, default the service's name), when the server checks who may publish what. */
   NATS_USER?: string;
   NATS_PASSWORD?: string;
 }
@@ -67,7 +67,7 @@ export async function openEventService<S extends Record<string, unknown>>(
     url: config.NATS_URL,
     name: service,
     logger,
-    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD } : {}),
+    ...(config.NATS_PASSWORD ? { user: config.NATS_USER ?? service, pass: config.NATS_PASSWORD } : {}),
   });
   const bounds = streamBounds(config);
   await ensureStream(nc, bounds);
