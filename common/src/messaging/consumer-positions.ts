@@ -1,5 +1,8 @@
 import { JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { CONSUMER_POSITIONS_STREAM } from './stream-names';
+
+export { CONSUMER_POSITIONS_STREAM };
 
 /**
  * Where each durable consumer had got to: its ack floor (every event up to it is handled), one
@@ -8,9 +11,6 @@ import type { NatsConnection } from '@nats-io/nats-core';
  * recreated (an operator deleted it, or the server lost it) starts after this instead of at the
  * start of the stream, so a service does not replay days of events into its handlers.
  */
-export const CONSUMER_POSITIONS_STREAM = 'TICKETING_CONSUMER_POSITIONS';
-
-/** Where a consumer's position is kept: `positions.<service>.<durable>`. */
 export const consumerPositionSubject = (service: string, durable: string): string => `positions.${service}.${durable}`;
 
 async function ensurePositionsStream(nc: NatsConnection, replicas: number): Promise<void> {

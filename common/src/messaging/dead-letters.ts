@@ -11,12 +11,9 @@ import {
 import { headers, type NatsConnection, nanos } from '@nats-io/nats-core';
 import { Gauge, type Registry } from 'prom-client';
 
-/**
- * Events a consumer gave up on are parked here, one subject per (service, event subject):
- * `dead.<service>.<subject>`. The stream is kept apart from the event stream so a parked event
- * is never delivered to anyone; an operator lists, replays or drops it (`npm run events -- dead`).
- */
-export const DEAD_LETTER_STREAM = 'TICKETING_DEAD_LETTERS';
+import { DEAD_LETTER_STREAM } from './stream-names';
+
+export { DEAD_LETTER_STREAM };
 
 export const deadLetterSubject = (service: string, subject: string): string => `dead.${service}.${subject}`;
 

@@ -16,6 +16,7 @@ import type { Logger } from '../logging';
 import { loadConsumerPosition, saveConsumerPosition } from './consumer-positions';
 import { parkDeadLetter } from './dead-letters';
 import { RetryLaterError } from './retry-later-error';
+import { durableName } from './stream-names';
 
 export interface ListenerOptions {
   /** Time the server waits for an ack before redelivering (default 30 000 ms). */
@@ -71,10 +72,7 @@ export interface MessageContext<S extends Subject> {
   storedAt: Date;
 }
 
-/** The durable consumer name of a (service, subject) pair, e.g. `orders-ticket-created`. */
-export function durableName(service: string, subject: Subject): string {
-  return `${service}-${subject.replaceAll('.', '-')}`;
-}
+export { durableName };
 
 const MAX_RESTART_DELAY_MS = 5_000;
 

@@ -89,6 +89,17 @@ describe('per-service NATS users', () => {
     expect(await storedCount(Subjects.OrderCancelled)).toBe(0);
   });
 
+  it('when a service listens to an event it does not consume, or tries to purge the stream, then NATS refuses it', async () => {
+    const payments = await connectAs('payments');
+    const listener = new TicketCreatedListener({ nc: payments, service: 'payments', logger });
+    await expect(listener.listen()).rejects.toThrow(/Permissions Violation/);
+    await closeListeners([listener]);
+    const jsm = await jetstreamManager(payments);
+    await expect(jsm.streams.purge(STREAM_NAME)).rejects.toThrow(/Permissions Violation/);
+    await expect(jsm.streams.delete(STREAM_NAME)).rejects.toThrow(/Permissions Violation/);
+    await expect(jsm.consumers.delete(STREAM_NAME, 'orders-ticket-created')).rejects.toThrow(/Permissions Violation/);
+  });
+
   it('when a listener runs as its service, then it consumes, parks a dead letter and saves its position', async () => {
     const tickets = await connectAs('tickets');
     const orders = await connectAs('orders');
