@@ -14,6 +14,26 @@ export interface ApiAnswer {
   body: any;
 }
 
+/**
+ * A `Cookie` header of a new account signed up through auth at `authUrl`: a real session, the
+ * way a browser gets one.
+ */
+export async function signUpCookie(authUrl: string): Promise<string> {
+  const email = `bench-${randomUUID().slice(0, 8)}@bench.dev`;
+  const response = await fetch(`${authUrl}/api/users/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench-password' }),
+  });
+  if (response.status !== 201) throw new Error(`sign-up at auth answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0])
+    .join('; ');
+  if (!cookie.startsWith('session=')) throw new Error('sign-up at auth set no session cookie');
+  return cookie;
+}
+
 /** One JSON request with fetch. */
 export async function api(
   baseUrl: string,

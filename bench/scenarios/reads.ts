@@ -1,36 +1,59 @@
 import type { PlatformContext } from '../lib/context';
 import { type LoadResult, load } from '../lib/load';
 import { fmt } from '../lib/report';
-import { seedTickets } from '../lib/seed';
-import { api, cookieFor } from '../lib/util';
+import { seedTickets, waitForReplica } from '../lib/seed';
+import { api, cookieFor, signUpCookie } from '../lib/util';
 
 export const READ_RATIO_GOAL = 0.5;
+/** Orders the signed-in buyer holds while `GET /api/orders` is measured. */
+const BUYER_ORDERS = 3;
 
-/** `GET /api/tickets` (a page of 20 out of ≥ 100 available tickets), at the tickets service and through the gateway. */
+/**
+ * `GET /api/tickets` (a page of 20 out of ≥ 100 available tickets), at the tickets service and
+ * through the gateway, and one signed-in read: `GET /api/orders` at the orders service with the
+ * session cookie of a buyer who signed up through auth and holds a few orders, so the figure
+ * includes what every authenticated request pays (the session check of `currentUser`).
+ */
 export async function readsScenario(ctx: PlatformContext, hello: LoadResult): Promise<void> {
   const { platform, settings } = ctx;
-  await seedTickets(platform.serviceUrl('tickets'), cookieFor(ctx.jwtKey), 150);
+  const ticketIds = await seedTickets(platform.serviceUrl('tickets'), cookieFor(ctx.jwtKey), 150);
+  await ctx.settle();
+
+  const buyer = await signUpCookie(platform.serviceUrl('auth'));
+  const reserved = ticketIds.slice(-BUYER_ORDERS);
+  await waitForReplica(ctx.db('orders'), reserved);
+  for (const ticketId of reserved) {
+    const order = await api(platform.serviceUrl('orders'), 'POST', '/api/orders', {
+      cookie: buyer,
+      json: { ticketId },
+    });
+    if (order.status !== 201)
+      throw new Error(`POST /api/orders answered ${order.status}: ${JSON.stringify(order.body)}`);
+  }
   await ctx.settle();
 
   const targets = [
-    ['direct to tickets', platform.serviceUrl('tickets')],
-    ['through the gateway', platform.gatewayUrl],
+    ['GET /api/tickets direct to tickets', platform.serviceUrl('tickets'), '/api/tickets', undefined],
+    ['GET /api/tickets through the gateway', platform.gatewayUrl, '/api/tickets', undefined],
+    ['GET /api/orders signed in, direct to orders', platform.serviceUrl('orders'), '/api/orders', buyer],
   ] as const;
-  for (const [label, url] of targets) {
+  for (const [label, url, path, cookie] of targets) {
     // A full page is what a browser gets; a short page would flatter the figure.
-    const page = await api(url, 'GET', '/api/tickets');
-    if (page.status !== 200 || page.body.tickets.length !== 20) {
-      throw new Error(`GET /api/tickets ${label} answered ${page.status} with ${page.body?.tickets?.length} tickets`);
+    const page = await api(url, 'GET', path, { cookie });
+    const items = path === '/api/orders' ? page.body?.orders : page.body?.tickets;
+    const expected = path === '/api/orders' ? BUYER_ORDERS : 20;
+    if (page.status !== 200 || items?.length !== expected) {
+      throw new Error(`${label} answered ${page.status} with ${items?.length} items, not ${expected}`);
     }
-    await load({ url: `${url}/api/tickets`, connections: settings.connections, duration: settings.warmupS });
-    const result = await ctx.measured(() =>
-      load({ url: `${url}/api/tickets`, connections: settings.connections, duration: settings.durationS }),
-    );
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    const options = { url: `${url}${path}`, connections: settings.connections, headers };
+    await load({ ...options, duration: settings.warmupS });
+    const result = await ctx.measured(() => load({ ...options, duration: settings.durationS }));
     const ratio = result.rps / hello.rps;
     ctx.details[`reads ${label}`] = result;
     ctx.rows.push({
       group: 'reads',
-      scenario: `GET /api/tickets ${label} (${settings.connections} conn)`,
+      scenario: `${label} (${settings.connections} conn)`,
       value: `${fmt.rps(result.rps)} · p50 ${fmt.ms(result.p50)} · p99 ${fmt.ms(result.p99)}${fmt.cpu(result)}`,
       baseline: `hello ${fmt.rps(hello.rps)}${fmt.cpu(hello)}`,
       ratio,
