@@ -97,7 +97,7 @@ ${COMMON_HELP}`;
 const OUTBOX_HELP = `Usage: npm run events -- outbox list [<service>] [--json]
        npm run events -- outbox retry <service> <id>
 
-The outbox relay of tickets, orders and payments parks a row that fails 5 times while NATS
+The outbox relay of auth, tickets, orders and payments parks a row that fails 5 times while NATS
 itself is healthy (a subject no stream captures, a payload over the server's limit), so the
 rows after it keep flowing (ticketing_outbox_parked in /metrics). Fix the cause, then retry.
 

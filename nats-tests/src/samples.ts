@@ -3,6 +3,8 @@ import { type EventData, OrderStatus, type Subject, Subjects } from '@ticketing/
 
 /** How far in the future a sample order expires: the orders service's default window. */
 const SAMPLE_EXPIRATION_MS = 15 * 60 * 1000;
+/** How long a sample revoked session's token would still have lived: auth's default token lifetime. */
+const SAMPLE_SESSION_MS = 24 * 60 * 60 * 1000;
 
 const samples: { [S in Subject]: () => EventData<S> } = {
   [Subjects.TicketCreated]: () => ({
@@ -36,6 +38,16 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     id: randomUUID(),
     orderId: randomUUID(),
     stripeId: `pi_sample_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+  }),
+  [Subjects.SessionRevoked]: () => ({
+    sessionId: randomUUID(),
+    userId: randomUUID(),
+    expiresAt: new Date(Date.now() + SAMPLE_SESSION_MS).toISOString(),
+  }),
+  [Subjects.SessionsRevokedAll]: () => ({
+    userId: randomUUID(),
+    before: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + SAMPLE_SESSION_MS).toISOString(),
   }),
 };
 

@@ -8,6 +8,7 @@ import { main } from '../src/cli';
 import { memoryOutput } from './helpers';
 
 const passwords = {
+  auth: 'auth-secret',
   tickets: 'tickets-secret',
   orders: 'orders-secret',
   payments: 'payments-secret',

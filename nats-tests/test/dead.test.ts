@@ -144,7 +144,7 @@ describe('outbox', () => {
         },
       },
     });
-    const empty = ['orders', 'payments'].map((service) =>
+    const empty = ['auth', 'orders', 'payments'].map((service) =>
       serveAdminCommands(nc, { service, logger, handlers: { 'outbox-list': async () => [] } }),
     );
     await nc.flush();
@@ -153,7 +153,7 @@ describe('outbox', () => {
     expect(listed.output.lines[1]).toMatch(/^tickets\s+7\s+ticket\.updated\s+e-7\s+5\s+.+no stream$/);
     expect((await run('outbox', 'retry', 'tickets', '7')).exitCode).toBe(0);
     expect(retried).toEqual([7]);
-    expect((await run('outbox', 'list', 'auth')).output.notes[0]).toMatch(/^Unknown service "auth"/);
+    expect((await run('outbox', 'list', 'expiration')).output.notes[0]).toMatch(/^Unknown service "expiration"/);
     await Promise.all([tickets.stop(), ...empty.map((responder) => responder.stop())]);
   });
 });

@@ -66,6 +66,28 @@ export const paymentCreatedData = z.object({
   stripeId: text,
 });
 
+const instant = z.iso.datetime({ offset: true });
+
+/**
+ * auth ended one session (sign-out): its token is refused from now on. `expiresAt` is when the
+ * token would have expired anyway, after which the revocation need not be remembered.
+ */
+export const sessionRevokedData = z.object({
+  sessionId: id,
+  userId: id,
+  expiresAt: instant,
+});
+
+/**
+ * auth ended every session of a user ("sign out everywhere"): every token of theirs issued
+ * before `before` is refused. `expiresAt` is when the last of those tokens expires anyway.
+ */
+export const sessionsRevokedAllData = z.object({
+  userId: id,
+  before: instant,
+  expiresAt: instant,
+});
+
 /** The data schema of every subject: the one place a payload shape is declared. */
 export const eventDataSchemas = {
   [Subjects.TicketCreated]: ticketCreatedData,
@@ -75,6 +97,8 @@ export const eventDataSchemas = {
   [Subjects.OrderCompleted]: orderCompletedData,
   [Subjects.ExpirationComplete]: expirationCompleteData,
   [Subjects.PaymentCreated]: paymentCreatedData,
+  [Subjects.SessionRevoked]: sessionRevokedData,
+  [Subjects.SessionsRevokedAll]: sessionsRevokedAllData,
 } as const satisfies Record<Subject, z.ZodType>;
 
 export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
@@ -86,3 +110,5 @@ export type OrderCancelledData = EventData<typeof Subjects.OrderCancelled>;
 export type OrderCompletedData = EventData<typeof Subjects.OrderCompleted>;
 export type ExpirationCompleteData = EventData<typeof Subjects.ExpirationComplete>;
 export type PaymentCreatedData = EventData<typeof Subjects.PaymentCreated>;
+export type SessionRevokedData = EventData<typeof Subjects.SessionRevoked>;
+export type SessionsRevokedAllData = EventData<typeof Subjects.SessionsRevokedAll>;

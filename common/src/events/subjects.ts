@@ -7,13 +7,15 @@ export const Subjects = {
   OrderCompleted: 'order.completed',
   ExpirationComplete: 'expiration.complete',
   PaymentCreated: 'payment.created',
+  SessionRevoked: 'session.revoked',
+  SessionsRevokedAll: 'session.revoked-all',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
 /** The JetStream stream that holds every event, and the subjects it captures. */
 export const STREAM_NAME = 'TICKETING';
-export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>'] as const;
+export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>'] as const;
 
 /** Lifecycle of an order. `created`, `awaiting:payment` and `complete` are the active states. */
 export const OrderStatus = {

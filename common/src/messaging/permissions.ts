@@ -10,6 +10,7 @@ import { CONSUMER_POSITIONS_STREAM, DEAD_LETTER_STREAM, durableName } from './st
  * its own messages. The `operator` user (`npm run events`) may do everything.
  */
 export const EVENT_OWNERS = {
+  auth: ['session.>'],
   tickets: ['ticket.>'],
   orders: ['order.>'],
   payments: ['payment.>'],
@@ -21,9 +22,29 @@ export const EVENT_OWNER_NAMES = Object.keys(EVENT_OWNERS) as EventOwner[];
 
 /** The events each service listens to: one durable consumer per subject (its listeners). */
 export const EVENT_CONSUMERS: Record<EventOwner, readonly Subject[]> = {
-  tickets: [Subjects.OrderCreated, Subjects.OrderCancelled, Subjects.OrderCompleted],
-  orders: [Subjects.TicketCreated, Subjects.TicketUpdated, Subjects.ExpirationComplete, Subjects.PaymentCreated],
-  payments: [Subjects.OrderCreated, Subjects.OrderCancelled, Subjects.OrderCompleted],
+  auth: [],
+  tickets: [
+    Subjects.OrderCreated,
+    Subjects.OrderCancelled,
+    Subjects.OrderCompleted,
+    Subjects.SessionRevoked,
+    Subjects.SessionsRevokedAll,
+  ],
+  orders: [
+    Subjects.TicketCreated,
+    Subjects.TicketUpdated,
+    Subjects.ExpirationComplete,
+    Subjects.PaymentCreated,
+    Subjects.SessionRevoked,
+    Subjects.SessionsRevokedAll,
+  ],
+  payments: [
+    Subjects.OrderCreated,
+    Subjects.OrderCancelled,
+    Subjects.OrderCompleted,
+    Subjects.SessionRevoked,
+    Subjects.SessionsRevokedAll,
+  ],
   expiration: [Subjects.OrderCreated],
 };
 

@@ -4,7 +4,7 @@ import { type ConnectionOptions, oneLine, withNats } from '../connection';
 import { formatTable, type Output } from '../output';
 
 /** The services whose state changes go through an outbox. */
-export const OUTBOX_SERVICES = ['tickets', 'orders', 'payments'] as const;
+export const OUTBOX_SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
 
 interface ParkedRow {
   id: number;

@@ -38,6 +38,14 @@ class TicketCreatedListener extends Listener<TicketCreated> {
   }
 }
 
+class SessionRevokedListener extends Listener<typeof Subjects.SessionRevoked> {
+  readonly subject = Subjects.SessionRevoked;
+  readonly handled: string[] = [];
+  protected async onMessage(data: EventData<typeof Subjects.SessionRevoked>): Promise<void> {
+    this.handled.push(data.sessionId);
+  }
+}
+
 jest.setTimeout(20_000);
 
 let server: NatsServerHandle;
@@ -140,6 +148,31 @@ describe('per-service NATS users', () => {
     await tickets.flush().catch(() => {});
     await expect(requestAdminCommand(operator, 'expiration', 'ping', {}, { timeoutMs: 1_000 })).rejects.toThrow();
     await stolen.stop();
+  });
+
+  it('when auth announces a sign-out, then the stream stores it and tickets, orders and payments may consume it; no other service may announce one', async () => {
+    const auth = await connectAs('auth');
+    const revoked = createEvent(Subjects.SessionRevoked, {
+      sessionId: randomUUID(),
+      userId: randomUUID(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await publishEvent(jetstream(auth), revoked);
+    expect(await storedCount(Subjects.SessionRevoked)).toBe(1);
+
+    const orders = await connectAs('orders');
+    await expect(publishEvent(jetstream(orders), revoked, { timeoutMs: 2_000 })).rejects.toThrow();
+    expect(await storedCount(Subjects.SessionRevoked)).toBe(1);
+
+    for (const service of ['tickets', 'orders', 'payments'] as const) {
+      const listener = new SessionRevokedListener({ nc: await connectAs(service), service, logger });
+      try {
+        await listener.listen();
+        await waitFor(() => listener.handled.includes(revoked.data.sessionId));
+      } finally {
+        await closeListeners([listener]);
+      }
+    }
   });
 
   it('when the password is wrong, then connecting fails at once (no retrying until the time-out), naming the user', async () => {
