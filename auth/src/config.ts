@@ -8,6 +8,12 @@ export const configSchema = z.object({
   JWT_KEY: env.jwtKey,
   JWT_TTL_SECONDS: env.positiveInt(24 * 60 * 60),
   DATABASE_URL: env.databaseUrl,
+  NATS_URL: env.natsUrl,
+  NATS_USER: env.natsUser,
+  NATS_PASSWORD: env.natsPassword,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
+  EVENT_RETENTION_DAYS: env.eventRetentionDays,
+  STREAM_MAX_BYTES: env.streamMaxBytes,
   RATE_LIMIT_SIGNIN: env.positiveInt(10),
   RATE_LIMIT_SIGNUP: env.positiveInt(100),
 });

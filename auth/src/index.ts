@@ -1,19 +1,41 @@
 import path from 'node:path';
-import { createDatabase, createLogger, runMain, serve } from '@ticketing/common';
+import {
+  createLogger,
+  eventOperationCommands,
+  openEventService,
+  runMain,
+  serve,
+  serveAdminCommands,
+} from '@ticketing/common';
 import { createApp } from './app';
 import { loadAuthConfig } from './config';
-import { schema } from './db/schema';
+import { schema, sessions } from './db/schema';
 
-// Start-up order: config → database (migrations) → HTTP. auth publishes no events.
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → HTTP. auth
+// publishes the session revocations and listens to nothing.
 runMain('auth', async () => {
   const config = loadAuthConfig();
   const logger = createLogger('auth', config.LOG_LEVEL);
-  const database = await createDatabase({
-    url: config.DATABASE_URL,
+  const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('auth', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
+    // A session is kept until it has expired: its token is refused anyway afterwards.
+    retainedTables: [{ table: sessions, writtenAt: sessions.expiresAt, retentionMs: 0 }],
   });
-  const app = createApp({ config, db: database.db, logger, readiness: { db: database.ping } });
-  serve({ service: 'auth', app, port: config.PORT, logger, cleanup: [database.close] });
+
+  const operations = serveAdminCommands(nc, {
+    service: 'auth',
+    handlers: eventOperationCommands(nc, { service: 'auth', listeners: [], db: database.db, relay }),
+    logger,
+  });
+
+  const app = createApp({ config, db: database.db, relay, logger, readiness, dependencies });
+  serve({
+    service: 'auth',
+    app,
+    port: config.PORT,
+    logger,
+    cleanup: [() => operations.stop(), ...shutdown],
+  });
 });

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { createLogger } from '@ticketing/common';
+import { createLogger, type Event, OutboxRelay } from '@ticketing/common';
 import { createTestDatabase } from '@ticketing/common/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
-import { schema } from '../src/db/schema';
+import { outbox, schema } from '../src/db/schema';
 
 export const JWT_KEY = 'auth-test-signing-key';
 
@@ -17,20 +17,39 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   JWT_TTL_SECONDS: 3600,
   RATE_LIMIT_SIGNIN: 1000,
   RATE_LIMIT_SIGNUP: 1000,
+  NATS_URL: 'nats://127.0.0.1:4222',
+  NATS_STREAM_REPLICAS: 1,
+  EVENT_RETENTION_DAYS: 30,
+  STREAM_MAX_BYTES: 1024 ** 3,
 };
 
-/** One database per test file (a copy of a migrated template), truncated between tests. */
+/**
+ * One database per test file (a copy of a migrated template), truncated between tests. The
+ * outbox relay is not started: the events a request causes stay in the outbox, where
+ * {@link outboxEvents} reads them (the relay itself is tested in common).
+ */
 export async function createAuthTestBed() {
   const database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
   const logger = createLogger('auth', 'silent');
+  const relay = new OutboxRelay({
+    db: database.db,
+    logger,
+    publish: async () => {
+      throw new Error('the test relay publishes nothing');
+    },
+  });
   const app = (config: Partial<Config> = {}) =>
     createApp({
       config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
+      relay,
       logger,
       readiness: { db: async () => undefined },
     });
-  return { ...database, app };
+  /** The events written to the outbox so far, in order. */
+  const outboxEvents = async (): Promise<Event[]> =>
+    (await database.db.select().from(outbox).orderBy(outbox.id)).map((row) => row.payload);
+  return { ...database, app, outboxEvents };
 }
 
 export type AuthTestBed = Awaited<ReturnType<typeof createAuthTestBed>>;

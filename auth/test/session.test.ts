@@ -30,7 +30,7 @@ describe('GET /api/users/currentuser', () => {
   });
 
   it('when the token has expired, then the visitor is treated as signed out', async () => {
-    const token = signSessionToken({ id: randomUUID(), email: 'a@test.dev' }, JWT_KEY, -10);
+    const token = signSessionToken({ id: randomUUID(), email: 'a@test.dev', sessionId: randomUUID() }, JWT_KEY, -10);
     expect(await currentUser(sessionCookie(token))).toBeNull();
   });
 
@@ -44,14 +44,21 @@ describe('GET /api/users/currentuser', () => {
   });
 
   it('when the payload was tampered with after signing, then the visitor is treated as signed out', async () => {
-    const [header, , signature] = signSessionToken({ id: randomUUID(), email: 'a@test.dev' }, JWT_KEY, 60).split('.');
-    const forged = `${header}.${base64url({ id: randomUUID(), email: 'admin@test.dev' })}.${signature}`;
+    const [header, , signature] = signSessionToken(
+      { id: randomUUID(), email: 'a@test.dev', sessionId: randomUUID() },
+      JWT_KEY,
+      60,
+    ).split('.');
+    const now = Date.now() / 1000;
+    const claims = { id: randomUUID(), email: 'admin@test.dev', sid: randomUUID(), iat: now, exp: now + 60 };
+    const forged = `${header}.${base64url(claims)}.${signature}`;
     expect(await currentUser(sessionCookie(forged))).toBeNull();
   });
 
   it('when the token is validly signed but lacks the email, then the visitor is treated as signed out', async () => {
     const header = base64url({ alg: 'HS256', typ: 'JWT' });
-    const payload = base64url({ id: randomUUID() });
+    const now = Date.now() / 1000;
+    const payload = base64url({ id: randomUUID(), sid: randomUUID(), iat: now, exp: now + 60 });
     const signature = createHmac('sha256', JWT_KEY).update(`${header}.${payload}`).digest('base64url');
     expect(await currentUser(sessionCookie(`${header}.${payload}.${signature}`))).toBeNull();
   });

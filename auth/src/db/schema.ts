@@ -1,5 +1,8 @@
+import { outbox, processedEvents } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export { outbox, processedEvents } from '@ticketing/common';
 
 export const users = pgTable(
   'users',
@@ -14,4 +17,29 @@ export const users = pgTable(
   (table) => [uniqueIndex('users_email_lower_unique').on(sql`lower(${table.email})`)],
 );
 
-export const schema = { users };
+/**
+ * One row per sign-in (or sign-up): the session a cookie's token names (`sid`). The session is
+ * active until it expires (with its token) or is revoked by sign-out; auth's `currentuser`
+ * checks the row, the other services learn of revocations through events.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The token's `iat`, to the millisecond. */
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+    /** The token's `exp`: the row is pruned after it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    // "Sign out everywhere" finds a user's active sessions.
+    index('sessions_user_active_idx').on(table.userId).where(sql`${table.revokedAt} is null`),
+    index('sessions_expires_idx').on(table.expiresAt),
+  ],
+);
+
+export const schema = { users, sessions, outbox, processedEvents };

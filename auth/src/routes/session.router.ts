@@ -1,14 +1,29 @@
 /// <reference types="cookie-session" />
+import { NotAuthorizedError, requestId } from '@ticketing/common';
 import { Router } from 'express';
+import { endAllSessions, endSession, isSessionActive, type SessionDeps } from '../domain/sessions';
 
-/** Sign-out and the current user: both only read or clear the cookie session. */
-export function sessionRouter(): Router {
+/**
+ * Sign-out, sign-out everywhere and the current user. A token is only as good as its session:
+ * the current user is the token's user while the session it names is active.
+ */
+export function sessionRouter(sessions: SessionDeps): Router {
   return Router()
-    .post('/api/users/signout', (req, res) => {
+    .post('/api/users/signout', async (req, res) => {
+      if (req.currentSession) await endSession(sessions, req.currentSession, requestId(req));
       req.session = null;
       res.status(200).json({});
     })
-    .get('/api/users/currentuser', (req, res) => {
-      res.status(200).json({ currentUser: req.currentUser ?? null });
+    .post('/api/users/signout-everywhere', async (req, res) => {
+      const session = req.currentSession;
+      if (!session || !(await isSessionActive(sessions, session))) throw new NotAuthorizedError();
+      await endAllSessions(sessions, session.user.id, requestId(req));
+      req.session = null;
+      res.status(200).json({});
+    })
+    .get('/api/users/currentuser', async (req, res) => {
+      const session = req.currentSession;
+      const active = session !== undefined && (await isSessionActive(sessions, session));
+      res.status(200).json({ currentUser: active ? session.user : null });
     });
 }

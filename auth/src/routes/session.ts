@@ -2,9 +2,22 @@
 import { signSessionToken } from '@ticketing/common';
 import type { Request } from 'express';
 import type { User } from '../db/users.repository';
+import { openSession, type SessionDeps } from '../domain/sessions';
 
-/** Puts a signed JWT for `user` in the cookie session. */
-export function startSession(req: Request, user: User, jwtKey: string, ttlSeconds: number): void {
-  req.session = { jwt: signSessionToken({ id: user.id, email: user.email }, jwtKey, ttlSeconds) };
-  req.sessionOptions.maxAge = ttlSeconds * 1000;
+export interface SessionRouteDeps extends SessionDeps {
+  jwtKey: string;
+}
+
+/** Opens a session for `user` and puts its signed JWT (with the session's id) in the cookie session. */
+export async function startSession(req: Request, user: User, { jwtKey, ...deps }: SessionRouteDeps): Promise<void> {
+  const session = await openSession(deps, user);
+  req.session = {
+    jwt: signSessionToken(
+      { id: user.id, email: user.email, sessionId: session.sessionId },
+      jwtKey,
+      deps.ttlSeconds,
+      session.issuedAt,
+    ),
+  };
+  req.sessionOptions.maxAge = deps.ttlSeconds * 1000;
 }

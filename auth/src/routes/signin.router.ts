@@ -6,7 +6,7 @@ import { startSession } from './session';
 import type { AccountRouterDeps } from './signup.router';
 import { emailField, passwordField } from './validators';
 
-export function signinRouter({ db, jwtKey, jwtTtlSeconds, limit }: AccountRouterDeps): Router {
+export function signinRouter({ limit, ...sessions }: AccountRouterDeps): Router {
   // Only failed attempts count, so a user who signs in often is never locked out.
   const failedAttempts = rateLimit({
     windowMs: 15 * 60 * 1000,
@@ -24,8 +24,8 @@ export function signinRouter({ db, jwtKey, jwtTtlSeconds, limit }: AccountRouter
     passwordField,
     validateRequest,
     async (req, res) => {
-      const user = await signIn(db, req.body.email, req.body.password);
-      startSession(req, user, jwtKey, jwtTtlSeconds);
+      const user = await signIn(sessions.db, req.body.email, req.body.password);
+      await startSession(req, user, sessions);
       res.status(200).json(user);
     },
   );

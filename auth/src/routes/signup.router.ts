@@ -1,19 +1,16 @@
-import { type Database, TooManyRequestsError, validateRequest } from '@ticketing/common';
+import { TooManyRequestsError, validateRequest } from '@ticketing/common';
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { signUp } from '../domain/accounts';
-import { startSession } from './session';
+import { type SessionRouteDeps, startSession } from './session';
 import { emailField, newPasswordField } from './validators';
 
-export interface AccountRouterDeps {
-  db: Database;
-  jwtKey: string;
-  jwtTtlSeconds: number;
+export interface AccountRouterDeps extends SessionRouteDeps {
   /** Requests allowed per IP per 15 minutes. */
   limit: number;
 }
 
-export function signupRouter({ db, jwtKey, jwtTtlSeconds, limit }: AccountRouterDeps): Router {
+export function signupRouter({ limit, ...sessions }: AccountRouterDeps): Router {
   const limiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit,
@@ -30,8 +27,8 @@ export function signupRouter({ db, jwtKey, jwtTtlSeconds, limit }: AccountRouter
     newPasswordField,
     validateRequest,
     async (req, res) => {
-      const user = await signUp(db, req.body.email, req.body.password);
-      startSession(req, user, jwtKey, jwtTtlSeconds);
+      const user = await signUp(sessions.db, req.body.email, req.body.password);
+      await startSession(req, user, sessions);
       res.status(201).json(user);
     },
   );

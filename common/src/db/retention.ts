@@ -12,6 +12,11 @@ export interface RetainedTable {
   writtenAt: PgColumn;
   /** Rows that must stay whatever their age (e.g. outbox rows not published yet). */
   keep?: SQL;
+  /**
+   * How long after `writtenAt` this table's rows are kept, instead of the job's retention: `0`
+   * with an expiry column as `writtenAt` deletes rows once they have expired.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -27,20 +32,23 @@ export const EVENT_BOOKKEEPING: readonly RetainedTable[] = [
 const DELETE_BATCH = 5_000;
 
 /**
- * Deletes the rows of `tables` written before `cutoff`, a few thousand at a time so no lock is
- * held long. Resolves with the count deleted per table.
+ * Deletes the rows of `tables` written before `cutoff` (or, for a table with its own
+ * `retentionMs`, before `now` minus it), a few thousand at a time so no lock is held long.
+ * Resolves with the count deleted per table.
  */
 export async function pruneOlderThan(
   db: Executor,
   cutoff: Date,
   tables: readonly RetainedTable[],
+  now: Date = new Date(),
 ): Promise<Record<string, number>> {
   const deleted: Record<string, number> = {};
-  for (const { table, writtenAt, keep } of tables) {
+  for (const { table, writtenAt, keep, retentionMs } of tables) {
     const name = getTableName(table);
+    const before = retentionMs === undefined ? cutoff : new Date(now.getTime() - retentionMs);
     deleted[name] = 0;
     for (;;) {
-      const condition = keep ? sql`${writtenAt} < ${cutoff} and not (${keep})` : sql`${writtenAt} < ${cutoff}`;
+      const condition = keep ? sql`${writtenAt} < ${before} and not (${keep})` : sql`${writtenAt} < ${before}`;
       const result = await db.execute(
         sql`delete from ${table} where ctid in (select ctid from ${table} where ${condition} limit ${DELETE_BATCH})`,
       );
@@ -69,7 +77,8 @@ export function retentionJob({ db, logger, retentionMs, tables, intervalMs = 3_6
     logger,
     intervalMs,
     run: async () => {
-      const deleted = await pruneOlderThan(db, new Date(Date.now() - retentionMs), tables);
+      const now = new Date();
+      const deleted = await pruneOlderThan(db, new Date(now.getTime() - retentionMs), tables, now);
       if (Object.values(deleted).some((n) => n > 0))
         logger.info({ deleted, retentionMs }, 'old event bookkeeping pruned');
     },

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { NotFoundError } from '../errors';
-import { currentUser } from './current-user';
+import { currentUser, type SessionRevocationCheck } from './current-user';
 import { errorHandler } from './error-handler';
 import { type HealthChecks, healthRouter } from './health';
 import { createMetrics, registerDependencyGauge } from './metrics';
@@ -16,6 +16,11 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** When given, cookie-session and `currentUser` are installed. */
   jwtKey?: string;
+  /**
+   * Refuses sessions revoked since their token was signed (see `SessionRevocations`): their
+   * requests run signed out. Answers from memory: it runs on every request.
+   */
+  isSessionRevoked?: SessionRevocationCheck;
   /** Marks the session cookie `secure` (production, behind TLS-terminating ingress). */
   secureCookies?: boolean;
   /**
@@ -87,7 +92,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
         secure: options.secureCookies ?? false,
       }),
     );
-    app.use(currentUser(options.jwtKey));
+    app.use(currentUser(options.jwtKey, { isRevoked: options.isSessionRevoked }));
   }
 
   options.routes(app);

@@ -11,20 +11,42 @@ export interface UserPayload {
   email: string;
 }
 
+/**
+ * One sign-in, as its session token states it: who, which session (auth's session id, revoked
+ * by sign-out), and when the token was issued and expires (milliseconds since the epoch).
+ */
+export interface SessionClaims {
+  user: UserPayload;
+  sessionId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Answers whether a validly signed session was revoked since (signed out, or every session of
+ * its user ended). Called on every request, so it must answer from memory, synchronously.
+ */
+export type SessionRevocationCheck = (session: SessionClaims) => boolean;
+
 declare global {
   namespace Express {
     interface Request {
-      /** Set by {@link currentUser} when the session carries a valid token. */
+      /** Set by {@link currentUser} when the session carries a valid, unrevoked token. */
       currentUser?: UserPayload;
+      /** The session behind {@link Request.currentUser}, set with it. */
+      currentSession?: SessionClaims;
     }
   }
 }
 
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const userPayloadSchema = z.object({
+const claimsSchema = z.object({
   id: z.string().regex(UUID_LIKE),
   email: z.string().min(1).max(320),
+  sid: z.string().regex(UUID_LIKE),
+  iat: z.number().nonnegative(),
+  exp: z.number().positive(),
 });
 
 /** How long a session token lives: a number of seconds or an `ms` string such as `'1d'`. */
@@ -41,35 +63,73 @@ function secretKey(jwtKey: string): KeyObject {
   return key;
 }
 
-/** Signs the session token (HS256, `{ id, email }`, expiring) that auth puts in the session cookie. */
-export function signSessionToken(user: UserPayload, jwtKey: string, expiresIn: TokenLifetime = '1d'): string {
-  return jwt.sign({ id: user.id, email: user.email }, secretKey(jwtKey), { algorithm: 'HS256', expiresIn });
+/** The session a token is signed for: the user and auth's id of the session. */
+export interface SessionTokenSubject extends UserPayload {
+  sessionId: string;
 }
 
 /**
- * Returns the user a session token names, or `undefined` when the token is expired, forged,
- * unsigned (`alg: none`), signed with another algorithm or key, or carries the wrong shape.
+ * Signs the session token auth puts in the session cookie: HS256, `{ id, email, sid, iat, exp }`.
+ * `iat` keeps milliseconds (a NumericDate may be fractional, RFC 7519 §2), so "every session
+ * issued before this instant" can be told apart from a sign-in in the same second.
  */
-export function verifySessionToken(token: unknown, jwtKey: string): UserPayload | undefined {
+export function signSessionToken(
+  session: SessionTokenSubject,
+  jwtKey: string,
+  expiresIn: TokenLifetime = '1d',
+  issuedAt: Date = new Date(),
+): string {
+  return jwt.sign(
+    { id: session.id, email: session.email, sid: session.sessionId, iat: issuedAt.getTime() / 1000 },
+    secretKey(jwtKey),
+    { algorithm: 'HS256', expiresIn },
+  );
+}
+
+/**
+ * Returns the session a token states, or `undefined` when the token is expired, forged,
+ * unsigned (`alg: none`), signed with another algorithm or key, or carries the wrong shape — a
+ * token without a session id included (issued before sessions could be revoked).
+ */
+export function verifySession(token: unknown, jwtKey: string): SessionClaims | undefined {
   if (typeof token !== 'string' || token === '') return undefined;
   try {
     const decoded = jwt.verify(token, secretKey(jwtKey), { algorithms: ['HS256'] });
-    const parsed = userPayloadSchema.safeParse(decoded);
-    return parsed.success ? { id: parsed.data.id, email: parsed.data.email } : undefined;
+    const parsed = claimsSchema.safeParse(decoded);
+    if (!parsed.success) return undefined;
+    const { id, email, sid, iat, exp } = parsed.data;
+    return { user: { id, email }, sessionId: sid, issuedAt: Math.round(iat * 1000), expiresAt: exp * 1000 };
   } catch {
     return undefined;
   }
 }
 
+/** The user a session token names (see {@link verifySession}), or `undefined`. */
+export function verifySessionToken(token: unknown, jwtKey: string): UserPayload | undefined {
+  return verifySession(token, jwtKey)?.user;
+}
+
+export interface CurrentUserOptions {
+  /** Sessions revoked since their token was signed are treated as signed out. */
+  isRevoked?: SessionRevocationCheck;
+}
+
 /**
- * Middleware that sets `req.currentUser` from the JWT in the cookie session (`req.session.jwt`).
- * It never rejects a request: a missing or invalid token just leaves `req.currentUser` unset,
- * and {@link requireAuth} decides.
+ * Middleware that sets `req.currentUser` (and `req.currentSession`) from the JWT in the cookie
+ * session (`req.session.jwt`). It never rejects a request: a missing, invalid or revoked token
+ * just leaves them unset, and {@link requireAuth} decides.
  */
-export function currentUser(jwtKey: string): RequestHandler {
+export function currentUser(jwtKey: string, { isRevoked }: CurrentUserOptions = {}): RequestHandler {
   if (!jwtKey) throw new Error('currentUser needs a non-empty JWT key');
   return (req, _res, next) => {
-    req.currentUser = verifySessionToken(req.session?.jwt, jwtKey);
+    const session = verifySession(req.session?.jwt, jwtKey);
+    if (session && !isRevoked?.(session)) {
+      req.currentUser = session.user;
+      req.currentSession = session;
+    } else {
+      req.currentUser = undefined;
+      req.currentSession = undefined;
+    }
     next();
   };
 }

@@ -11,10 +11,20 @@ export function sessionCookie(jwt: string): string[] {
 
 /**
  * A `Cookie` header for a signed-in user, for supertest: `.set('Cookie', signin({ jwtKey }))`.
- * Defaults to a fresh user id and a matching unique email.
+ * Defaults to a fresh user id with a matching unique email, and a fresh session id. The token
+ * is signed with the key but its session exists in no auth database: services that only check
+ * revocations accept it, auth's `currentuser` does not.
  */
-export function signin(options: { jwtKey: string; id?: string; email?: string; expiresIn?: TokenLifetime }): string[] {
+export function signin(options: {
+  jwtKey: string;
+  id?: string;
+  email?: string;
+  sessionId?: string;
+  expiresIn?: TokenLifetime;
+  issuedAt?: Date;
+}): string[] {
   const id = options.id ?? randomUUID();
   const email = options.email ?? `user-${id.slice(0, 8)}@test.dev`;
-  return sessionCookie(signSessionToken({ id, email }, options.jwtKey, options.expiresIn));
+  const sessionId = options.sessionId ?? randomUUID();
+  return sessionCookie(signSessionToken({ id, email, sessionId }, options.jwtKey, options.expiresIn, options.issuedAt));
 }

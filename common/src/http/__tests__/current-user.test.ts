@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { sessionCookie, signin } from '../../testing/signin';
-import { currentUser, signSessionToken, verifySessionToken } from '../current-user';
+import { currentUser, type SessionClaims, signSessionToken, verifySession, verifySessionToken } from '../current-user';
 import { requireAuth } from '../require-auth';
 import { buildApp, JWT_KEY } from './test-app';
 
@@ -10,17 +10,19 @@ function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function whoAmIApp() {
+function whoAmIApp(isSessionRevoked?: (session: SessionClaims) => boolean) {
   return buildApp(
     (app) => {
       app.get('/whoami', (req, res) => res.json({ currentUser: req.currentUser ?? null }));
       app.get('/private', requireAuth, (req, res) => res.json({ id: req.currentUser?.id }));
       app.post('/login', (req, res) => {
-        req.session = { jwt: signSessionToken({ id: req.body.id, email: req.body.email }, JWT_KEY) };
+        req.session = {
+          jwt: signSessionToken({ id: req.body.id, email: req.body.email, sessionId: randomUUID() }, JWT_KEY),
+        };
         res.status(204).end();
       });
     },
-    { jwtKey: JWT_KEY },
+    { jwtKey: JWT_KEY, isSessionRevoked },
   );
 }
 
@@ -146,11 +148,67 @@ describe('currentUser', () => {
 
   it('when a signed token is verified with the same key, then it names the user and expires', () => {
     const user = { id: randomUUID(), email: 'u@test.dev' };
-    const token = signSessionToken(user, JWT_KEY, 60);
+    const token = signSessionToken({ ...user, sessionId: randomUUID() }, JWT_KEY, 60);
 
     expect(verifySessionToken(token, JWT_KEY)).toEqual(user);
     expect(jwt.decode(token)).toMatchObject({ exp: expect.any(Number) });
     expect(verifySessionToken('', JWT_KEY)).toBeUndefined();
+  });
+
+  it('when a token is signed, then it carries its session id and its issue time to the millisecond', () => {
+    const user = { id: randomUUID(), email: 'u@test.dev' };
+    const sessionId = randomUUID();
+    const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 987);
+
+    const session = verifySession(signSessionToken({ ...user, sessionId }, JWT_KEY, '1d', issuedAt), JWT_KEY);
+
+    expect(session).toEqual({
+      user,
+      sessionId,
+      issuedAt: issuedAt.getTime(),
+      // jsonwebtoken rounds `exp` down to the second.
+      expiresAt: Math.floor(issuedAt.getTime() / 1000) * 1000 + 86_400_000,
+    });
+  });
+
+  it('when the token has no session id (signed before sessions could be revoked), then currentUser is null', async () => {
+    const token = jwt.sign({ id: randomUUID(), email: 'old@test.dev' }, JWT_KEY, { algorithm: 'HS256', expiresIn: 60 });
+
+    expect(await whoAmI(sessionCookie(token))).toBeNull();
+  });
+
+  it('when the session id is not a UUID, then currentUser is null', async () => {
+    const token = jwt.sign({ id: randomUUID(), email: 'a@test.dev', sid: 'x' }, JWT_KEY, {
+      algorithm: 'HS256',
+      expiresIn: 60,
+    });
+
+    expect(await whoAmI(sessionCookie(token))).toBeNull();
+  });
+
+  it('when the revocation check refuses the session, then the request runs signed out and requireAuth answers 401', async () => {
+    const revoked = randomUUID();
+    const checked: SessionClaims[] = [];
+    const { app } = whoAmIApp((session) => {
+      checked.push(session);
+      return session.sessionId === revoked;
+    });
+    const id = randomUUID();
+
+    const refused = await request(app)
+      .get('/private')
+      .set('Cookie', signin({ jwtKey: JWT_KEY, id, sessionId: revoked }));
+    const other = await request(app)
+      .get('/private')
+      .set('Cookie', signin({ jwtKey: JWT_KEY, id }));
+    const whoami = await request(app)
+      .get('/whoami')
+      .set('Cookie', signin({ jwtKey: JWT_KEY, id, sessionId: revoked }));
+
+    expect(refused.status).toBe(401);
+    expect(other.status).toBe(200);
+    expect(whoami.body).toEqual({ currentUser: null });
+    expect(checked[0]).toMatchObject({ user: { id }, sessionId: revoked });
   });
 });
 
