@@ -13,3 +13,4 @@ export * from './logging';
 export * from './messaging';
 export * from './money';
 export * from './service';
+export * from './sessions';

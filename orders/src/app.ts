@@ -1,4 +1,4 @@
-import { createServiceApp, type Logger, registerOutboxMetrics } from '@ticketing/common';
+import { createServiceApp, type Logger, registerOutboxMetrics, type SessionRevocations } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { OrdersDeps } from './domain/deps';
@@ -10,6 +10,8 @@ import { showOrderRouter } from './routes/show-order.router';
 /** The currency comes from `config` (PAYMENT_CURRENCY), as it does for the listeners. */
 export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
   config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS' | 'PAYMENT_CURRENCY'>;
+  /** The revoked sessions, in memory: their cookies are refused. */
+  revocations: SessionRevocations;
   logger: Logger;
   /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -17,12 +19,13 @@ export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
   dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, logger, readiness, dependencies }: AppDeps): Express {
+export function createApp({ config, db, relay, revocations, logger, readiness, dependencies }: AppDeps): Express {
   const orders = { db, relay, currency: config.PAYMENT_CURRENCY };
   const app = createServiceApp({
     service: 'orders',
     logger,
     jwtKey: config.JWT_KEY,
+    isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
     dependencies,
@@ -34,5 +37,6 @@ export function createApp({ config, db, relay, logger, readiness, dependencies }
     },
   });
   registerOutboxMetrics(app.locals.metrics.registry, db);
+  revocations.registerMetrics(app.locals.metrics.registry);
   return app;
 }

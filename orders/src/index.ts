@@ -4,8 +4,10 @@ import {
   createLogger,
   eventOperationCommands,
   openEventService,
+  openSessionRevocations,
   registerDeadLetterGauge,
   runMain,
+  SESSION_REVOCATION_TABLES,
   serve,
   serveAdminCommands,
   startListeners,
@@ -17,7 +19,8 @@ import { resyncOrders } from './domain/resync';
 import { createOrderListeners } from './events/order-listeners';
 import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → sweep → HTTP.
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → session
+// revocations → listeners → sweep → HTTP.
 runMain('orders', async () => {
   const config = loadOrdersConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
@@ -25,14 +28,16 @@ runMain('orders', async () => {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
+    retainedTables: SESSION_REVOCATION_TABLES,
   });
+  const sessions = await openSessionRevocations({ nc, logger, service: 'orders', db: database.db });
   const orders = {
     db: database.db,
     relay,
     currency: config.PAYMENT_CURRENCY,
     gapHealMs: config.GAP_HEAL_SECONDS * 1000,
   };
-  const listeners = createOrderListeners({ nc, logger }, orders);
+  const listeners = [...createOrderListeners({ nc, logger }, orders), ...sessions.listeners];
   await startListeners(listeners);
   const sweep = new OverdueOrdersSweep({ orders, logger, intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000 });
   sweep.start();
@@ -46,13 +51,19 @@ runMain('orders', async () => {
     logger,
   });
 
-  const app = createApp({ config, ...orders, logger, readiness, dependencies });
+  const app = createApp({ config, ...orders, revocations: sessions.revocations, logger, readiness, dependencies });
   registerDeadLetterGauge(app.locals.metrics.registry, nc, 'orders');
   serve({
     service: 'orders',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => operations.stop(), () => sweep.stop(), () => closeListeners(listeners), ...shutdown],
+    cleanup: [
+      () => operations.stop(),
+      () => sweep.stop(),
+      () => closeListeners(listeners),
+      () => sessions.revocations.stop(),
+      ...shutdown,
+    ],
   });
 });

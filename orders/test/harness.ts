@@ -14,6 +14,7 @@ import {
   ensureStream,
   OrderStatus,
   OutboxRelay,
+  openSessionRevocations,
   pendingOutboxCount,
   STREAM_NAME,
   type Subject,
@@ -86,21 +87,36 @@ export async function createOrdersTestBed() {
   const relay = new OutboxRelay({ db: database.db, publish, logger, pollIntervalMs: 50 });
   relay.start();
   const deps: OrdersDeps = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
-  const listeners = createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps);
+  const sessions = await openSessionRevocations({
+    nc,
+    logger,
+    service: 'orders',
+    db: database.db,
+    refreshIntervalMs: 100,
+    options: { nakDelayMs: 100 },
+  });
+  const listeners = [
+    ...createOrderListeners({ nc, logger, options: { nakDelayMs: 100 } }, deps),
+    ...sessions.listeners,
+  ];
   await startListeners(listeners);
 
   const { db } = database;
 
   const bed = {
     db,
+    /** The database's `postgres://…`, for a second replica's pool. */
+    databaseUrl: database.url,
     relay,
     deps,
+    revocations: sessions.revocations,
     logger,
     nc,
     app: (config: Partial<Config> = {}) =>
       createApp({
         config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
+        revocations: sessions.revocations,
         logger,
         readiness: { db: async () => undefined },
       }),
@@ -122,6 +138,7 @@ export async function createOrdersTestBed() {
 
     async close() {
       await closeListeners(listeners);
+      await sessions.revocations.stop();
       await relay.stop();
       await nc.close();
       await Promise.all([nats.stop(), database.close()]);

@@ -1,4 +1,4 @@
-import { createServiceApp, type Logger, registerOutboxMetrics } from '@ticketing/common';
+import { createServiceApp, type Logger, registerOutboxMetrics, type SessionRevocations } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { PaymentsDeps } from './domain/deps';
@@ -11,6 +11,8 @@ import { WEBHOOK_PATH, webhookRouter } from './routes/webhook.router';
 export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'orderWaitMs'> {
   config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'>;
   metrics: PaymentMetrics;
+  /** The revoked sessions, in memory: their cookies are refused. */
+  revocations: SessionRevocations;
   logger: Logger;
   /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -24,6 +26,7 @@ export function createApp({
   relay,
   gateway,
   metrics,
+  revocations,
   logger,
   readiness,
   dependencies,
@@ -48,6 +51,7 @@ export function createApp({
     service: 'payments',
     logger,
     jwtKey: config.JWT_KEY,
+    isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
     dependencies,
@@ -61,5 +65,6 @@ export function createApp({
   });
   metrics.register(app.locals.metrics.registry);
   registerOutboxMetrics(app.locals.metrics.registry, db);
+  revocations.registerMetrics(app.locals.metrics.registry);
   return app;
 }

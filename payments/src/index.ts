@@ -5,8 +5,10 @@ import {
   createLogger,
   eventOperationCommands,
   openEventService,
+  openSessionRevocations,
   registerDeadLetterGauge,
   runMain,
+  SESSION_REVOCATION_TABLES,
   serve,
   serveAdminCommands,
   startListeners,
@@ -23,8 +25,8 @@ import { RefundWorker } from './jobs/refund-worker';
 import { createPaymentMetrics } from './metrics';
 import { WEBHOOK_PATH } from './routes/webhook.router';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → gateway → listeners
-// → refund worker and reconciler → HTTP.
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → session
+// revocations → gateway → listeners → refund worker and reconciler → HTTP.
 runMain('payments', async () => {
   const config = loadPaymentsConfig();
   const logger = createLogger('payments', config.LOG_LEVEL);
@@ -33,8 +35,9 @@ runMain('payments', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
     // A Stripe event id is remembered only while Stripe may still redeliver it (it retries for days).
-    retainedTables: [{ table: stripeEvents, writtenAt: stripeEvents.receivedAt }],
+    retainedTables: [{ table: stripeEvents, writtenAt: stripeEvents.receivedAt }, ...SESSION_REVOCATION_TABLES],
   });
+  const sessions = await openSessionRevocations({ nc, logger, service: 'payments', db: database.db });
   // The sandbox signs its own webhook events: with the secret npm start made, or one of its own.
   const webhookSecret =
     config.STRIPE_WEBHOOK_SECRET ?? (isSandbox(config) ? `whsec_${randomBytes(24).toString('hex')}` : undefined);
@@ -64,7 +67,7 @@ runMain('payments', async () => {
     intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     unsettledAfterMs,
   });
-  const listeners = createPaymentListeners({ nc, logger, payments });
+  const listeners = [...createPaymentListeners({ nc, logger, payments }), ...sessions.listeners];
   await startListeners(listeners);
   refundWorker.start();
   reconciler.start();
@@ -81,6 +84,7 @@ runMain('payments', async () => {
     config: { ...config, STRIPE_WEBHOOK_SECRET: webhookSecret },
     ...payments,
     metrics,
+    revocations: sessions.revocations,
     readiness,
     dependencies,
   });
@@ -96,6 +100,7 @@ runMain('payments', async () => {
       () => reconciler.stop(),
       () => refundWorker.stop(),
       () => closeListeners(listeners),
+      () => sessions.revocations.stop(),
       () => gateway.close(),
       ...shutdown,
     ],

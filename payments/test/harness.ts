@@ -14,6 +14,7 @@ import {
   ensureStream,
   OrderStatus,
   OutboxRelay,
+  openSessionRevocations,
   pendingOutboxCount,
   STREAM_NAME,
   type Subject,
@@ -145,7 +146,18 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
   refundWorker.start();
   /** Not started: tests run it when they need it, at the time they choose. */
   const reconciler = new PaymentReconciler({ payments: deps, intervalMs: 0, unsettledAfterMs });
-  const listeners = createPaymentListeners({ nc, logger, options: { nakDelayMs: 100 }, payments: deps });
+  const sessions = await openSessionRevocations({
+    nc,
+    logger,
+    service: 'payments',
+    db: database.db,
+    refreshIntervalMs: 100,
+    options: { nakDelayMs: 100 },
+  });
+  const listeners = [
+    ...createPaymentListeners({ nc, logger, options: { nakDelayMs: 100 }, payments: deps }),
+    ...sessions.listeners,
+  ];
   await startListeners(listeners);
   const { db } = database;
 
@@ -173,6 +185,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
         metrics,
+        revocations: sessions.revocations,
         readiness: { db: async () => undefined },
         ...overrides,
       });
@@ -192,6 +205,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
     async close() {
       await refundWorker.stop();
       await closeListeners(listeners);
+      await sessions.revocations.stop();
       await relay.stop();
       await gateway.close();
       await nc.close();

@@ -4,6 +4,7 @@ import {
   type Logger,
   type OutboxRelay,
   registerOutboxMetrics,
+  type SessionRevocations,
 } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
@@ -18,6 +19,8 @@ export interface AppDeps {
   db: Database<typeof schema>;
   /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
+  /** The revoked sessions, in memory: their cookies are refused. */
+  revocations: SessionRevocations;
   logger: Logger;
   /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -25,12 +28,13 @@ export interface AppDeps {
   dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, logger, readiness, dependencies }: AppDeps): Express {
+export function createApp({ config, db, relay, revocations, logger, readiness, dependencies }: AppDeps): Express {
   const store = { db, relay, currency: config.PAYMENT_CURRENCY };
   const app = createServiceApp({
     service: 'tickets',
     logger,
     jwtKey: config.JWT_KEY,
+    isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
     dependencies,
@@ -42,5 +46,6 @@ export function createApp({ config, db, relay, logger, readiness, dependencies }
     },
   });
   registerOutboxMetrics(app.locals.metrics.registry, db);
+  revocations.registerMetrics(app.locals.metrics.registry);
   return app;
 }

@@ -4,8 +4,10 @@ import {
   createLogger,
   eventOperationCommands,
   openEventService,
+  openSessionRevocations,
   registerDeadLetterGauge,
   runMain,
+  SESSION_REVOCATION_TABLES,
   serve,
   serveAdminCommands,
   startListeners,
@@ -16,7 +18,8 @@ import { cancelledOrders, schema } from './db/schema';
 import { resyncTickets } from './domain/resync';
 import { createTicketListeners } from './events/ticket-listeners';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → HTTP.
+// Start-up order: config → database (migrations) → NATS → stream → outbox relay → session
+// revocations → listeners → HTTP.
 runMain('tickets', async () => {
   const config = loadTicketsConfig();
   const logger = createLogger('tickets', config.LOG_LEVEL);
@@ -25,10 +28,11 @@ runMain('tickets', async () => {
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
     logger,
     // A cancellation is remembered only while the stream can still deliver its late order.created.
-    retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }],
+    retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }, ...SESSION_REVOCATION_TABLES],
   });
+  const sessions = await openSessionRevocations({ nc, logger, service: 'tickets', db: database.db });
   const store = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
-  const listeners = createTicketListeners({ nc, logger, store });
+  const listeners = [...createTicketListeners({ nc, logger, store }), ...sessions.listeners];
   await startListeners(listeners);
 
   const operations = serveAdminCommands(nc, {
@@ -40,13 +44,21 @@ runMain('tickets', async () => {
     logger,
   });
 
-  const app = createApp({ config, db: database.db, relay, logger, readiness, dependencies });
+  const app = createApp({
+    config,
+    db: database.db,
+    relay,
+    revocations: sessions.revocations,
+    logger,
+    readiness,
+    dependencies,
+  });
   registerDeadLetterGauge(app.locals.metrics.registry, nc, 'tickets');
   serve({
     service: 'tickets',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => operations.stop(), () => closeListeners(listeners), ...shutdown],
+    cleanup: [() => operations.stop(), () => closeListeners(listeners), () => sessions.revocations.stop(), ...shutdown],
   });
 });

@@ -13,6 +13,7 @@ import {
   ensureStream,
   type OrderStatus,
   OutboxRelay,
+  openSessionRevocations,
   publishEvent,
   STREAM_NAME,
   type Subject,
@@ -81,12 +82,18 @@ export async function createTicketsTestBed() {
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
   relay.start();
   const store = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
-  const listeners = createTicketListeners({
+  const sessions = await openSessionRevocations({
     nc,
     logger,
-    store,
+    service: 'tickets',
+    db: database.db,
+    refreshIntervalMs: 100,
     options: { nakDelayMs: 50, pullExpiresMs: 1_000 },
   });
+  const listeners = [
+    ...createTicketListeners({ nc, logger, store, options: { nakDelayMs: 50, pullExpiresMs: 1_000 } }),
+    ...sessions.listeners,
+  ];
   let listening = false;
 
   const app = (config: Partial<Config> = {}) =>
@@ -94,6 +101,7 @@ export async function createTicketsTestBed() {
       config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
       relay,
+      revocations: sessions.revocations,
       logger,
       readiness: { db: async () => undefined },
     });
@@ -163,6 +171,7 @@ export async function createTicketsTestBed() {
 
     async close(): Promise<void> {
       if (listening) await closeListeners(listeners);
+      await sessions.revocations.stop();
       await relay.stop();
       await nc.drain();
       await database.close();

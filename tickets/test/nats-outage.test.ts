@@ -1,4 +1,4 @@
-import { createLogger, openEventService } from '@ticketing/common';
+import { createLogger, openEventService, SessionRevocations } from '@ticketing/common';
 import { createTestDatabase, type NatsServerHandle, startNatsServer, waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
@@ -21,7 +21,16 @@ beforeAll(async () => {
   const config = { ...baseConfig, NATS_URL: nats.url, DATABASE_URL: database.url };
   service = await openEventService('tickets', config, { schema, migrationsFolder, logger });
   const { readiness, dependencies } = service;
-  app = createApp({ config, db: service.database.db, relay: service.relay, logger, readiness, dependencies });
+  const revocations = new SessionRevocations({ db: service.database.db, logger });
+  app = createApp({
+    config,
+    db: service.database.db,
+    relay: service.relay,
+    revocations,
+    logger,
+    readiness,
+    dependencies,
+  });
 });
 
 afterAll(async () => {

@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './outbox-metrics';
 export * from './outbox-relay';
 export * from './retention';
+export * from './session-revocations';

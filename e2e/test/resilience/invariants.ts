@@ -1,25 +1,15 @@
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { listDeadLetters, STREAM_NAME } from '@ticketing/common';
+import { durableName, EVENT_CONSUMERS, listDeadLetters, STREAM_NAME } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { Pool } from 'pg';
 import { type Cluster, DATABASE_SERVICES, type DatabaseService } from './cluster';
 
 /** Every durable consumer the services create: (service, subject) pairs of the event catalog. */
-export const DURABLES = [
-  'tickets-order-created',
-  'tickets-order-cancelled',
-  'tickets-order-completed',
-  'orders-ticket-created',
-  'orders-ticket-updated',
-  'orders-expiration-complete',
-  'orders-payment-created',
-  'payments-order-created',
-  'payments-order-cancelled',
-  'payments-order-completed',
-  'expiration-order-created',
-] as const;
+export const DURABLES = Object.entries(EVENT_CONSUMERS).flatMap(([service, subjects]) =>
+  subjects.map((subject) => durableName(service, subject)),
+);
 
 const ACTIVE = new Set(['created', 'awaiting:payment', 'complete']);
 
@@ -483,6 +473,12 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
         break;
       case 'expiration.complete':
         bump(`expiration.complete of order ${orderId}`);
+        break;
+      case 'session.revoked':
+        bump(`session.revoked of session ${(event.data as { sessionId?: string }).sessionId}`);
+        break;
+      case 'session.revoked-all':
+        // A user may sign out everywhere again: only its event id must be unique.
         break;
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);

@@ -82,6 +82,95 @@ describe('session tokens that must not be trusted', () => {
   });
 });
 
+describe('signing out', () => {
+  /** What each service answers to the cookie: signed in, or refused as signed out. */
+  const answersTo = async (cookie: string) => ({
+    currentUser:
+      (await api('auth', 'GET', '/api/users/currentuser', cookie)).body.currentUser === null ? 'none' : 'user',
+    myTickets: (await api('tickets', 'GET', '/api/tickets?mine=true', cookie)).status,
+    createTicket: (await api('tickets', 'POST', '/api/tickets', cookie, { title: 'After sign-out', price: 5 })).status,
+    myOrders: (await api('orders', 'GET', '/api/orders', cookie)).status,
+    reserve: (await api('orders', 'POST', '/api/orders', cookie, { ticketId: randomUUID() })).status,
+    // An empty body: 400 once the session is accepted (the check comes first), 401 otherwise.
+    pay: (await api('payments', 'POST', '/api/payments', cookie, {})).status,
+  });
+  const signedOut = { currentUser: 'none', myTickets: 401, createTicket: 401, myOrders: 401, reserve: 401, pay: 401 };
+  /** Waits until every service refuses `cookie`; on time-out, fails with what they still answer. */
+  const refusedEverywhere = (cookie: string, timeoutMs = 10_000) =>
+    waitFor(
+      async () => {
+        expect(await answersTo(cookie)).toEqual(signedOut);
+        return true;
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
+
+  const signIn = async (email: string) => {
+    const reply = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+      json: { email, password: 'correct-horse' },
+    });
+    expect(reply.status).toBe(200);
+    return reply.cookie;
+  };
+
+  it('when a cookie copied before sign-out is reused afterwards, then every service refuses it within seconds', async () => {
+    const user = await signUp();
+    const copied = user.cookie;
+    expect(await answersTo(copied)).toEqual({
+      currentUser: 'user',
+      myTickets: 200,
+      createTicket: 201,
+      myOrders: 200,
+      reserve: 404,
+      pay: 400,
+    });
+
+    const signout = await api('auth', 'POST', '/api/users/signout', user.cookie);
+    expect(signout.status).toBe(200);
+
+    // auth decides at once; the others within their refresh of the revocations.
+    expect((await api('auth', 'GET', '/api/users/currentuser', copied)).body).toEqual({ currentUser: null });
+    await refusedEverywhere(copied);
+    // Once refused, it stays refused and creates nothing.
+    const listings = () => observer.rows('tickets', 'select id from tickets where user_id = $1', [user.id]);
+    const listed = await listings();
+    expect(await answersTo(copied)).toEqual(signedOut);
+    expect(await listings()).toEqual(listed);
+  });
+
+  it("when a user signs out everywhere, then each of their sessions is refused by every service, another user's still works, and signing in again works", async () => {
+    const user = await signUp();
+    const otherDevice = await signIn(user.email);
+    const bystander = await signUp();
+
+    const reply = await api('auth', 'POST', '/api/users/signout-everywhere', otherDevice);
+    expect(reply.status).toBe(200);
+
+    await refusedEverywhere(user.cookie);
+    await refusedEverywhere(otherDevice);
+    expect((await api('orders', 'GET', '/api/orders', bystander.cookie)).status).toBe(200);
+    const again = await signIn(user.email);
+    expect((await api('auth', 'GET', '/api/users/currentuser', again)).body).toEqual({
+      currentUser: { id: user.id, email: user.email },
+    });
+    expect((await api('orders', 'GET', '/api/orders', again)).status).toBe(200);
+  });
+
+  it('when sign-out happens while NATS is down, then the revocation waits in the outbox and every service refuses the cookie once NATS is back', async () => {
+    const user = await signUp();
+    await cluster.nats.halt();
+    try {
+      expect((await api('auth', 'POST', '/api/users/signout', user.cookie)).status).toBe(200);
+      expect((await api('auth', 'GET', '/api/users/currentuser', user.cookie)).body).toEqual({ currentUser: null });
+      const pending = await observer.rows('auth', 'select subject from outbox where published_at is null');
+      expect(pending).toEqual([{ subject: 'session.revoked' }]);
+    } finally {
+      await cluster.nats.resume();
+    }
+    await refusedEverywhere(user.cookie, 30_000);
+  });
+});
+
 describe("other people's orders and tickets", () => {
   it("nobody can read, cancel or pay someone else's order, or edit someone else's ticket — and trying changes nothing", async () => {
     const [seller, buyer, intruder] = [await signUp(), await signUp(), await signUp()];

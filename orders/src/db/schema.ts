@@ -2,7 +2,7 @@ import { ACTIVE_ORDER_STATUSES, ORDER_STATUSES, type OrderStatus } from '@ticket
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export { outbox, processedEvents } from '@ticketing/common';
+export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
 /** The name of the partial unique index that makes a second active order for a ticket impossible. */
 export const ONE_ACTIVE_ORDER_PER_TICKET = 'orders_one_active_per_ticket';

@@ -2,7 +2,7 @@ import { ORDER_STATUSES, type OrderStatus } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export { outbox, processedEvents } from '@ticketing/common';
+export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
 /** The life of a payment. `pending` and `succeeded` are the active states: at most one per order. */
 export const PaymentStatus = {

@@ -2,7 +2,7 @@ import { outbox, processedEvents } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export { outbox, processedEvents } from '@ticketing/common';
+export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
 export const tickets = pgTable(
   'tickets',

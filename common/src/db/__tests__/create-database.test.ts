@@ -40,7 +40,7 @@ describe('createDatabase', () => {
     await expect(handle.ping()).resolves.toBeUndefined();
     const tables = await handle.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`);
     const names = (tables as unknown as { rows: { tablename: string }[] }).rows.map((row) => row.tablename);
-    expect(names.sort()).toEqual(['outbox', 'processed_events', 'widgets']);
+    expect(names.sort()).toEqual(['outbox', 'processed_events', 'revoked_sessions', 'revoked_users', 'widgets']);
     expect(lines().find((line) => line.msg === 'database migrated')).toMatchObject({ ms: expect.any(Number) });
   });
 
