@@ -142,6 +142,20 @@ async function signUp(email: string) {
   return { id: reply.body.id as string, email, cookie: reply.cookie };
 }
 
+/**
+ * Signs `user` in again when a fuzzed sign-out (or sign out everywhere) ended their session, so
+ * the fuzzer keeps sending the requests of a signed-in user, as it did before sign-out revoked.
+ */
+async function keepSignedIn(user: World['a']): Promise<void> {
+  const me = await call(cluster.url('auth'), 'GET', '/api/users/currentuser', { cookie: user.cookie });
+  if (me.body?.currentUser) return;
+  const reply = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+    json: { email: user.email, password: 'fuzz-password' },
+  });
+  expect(reply.status).toBe(200);
+  user.cookie = reply.cookie;
+}
+
 async function buildWorld(): Promise<World> {
   const a = await signUp('alice@fuzz.dev');
   const b = await signUp('bob@fuzz.dev');
@@ -487,6 +501,7 @@ const endpoints = (): Endpoint[] => [
     template: () => ({ email: 'alice@fuzz.dev', password: 'wrong-pw' }),
   },
   { service: 'auth', method: 'POST', path: '/api/users/signout' },
+  { service: 'auth', method: 'POST', path: '/api/users/signout-everywhere' },
   { service: 'auth', method: 'GET', path: '/api/users/currentuser' },
   { service: 'tickets', method: 'POST', path: '/api/tickets', template: () => ({ title: 'Fuzzed', price: 12.5 }) },
   { service: 'tickets', method: 'GET', path: '/api/tickets' },
@@ -516,8 +531,9 @@ const sessionCookie = () => {
   const forged = Object.values(forgedSessions(cluster.jwtKey, world.a));
   return fc.oneof(
     { weight: 4, arbitrary: fc.constant('') },
-    { weight: 4, arbitrary: fc.constant(world.a.cookie) },
-    { weight: 1, arbitrary: fc.constant(world.b.cookie) },
+    // Read when each request is drawn: a fuzzed sign-out ends a session, and the user signs in again.
+    { weight: 4, arbitrary: fc.constant(null).map(() => world.a.cookie) },
+    { weight: 1, arbitrary: fc.constant(null).map(() => world.b.cookie) },
     { weight: 2, arbitrary: fc.constantFrom(...forged) },
     { weight: 1, arbitrary: anyString.map((text) => `session=${urlText(text, false)}`) },
   );
@@ -714,6 +730,10 @@ describe('bad input at every endpoint, signed in and out', () => {
           // Accepted: its events may change other services; wait for them before the next baseline.
           await observer.sandboxWebhooksDelivered();
           await observer.settle(30_000);
+          if (request.path.startsWith('/api/users/signout')) {
+            await keepSignedIn(world.a);
+            await keepSignedIn(world.b);
+          }
           before = await fingerprint();
         }
       }),
