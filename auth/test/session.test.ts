@@ -39,7 +39,9 @@ describe('GET /api/users/currentuser', () => {
   });
 
   it('when the token uses alg none, then the visitor is treated as signed out', async () => {
-    const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ id: randomUUID(), email: 'x@test.dev' })}.`;
+    const now = Date.now() / 1000;
+    const claims = { id: randomUUID(), email: 'x@test.dev', sid: randomUUID(), iat: now, exp: now + 60 };
+    const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
     expect(await currentUser(sessionCookie(token))).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sessionCookie } from '@ticketing/common/testing';
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -34,7 +34,8 @@ const now = () => Math.floor(Date.now() / 1000);
  * even JSON. Each is named for the failure message.
  */
 export function forgedSessions(jwtKey: string, user: { id: string; email: string }): Record<string, string> {
-  const claims = { ...user, iat: now(), exp: now() + 3600 };
+  // Every claim a real token has (a session id included), so each forgery fails for its own reason.
+  const claims = { ...user, sid: randomUUID(), iat: now(), exp: now() + 3600 };
   const valid = craftJwt(claims, { key: jwtKey });
   return {
     'alg none': cookieWith(craftJwt(claims, { alg: 'none' })),
@@ -46,7 +47,8 @@ export function forgedSessions(jwtKey: string, user: { id: string; email: string
     'tampered payload': cookieWith(tamper(valid, { ...claims, id: '00000000-0000-4000-8000-000000000000' })),
     'signature stripped': cookieWith(valid.replace(/[^.]+$/, '')),
     'id not a uuid': cookieWith(craftJwt({ ...claims, id: "1' or '1'='1" }, { key: jwtKey })),
-    'no email': cookieWith(craftJwt({ id: user.id, iat: now(), exp: now() + 3600 }, { key: jwtKey })),
+    'no email': cookieWith(craftJwt({ id: user.id, sid: claims.sid, iat: now(), exp: now() + 3600 }, { key: jwtKey })),
+    'no session id': cookieWith(craftJwt({ ...user, iat: now(), exp: now() + 3600 }, { key: jwtKey })),
     'jwt is a number': cookieWith(12345),
     'jwt is an object': cookieWith({ id: user.id, email: user.email }),
     'session not base64 JSON': 'session=%%%not-base64%%%',

@@ -63,14 +63,18 @@ describe('currentUser', () => {
   });
 
   it('when the token is unsigned (alg none), then currentUser is null', async () => {
-    const payload = { id: randomUUID(), email: 'mallory@test.dev', iat: Math.floor(Date.now() / 1000) };
+    const now = Math.floor(Date.now() / 1000);
+    const payload = { id: randomUUID(), email: 'mallory@test.dev', sid: randomUUID(), iat: now, exp: now + 60 };
     const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`;
 
     expect(await whoAmI(sessionCookie(unsigned))).toBeNull();
   });
 
   it('when the token uses another HMAC algorithm with the right key, then currentUser is null', async () => {
-    const token = jwt.sign({ id: randomUUID(), email: 'a@test.dev' }, JWT_KEY, { algorithm: 'HS512' });
+    const token = jwt.sign({ id: randomUUID(), email: 'a@test.dev', sid: randomUUID() }, JWT_KEY, {
+      algorithm: 'HS512',
+      expiresIn: 60,
+    });
 
     expect(await whoAmI(sessionCookie(token))).toBeNull();
   });
@@ -86,13 +90,16 @@ describe('currentUser', () => {
   });
 
   it('when the payload has no email, then currentUser is null', async () => {
-    const token = jwt.sign({ id: randomUUID() }, JWT_KEY, { algorithm: 'HS256' });
+    const token = jwt.sign({ id: randomUUID(), sid: randomUUID() }, JWT_KEY, { algorithm: 'HS256', expiresIn: 60 });
 
     expect(await whoAmI(sessionCookie(token))).toBeNull();
   });
 
   it('when the payload id is not a UUID, then currentUser is null', async () => {
-    const token = jwt.sign({ id: '1 OR 1=1', email: 'a@test.dev' }, JWT_KEY, { algorithm: 'HS256' });
+    const token = jwt.sign({ id: '1 OR 1=1', email: 'a@test.dev', sid: randomUUID() }, JWT_KEY, {
+      algorithm: 'HS256',
+      expiresIn: 60,
+    });
 
     expect(await whoAmI(sessionCookie(token))).toBeNull();
   });
@@ -169,6 +176,16 @@ describe('currentUser', () => {
       // jsonwebtoken rounds `exp` down to the second.
       expiresAt: Math.floor(issuedAt.getTime() / 1000) * 1000 + 86_400_000,
     });
+  });
+
+  it('when a hand-made token has every claim and the right key and algorithm, then it is accepted (the control for the forgeries above)', async () => {
+    const id = randomUUID();
+    const token = jwt.sign({ id, email: 'a@test.dev', sid: randomUUID() }, JWT_KEY, {
+      algorithm: 'HS256',
+      expiresIn: 60,
+    });
+
+    expect(await whoAmI(sessionCookie(token))).toEqual({ id, email: 'a@test.dev' });
   });
 
   it('when the token has no session id (signed before sessions could be revoked), then currentUser is null', async () => {
