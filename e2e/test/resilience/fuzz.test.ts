@@ -154,14 +154,18 @@ async function buildWorld(): Promise<World> {
     return reply.body.id as string;
   };
   const [ta1, ta2, tb1, tb2] = [await list(a, 'A1'), await list(a, 'A2'), await list(b, 'B1'), await list(b, 'B2')];
+  // The ticket reaches orders' replica through NATS: allow for a loaded machine.
   const reserve = (user: { cookie: string }, ticketId: string) =>
-    waitFor(async () => {
-      const reply = await call(cluster.url('orders'), 'POST', '/api/orders', {
-        cookie: user.cookie,
-        json: { ticketId },
-      });
-      return reply.status === 201 ? (reply.body.id as string) : false;
-    });
+    waitFor(
+      async () => {
+        const reply = await call(cluster.url('orders'), 'POST', '/api/orders', {
+          cookie: user.cookie,
+          json: { ticketId },
+        });
+        return reply.status === 201 ? (reply.body.id as string) : false;
+      },
+      { timeoutMs: 30_000 },
+    );
   const [oa, ob] = [await reserve(a, tb1), await reserve(b, ta1)];
   await observer.settle();
   return { a, b, ids: [ta1, ta2, tb1, tb2, oa, ob] };
