@@ -6,7 +6,7 @@ import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import { schema } from '../src/db/schema';
 
-export const JWT_KEY = 'auth-test-signing-key';
+export const JWT_KEY = 'auth-test-signing-key-0123456789abcdef';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {

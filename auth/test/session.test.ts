@@ -35,7 +35,7 @@ describe('GET /api/users/currentuser', () => {
   });
 
   it('when the token is signed with another key, then the visitor is treated as signed out', async () => {
-    expect(await currentUser(signin({ jwtKey: 'some-other-key-entirely' }))).toBeNull();
+    expect(await currentUser(signin({ jwtKey: 'some-other-key-entirely-0123456789abcdef' }))).toBeNull();
   });
 
   it('when the token uses alg none, then the visitor is treated as signed out', async () => {

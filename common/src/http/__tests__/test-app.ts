@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import { createServiceApp, type ServiceAppOptions } from '../create-service-app';
 
-export const JWT_KEY = 'test-jwt-key-0123456789';
+export const JWT_KEY = 'test-jwt-key-0123456789abcdef0123456789';
 
 /** A parsed pino log line. */
 export type LogLine = Record<string, unknown> & { msg?: string; level: number };
