@@ -81,6 +81,6 @@ describe('operations endpoints', () => {
 
   it('answers 404 with the error body for an unknown route', async () => {
     const response = await request(bed.app()).get('/api/users/nothing-here').expect(404);
-    expect(response.body.errors[0].message).toMatch(/not found/i);
+    expect(response.body.errors[0]).toEqual({ message: 'Route not found', code: 'NOT_FOUND' });
   });
 });

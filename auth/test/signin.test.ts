@@ -27,13 +27,13 @@ describe('POST /api/users/signin', () => {
       .post('/api/users/signin')
       .send(credentials('buyer@test.dev', 'wrong-pw'))
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
     expect(response.get('Set-Cookie')).toBeUndefined();
   });
 
   it('when the email is unknown, then it answers the same 400', async () => {
     const response = await request(bed.app()).post('/api/users/signin').send(credentials('ghost@test.dev')).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
   });
 
   it('when fields are missing or of the wrong type, then it answers 400 naming them', async () => {
@@ -54,7 +54,9 @@ describe('POST /api/users/signin', () => {
       await request(app).post('/api/users/signin').send(credentials('buyer@test.dev', 'wrong')).expect(400);
     }
     const blocked = await request(app).post('/api/users/signin').send(credentials()).expect(429);
-    expect(blocked.body.errors[0].message).toMatch(/too many failed sign-in attempts/i);
+    expect(blocked.body.errors).toEqual([
+      { message: 'Too many failed sign-in attempts, try again later', code: 'RATE_LIMITED' },
+    ]);
   });
 
   it('never returns the password hash', async () => {

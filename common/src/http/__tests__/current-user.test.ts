@@ -161,7 +161,7 @@ describe('requireAuth', () => {
     const res = await request(app).get('/private');
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
   });
 
   it('when the token is forged, then the answer is 401', async () => {
