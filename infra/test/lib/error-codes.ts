@@ -28,7 +28,7 @@ const CODE_PATTERNS = [
   new RegExp(String.raw`new \w+Error\(\s*(?:'[^']*'|"[^"]*"|\`[^\`]*\`|[\w.]+(?:\([^()]*\))?)\s*,\s*${CODE}`, 'g'),
   new RegExp(String.raw`\bcode = ${CODE}`, 'g'),
   new RegExp(String.raw`\?\? ${CODE}`, 'g'),
-  new RegExp(String.raw`validationMessage\([^;]*?,\s*${CODE}\s*\)`, 'g'),
+  new RegExp(String.raw`validationMessage\([^;]*?,\s*${CODE},?\s*\)`, 'g'),
   new RegExp(String.raw`\? ${CODE} : ${CODE}`, 'g'),
 ];
 /** Constants that hold a code, in common only (elsewhere such constants name streams or variables). */
