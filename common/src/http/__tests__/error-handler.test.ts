@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import express from 'express';
 import request from 'supertest';
 import { BadRequestError } from '../../errors';
@@ -112,6 +113,43 @@ describe('errorHandler', () => {
     const logged = lines.find((line) => line.msg === 'Unhandled error while handling request');
     expect(logged).toMatchObject({ level: 50, reqId: 'req-42', err: { message: 'database exploded' } });
     expect((logged?.err as { stack?: string } | undefined)?.stack).toContain('database exploded');
+  });
+
+  it('when a database error reaches the handler, then the logged lines keep the failure and the request id but no query parameters or row values', async () => {
+    const email = 'someone@private.dev';
+    const { app, lines } = buildApp((app) => {
+      app.post('/users', () => {
+        const pgError = Object.assign(new Error('duplicate key value violates unique constraint "users_email"'), {
+          code: '23505',
+          detail: `Key (lower(email))=(${email}) already exists.`,
+          constraint: 'users_email',
+        });
+        throw new DrizzleQueryError(
+          'insert into "users" ("email", "hash") values ($1, $2)',
+          [email, 'hash-123'],
+          pgError,
+        );
+      });
+    });
+
+    const res = await request(app)
+      .post('/users')
+      .set('x-request-id', 'req-db-1')
+      .set('Cookie', 'session=eyJzZWNyZXQiOiJjb29raWUifQ==')
+      .send({ email, password: 'hunter2-hunter2' });
+
+    expect(res.status).toBe(500);
+    const logged = lines.find((line) => line.msg === 'Unhandled error while handling request');
+    expect(logged).toMatchObject({
+      reqId: 'req-db-1',
+      req: { id: 'req-db-1' },
+      err: {
+        message: 'Failed query: insert into "users" ("email", "hash") values ($1, $2)',
+        cause: { code: '23505', constraint: 'users_email' },
+      },
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of [email, 'hash-123', 'hunter2', 'eyJzZWNyZXQi']) expect(text).not.toContain(secret);
   });
 
   it('when an error carries a 5xx status of its own, then it is still a generic, logged 500', async () => {
