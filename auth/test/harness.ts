@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { createLogger } from '@ticketing/common';
+import { createLogger, type Logger } from '@ticketing/common';
 import { createTestDatabase } from '@ticketing/common/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import { schema } from '../src/db/schema';
 
-export const JWT_KEY = 'auth-test-signing-key';
+export const JWT_KEY = 'auth-test-signing-key-0123456789abcdef';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
@@ -22,8 +22,8 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
 /** One database per test file (a copy of a migrated template), truncated between tests. */
 export async function createAuthTestBed() {
   const database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
-  const logger = createLogger('auth', 'silent');
-  const app = (config: Partial<Config> = {}) =>
+  const silent = createLogger('auth', 'silent');
+  const app = (config: Partial<Config> = {}, logger: Logger = silent) =>
     createApp({
       config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
@@ -31,6 +31,12 @@ export async function createAuthTestBed() {
       readiness: { db: async () => undefined },
     });
   return { ...database, app };
+}
+
+/** The service's logger at `info`, its lines kept as they would be written, so a test can read them. */
+export function capturedLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: createLogger('auth', 'info', { write: (line: string) => lines.push(line) }), lines };
 }
 
 export type AuthTestBed = Awaited<ReturnType<typeof createAuthTestBed>>;

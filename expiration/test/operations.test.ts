@@ -51,7 +51,7 @@ describe('operations endpoints', () => {
 
   it('answers 404 for any other route: the service has no public API', async () => {
     const response = await request(service.app).get('/api/expiration').expect(404);
-    expect(response.body.errors[0].message).toMatch(/not found/i);
+    expect(response.body.errors[0]).toEqual({ message: 'Route not found', code: 'NOT_FOUND' });
   });
 });
 

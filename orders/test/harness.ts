@@ -30,7 +30,7 @@ import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '
 import type { OrdersDeps } from '../src/domain/deps';
 import { createOrderListeners } from '../src/events/order-listeners';
 
-export const JWT_KEY = 'orders-test-signing-key';
+export const JWT_KEY = 'orders-test-signing-key-0123456789abcdef';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {

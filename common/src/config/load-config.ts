@@ -47,12 +47,24 @@ export function loadConfig<T extends z.ZodObject>(
   }
 }
 
+/** The shortest `JWT_KEY` a service accepts, in bytes. */
+export const MIN_JWT_KEY_BYTES = 32;
+
 /** Reusable variable definitions, so every service spells and validates them the same way. */
 export const env = {
   nodeEnv: z.enum(['development', 'production', 'test']).default('development'),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  jwtKey: z.string({ error: 'set it to the secret that signs session tokens' }).min(8, 'must be at least 8 characters'),
+  /**
+   * `JWT_KEY`, the HMAC key of the session tokens: at least {@link MIN_JWT_KEY_BYTES} bytes of
+   * UTF-8 (HS256's own output size; RFC 7518 §3.2), so a guessed or dictionary key cannot forge a session.
+   */
+  jwtKey: z
+    .string({ error: 'set it to the secret that signs session tokens' })
+    .refine(
+      (key) => Buffer.byteLength(key, 'utf8') >= MIN_JWT_KEY_BYTES,
+      `must be at least ${MIN_JWT_KEY_BYTES} bytes (e.g. openssl rand -hex 32)`,
+    ),
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
   /**
    * The service's own NATS user and its password (npm start makes one per service; the cluster's

@@ -122,6 +122,23 @@ async function fingerprint(): Promise<Record<string, string>> {
   return Object.fromEntries(parts.flat());
 }
 
+/** What is wrong with the body of a 4xx answer, if anything: every item needs a message and a code. */
+function errorBodyProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'a 4xx answer that is not JSON';
+  }
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return 'a 4xx answer without an errors array';
+  const bad = errors.find((item: { message?: unknown; code?: unknown }) => {
+    return typeof item?.message !== 'string' || typeof item.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(item.code);
+  });
+  return bad === undefined ? undefined : `an error item without a message and a stable code (${JSON.stringify(bad)})`;
+}
+
 const changedTables = (before: Record<string, string>, after: Record<string, string>) =>
   Object.keys({ ...before, ...after }).filter((key) => before[key] !== after[key]);
 
@@ -691,6 +708,10 @@ describe('bad input at every endpoint, signed in and out', () => {
         if (reply.status === 0 && parserRefused && /ECONNRESET|EPIPE/.test(reply.error ?? '')) return;
         if (reply.status === 0 || reply.status >= 500) throw new Error(`no 5xx and an answer expected: ${about}`);
         if (reply.status >= 400) {
+          // Node's HTTP parser answers some malformed requests itself, with no body; every answer
+          // of a service is { errors: [{ message, code, field? }] }.
+          const problem = errorBodyProblem(reply.text);
+          if (problem) throw new Error(`${problem}: ${about}`);
           // The sandbox gateway reports a refused card to the webhook a moment later, as Stripe does.
           await observer.sandboxWebhooksDelivered();
           const after = await fingerprint();
@@ -765,7 +786,7 @@ describe('the webhook, correctly signed around something that is not a Stripe ev
       const reply = await signed(body);
       expect({ status: reply.status, body: JSON.parse(reply.text) }).toEqual({
         status: 400,
-        body: { errors: [{ message: 'Malformed Stripe event' }] },
+        body: { errors: [{ message: 'Malformed Stripe event', code: 'WEBHOOK_EVENT_MALFORMED' }] },
       });
       expect(changedTables(before, await fingerprint())).toEqual([]);
     },
