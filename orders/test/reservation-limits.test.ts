@@ -5,7 +5,8 @@ import request from 'supertest';
 import type { Config } from '../src/config';
 import { orders } from '../src/db/schema';
 import { expireOrder } from '../src/domain/order-lifecycle';
-import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
+import { reserveTicket } from '../src/domain/orders';
+import { aUser, createOrdersTestBed, type OrdersTestBed, RESERVATION_RULES } from './harness';
 
 let bed: OrdersTestBed;
 let redisServer: RedisServerHandle;
@@ -128,6 +129,17 @@ describe('at most MAX_ACTIVE_RESERVATIONS per buyer', () => {
     await reserve(app, buyer, third!.id).expect(201);
   });
 
+  it('when the use case refuses, then its error carries the status 429 and the code RESERVATION_LIMIT', async () => {
+    const buyer = aUser();
+    const [first, second] = await someTickets(2);
+    const rules = { ...RESERVATION_RULES, maxActiveReservations: 1 };
+    await reserveTicket(bed.deps, { ...rules, userId: buyer.id, ticketId: first!.id });
+    await expect(reserveTicket(bed.deps, { ...rules, userId: buyer.id, ticketId: second!.id })).rejects.toMatchObject({
+      statusCode: 429,
+      code: 'RESERVATION_LIMIT',
+    });
+  });
+
   it('when MAX_ACTIVE_RESERVATIONS is 1, then the second reservation is refused in the singular', async () => {
     const app = bed.app({ MAX_ACTIVE_RESERVATIONS: 1 });
     const buyer = aUser();
@@ -163,6 +175,18 @@ describe('the cool-down after a reservation expired', () => {
     expect(Number(refused.get('Retry-After'))).toBeLessThanOrEqual(290);
     // Nothing changed: the overdue order is not even cancelled by the refused attempt.
     expect(await bed.ordersOfTicket(ticket.id)).toEqual([expect.objectContaining({ status: OrderStatus.Created })]);
+  });
+
+  it('when the use case refuses a buyer in the cool-down, then its error carries 429, RESERVATION_COOLDOWN and when', async () => {
+    const { buyer, ticket, order } = await anExpiredReservation({}, 60);
+    const expiredAt = (await bed.order(order.id))!.expiresAt;
+    await expect(
+      reserveTicket(bed.deps, { ...RESERVATION_RULES, userId: buyer.id, ticketId: ticket.id }),
+    ).rejects.toMatchObject({
+      statusCode: 429,
+      code: 'RESERVATION_COOLDOWN',
+      availableAt: new Date(expiredAt.getTime() + 300_000),
+    });
   });
 
   it('when the expired reservation was already cancelled by the timer, then the cool-down still applies', async () => {
