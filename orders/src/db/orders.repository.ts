@@ -113,9 +113,23 @@ export async function lockBuyerReservations(tx: Executor, userId: string): Promi
   await tx.execute(sql`select pg_advisory_xact_lock(${BUYER_RESERVATIONS_LOCK}, hashtext(${userId.toLowerCase()}))`);
 }
 
-/** The buyer's reservations that hold a ticket at `now`: created or awaiting payment, and not past their expiry. */
-export async function countActiveReservations(tx: Executor, userId: string, now: Date): Promise<number> {
-  const [row] = await tx
+export interface BuyerReservations {
+  /** The buyer's reservations that hold a ticket at `now`: created or awaiting payment, not past their expiry. */
+  active: number;
+  /**
+   * When the latest reservation of `ticketId` that the buyer let expire within the last
+   * `cooldownSeconds` expired: one still `created` past its expiry, or one cancelled because it
+   * expired (never one the buyer cancelled). Undefined when there is none, or the cool-down is off.
+   */
+  lastExpiredAt: Date | undefined;
+}
+
+/** What the reservation limits need to know about a buyer, in one round trip (call it under {@link lockBuyerReservations}). */
+export async function findBuyerReservations(
+  tx: Executor,
+  { userId, ticketId, now, cooldownSeconds }: { userId: string; ticketId: string; now: Date; cooldownSeconds: number },
+): Promise<BuyerReservations> {
+  const holding = tx
     .select({ count: sql<number>`count(*)::int` })
     .from(orders)
     .where(
@@ -125,34 +139,31 @@ export async function countActiveReservations(tx: Executor, userId: string, now:
         gte(orders.expiresAt, now),
       ),
     );
-  return row?.count ?? 0;
-}
-
-/**
- * When the latest reservation of `ticketId` that the buyer let expire within the last
- * `withinSeconds` expired, if any: one still `created` past its expiry, or one cancelled because
- * it expired (never one the buyer cancelled).
- */
-export async function lastExpiredReservation(
-  tx: Executor,
-  { userId, ticketId, now, withinSeconds }: { userId: string; ticketId: string; now: Date; withinSeconds: number },
-): Promise<Date | undefined> {
-  const [row] = await tx
-    .select({ expiresAt: max(orders.expiresAt) })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.userId, userId),
-        eq(orders.ticketId, ticketId),
-        lt(orders.expiresAt, now),
-        gt(orders.expiresAt, new Date(now.getTime() - withinSeconds * 1000)),
-        or(
-          eq(orders.status, Status.Created),
-          and(eq(orders.status, Status.Cancelled), eq(orders.cancelReason, 'expired')),
-        ),
-      ),
-    );
-  return row?.expiresAt ?? undefined;
+  const expired =
+    cooldownSeconds > 0
+      ? tx
+          .select({ expiresAt: max(orders.expiresAt) })
+          .from(orders)
+          .where(
+            and(
+              eq(orders.userId, userId),
+              eq(orders.ticketId, ticketId),
+              lt(orders.expiresAt, now),
+              gt(orders.expiresAt, new Date(now.getTime() - cooldownSeconds * 1000)),
+              or(
+                eq(orders.status, Status.Created),
+                and(eq(orders.status, Status.Cancelled), eq(orders.cancelReason, 'expired')),
+              ),
+            ),
+          )
+      : sql`null`;
+  const result = await tx.execute(sql`select (${holding}) as active, (${expired}) as last_expired_at`);
+  const [row] = (result as unknown as { rows: { active: number; last_expired_at: Date | string | null }[] }).rows;
+  const lastExpiredAt = row?.last_expired_at;
+  return {
+    active: row?.active ?? 0,
+    lastExpiredAt: lastExpiredAt === null || lastExpiredAt === undefined ? undefined : new Date(lastExpiredAt),
+  };
 }
 
 /** Moves a locked order to `status` (with why, when it is cancelled) and bumps its version. */

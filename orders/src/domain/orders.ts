@@ -9,10 +9,9 @@ import {
   TooManyRequestsError,
 } from '@ticketing/common';
 import {
-  countActiveReservations,
+  findBuyerReservations,
   findOrderWithTicket,
   insertOrder,
-  lastExpiredReservation,
   listOrdersWithTicket,
   lockBuyerReservations,
   lockOrder,
@@ -85,18 +84,10 @@ export async function reserveTicket(
     const ticket = await findTicket(tx, ticketId);
     checkReservable(ticket, userId);
     await lockBuyerReservations(tx, userId);
-    if ((await countActiveReservations(tx, userId, now)) >= input.maxActiveReservations) {
-      throw reservationLimit(input.maxActiveReservations);
-    }
-    if (input.cooldownSeconds > 0) {
-      const expiredAt = await lastExpiredReservation(tx, {
-        userId,
-        ticketId,
-        now,
-        withinSeconds: input.cooldownSeconds,
-      });
-      if (expiredAt) throw reservationCooldown(expiredAt, input.cooldownSeconds, now);
-    }
+    const { cooldownSeconds } = input;
+    const mine = await findBuyerReservations(tx, { userId, ticketId, now, cooldownSeconds });
+    if (mine.active >= input.maxActiveReservations) throw reservationLimit(input.maxActiveReservations);
+    if (mine.lastExpiredAt) throw reservationCooldown(mine.lastExpiredAt, cooldownSeconds, now);
     for (const overdue of await lockOverdueOrdersOfTicket(tx, ticketId, now)) {
       await cancelLockedOrder(tx, overdue, 'expired', correlationId);
     }
