@@ -22,6 +22,17 @@ describe('auth configuration', () => {
     );
   });
 
+  it('when REDIS_URL is not a redis URL or a limit is not a positive number, then the error names the variable', () => {
+    const base = { JWT_KEY: 'a-long-enough-key', DATABASE_URL };
+    expect(() => parseConfig(configSchema, { ...base, REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL is invalid/);
+    expect(() => parseConfig(configSchema, { ...base, RATE_LIMIT_SIGNIN_ACCOUNT: '0' })).toThrow(
+      /RATE_LIMIT_SIGNIN_ACCOUNT is invalid/,
+    );
+    expect(() => parseConfig(configSchema, { ...base, RATE_LIMIT_SIGNIN_IP: 'many' })).toThrow(
+      /RATE_LIMIT_SIGNIN_IP is invalid/,
+    );
+  });
+
   it('when DATABASE_URL is missing, then the error names it', () => {
     expect(() => parseConfig(configSchema, { JWT_KEY })).toThrow(/DATABASE_URL is required/);
   });
@@ -30,7 +41,10 @@ describe('auth configuration', () => {
     const config = parseConfig(configSchema, { JWT_KEY, DATABASE_URL });
     expect(config).toMatchObject({
       PORT: 3000,
+      REDIS_URL: 'redis://127.0.0.1:6379',
       RATE_LIMIT_SIGNIN: 10,
+      RATE_LIMIT_SIGNIN_ACCOUNT: 10,
+      RATE_LIMIT_SIGNIN_IP: 100,
       RATE_LIMIT_SIGNUP: 100,
       DATABASE_URL,
     });

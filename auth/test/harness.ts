@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createLogger, type Logger } from '@ticketing/common';
+import { createLogger, type Logger, type Redis } from '@ticketing/common';
 import { createTestDatabase } from '@ticketing/common/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
@@ -15,7 +15,10 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   LOG_LEVEL: 'silent',
   JWT_KEY,
   JWT_TTL_SECONDS: 3600,
+  REDIS_URL: 'redis://127.0.0.1:6379',
   RATE_LIMIT_SIGNIN: 1000,
+  RATE_LIMIT_SIGNIN_ACCOUNT: 1000,
+  RATE_LIMIT_SIGNIN_IP: 1000,
   RATE_LIMIT_SIGNUP: 1000,
 };
 
@@ -23,11 +26,16 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
 export async function createAuthTestBed() {
   const database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
   const silent = createLogger('auth', 'silent');
-  const app = (config: Partial<Config> = {}, logger: Logger = silent) =>
+  /**
+   * One replica of auth; with `redis` its rate limits are counted there, otherwise in its own
+   * memory; with `logger` its lines go there (default silent).
+   */
+  const app = (config: Partial<Config> = {}, { redis, logger = silent }: { redis?: Redis; logger?: Logger } = {}) =>
     createApp({
       config: { ...baseConfig, DATABASE_URL: database.url, ...config },
       db: database.db,
       logger,
+      redis,
       readiness: { db: async () => undefined },
     });
   return { ...database, app };

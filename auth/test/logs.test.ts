@@ -22,7 +22,7 @@ describe('logs of a failed sign-up', () => {
     const email = 'private.person@test.dev';
     const password = 'my very private passphrase';
 
-    const response = await request(bed.app({}, logger))
+    const response = await request(bed.app({}, { logger }))
       .post('/api/users/signup')
       .set('x-request-id', 'signup-db-error-1')
       .set('Cookie', cookie)

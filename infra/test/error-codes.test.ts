@@ -29,12 +29,12 @@ describe('error codes', () => {
       ...sources(),
       {
         path: 'orders/src/domain/limits.ts',
-        text: "throw new TooManyRequestsError('Too many reservations', 'RESERVATION_LIMIT');\nthrow new BadRequestError('No', { code: 'ORDER_LOCKED' });",
+        text: "throw new TooManyRequestsError('Too many listings', 'LISTING_LIMIT');\nthrow new BadRequestError('No', { code: 'ORDER_LOCKED' });",
       },
     ];
     expect(errorCodeProblems(withNewCode, readme())).toEqual([
       "orders/src/domain/limits.ts: ORDER_LOCKED is not in the README's error codes",
-      "orders/src/domain/limits.ts: RESERVATION_LIMIT is not in the README's error codes",
+      "orders/src/domain/limits.ts: LISTING_LIMIT is not in the README's error codes",
     ]);
 
     const withoutOwnTicket = sources().map((file) => ({

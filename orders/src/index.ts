@@ -1,9 +1,12 @@
 import path from 'node:path';
 import {
   closeListeners,
+  closeRedisConnection,
   createLogger,
+  createRateLimitRedis,
   eventOperationCommands,
   openEventService,
+  redisReadiness,
   registerDeadLetterGauge,
   runMain,
   serve,
@@ -17,10 +20,12 @@ import { resyncOrders } from './domain/resync';
 import { createOrderListeners } from './events/order-listeners';
 import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → listeners → sweep → HTTP.
+// Start-up order: config → Redis (connects in the background) → database (migrations) → NATS →
+// stream → outbox relay → listeners → sweep → HTTP.
 runMain('orders', async () => {
   const config = loadOrdersConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
+  const redis = createRateLimitRedis({ url: config.REDIS_URL, service: 'orders', logger });
   const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('orders', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
@@ -46,13 +51,26 @@ runMain('orders', async () => {
     logger,
   });
 
-  const app = createApp({ config, ...orders, logger, readiness, dependencies });
+  const app = createApp({
+    config,
+    ...orders,
+    logger,
+    redis,
+    readiness,
+    dependencies: { ...dependencies, redis: redisReadiness(redis) },
+  });
   registerDeadLetterGauge(app.locals.metrics.registry, nc, 'orders');
   serve({
     service: 'orders',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => operations.stop(), () => sweep.stop(), () => closeListeners(listeners), ...shutdown],
+    cleanup: [
+      () => operations.stop(),
+      () => sweep.stop(),
+      () => closeListeners(listeners),
+      ...shutdown,
+      () => closeRedisConnection(redis),
+    ],
   });
 });

@@ -19,6 +19,10 @@ describe('orders configuration', () => {
       EXPIRATION_WINDOW_SECONDS: 900,
       SWEEP_INTERVAL_SECONDS: 5,
       PAYMENT_CURRENCY: 'usd',
+      MAX_ACTIVE_RESERVATIONS: 5,
+      RESERVATION_COOLDOWN_SECONDS: 300,
+      RATE_LIMIT_ORDERS: 30,
+      REDIS_URL: 'redis://127.0.0.1:6379',
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -38,7 +42,18 @@ describe('orders configuration', () => {
     });
   });
 
+  it('when RESERVATION_COOLDOWN_SECONDS is 0, then the cool-down is off', () => {
+    expect(
+      parseConfig(configSchema, { JWT_KEY: 'a-long-enough-key', DATABASE_URL, RESERVATION_COOLDOWN_SECONDS: '0' }),
+    ).toMatchObject({ RESERVATION_COOLDOWN_SECONDS: 0 });
+  });
+
   it.each([
+    ['MAX_ACTIVE_RESERVATIONS', '0'],
+    ['MAX_ACTIVE_RESERVATIONS', 'many'],
+    ['RESERVATION_COOLDOWN_SECONDS', '-5'],
+    ['RATE_LIMIT_ORDERS', '0'],
+    ['REDIS_URL', 'localhost:6379'],
     ['EXPIRATION_WINDOW_SECONDS', '0'],
     ['EXPIRATION_WINDOW_SECONDS', 'soon'],
     ['SWEEP_INTERVAL_SECONDS', '-1'],

@@ -3,7 +3,7 @@ import { signin } from '@ticketing/common/testing';
 import request from 'supertest';
 import * as ticketsRepository from '../src/db/tickets.repository';
 import { reserveTicket } from '../src/domain/orders';
-import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed } from './harness';
+import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed, RESERVATION_RULES } from './harness';
 
 // The read the fast path makes, wrapped by one test to hold two reservations after it.
 jest.mock('../src/db/tickets.repository', () => {
@@ -190,7 +190,7 @@ describe('POST /api/orders', () => {
 
   it('when two reservations both pass the read, then the partial unique index still lets only one through', async () => {
     const ticket = await bed.aTicket();
-    const reservation = () => ({ userId: aUser().id, ticketId: ticket.id, windowSeconds: 900 });
+    const reservation = () => ({ userId: aUser().id, ticketId: ticket.id, ...RESERVATION_RULES });
     // Both reads run before either insert: the database alone decides.
     const reads = jest.mocked(ticketsRepository.findTicketForReservation);
     const bothRead = gate(2);

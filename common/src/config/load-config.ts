@@ -91,6 +91,14 @@ export const env = {
   databaseUrl: z
     .string({ error: "set it to the postgres:// URL of the service's own database" })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  /**
+   * Redis: expiration's queue, and the rate limits auth and orders share between replicas
+   * (`npm start` starts one and passes its URL to every app).
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   /** A count or duration where 0 means "off" or "none". */
   nonNegativeInt: (fallback: number) => z.coerce.number().int().min(0).default(fallback),

@@ -26,6 +26,7 @@ const CODE = `'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)'`;
 const CODE_PATTERNS = [
   new RegExp(String.raw`\bcode:\s*${CODE}`, 'g'),
   new RegExp(String.raw`new \w+Error\(\s*(?:'[^']*'|"[^"]*"|\`[^\`]*\`|[\w.]+(?:\([^()]*\))?)\s*,\s*${CODE}`, 'g'),
+  new RegExp(String.raw`\bsuper\(\s*(?:'[^']*'|"[^"]*"|\`[^\`]*\`)\s*,\s*${CODE}`, 'g'),
   new RegExp(String.raw`\bcode = ${CODE}`, 'g'),
   new RegExp(String.raw`\?\? ${CODE}`, 'g'),
   new RegExp(String.raw`validationMessage\([^;]*?,\s*${CODE},?\s*\)`, 'g'),

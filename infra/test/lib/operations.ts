@@ -305,6 +305,7 @@ export const REQUIRED_ALERTS = [
   'TicketingRefundFailed',
   'TicketingReconcilerBehind',
   'TicketingExpirationQueueDeep',
+  'TicketingRateLimitsNotShared',
   'TicketingPostgresReplicationLag',
   'TicketingPostgresBackupFailed',
   'TicketingPostgresBackupTooOld',
@@ -318,6 +319,7 @@ export const AGREED_METRICS = [
   'ticketing_refunds_failed',
   'ticketing_reconciler_oldest_unsettled_seconds',
   'ticketing_expiration_queue_depth',
+  'ticketing_rate_limit_fallback_total',
 ];
 
 const INPUTS_GROUP = 'ticketing-inputs';
