@@ -29,7 +29,7 @@ import { writesScenario } from './scenarios/writes';
 const SCENARIOS = ['footprint', 'clone', 'baselines', 'reads', 'writes', 'drop', 'propagation', 'expiry'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const JWT_KEY = 'bench-signing-key-not-a-secret';
+const JWT_KEY = 'bench-signing-key-not-a-secret-0123456789';
 /** The reservation window of the expiry platform: short, so the timer fires during the run. */
 const EXPIRY_WINDOW_SECONDS = 2;
 

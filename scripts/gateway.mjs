@@ -8,10 +8,10 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 // `Connection: close` back: every API call then opens two TCP connections.
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function sendError(res, status, message) {
+function sendError(res, status, message, code) {
   if (res.headersSent) return res.end();
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message }] }));
+  res.end(JSON.stringify({ errors: [{ message, code }] }));
 }
 
 /** Does `url` fall under `prefix` (the prefix itself, or a sub-path of it)? */
@@ -36,7 +36,8 @@ export function createGateway(routes) {
       proxyTimeout: 30_000,
       on: {
         error: (_error, _req, res) => {
-          if (res instanceof http.ServerResponse) sendError(res, 502, `The ${route.name} service is unavailable`);
+          if (res instanceof http.ServerResponse)
+            sendError(res, 502, `The ${route.name} service is unavailable`, 'BAD_GATEWAY');
           else res.destroy();
         },
       },
@@ -46,9 +47,9 @@ export function createGateway(routes) {
 
   const server = http.createServer((req, res) => {
     const route = pick(req.url);
-    if (!route) return sendError(res, 404, 'Route not found');
-    if (!route.target()) return sendError(res, 503, `The ${route.name} service is starting`);
-    route.proxy(req, res, () => sendError(res, 404, 'Route not found'));
+    if (!route) return sendError(res, 404, 'Route not found', 'NOT_FOUND');
+    if (!route.target()) return sendError(res, 503, `The ${route.name} service is starting`, 'SERVICE_UNAVAILABLE');
+    route.proxy(req, res, () => sendError(res, 404, 'Route not found', 'NOT_FOUND'));
   });
   server.on('upgrade', (req, socket, head) => {
     const route = pick(req.url);

@@ -16,6 +16,8 @@ import { APPS, presentApps, ROOT } from './lib/services.mjs';
 const DATA = path.resolve(process.env.TICKETING_DATA_DIR ?? path.join(ROOT, '.data'));
 const LOGS = path.join(DATA, 'logs');
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 3000);
+/** The gateway answers on this machine only unless told otherwise (e.g. 0.0.0.0 to show a phone on the LAN). */
+const GATEWAY_HOST = process.env.GATEWAY_HOST || '127.0.0.1';
 const skipPrepare = process.argv.includes('--no-build');
 const dev = process.argv.includes('--dev');
 
@@ -217,7 +219,7 @@ async function startGateway(apps, targets) {
     gateway.once('error', (error) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${GATEWAY_PORT} is in use (set GATEWAY_PORT)`) : error),
     );
-    gateway.listen(GATEWAY_PORT, resolve);
+    gateway.listen(GATEWAY_PORT, GATEWAY_HOST, resolve);
   });
 }
 

@@ -3,28 +3,35 @@ import {
   type Database,
   type Logger,
   type OutboxRelay,
+  type Redis,
   registerOutboxMetrics,
 } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { schema } from './db/schema';
+import { type RateLimitConfig, signInLimiters, signUpLimiter } from './routes/rate-limits';
 import { sessionRouter } from './routes/session.router';
 import { signinRouter } from './routes/signin.router';
 import { signupRouter } from './routes/signup.router';
 
 export interface AppDeps {
-  config: Pick<Config, 'JWT_KEY' | 'JWT_TTL_SECONDS' | 'NODE_ENV' | 'RATE_LIMIT_SIGNIN' | 'RATE_LIMIT_SIGNUP'>;
+  config: Pick<Config, 'JWT_KEY' | 'JWT_TTL_SECONDS' | 'NODE_ENV'> & RateLimitConfig;
   db: Database<typeof schema>;
   /** Runs the sign-outs with their events (outbox) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
   logger: Logger;
+  /**
+   * Where the rate limits count, shared by every replica; without it each process counts alone.
+   * While it does not answer, each process counts in memory (see `createRateLimiter`).
+   */
+  redis?: Redis;
   /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
-  /** Dependencies reported by /healthz/details (NATS), never by /readyz. */
+  /** Dependencies reported by /healthz/details (NATS, Redis), never by /readyz. */
   dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, logger, readiness, dependencies }: AppDeps): Express {
+export function createApp({ config, db, relay, logger, redis, readiness, dependencies }: AppDeps): Express {
   const sessions = { db, relay, jwtKey: config.JWT_KEY, ttlSeconds: config.JWT_TTL_SECONDS };
   const app = createServiceApp({
     service: 'auth',
@@ -35,8 +42,9 @@ export function createApp({ config, db, relay, logger, readiness, dependencies }
     readiness,
     dependencies,
     routes: (app) => {
-      app.use(signupRouter({ ...sessions, limit: config.RATE_LIMIT_SIGNUP }));
-      app.use(signinRouter({ ...sessions, limit: config.RATE_LIMIT_SIGNIN }));
+      const rateLimits = { service: 'auth', redis, logger, registry: app.locals.metrics.registry };
+      app.use(signupRouter({ ...sessions, limiters: [signUpLimiter(rateLimits, config)] }));
+      app.use(signinRouter({ ...sessions, limiters: signInLimiters(rateLimits, config) }));
       app.use(sessionRouter(sessions));
     },
   });

@@ -14,7 +14,15 @@ export const configSchema = z.object({
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,
+  /** Redis, where the rate limits are counted for every replica at once. */
+  REDIS_URL: env.redisUrl,
+  /** Failed sign-ins per IP per 15 minutes. */
   RATE_LIMIT_SIGNIN: env.positiveInt(10),
+  /** Failed sign-ins per account (e-mail) per 15 minutes, whichever IPs they come from. */
+  RATE_LIMIT_SIGNIN_ACCOUNT: env.positiveInt(10),
+  /** Sign-in attempts, failed or not, per IP per 15 minutes: each one costs a scrypt. */
+  RATE_LIMIT_SIGNIN_IP: env.positiveInt(100),
+  /** Sign-ups per IP per 15 minutes. */
   RATE_LIMIT_SIGNUP: env.positiveInt(100),
 });
 

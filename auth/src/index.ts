@@ -1,8 +1,11 @@
 import path from 'node:path';
 import {
+  closeRedisConnection,
   createLogger,
+  createRateLimitRedis,
   eventOperationCommands,
   openEventService,
+  redisReadiness,
   runMain,
   serve,
   serveAdminCommands,
@@ -11,11 +14,12 @@ import { createApp } from './app';
 import { loadAuthConfig } from './config';
 import { schema, sessions } from './db/schema';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → HTTP. auth
-// publishes the session revocations and listens to nothing.
+// Start-up order: config → Redis (connects in the background) → database (migrations) → NATS →
+// stream → outbox relay → HTTP. auth publishes the session revocations and listens to nothing.
 runMain('auth', async () => {
   const config = loadAuthConfig();
   const logger = createLogger('auth', config.LOG_LEVEL);
+  const redis = createRateLimitRedis({ url: config.REDIS_URL, service: 'auth', logger });
   const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('auth', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
@@ -30,12 +34,20 @@ runMain('auth', async () => {
     logger,
   });
 
-  const app = createApp({ config, db: database.db, relay, logger, readiness, dependencies });
+  const app = createApp({
+    config,
+    db: database.db,
+    relay,
+    logger,
+    redis,
+    readiness,
+    dependencies: { ...dependencies, redis: redisReadiness(redis) },
+  });
   serve({
     service: 'auth',
     app,
     port: config.PORT,
     logger,
-    cleanup: [() => operations.stop(), ...shutdown],
+    cleanup: [() => operations.stop(), ...shutdown, () => closeRedisConnection(redis)],
   });
 });

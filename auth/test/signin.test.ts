@@ -1,4 +1,6 @@
+import { randomBytes, randomUUID, scryptSync } from 'node:crypto';
 import request from 'supertest';
+import { users } from '../src/db/schema';
 import { type AuthTestBed, createAuthTestBed, credentials, signUp } from './harness';
 
 let bed: AuthTestBed;
@@ -27,13 +29,13 @@ describe('POST /api/users/signin', () => {
       .post('/api/users/signin')
       .send(credentials('buyer@test.dev', 'wrong-pw'))
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
     expect(response.get('Set-Cookie')).toBeUndefined();
   });
 
   it('when the email is unknown, then it answers the same 400', async () => {
     const response = await request(bed.app()).post('/api/users/signin').send(credentials('ghost@test.dev')).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
   });
 
   it('when fields are missing or of the wrong type, then it answers 400 naming them', async () => {
@@ -54,7 +56,40 @@ describe('POST /api/users/signin', () => {
       await request(app).post('/api/users/signin').send(credentials('buyer@test.dev', 'wrong')).expect(400);
     }
     const blocked = await request(app).post('/api/users/signin').send(credentials()).expect(429);
-    expect(blocked.body.errors[0].message).toMatch(/too many failed sign-in attempts/i);
+    expect(blocked.body.errors).toEqual([
+      { message: 'Too many failed sign-in attempts, try again later', code: 'RATE_LIMITED' },
+    ]);
+  });
+
+  it('when the password has 129 characters, then it answers 400 PASSWORD_TOO_LONG: no account can have it', async () => {
+    await signUp(bed.app());
+    const response = await request(bed.app())
+      .post('/api/users/signin')
+      .send(credentials('buyer@test.dev', 'x'.repeat(129)))
+      .expect(400);
+    expect(response.body).toEqual({
+      errors: [{ message: 'Password must be at most 128 characters', code: 'PASSWORD_TOO_LONG', field: 'password' }],
+    });
+  });
+
+  it('when the password has spaces around it, then they are part of it, not trimmed', async () => {
+    await signUp(bed.app(), 'buyer@test.dev', 'secret-pw');
+    await request(bed.app()).post('/api/users/signin').send(credentials('buyer@test.dev', ' secret-pw ')).expect(400);
+  });
+
+  it('when an account was made under the earlier rules (4–20 characters, trimmed, the old hash format), then its password still signs in, with or without the spaces it was typed with', async () => {
+    // What sign-up stored before passwords were kept as typed: scrypt$N$salt$key (hex) of the trimmed password.
+    const salt = randomBytes(16);
+    const key = scryptSync('pass', salt, 64, { N: 16384, r: 8, p: 1 });
+    await bed.db.insert(users).values({
+      id: randomUUID(),
+      email: 'early@test.dev',
+      passwordHash: `scrypt$16384$${salt.toString('hex')}$${key.toString('hex')}`,
+    });
+
+    await request(bed.app()).post('/api/users/signin').send(credentials('early@test.dev', 'pass')).expect(200);
+    await request(bed.app()).post('/api/users/signin').send(credentials('early@test.dev', '  pass  ')).expect(200);
+    await request(bed.app()).post('/api/users/signin').send(credentials('early@test.dev', 'pass!')).expect(400);
   });
 
   it('never returns the password hash', async () => {

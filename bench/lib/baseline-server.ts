@@ -51,7 +51,7 @@ const common: any = require(process.env.COMMON_DIST ?? '@ticketing/common');
 const stack = common.createServiceApp({
   service: 'baseline',
   logger: common.createLogger('baseline', 'info'),
-  jwtKey: 'baseline-signing-key',
+  jwtKey: 'baseline-signing-key-0123456789abcdef',
   routes: (routes: express.Express) => {
     routes.get('/hello', (_req, res) => {
       res.json({ hello: 'world' });

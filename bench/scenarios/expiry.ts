@@ -30,11 +30,11 @@ export async function expiryScenario(ctx: PlatformContext, { orders = 100, spaci
   });
   await ctx.nats.flush();
 
-  const buyer = cookieFor(ctx.jwtKey);
   for (const ticketId of ids) {
     const next = Date.now() + spacingMs;
+    // A buyer per reservation: one holding them all would meet MAX_ACTIVE_RESERVATIONS.
     const answer = await api(platform.serviceUrl('orders'), 'POST', '/api/orders', {
-      cookie: buyer,
+      cookie: cookieFor(ctx.jwtKey),
       json: { ticketId },
     });
     if (answer.status !== 201) throw new Error(`POST /api/orders answered ${answer.status}`);

@@ -13,9 +13,9 @@ describe('toErrorState', () => {
   it('puts errors about the form’s fields under them and everything else in the alert', () => {
     const state = toErrorState(
       apiError(400, [
-        { message: 'Email must be valid', field: 'email' },
-        { message: 'Unknown field', field: 'admin' },
-        { message: 'Email in use' },
+        { message: 'Email must be valid', code: 'VALIDATION_FAILED', field: 'email' },
+        { message: 'Unknown field', code: 'VALIDATION_FAILED', field: 'admin' },
+        { message: 'Email in use', code: 'EMAIL_IN_USE' },
       ]),
       ['email', 'password'],
     );
@@ -25,10 +25,10 @@ describe('toErrorState', () => {
   it('keeps the first message of a field and drops repeated form messages', () => {
     const state = toErrorState(
       apiError(400, [
-        { message: 'first', field: 'title' },
-        { message: 'second', field: 'title' },
-        { message: 'same' },
-        { message: 'same' },
+        { message: 'first', code: 'VALIDATION_FAILED', field: 'title' },
+        { message: 'second', code: 'VALIDATION_FAILED', field: 'title' },
+        { message: 'same', code: 'TICKET_RESERVED' },
+        { message: 'same', code: 'TICKET_RESERVED' },
       ]),
       ['title'],
     );
@@ -81,21 +81,37 @@ describe('AuthForm', () => {
 
   it('when the password is too short on sign-up, then it says so without calling the API', () => {
     render(<AuthForm mode="signup" />);
-    submit('a@b.co', 'abc', 'Create account');
-    expect(document.getElementById('password-error')?.textContent).toBe('Password must be between 4 and 20 characters');
+    submit('a@b.co', 'seven77', 'Create account');
+    expect(document.getElementById('password-error')?.textContent).toBe('Password must be at least 8 characters');
+    expect(post).not.toHaveBeenCalled();
+  });
+
+  it('when the password has spaces around it, then they count and are sent as typed', async () => {
+    post.mockResolvedValue(ok({ id: 'u1', email: 'a@b.co' }, 201));
+    render(<AuthForm mode="signup" />);
+    submit('a@b.co', '  pass  ', 'Create account');
+    await waitFor(() =>
+      expect(post).toHaveBeenCalledWith('/api/users/signup', { email: 'a@b.co', password: '  pass  ' }),
+    );
+  });
+
+  it('when the password is longer than 128 characters, then it says so without calling the API', () => {
+    render(<AuthForm mode="signup" />);
+    submit('a@b.co', 'x'.repeat(129), 'Create account');
+    expect(document.getElementById('password-error')?.textContent).toBe('Password must be at most 128 characters');
     expect(post).not.toHaveBeenCalled();
   });
 
   it('when the server rejects the email, then the message is under the email input', async () => {
-    post.mockRejectedValue(apiError(400, [{ message: 'Email in use', field: 'email' }]));
+    post.mockRejectedValue(apiError(400, [{ message: 'Email in use', code: 'EMAIL_IN_USE', field: 'email' }]));
     render(<AuthForm mode="signup" />);
-    submit('taken@example.com', 'secret', 'Create account');
+    submit('taken@example.com', 'secret-pw', 'Create account');
     await waitFor(() => expect(document.getElementById('email-error')?.textContent).toBe('Email in use'));
     expect(screen.getByRole('alert').textContent).toBe('');
   });
 
   it('when the credentials are wrong, then the message is in the form alert', async () => {
-    post.mockRejectedValue(apiError(400, [{ message: 'Invalid credentials' }]));
+    post.mockRejectedValue(apiError(400, [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }]));
     render(<AuthForm mode="signin" />);
     submit('a@b.co', 'wrong', 'Sign in');
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Invalid credentials'));

@@ -117,7 +117,11 @@ describe('OrderView', () => {
   });
 
   it('when cancelling fails, then it says why and keeps the order payable', async () => {
-    jest.spyOn(api, 'delete').mockRejectedValue(apiError(400, [{ message: 'A completed order cannot be cancelled' }]));
+    jest
+      .spyOn(api, 'delete')
+      .mockRejectedValue(
+        apiError(400, [{ message: 'A completed order cannot be cancelled', code: 'ORDER_COMPLETED' }]),
+      );
     render(
       <OrderView
         order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString() })}

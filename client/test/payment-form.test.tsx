@@ -73,7 +73,7 @@ describe('PaymentForm without a publishable key (sandbox)', () => {
   });
 
   it('when the card is declined, then the decline message appears next to the card field', async () => {
-    post.mockRejectedValue(apiError(402, [{ message: 'Your card has insufficient funds.' }]));
+    post.mockRejectedValue(apiError(402, [{ message: 'Your card has insufficient funds.', code: 'CARD_DECLINED' }]));
     const { input, onPaid, submit } = renderForm();
     submit('4000 0000 0000 9995');
     await waitFor(() => expect(cardError(input)).toBe('Your card has insufficient funds.'));
@@ -88,11 +88,30 @@ describe('PaymentForm without a publishable key (sandbox)', () => {
   });
 
   it('when the order can no longer be paid, then the reason shows in the form alert', async () => {
-    post.mockRejectedValue(apiError(400, [{ message: 'Order has expired' }]));
+    post.mockRejectedValue(apiError(400, [{ message: 'Order has expired', code: 'ORDER_EXPIRED' }]));
     const { input, submit } = renderForm();
     submit('4242424242424242');
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Order has expired'));
     expect(cardError(input)).toBe('');
+  });
+
+  it('when the gateway does not know the card’s token (400 PAYMENT_REJECTED), then it is about the card and shows next to it', async () => {
+    post.mockRejectedValue(
+      apiError(400, [{ message: "No such token: 'tok_visa'", code: 'PAYMENT_REJECTED', field: 'token' }]),
+    );
+    const { input, submit } = renderForm();
+    submit('4242424242424242');
+    await waitFor(() => expect(cardError(input)).toBe("No such token: 'tok_visa'"));
+    expect(screen.getByRole('alert').textContent).toBe('');
+  });
+
+  it('when the card needs authentication (402 CARD_AUTHENTICATION_REQUIRED), then that shows next to the card', async () => {
+    post.mockRejectedValue(
+      apiError(402, [{ message: 'Your card requires authentication.', code: 'CARD_AUTHENTICATION_REQUIRED' }]),
+    );
+    const { input, submit } = renderForm();
+    submit('4242424242424242');
+    await waitFor(() => expect(cardError(input)).toBe('Your card requires authentication.'));
   });
 
   it('when the server cannot be reached, then it says so', async () => {

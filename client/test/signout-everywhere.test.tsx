@@ -39,7 +39,7 @@ describe('SignOutEverywhere', () => {
   });
 
   it('when this session had already ended, then it goes to the sign-in page', async () => {
-    post.mockRejectedValue(apiError(401, [{ message: 'Not authorized' }]));
+    post.mockRejectedValue(apiError(401, [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }]));
     render(<SignOutEverywhere />);
 
     press();

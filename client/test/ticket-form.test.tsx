@@ -78,8 +78,8 @@ describe('TicketForm', () => {
   it('when the server rejects a field, then its message appears under that input', async () => {
     post.mockRejectedValue(
       apiError(400, [
-        { message: 'Title must not contain control characters', field: 'title' },
-        { message: 'Price must be at most 1000000', field: 'price' },
+        { message: 'Title must not contain control characters', code: 'VALIDATION_FAILED', field: 'title' },
+        { message: 'Price must be at most 1000000', code: 'VALIDATION_FAILED', field: 'price' },
       ]),
     );
     render(<TicketForm />);
@@ -94,7 +94,7 @@ describe('TicketForm', () => {
   });
 
   it('when the server refuses the edit (ticket reserved meanwhile), then the message is in the form alert', async () => {
-    put.mockRejectedValue(apiError(400, [{ message: 'Ticket is reserved' }]));
+    put.mockRejectedValue(apiError(400, [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED' }]));
     render(<TicketForm ticket={TICKET} />);
     expect((screen.getByLabelText('Price (USD)') as HTMLInputElement).value).toBe('20.50');
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));

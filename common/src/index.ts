@@ -1,7 +1,7 @@
 /**
  * @ticketing/common: what every Ticketing service shares — errors and middlewares, the HTTP app
  * factory, the event catalog, JetStream messaging, the database factory with its outbox,
- * configuration, logging and the supported currencies. Test helpers live in
+ * configuration, logging, the Redis connection and the supported currencies. Test helpers live in
  * `@ticketing/common/testing`.
  */
 export * from './config';
@@ -12,5 +12,6 @@ export * from './http';
 export * from './logging';
 export * from './messaging';
 export * from './money';
+export * from './redis';
 export * from './service';
 export * from './sessions';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
@@ -18,6 +18,26 @@ beforeAll(async () => {
 afterAll(async () => {
   if (platform?.process.exitCode === null) await platform.stop();
 });
+
+/** The local addresses that listen on TCP `port` on this machine (Linux: /proc/net/tcp and tcp6). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = '0A';
+  const addresses: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== LISTEN) continue;
+      const [hex, portHex] = local.split(':') as [string, string];
+      if (Number.parseInt(portHex, 16) !== port) continue;
+      addresses.push(hex.length === 8 ? ipv4(hex) : hex === '0'.repeat(32) ? '::' : `ipv6:${hex}`);
+    }
+  }
+  return addresses;
+}
+
+/** /proc/net/tcp writes an IPv4 address as little-endian hex. */
+const ipv4 = (hex: string) => [6, 4, 2, 0].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)).join('.');
 
 async function call(path: string, init: RequestInit & { json?: unknown } = {}) {
   const { json, ...rest } = init;
@@ -79,6 +99,11 @@ describe('npm start', () => {
     } finally {
       await auth.end();
     }
+  });
+
+  it('listens on 127.0.0.1 only', () => {
+    const port = Number(new URL(platform.url).port);
+    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
   });
 
   it('answers 404 with the usual error body for an API path nothing serves', async () => {

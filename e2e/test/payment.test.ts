@@ -5,7 +5,7 @@ import { type Platform, startPlatform } from './platform';
 
 jest.setTimeout(240_000);
 
-const JWT_KEY = 'e2e-payment-signing-key';
+const JWT_KEY = 'e2e-payment-signing-key-0123456789abcdef';
 let platform: Platform;
 let api: ReturnType<typeof createApi>;
 

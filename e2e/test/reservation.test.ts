@@ -9,7 +9,7 @@ import { type Platform, startPlatform } from './platform';
 
 jest.setTimeout(240_000);
 
-const JWT_KEY = 'e2e-reservation-signing-key';
+const JWT_KEY = 'e2e-reservation-signing-key-0123456789abcdef';
 const servers = {
   nats: undefined as Awaited<ReturnType<typeof startNatsServer>> | undefined,
   redis: undefined as Awaited<ReturnType<typeof startRedisServer>> | undefined,

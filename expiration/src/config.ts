@@ -11,10 +11,7 @@ export const configSchema = z.object({
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .default('redis://127.0.0.1:6379'),
+  REDIS_URL: env.redisUrl,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,11 +1,14 @@
 import {
+  closeRedisConnection,
   connectNats,
   createLogger,
   createPublisher,
+  createRedisConnection,
   ensureDeadLetterStream,
   ensureStream,
   eventOperationCommands,
   natsReadiness,
+  redisReadiness,
   registerDeadLetterGauge,
   runMain,
   STREAM_NAME,
@@ -19,7 +22,6 @@ import { OrderCreatedListener } from './events/listeners/order-created.listener'
 import { createExpirationMetrics } from './metrics';
 import { closeExpirationWorker, createExpirationWorker } from './queue/expiration.worker';
 import { createExpirationQueue } from './queue/expiration-queue';
-import { closeRedisConnection, createRedisConnection, redisReadiness } from './redis/redis-connection';
 
 // Start-up order: config → Redis → NATS (stream) → worker → listener → HTTP.
 runMain('expiration', async () => {

@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  closeRedisConnection,
   connectNats,
   createEvent,
   createPublisher,
+  createRedisConnection,
   ensureStream,
   natsReadiness,
   OrderStatus,
   publishEvent,
+  redisReadiness,
   STREAM_NAME,
   Subjects,
 } from '@ticketing/common';
@@ -26,7 +29,6 @@ import { OrderCreatedListener } from '../src/events/listeners/order-created.list
 import { createExpirationMetrics } from '../src/metrics';
 import { closeExpirationWorker, createExpirationWorker } from '../src/queue/expiration.worker';
 import { createExpirationQueue, type RetryPolicy } from '../src/queue/expiration-queue';
-import { closeRedisConnection, createRedisConnection, redisReadiness } from '../src/redis/redis-connection';
 
 export interface LogLine {
   level: number;

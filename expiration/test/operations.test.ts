@@ -1,19 +1,6 @@
-import { freePort, waitFor } from '@ticketing/common/testing';
+import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
-import {
-  closeRedisConnection,
-  createRedisConnection,
-  MAX_RETRY_DELAY_MS,
-  reconnectDelayMs,
-  redisReadiness,
-} from '../src/redis/redis-connection';
-import {
-  counterValue,
-  createExpirationTestBed,
-  type ExpirationTestBed,
-  memoryLogger,
-  type RunningService,
-} from './harness';
+import { counterValue, createExpirationTestBed, type ExpirationTestBed, type RunningService } from './harness';
 
 let bed: ExpirationTestBed;
 let service: RunningService;
@@ -51,41 +38,6 @@ describe('operations endpoints', () => {
 
   it('answers 404 for any other route: the service has no public API', async () => {
     const response = await request(service.app).get('/api/expiration').expect(404);
-    expect(response.body.errors[0].message).toMatch(/not found/i);
-  });
-});
-
-describe('Redis connection', () => {
-  it('when reconnecting, then the delay doubles from 100 ms up to a 2 s cap and never gives up', () => {
-    expect([1, 2, 3, 4, 5, 6, 50].map(reconnectDelayMs)).toEqual([100, 200, 400, 800, 1_600, 2_000, 2_000]);
-    expect(MAX_RETRY_DELAY_MS).toBe(2_000);
-  });
-
-  it('when nothing listens, then readiness fails at once naming the state, and closing does not wait', async () => {
-    const log = memoryLogger();
-    const url = `redis://127.0.0.1:${await freePort()}`;
-    const redis = createRedisConnection({ url, name: 'nowhere', logger: log.logger, maxRetriesPerRequest: 1 });
-    await waitFor(() => log.has('Redis connection lost; reconnecting'));
-    await expect(redisReadiness(redis)()).rejects.toThrow(/^Redis connection is (connecting|reconnecting)$/);
-    await closeRedisConnection(redis);
-    await closeRedisConnection(redis);
-    expect(log.has('connected to Redis')).toBe(false);
-  });
-
-  it('when connected, then closing quits, and a closed connection closes again quietly', async () => {
-    const log = memoryLogger();
-    const redis = createRedisConnection({
-      url: bed.redis.url,
-      name: 'brief',
-      logger: log.logger,
-      maxRetriesPerRequest: 1,
-    });
-    await waitFor(() => redis.status === 'ready');
-    await expect(redisReadiness(redis)()).resolves.toBeUndefined();
-    await closeRedisConnection(redis);
-    expect(redis.status).toBe('end');
-    await closeRedisConnection(redis);
-    expect(log.has('connected to Redis')).toBe(true);
-    expect(log.has('Redis connection lost; reconnecting')).toBe(false);
+    expect(response.body.errors[0]).toEqual({ message: 'Route not found', code: 'NOT_FOUND' });
   });
 });

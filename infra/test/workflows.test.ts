@@ -156,10 +156,40 @@ describe('the linters themselves', () => {
     ]);
     const gateWithoutTests = replaced(
       '.github/workflows/ci.yml',
-      'needs: [changes, lint, typecheck, infrastructure, test, image]',
-      'needs: [changes, lint, typecheck, infrastructure, image]',
+      'needs: [changes, lint, typecheck, infrastructure, test, audit, image]',
+      'needs: [changes, lint, typecheck, infrastructure, audit, image]',
     );
     expect(gateProblems(gateWithoutTests)).toEqual(['.github/workflows/ci.yml: checks does not wait for test']);
+    const ci = readRepoFile('.github/workflows/ci.yml');
+    const auditJob = /\n {2}audit:\n(?: {4}.*\n| *\n)+?(?=\n? {2}# )/.exec(ci)?.[0] ?? '';
+    expect(auditJob).toContain('npm audit --omit=dev --audit-level=high');
+    const withoutAudit: WorkflowFile[] = replaced(
+      '.github/workflows/ci.yml',
+      'needs: [changes, lint, typecheck, infrastructure, test, audit, image]',
+      'needs: [changes, lint, typecheck, infrastructure, test, image]',
+    ).map((file) =>
+      file.path === '.github/workflows/ci.yml' ? { ...file, text: file.text.replace(auditJob, '\n') } : file,
+    );
+    expect(gateProblems(withoutAudit)).toEqual([
+      '.github/workflows/ci.yml: checks does not wait for audit',
+      '.github/workflows/ci.yml: no audit job',
+    ]);
+    const skippedAudit = replaced(
+      '.github/workflows/ci.yml',
+      '  audit:\n',
+      "  audit:\n    if: github.event_name == 'push'\n",
+    );
+    expect(gateProblems(skippedAudit)).toEqual([
+      ".github/workflows/ci.yml: audit runs only if github.event_name == 'push'; a skipped check passes the gate",
+    ]);
+    const tolerantAudit = replaced(
+      '.github/workflows/ci.yml',
+      '- run: npm audit --omit=dev --audit-level=high',
+      '- run: npm audit --omit=dev --audit-level=high\n        continue-on-error: true',
+    );
+    expect(gateProblems(tolerantAudit)).toEqual([
+      '.github/workflows/ci.yml: audit may fail without failing the gate (continue-on-error)',
+    ]);
     const rogue = [
       ...files(),
       {
@@ -239,6 +269,16 @@ describe('ci.yml', () => {
     for (const command of ['npm run lint', 'npm run typecheck', 'npx jest -c infra/jest.config.js --ci', 'npm test']) {
       expect(text).toContain(command);
     }
+  });
+
+  it('audits the production dependencies on every run, failing on a high or critical advisory, and the gate waits for it', () => {
+    const audit = ci().jobs.audit;
+    expect(runs(audit)).toMatch(/^npm audit --omit=dev --audit-level=high$/m);
+    expect(audit?.if).toBeUndefined();
+    expect(ci().jobs.checks?.needs).toContain('audit');
+    // The same pins as the other jobs: one commit per action across the workflows.
+    expect(using(audit, 'actions/checkout')?.uses).toBe(using(ci().jobs.lint, 'actions/checkout')?.uses);
+    expect(using(audit, 'actions/setup-node')?.uses).toBe(using(ci().jobs.lint, 'actions/setup-node')?.uses);
   });
 
   it('on pull requests too, builds each changed app’s runtime image and scans it, pushing nothing', () => {

@@ -79,10 +79,10 @@ const DEAD_HELP = `Usage: npm run events -- dead list [--service <name>] [--json
        npm run events -- dead drop <seq>...
 
 A listener retries a failing handler with growing delays; after 10 deliveries (or when an early
-event is still not applicable after 10 minutes, or when a payload breaks its contract) it parks
-the event in the TICKETING_DEAD_LETTERS stream and moves on. Each dead letter keeps the event,
-the service and consumer, the last error and the delivery count; the services count them in
-/metrics (ticketing_dead_letters_parked). Dead letters are kept 90 days.
+event is still not applicable after 16 deliveries, about 10 minutes, or when a payload breaks
+its contract) it parks the event in the TICKETING_DEAD_LETTERS stream and moves on. Each dead
+letter keeps the event, the service and consumer, the last error and the delivery count; the
+services count them in /metrics (ticketing_dead_letters_parked). Dead letters are kept 90 days.
 
   list                  the dead letters, oldest first: SEQ is what retry and drop take
   retry <seq>...        the service that parked each runs it through its handler again (fix the

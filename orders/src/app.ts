@@ -1,4 +1,10 @@
-import { createServiceApp, type Logger, registerOutboxMetrics, type SessionRevocations } from '@ticketing/common';
+import {
+  createServiceApp,
+  type Logger,
+  type Redis,
+  registerOutboxMetrics,
+  type SessionRevocations,
+} from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { OrdersDeps } from './domain/deps';
@@ -9,17 +15,40 @@ import { showOrderRouter } from './routes/show-order.router';
 
 /** The currency comes from `config` (PAYMENT_CURRENCY), as it does for the listeners. */
 export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'EXPIRATION_WINDOW_SECONDS' | 'PAYMENT_CURRENCY'>;
+  config: Pick<
+    Config,
+    | 'JWT_KEY'
+    | 'NODE_ENV'
+    | 'EXPIRATION_WINDOW_SECONDS'
+    | 'PAYMENT_CURRENCY'
+    | 'MAX_ACTIVE_RESERVATIONS'
+    | 'RESERVATION_COOLDOWN_SECONDS'
+    | 'RATE_LIMIT_ORDERS'
+  >;
   /** The revoked sessions, in memory: their cookies are refused. */
   revocations: SessionRevocations;
   logger: Logger;
+  /**
+   * Where the per-buyer request limit counts, shared by every replica; without it each process
+   * counts alone. While it does not answer, each process counts in memory (see `createRateLimiter`).
+   */
+  redis?: Redis;
   /** Checks behind /readyz: the database only. */
   readiness: Record<string, () => Promise<unknown>>;
-  /** Dependencies reported by /healthz/details (NATS), never by /readyz. */
+  /** Dependencies reported by /healthz/details (NATS, Redis), never by /readyz. */
   dependencies?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ config, db, relay, revocations, logger, readiness, dependencies }: AppDeps): Express {
+export function createApp({
+  config,
+  db,
+  relay,
+  revocations,
+  logger,
+  redis,
+  readiness,
+  dependencies,
+}: AppDeps): Express {
   const orders = { db, relay, currency: config.PAYMENT_CURRENCY };
   const app = createServiceApp({
     service: 'orders',
@@ -30,7 +59,15 @@ export function createApp({ config, db, relay, revocations, logger, readiness, d
     readiness,
     dependencies,
     routes: (app) => {
-      app.use(newOrderRouter(orders, { windowSeconds: config.EXPIRATION_WINDOW_SECONDS }));
+      app.use(
+        newOrderRouter(orders, {
+          windowSeconds: config.EXPIRATION_WINDOW_SECONDS,
+          maxActiveReservations: config.MAX_ACTIVE_RESERVATIONS,
+          cooldownSeconds: config.RESERVATION_COOLDOWN_SECONDS,
+          requestsPerMinute: config.RATE_LIMIT_ORDERS,
+          rateLimits: { service: 'orders', redis, logger, registry: app.locals.metrics.registry },
+        }),
+      );
       app.use(indexOrdersRouter(orders));
       app.use(showOrderRouter(orders));
       app.use(deleteOrderRouter(orders));

@@ -22,6 +22,14 @@ export const configSchema = z.object({
   EXPIRATION_WINDOW_SECONDS: env.positiveInt(15 * 60),
   /** How often overdue reservations are cancelled in the database; 0 turns the sweep off. */
   SWEEP_INTERVAL_SECONDS: nonNegativeInt(5),
+  /** Reservations one buyer may hold at once. */
+  MAX_ACTIVE_RESERVATIONS: env.positiveInt(5),
+  /** How long a buyer who let a reservation expire waits to reserve that ticket again; 0 turns it off. */
+  RESERVATION_COOLDOWN_SECONDS: nonNegativeInt(300),
+  /** Reservation requests (POST /api/orders) one buyer may send per minute. */
+  RATE_LIMIT_ORDERS: env.positiveInt(30),
+  /** Redis, where the request limit is counted for every replica at once. */
+  REDIS_URL: env.redisUrl,
   /** The currency of every price; tickets and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,
 });

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import {
   closeListeners,
+  closeRedisConnection,
   createLogger,
+  createRateLimitRedis,
   eventOperationCommands,
   openEventService,
   openSessionRevocations,
+  redisReadiness,
   registerDeadLetterGauge,
   runMain,
   SESSION_REVOCATION_TABLES,
@@ -19,11 +22,12 @@ import { resyncOrders } from './domain/resync';
 import { createOrderListeners } from './events/order-listeners';
 import { OverdueOrdersSweep } from './jobs/overdue-orders.sweep';
 
-// Start-up order: config → database (migrations) → NATS → stream → outbox relay → session
-// revocations → listeners → sweep → HTTP.
+// Start-up order: config → Redis (connects in the background) → database (migrations) → NATS →
+// stream → outbox relay → session revocations → listeners → sweep → HTTP.
 runMain('orders', async () => {
   const config = loadOrdersConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
+  const redis = createRateLimitRedis({ url: config.REDIS_URL, service: 'orders', logger });
   const { database, nc, relay, readiness, dependencies, shutdown } = await openEventService('orders', config, {
     schema,
     migrationsFolder: path.join(__dirname, '..', 'migrations'),
@@ -51,7 +55,15 @@ runMain('orders', async () => {
     logger,
   });
 
-  const app = createApp({ config, ...orders, revocations: sessions.revocations, logger, readiness, dependencies });
+  const app = createApp({
+    config,
+    ...orders,
+    revocations: sessions.revocations,
+    logger,
+    redis,
+    readiness,
+    dependencies: { ...dependencies, redis: redisReadiness(redis) },
+  });
   registerDeadLetterGauge(app.locals.metrics.registry, nc, 'orders');
   serve({
     service: 'orders',
@@ -64,6 +76,7 @@ runMain('orders', async () => {
       () => closeListeners(listeners),
       () => sessions.revocations.stop(),
       ...shutdown,
+      () => closeRedisConnection(redis),
     ],
   });
 });

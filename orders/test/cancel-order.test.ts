@@ -57,7 +57,9 @@ describe('DELETE /api/orders/:id', () => {
       version: 1,
     });
     const response = await request(bed.app()).delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'A completed order cannot be cancelled' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'A completed order cannot be cancelled', code: 'ORDER_COMPLETED' }],
+    });
     expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
     expect(await bed.outboxFor(order.id)).toHaveLength(0);
   });
@@ -79,7 +81,7 @@ describe('DELETE /api/orders/:id', () => {
       .delete('/api/orders/0b9a3c55-31d2-4f6c-8d0e-6a1f1c2b3d4e')
       .set('Cookie', aUser().cookie)
       .expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Order not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order not found', code: 'ORDER_NOT_FOUND' }] });
   });
 
   it('when the id is not a UUID, then it answers 400', async () => {

@@ -16,6 +16,7 @@ import {
   OutboxRelay,
   openSessionRevocations,
   pendingOutboxCount,
+  type Redis,
   STREAM_NAME,
   type Subject,
   serializeEvent,
@@ -31,7 +32,7 @@ import { type OrderRow, orders, outbox, schema, type TicketRow, tickets } from '
 import type { OrdersDeps } from '../src/domain/deps';
 import { createOrderListeners } from '../src/events/order-listeners';
 
-export const JWT_KEY = 'orders-test-signing-key';
+export const JWT_KEY = 'orders-test-signing-key-0123456789abcdef';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
@@ -46,7 +47,18 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   GAP_HEAL_SECONDS: 60,
   EXPIRATION_WINDOW_SECONDS: 900,
   SWEEP_INTERVAL_SECONDS: 0,
+  MAX_ACTIVE_RESERVATIONS: 5,
+  RESERVATION_COOLDOWN_SECONDS: 300,
+  RATE_LIMIT_ORDERS: 1000,
+  REDIS_URL: 'redis://127.0.0.1:6379',
   PAYMENT_CURRENCY: 'usd',
+};
+
+/** The reservation rules of {@link baseConfig}, for tests that call the use case directly. */
+export const RESERVATION_RULES = {
+  windowSeconds: baseConfig.EXPIRATION_WINDOW_SECONDS,
+  maxActiveReservations: baseConfig.MAX_ACTIVE_RESERVATIONS,
+  cooldownSeconds: baseConfig.RESERVATION_COOLDOWN_SECONDS,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -112,12 +124,14 @@ export async function createOrdersTestBed() {
     revocations: sessions.revocations,
     logger,
     nc,
-    app: (config: Partial<Config> = {}) =>
+    /** One replica of orders; with `redis` its request limit is counted there, otherwise in its own memory. */
+    app: (config: Partial<Config> = {}, { redis }: { redis?: Redis } = {}) =>
       createApp({
         config: { ...baseConfig, DATABASE_URL: database.url, ...config },
         ...deps,
         revocations: sessions.revocations,
         logger,
+        redis,
         readiness: { db: async () => undefined },
       }),
 

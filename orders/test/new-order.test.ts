@@ -3,7 +3,7 @@ import { signin } from '@ticketing/common/testing';
 import request from 'supertest';
 import * as ticketsRepository from '../src/db/tickets.repository';
 import { reserveTicket } from '../src/domain/orders';
-import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed } from './harness';
+import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed, RESERVATION_RULES } from './harness';
 
 // The read the fast path makes, wrapped by one test to hold two reservations after it.
 jest.mock('../src/db/tickets.repository', () => {
@@ -102,7 +102,7 @@ describe('POST /api/orders', () => {
   it('when nobody is signed in, then it answers 401 and stores nothing', async () => {
     const ticket = await bed.aTicket();
     const response = await request(bed.app()).post('/api/orders').send({ ticketId: ticket.id }).expect(401);
-    expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
     expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(0);
   });
 
@@ -114,7 +114,7 @@ describe('POST /api/orders', () => {
     ['an object as ticketId', { ticketId: { $ne: '' } }, 'ticketId must be a string'],
   ])('when the body has %s, then it answers 400 naming the field', async (_case, body, message) => {
     const response = await request(bed.app()).post('/api/orders').set('Cookie', aUser().cookie).send(body).expect(400);
-    expect(response.body).toEqual({ errors: [{ message, field: 'ticketId' }] });
+    expect(response.body).toEqual({ errors: [{ message, code: 'VALIDATION_FAILED', field: 'ticketId' }] });
   });
 
   it('when the ticket does not exist, then it answers 404', async () => {
@@ -123,7 +123,7 @@ describe('POST /api/orders', () => {
       .set('Cookie', aUser().cookie)
       .send({ ticketId: '7f0c1a52-5d2e-4a4b-9a55-0d8f2b8c1e11' })
       .expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found', code: 'TICKET_NOT_FOUND' }] });
   });
 
   it('when the seller tries to buy their own ticket, then it answers 400 and stores nothing', async () => {
@@ -134,7 +134,7 @@ describe('POST /api/orders', () => {
       .set('Cookie', seller.cookie)
       .send({ ticketId: ticket.id })
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'You cannot buy your own ticket' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'You cannot buy your own ticket', code: 'OWN_TICKET' }] });
     expect(await bed.ordersOfTicket(ticket.id)).toHaveLength(0);
   });
 
@@ -164,7 +164,7 @@ describe('POST /api/orders', () => {
           .send({ ticketId: ticket.id })
           .expect(400);
 
-        expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+        expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }] });
         expect(transactions).not.toHaveBeenCalled();
       } finally {
         transactions.mockRestore();
@@ -190,7 +190,7 @@ describe('POST /api/orders', () => {
 
   it('when two reservations both pass the read, then the partial unique index still lets only one through', async () => {
     const ticket = await bed.aTicket();
-    const reservation = () => ({ userId: aUser().id, ticketId: ticket.id, windowSeconds: 900 });
+    const reservation = () => ({ userId: aUser().id, ticketId: ticket.id, ...RESERVATION_RULES });
     // Both reads run before either insert: the database alone decides.
     const reads = jest.mocked(ticketsRepository.findTicketForReservation);
     const bothRead = gate(2);

@@ -43,7 +43,7 @@ describe('no oversell', () => {
     expect(created).toHaveLength(1);
     expect(refused).toHaveLength(BUYERS - 1);
     for (const response of refused) {
-      expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+      expect(response.body).toEqual({ errors: [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }] });
     }
     const rows = await bed.ordersOfTicket(ticket.id);
     expect(rows.filter((row) => ACTIVE_ORDER_STATUSES.includes(row.status))).toHaveLength(1);

@@ -74,7 +74,7 @@ describe('GET /api/orders/:id', () => {
   it('when the order belongs to someone else, then it answers 401 without revealing it', async () => {
     const order = await bed.anOrder(await bed.aTicket());
     const response = await request(bed.app()).get(`/api/orders/${order.id}`).set('Cookie', aUser().cookie).expect(401);
-    expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'ORDER_NOT_OWNED' }] });
   });
 
   it('when the order does not exist, then it answers 404', async () => {
@@ -82,12 +82,14 @@ describe('GET /api/orders/:id', () => {
       .get('/api/orders/0b9a3c55-31d2-4f6c-8d0e-6a1f1c2b3d4e')
       .set('Cookie', aUser().cookie)
       .expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Order not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order not found', code: 'ORDER_NOT_FOUND' }] });
   });
 
   it('when the id is not a UUID, then it answers 400 naming it', async () => {
     const response = await request(bed.app()).get('/api/orders/not-an-id').set('Cookie', aUser().cookie).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Order id must be a valid UUID', field: 'id' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Order id must be a valid UUID', code: 'VALIDATION_FAILED', field: 'id' }],
+    });
   });
 
   it('when nobody is signed in, then it answers 401', async () => {
@@ -107,6 +109,6 @@ describe('operations endpoints', () => {
 
   it('answers 404 with the error body for an unknown route', async () => {
     const response = await request(bed.app()).get('/api/orders/a/b').expect(404);
-    expect(response.body.errors[0].message).toMatch(/not found/i);
+    expect(response.body.errors[0]).toEqual({ message: 'Route not found', code: 'NOT_FOUND' });
   });
 });

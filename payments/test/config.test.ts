@@ -1,7 +1,7 @@
 import { parseConfig } from '@ticketing/common';
 import { configSchema } from '../src/config';
 
-const JWT_KEY = 'a-long-enough-key';
+const JWT_KEY = 'a-signing-key-of-at-least-32-bytes';
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/payments';
 
 describe('payments configuration', () => {

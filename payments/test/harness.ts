@@ -54,7 +54,7 @@ import { PaymentReconciler } from '../src/jobs/payment-reconciler';
 import { RefundWorker } from '../src/jobs/refund-worker';
 import { createPaymentMetrics, type PaymentMetrics } from '../src/metrics';
 
-export const JWT_KEY = 'payments-test-signing-key';
+export const JWT_KEY = 'payments-test-signing-key-0123456789abcdef';
 export const WEBHOOK_SECRET = 'whsec_test_payments_secret';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */

@@ -47,7 +47,7 @@ describe('health, metrics and unknown routes', () => {
 
   it('when the route is unknown, then it answers 404 with the usual error body', async () => {
     const response = await request(bed.app()).get('/api/payments').expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Route not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Route not found', code: 'NOT_FOUND' }] });
   });
 
   it('when the JSON body is malformed, then it answers 400, never 500', async () => {
@@ -56,6 +56,6 @@ describe('health, metrics and unknown routes', () => {
       .set('Content-Type', 'application/json')
       .send('{"orderId":')
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body', code: 'MALFORMED_JSON' }] });
   });
 });

@@ -67,13 +67,15 @@ describe('POST /api/payments (sandbox gateway)', () => {
   it('when the buyer is not the owner of the order, then it answers 401 and charges nothing', async () => {
     const order = await bed.anOrder();
     const response = await pay(aUser().cookie, { orderId: order.id, token: 'tok_visa' }).expect(401);
-    expect(response.body).toEqual({ errors: [{ message: 'You may only pay your own orders' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'You may only pay your own orders', code: 'ORDER_NOT_OWNED' }],
+    });
     expect(await bed.paymentsOf(order.id)).toEqual([]);
   });
 
   it('when the order is unknown, then it answers 404', async () => {
     const response = await pay(aUser().cookie, { orderId: randomUUID(), token: 'tok_visa' }).expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Order not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order not found', code: 'ORDER_NOT_FOUND' }] });
   });
 
   it('when the buyer pays right after reserving and order.created is still on its way, then the payment waits for it and answers 201', async () => {
@@ -130,14 +132,16 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const order = await bed.anOrder({ userId: buyer.id });
     const token = `tok_${'a'.repeat(251)}`;
     const response = await pay(buyer.cookie, { orderId: order.id, token }).expect(400);
-    expect(response.body.errors).toEqual([{ message: `No such token: '${token}'`, field: 'token' }]);
+    expect(response.body.errors).toEqual([
+      { message: `No such token: '${token}'`, code: 'PAYMENT_REJECTED', field: 'token' },
+    ]);
   });
 
   it('when the order is cancelled, then it answers 400 and charges nothing', async () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id, status: OrderStatus.Cancelled, version: 1 });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Order is cancelled' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order is cancelled', code: 'ORDER_CANCELLED' }] });
     expect(await bed.paymentsOf(order.id)).toEqual([]);
   });
 
@@ -145,7 +149,7 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id, expiresAt: new Date(Date.now() - 1000) });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Order has expired' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order has expired', code: 'ORDER_EXPIRED' }] });
     expect(await bed.paymentsOf(order.id)).toEqual([]);
   });
 
@@ -153,7 +157,7 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id, status: OrderStatus.Complete, version: 1 });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Order is already paid' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order is already paid', code: 'ORDER_PAID' }] });
   });
 
   it('when the order was paid but order.completed has not arrived yet, then a second payment answers 400 "Order is already paid" and charges nothing', async () => {
@@ -163,7 +167,7 @@ describe('POST /api/payments (sandbox gateway)', () => {
 
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_mastercard' }).expect(400);
 
-    expect(response.body).toEqual({ errors: [{ message: 'Order is already paid' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Order is already paid', code: 'ORDER_PAID' }] });
     expect(await bed.paymentsOf(order.id)).toHaveLength(1);
     expect(await bed.paymentsCreated(order.id)).toHaveLength(1);
   });
@@ -173,7 +177,9 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const order = await bed.anOrder({ userId: buyer.id });
     await bed.aPayment(order, { status: 'pending' });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'A payment for this order is already in progress' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'A payment for this order is already in progress', code: 'PAYMENT_IN_PROGRESS' }],
+    });
   });
 
   it('when a payment has been pending for longer than any charge can take (a crash mid-charge), then the next attempt takes over with the same key', async () => {
@@ -211,7 +217,7 @@ describe('POST /api/payments (sandbox gateway)', () => {
 
       const response = await pay(buyer.cookie, { orderId: order.id, token }).expect(402);
 
-      expect(response.body).toEqual({ errors: [{ message }] });
+      expect(response.body).toEqual({ errors: [{ message, code: 'CARD_DECLINED' }] });
       expect(await bed.paymentsOf(order.id)).toEqual([
         expect.objectContaining({
           status: 'failed',
@@ -246,7 +252,9 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_doesNotExist' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: "No such token: 'tok_doesNotExist'", field: 'token' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: "No such token: 'tok_doesNotExist'", code: 'PAYMENT_REJECTED', field: 'token' }],
+    });
     await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(201);
   });
 
@@ -256,7 +264,10 @@ describe('POST /api/payments (sandbox gateway)', () => {
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'pm_card_authenticationRequired' }).expect(
       402,
     );
-    expect(response.body.errors[0].message).toMatch(/requires authentication/);
+    expect(response.body.errors[0]).toEqual({
+      message: expect.stringMatching(/requires authentication/),
+      code: 'CARD_AUTHENTICATION_REQUIRED',
+    });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'failed' });
     await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(201);
   });

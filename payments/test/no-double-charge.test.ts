@@ -76,7 +76,7 @@ describe('no double charge', () => {
       .set('Cookie', buyer.cookie)
       .send({ orderId: order.id, token: 'tok_visa' });
     expect(retry.status).toBe(400);
-    expect(retry.body.errors[0].message).toBe('Order is already paid');
+    expect(retry.body.errors[0]).toEqual({ message: 'Order is already paid', code: 'ORDER_PAID' });
     expect(standIn.chargeRequests()).toHaveLength(1);
   });
 

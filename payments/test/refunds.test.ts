@@ -124,7 +124,12 @@ describe('refunds of payments whose order was cancelled', () => {
     const answer = await response;
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
-      errors: [{ message: 'Order was cancelled while it was being paid; the payment is being refunded' }],
+      errors: [
+        {
+          message: 'Order was cancelled while it was being paid; the payment is being refunded',
+          code: 'ORDER_CANCELLED',
+        },
+      ],
     });
     await waitFor(async () => (await bed.paymentsOf(order.id))[0]?.status === 'refunded');
     expect(refundRequests()).toHaveLength(1);

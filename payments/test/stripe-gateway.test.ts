@@ -81,7 +81,9 @@ describe('StripeGateway against the Stripe stand-in', () => {
       orderId: order.id,
       token: 'tok_chargeDeclinedInsufficientFunds',
     }).expect(402);
-    expect(declined.body).toEqual({ errors: [{ message: 'Your card has insufficient funds.' }] });
+    expect(declined.body).toEqual({
+      errors: [{ message: 'Your card has insufficient funds.', code: 'CARD_DECLINED' }],
+    });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({
       status: 'failed',
       stripeId: expect.stringMatching(/^pi_/),
@@ -114,7 +116,9 @@ describe('StripeGateway against the Stripe stand-in', () => {
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(502);
 
     expect(response.body).toEqual({
-      errors: [{ message: 'The payment gateway failed to charge the payment; please try again' }],
+      errors: [
+        { message: 'The payment gateway failed to charge the payment; please try again', code: 'GATEWAY_ERROR' },
+      ],
     });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'errored', stripeId: null });
     await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(201);
@@ -133,7 +137,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }, app).expect(503);
 
     expect(response.body).toEqual({
-      errors: [{ message: 'The payment gateway did not answer in time; please try again' }],
+      errors: [{ message: 'The payment gateway did not answer in time; please try again', code: 'GATEWAY_TIMEOUT' }],
     });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'errored' });
     standIn.reset();
@@ -169,7 +173,12 @@ describe('StripeGateway against the Stripe stand-in', () => {
 
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(response.body).toEqual({
-      errors: [{ message: 'The payment gateway is temporarily unavailable; please try again in a few seconds' }],
+      errors: [
+        {
+          message: 'The payment gateway is temporarily unavailable; please try again in a few seconds',
+          code: 'GATEWAY_CIRCUIT_OPEN',
+        },
+      ],
     });
     expect(standIn.requests).toHaveLength(calls);
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'errored' });
@@ -197,7 +206,9 @@ describe('StripeGateway against the Stripe stand-in', () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id });
     const response = await pay(buyer.cookie, { orderId: order.id, token: 'tok_unknown' }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: "No such token: 'tok_unknown'", field: 'token' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: "No such token: 'tok_unknown'", code: 'PAYMENT_REJECTED', field: 'token' }],
+    });
   });
 
   it('when the PaymentIntent is still processing, then it answers 202 and the payment stays pending with its PaymentIntent id', async () => {

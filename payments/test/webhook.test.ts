@@ -43,7 +43,9 @@ describe('POST /api/payments/webhook', () => {
   it('when STRIPE_WEBHOOK_SECRET is not set, then it answers 503 "Webhook is not configured"', async () => {
     const event = signedStripeEvent('payment_intent.succeeded', aPaymentIntent());
     const response = await deliver(event, bed.app({ STRIPE_WEBHOOK_SECRET: undefined })).expect(503);
-    expect(response.body).toEqual({ errors: [{ message: 'Webhook is not configured' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Webhook is not configured', code: 'WEBHOOK_NOT_CONFIGURED' }],
+    });
   });
 
   it('when the Stripe-Signature header is missing, then it answers 400', async () => {
@@ -52,7 +54,9 @@ describe('POST /api/payments/webhook', () => {
       .set('Content-Type', 'application/json')
       .send(signedStripeEvent('payment_intent.succeeded', aPaymentIntent()).payload)
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Missing Stripe-Signature header' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Missing Stripe-Signature header', code: 'WEBHOOK_SIGNATURE_MISSING' }],
+    });
   });
 
   it('when the signature is made with another secret, then it answers 400 and changes nothing', async () => {
@@ -64,7 +68,9 @@ describe('POST /api/payments/webhook', () => {
 
     const response = await deliver(event).expect(400);
 
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid Stripe signature' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Invalid Stripe signature', code: 'WEBHOOK_SIGNATURE_INVALID' }],
+    });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ id: payment.id, status: 'pending' });
     expect(await bed.stripeEventIds()).toEqual([]);
   });

@@ -90,7 +90,7 @@ describe('POST /api/tickets', () => {
 
   it('when signed out, then it answers 401 and stores nothing', async () => {
     const response = await request(bed.app()).post('/api/tickets').send({ title: 'Concert', price: 10 }).expect(401);
-    expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
     expect(await bed.db.select().from(tickets)).toHaveLength(0);
   });
 
@@ -145,7 +145,7 @@ describe('POST /api/tickets', () => {
         .set('Cookie', aUser().cookie)
         .send(body)
         .expect(400);
-      expect(response.body.errors).toEqual([{ field, message }]);
+      expect(response.body.errors).toEqual([{ field, message, code: 'VALIDATION_FAILED' }]);
       expect(await bed.db.select().from(tickets)).toHaveLength(0);
       expect(await bed.db.select().from(outbox)).toHaveLength(0);
     },
@@ -158,7 +158,9 @@ describe('POST /api/tickets', () => {
       .set('Content-Type', 'application/json')
       .send('{"title":"Concert","price":1e400}')
       .expect(400);
-    expect(response.body.errors).toEqual([{ field: 'price', message: 'Price must be at most 1000000' }]);
+    expect(response.body.errors).toEqual([
+      { field: 'price', message: 'Price must be at most 1000000', code: 'VALIDATION_FAILED' },
+    ]);
   });
 
   it('when the body is empty, then it answers 400 with one error per field', async () => {
@@ -182,7 +184,7 @@ describe('POST /api/tickets', () => {
       .set('Content-Type', 'application/json')
       .send('{"title": "Concert",')
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body', code: 'MALFORMED_JSON' }] });
   });
 });
 
@@ -202,7 +204,7 @@ describe('POST /api/tickets: the price in PAYMENT_CURRENCY', () => {
     'when the price %p is below Stripe’s minimum charge in %s, then it answers 400 stating the minimum and stores nothing',
     async (price, currency, message) => {
       const response = await list(price, currency).expect(400);
-      expect(response.body).toEqual({ errors: [{ message, field: 'price' }] });
+      expect(response.body).toEqual({ errors: [{ message, code: 'PRICE_BELOW_MINIMUM', field: 'price' }] });
       expect(await bed.db.select().from(tickets)).toHaveLength(0);
       expect(await bed.db.select().from(outbox)).toHaveLength(0);
     },
@@ -234,6 +236,8 @@ describe('POST /api/tickets: the price in PAYMENT_CURRENCY', () => {
 
   it('when PAYMENT_CURRENCY is jpy, then a price with decimals answers 400: yen have none', async () => {
     const response = await list(500.5, 'jpy').expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Price must be a whole number', field: 'price' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Price must be a whole number', code: 'VALIDATION_FAILED', field: 'price' }],
+    });
   });
 });

@@ -62,7 +62,7 @@ describe('PUT /api/tickets/:id racing other changes', () => {
     );
 
     const response = await edit(ticket, { title: 'Too late', price: 1 }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED' }] });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', orderId, version: 1 });
     const versions = (await bed.outboxAbout(ticket.id)).map((event) => event.data);
     expect(versions).toEqual([
@@ -91,7 +91,9 @@ describe('PUT /api/tickets/:id racing other changes', () => {
     interleave(() => edit(ticket, { title: `Edit ${++n}`, price: 1 }).expect(200), MAX_EDIT_ATTEMPTS);
 
     const response = await edit(ticket, { title: 'Never', price: 9 }).expect(409);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket was changed by another request, try again' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Ticket was changed by another request, try again', code: 'TICKET_CONCURRENT_UPDATE' }],
+    });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({
       title: `Edit ${MAX_EDIT_ATTEMPTS}`,
       version: MAX_EDIT_ATTEMPTS,

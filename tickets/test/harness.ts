@@ -37,7 +37,7 @@ import { outbox, schema, type TicketRow, tickets } from '../src/db/schema';
 import type { Ticket } from '../src/domain/ticket';
 import { createTicketListeners } from '../src/events/ticket-listeners';
 
-export const JWT_KEY = 'tickets-test-signing-key';
+export const JWT_KEY = 'tickets-test-signing-key-0123456789abcdef';
 
 /** The configuration of the app under test; DATABASE_URL is the test file's own database. */
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {

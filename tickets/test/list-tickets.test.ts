@@ -181,7 +181,7 @@ describe('GET /api/tickets', () => {
 
     it('when signed out, then it answers 401', async () => {
       const response = await request(bed.app()).get('/api/tickets').query({ mine: 'true' }).expect(401);
-      expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+      expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
     });
 
     it('when mine=false, then it is the public listing', async () => {
@@ -220,12 +220,14 @@ describe('GET /api/tickets', () => {
     ['an unknown parameter', { page: '2' }, 'page'],
   ])('when the query has %s, then it answers 400 naming the parameter', async (_case, query, field) => {
     const response = await request(bed.app()).get('/api/tickets').query(query).expect(400);
-    expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    expect(response.body.errors).toEqual([{ field, message: expect.any(String), code: 'VALIDATION_FAILED' }]);
   });
 
   it('when a parameter is repeated, then it answers 400', async () => {
     const response = await request(bed.app()).get('/api/tickets?q=a&q=b').expect(400);
-    expect(response.body.errors).toEqual([{ field: 'q', message: 'Search must be a single string' }]);
+    expect(response.body.errors).toEqual([
+      { field: 'q', message: 'Search must be a single string', code: 'VALIDATION_FAILED' },
+    ]);
   });
 
   it('when a cursor this service issued is reused later, then it is still valid', async () => {

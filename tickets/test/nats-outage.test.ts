@@ -5,6 +5,10 @@ import { createApp } from '../src/app';
 import { schema } from '../src/db/schema';
 import { aUser, baseConfig, migrationsFolder } from './harness';
 
+// Its waits (NATS noticed down, back, the outbox drained) allow up to 50 s on a loaded machine;
+// jest's default 5 s would cut them short.
+jest.setTimeout(60_000);
+
 /**
  * The service as index.ts wires it (openEventService's readiness and dependencies), on a real
  * nats-server that the test stops: readiness is the database alone, so a NATS restart never

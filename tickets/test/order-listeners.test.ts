@@ -87,7 +87,7 @@ describe('order.created', () => {
       .set('Cookie', ticket.seller.cookie)
       .send({ title: 'Cheaper', price: 1 })
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED' }] });
   });
 
   it('when the order is for an unknown ticket, then it is acknowledged without effect', async () => {
@@ -213,7 +213,7 @@ describe('order.completed', () => {
       .set('Cookie', ticket.seller.cookie)
       .send({ title: 'Resell', price: 100 })
       .expect(400);
-    expect(edit.body).toEqual({ errors: [{ message: 'Ticket is sold' }] });
+    expect(edit.body).toEqual({ errors: [{ message: 'Ticket is sold', code: 'TICKET_SOLD' }] });
   });
 
   it('when a sold ticket receives a new order, a cancellation or the completion again, then nothing changes', async () => {

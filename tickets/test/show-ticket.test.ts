@@ -45,14 +45,16 @@ describe('GET /api/tickets/:id', () => {
 
   it('when no ticket has the id, then it answers 404', async () => {
     const response = await request(bed.app()).get(`/api/tickets/${randomUUID()}`).expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found', code: 'TICKET_NOT_FOUND' }] });
   });
 
   it.each(['not-a-uuid', '123', "1' or '1'='1"])('when the id is %p, then it answers 400 naming id', async (id) => {
     const response = await request(bed.app())
       .get(`/api/tickets/${encodeURIComponent(id)}`)
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ field: 'id', message: 'Ticket id must be a UUID' }] });
+    expect(response.body).toEqual({
+      errors: [{ field: 'id', message: 'Ticket id must be a UUID', code: 'VALIDATION_FAILED' }],
+    });
   });
 });
 

@@ -58,7 +58,9 @@ describe('PUT /api/tickets/:id', () => {
   it('when the new price is below Stripe’s minimum charge, then it answers 400 stating the minimum and the ticket is unchanged', async () => {
     const ticket = await aTicket(bed, { price: 10 });
     const response = await put(ticket.id, ticket.seller.cookie).send({ title: 'Cheap', price: 0.49 }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Price must be at least 0.50 USD', field: 'price' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: 'Price must be at least 0.50 USD', code: 'PRICE_BELOW_MINIMUM', field: 'price' }],
+    });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', priceCents: 1000, version: 0 });
     expect(await bed.outboxAbout(ticket.id)).toHaveLength(1);
   });
@@ -89,19 +91,21 @@ describe('PUT /api/tickets/:id', () => {
   it('when the user does not own the ticket, then it answers 401, changes nothing and publishes nothing', async () => {
     const ticket = await aTicket(bed);
     const response = await put(ticket.id, aUser().cookie).send({ title: 'Hijack', price: 1 }).expect(401);
-    expect(response.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'TICKET_NOT_OWNER' }] });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', version: 0 });
     expect(await bed.outboxAbout(ticket.id)).toHaveLength(1);
   });
 
   it('when no ticket has the id, then it answers 404', async () => {
     const response = await put(randomUUID(), aUser().cookie).send({ title: 'Ghost', price: 1 }).expect(404);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket not found', code: 'TICKET_NOT_FOUND' }] });
   });
 
   it('when the id is not a UUID, then it answers 400 naming id', async () => {
     const response = await put('not-a-uuid', aUser().cookie).send({ title: 'Ghost', price: 1 }).expect(400);
-    expect(response.body).toEqual({ errors: [{ field: 'id', message: 'Ticket id must be a UUID' }] });
+    expect(response.body).toEqual({
+      errors: [{ field: 'id', message: 'Ticket id must be a UUID', code: 'VALIDATION_FAILED' }],
+    });
   });
 
   it.each([
@@ -118,7 +122,7 @@ describe('PUT /api/tickets/:id', () => {
   ])('when the body has %s, then it answers 400 naming the field and changes nothing', async (_case, body, field) => {
     const ticket = await aTicket(bed);
     const response = await put(ticket.id, ticket.seller.cookie).send(body).expect(400);
-    expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    expect(response.body.errors).toEqual([{ field, message: expect.any(String), code: 'VALIDATION_FAILED' }]);
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', priceCents: 2000, version: 0 });
   });
 
@@ -128,7 +132,7 @@ describe('PUT /api/tickets/:id', () => {
       .set('Content-Type', 'application/json')
       .send('{"title":')
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Malformed JSON body', code: 'MALFORMED_JSON' }] });
   });
 
   it('when the ticket is reserved, then the owner gets 400 "Ticket is reserved" and nothing changes', async () => {
@@ -136,7 +140,7 @@ describe('PUT /api/tickets/:id', () => {
     const orderId = randomUUID();
     await bed.db.update(tickets).set({ orderId, version: 1 }).where(eq(tickets.id, ticket.id));
     const response = await put(ticket.id, ticket.seller.cookie).send({ title: 'New', price: 5 }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED' }] });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'Concert', version: 1, orderId });
     expect(await bed.outboxAbout(ticket.id)).toHaveLength(1);
   });
@@ -148,7 +152,7 @@ describe('PUT /api/tickets/:id', () => {
       .set({ orderId: randomUUID(), soldAt: new Date(), version: 2 })
       .where(eq(tickets.id, ticket.id));
     const response = await put(ticket.id, ticket.seller.cookie).send({ title: 'New', price: 5 }).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Ticket is sold' }] });
+    expect(response.body).toEqual({ errors: [{ message: 'Ticket is sold', code: 'TICKET_SOLD' }] });
   });
 
   it('when someone else tries to edit a reserved ticket, then ownership is checked first (401)', async () => {

@@ -9,13 +9,13 @@ const UNKNOWN_USER_HASH = hashPassword(randomUUID());
 
 export async function signUp(db: Database, email: string, password: string): Promise<User> {
   const user = await insertUser(db, { id: randomUUID(), email, passwordHash: await hashPassword(password) });
-  if (!user) throw new BadRequestError('Email in use', { code: 'AUTH_EMAIL_IN_USE', field: 'email' });
+  if (!user) throw new BadRequestError('Email in use', { code: 'EMAIL_IN_USE', field: 'email' });
   return user;
 }
 
 export async function signIn(db: Database, email: string, password: string): Promise<User> {
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(password, user?.passwordHash ?? (await UNKNOWN_USER_HASH));
-  if (!user || !valid) throw new BadRequestError('Invalid credentials', { code: 'AUTH_INVALID_CREDENTIALS' });
+  if (!user || !valid) throw new BadRequestError('Invalid credentials', { code: 'INVALID_CREDENTIALS' });
   return { id: user.id, email: user.email };
 }

@@ -1,25 +1,14 @@
-import { TooManyRequestsError, validateRequest } from '@ticketing/common';
+import { validateRequest } from '@ticketing/common';
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { signIn } from '../domain/accounts';
 import { startSession } from './session';
 import type { AccountRouterDeps } from './signup.router';
 import { emailField, passwordField } from './validators';
 
-export function signinRouter({ limit, ...sessions }: AccountRouterDeps): Router {
-  // Only failed attempts count, so a user who signs in often is never locked out.
-  const failedAttempts = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError('Too many failed sign-in attempts, try again later')),
-  });
-
+export function signinRouter({ limiters, ...sessions }: AccountRouterDeps): Router {
   return Router().post(
     '/api/users/signin',
-    failedAttempts,
+    ...limiters,
     emailField,
     passwordField,
     validateRequest,

@@ -1,28 +1,18 @@
-import { TooManyRequestsError, validateRequest } from '@ticketing/common';
-import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { validateRequest } from '@ticketing/common';
+import { type RequestHandler, Router } from 'express';
 import { signUp } from '../domain/accounts';
 import { type SessionRouteDeps, startSession } from './session';
 import { emailField, newPasswordField } from './validators';
 
 export interface AccountRouterDeps extends SessionRouteDeps {
-  /** Requests allowed per IP per 15 minutes. */
-  limit: number;
+  /** The rate limiters in front of the route (see rate-limits.ts). */
+  limiters: RequestHandler[];
 }
 
-export function signupRouter({ limit, ...sessions }: AccountRouterDeps): Router {
-  const limiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new TooManyRequestsError('Too many sign-ups from this address, try again later')),
-  });
-
+export function signupRouter({ limiters, ...sessions }: AccountRouterDeps): Router {
   return Router().post(
     '/api/users/signup',
-    limiter,
+    ...limiters,
     emailField,
     newPasswordField,
     validateRequest,

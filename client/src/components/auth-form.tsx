@@ -12,6 +12,10 @@ type Mode = 'signin' | 'signup';
 
 const FIELDS = ['email', 'password'] as const;
 
+/** auth's rule for new passwords (README → Security). */
+const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MAX_LENGTH = 128;
+
 const COPY: Record<Mode, { submit: string; pending: string; endpoint: string }> = {
   signin: { submit: 'Sign in', pending: 'Signing in…', endpoint: '/api/users/signin' },
   signup: { submit: 'Create account', pending: 'Creating your account…', endpoint: '/api/users/signup' },
@@ -22,10 +26,14 @@ export function validateCredentials(mode: Mode, email: string, password: string)
   const trimmedEmail = email.trim();
   if (trimmedEmail === '') fields.email = 'Email is required';
   else if (!/^[^\s@]+@[^\s@]+$/.test(trimmedEmail)) fields.email = 'Email must be valid';
-  const trimmedPassword = password.trim();
-  if (trimmedPassword === '') fields.password = 'Password is required';
-  else if (mode === 'signup' && (trimmedPassword.length < 4 || trimmedPassword.length > 20)) {
-    fields.password = 'Password must be between 4 and 20 characters';
+  // The password is used exactly as typed, spaces included; its length is counted in characters
+  // (code points), as auth counts it.
+  const length = [...password].length;
+  if (password === '') fields.password = 'Password is required';
+  else if (mode === 'signup' && length < PASSWORD_MIN_LENGTH) {
+    fields.password = `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  } else if (length > PASSWORD_MAX_LENGTH) {
+    fields.password = `Password must be at most ${PASSWORD_MAX_LENGTH} characters`;
   }
   return fields;
 }
@@ -81,7 +89,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
         name="password"
         type="password"
         label="Password"
-        hint={mode === 'signup' ? '4 to 20 characters' : undefined}
+        hint={mode === 'signup' ? `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` : undefined}
         autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
         value={password}
         onChange={(event) => setPassword(event.target.value)}

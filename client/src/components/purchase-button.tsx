@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/lib/api-client';
-import { errorStatus, toErrorState } from '@/lib/api-errors';
+import { hasErrorCode, toErrorState } from '@/lib/api-errors';
 import { signInPath } from '@/lib/navigation';
 import type { Order } from '@/lib/types';
 import { FormAlert } from './form-errors';
@@ -23,7 +23,7 @@ export function PurchaseButton({ ticketId }: { ticketId: string }) {
       const { data } = await api.post<Order>('/api/orders', { ticketId });
       router.push(`/orders/${data.id}`);
     } catch (error) {
-      setSignedOut(errorStatus(error) === 401);
+      setSignedOut(hasErrorCode(error, 'NOT_AUTHORIZED'));
       setMessages(toErrorState(error).form);
       setPending(false);
     }

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { api } from '@/lib/api-client';
-import { errorStatus, toErrorState } from '@/lib/api-errors';
+import { hasErrorCode, toErrorState } from '@/lib/api-errors';
 import { hardNavigate, signInPath } from '@/lib/navigation';
 import { FormAlert } from './form-errors';
 
@@ -19,7 +19,7 @@ export function SignOutEverywhere() {
       hardNavigate('/');
     } catch (error) {
       // This session had already ended (signed out elsewhere): there is nothing left to end here.
-      if (errorStatus(error) === 401) {
+      if (hasErrorCode(error, 'NOT_AUTHORIZED')) {
         hardNavigate(signInPath('/account'));
         return;
       }

@@ -25,10 +25,15 @@ function errorItems(data: unknown): ApiErrorItem[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-/** The HTTP status of a failed axios request (or anything shaped like one), if it got an answer. */
-export function errorStatus(error: unknown): number | undefined {
+/** The items of a failed request's `errors` answer; none when it got no such answer. */
+export function apiErrorItems(error: unknown): ApiErrorItem[] {
   const response = (error as { response?: ResponseLike } | null)?.response;
-  return typeof response?.status === 'number' ? response.status : undefined;
+  return errorItems(response?.data) ?? [];
+}
+
+/** Whether a failed request was answered with one of `codes` (README → Error codes). */
+export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
+  return apiErrorItems(error).some((item) => codes.includes(item.code));
 }
 
 /**

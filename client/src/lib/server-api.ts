@@ -34,13 +34,20 @@ export async function apiGet<T>(path: string): Promise<ApiResult<T>> {
     response = await getJson(`${apiBaseUrl()}${path}`, forwarded, TIMEOUT_MS);
   } catch (error) {
     console.error(`[client] GET ${path} failed: ${(error as Error).message}`);
-    return { ok: false, status: 0, errors: [{ message: 'The service could not be reached' }], unreachable: true };
+    return {
+      ok: false,
+      status: 0,
+      errors: [{ message: 'The service could not be reached', code: 'SERVICE_UNREACHABLE' }],
+      unreachable: true,
+    };
   }
   if (response.status >= 200 && response.status < 300) {
     return { ok: true, status: response.status, data: response.body as T };
   }
   const body = response.body as { errors?: ApiErrorItem[] } | null;
-  const errors = Array.isArray(body?.errors) ? body.errors : [{ message: `HTTP ${response.status}` }];
+  const errors = Array.isArray(body?.errors)
+    ? body.errors
+    : [{ message: `HTTP ${response.status}`, code: 'UNEXPECTED_ANSWER' }];
   // The gateway answers 502 when the service behind it is down: as good as unreachable.
   return { ok: false, status: response.status, errors, unreachable: response.status >= 500 };
 }

@@ -40,8 +40,12 @@ export interface Order {
   ticket: { id: string; title: string; price: number };
 }
 
-/** One entry of the `errors` array of every error response. */
+/**
+ * One entry of the `errors` array of every error response (README → Error codes). Branch on
+ * `code`, which is stable; `message` is for showing and may change.
+ */
 export interface ApiErrorItem {
   message: string;
+  code: string;
   field?: string;
 }

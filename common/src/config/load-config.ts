@@ -47,12 +47,24 @@ export function loadConfig<T extends z.ZodObject>(
   }
 }
 
+/** The shortest `JWT_KEY` a service accepts, in bytes. */
+export const MIN_JWT_KEY_BYTES = 32;
+
 /** Reusable variable definitions, so every service spells and validates them the same way. */
 export const env = {
   nodeEnv: z.enum(['development', 'production', 'test']).default('development'),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  jwtKey: z.string({ error: 'set it to the secret that signs session tokens' }).min(8, 'must be at least 8 characters'),
+  /**
+   * `JWT_KEY`, the HMAC key of the session tokens: at least {@link MIN_JWT_KEY_BYTES} bytes of
+   * UTF-8 (HS256's own output size; RFC 7518 §3.2), so a guessed or dictionary key cannot forge a session.
+   */
+  jwtKey: z
+    .string({ error: 'set it to the secret that signs session tokens' })
+    .refine(
+      (key) => Buffer.byteLength(key, 'utf8') >= MIN_JWT_KEY_BYTES,
+      `must be at least ${MIN_JWT_KEY_BYTES} bytes (e.g. openssl rand -hex 32)`,
+    ),
   natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
   /**
    * The service's own NATS user and its password (npm start makes one per service; the cluster's
@@ -79,6 +91,14 @@ export const env = {
   databaseUrl: z
     .string({ error: "set it to the postgres:// URL of the service's own database" })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  /**
+   * Redis: expiration's queue, and the rate limits auth and orders share between replicas
+   * (`npm start` starts one and passes its URL to every app).
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   /** A count or duration where 0 means "off" or "none". */
   nonNegativeInt: (fallback: number) => z.coerce.number().int().min(0).default(fallback),

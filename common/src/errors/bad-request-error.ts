@@ -12,6 +12,7 @@ export class BadRequestError extends CustomError {
   }
 
   override serialize(): ErrorItem[] {
-    return this.field === undefined ? [{ message: this.message }] : [{ message: this.message, field: this.field }];
+    const item = { message: this.message, code: this.code };
+    return this.field === undefined ? [item] : [{ ...item, field: this.field }];
   }
 }

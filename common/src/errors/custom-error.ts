@@ -1,6 +1,12 @@
-/** One entry of the `errors` array every service answers with: `{ errors: [{ message, field? }] }`. */
+/**
+ * One entry of the `errors` array every service answers with: `{ errors: [{ message, code, field? }] }`.
+ * `message` is for people and may change; `code` is for programs and does not.
+ */
 export interface ErrorItem {
   message: string;
+  /** Stable machine-readable code, e.g. `TICKET_RESERVED`; the README lists each endpoint's codes. */
+  code: string;
+  /** The input field the item is about, when there is one. */
   field?: string;
 }
 
@@ -29,6 +35,6 @@ export abstract class CustomError extends Error {
 
   /** The items of the response's `errors` array; never includes internals such as the stack. */
   serialize(): ErrorItem[] {
-    return [{ message: this.message }];
+    return [{ message: this.message, code: this.code }];
   }
 }

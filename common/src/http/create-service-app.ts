@@ -97,7 +97,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 
   options.routes(app);
 
-  app.use((_req, _res, next) => next(new NotFoundError('Route not found', 'ROUTE_NOT_FOUND')));
+  app.use((_req, _res, next) => next(new NotFoundError('Route not found')));
   app.use(errorHandler);
 
   return app;

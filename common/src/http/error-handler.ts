@@ -4,24 +4,30 @@ import type { Logger } from 'pino';
 import { CustomError, type ErrorItem } from '../errors';
 import { createLogger } from '../logging/logger';
 
-/** Messages for the body-parser failures a client can cause; their own messages are not echoed. */
-const CLIENT_ERROR_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': 'Malformed JSON body',
-  'entity.too.large': 'Request body is too large',
-  'encoding.unsupported': 'Unsupported content encoding',
-  'charset.unsupported': 'Unsupported charset',
-  'request.aborted': 'Request aborted',
-  'request.size.invalid': 'Request size did not match content length',
-  'parameters.too.many': 'Too many parameters',
+/**
+ * The answers to the body-parser failures a client can cause, by their `type`; their own messages
+ * are not echoed.
+ */
+const CLIENT_ERRORS: Record<string, { message: string; code: string }> = {
+  'entity.parse.failed': { message: 'Malformed JSON body', code: 'MALFORMED_JSON' },
+  'entity.too.large': { message: 'Request body is too large', code: 'PAYLOAD_TOO_LARGE' },
+  'encoding.unsupported': { message: 'Unsupported content encoding', code: 'UNSUPPORTED_ENCODING' },
+  'charset.unsupported': { message: 'Unsupported charset', code: 'UNSUPPORTED_CHARSET' },
+  'request.aborted': { message: 'Request aborted', code: 'REQUEST_ABORTED' },
+  'request.size.invalid': { message: 'Request size did not match content length', code: 'REQUEST_SIZE_INVALID' },
 };
+
+/** The code of the generic 500 answer to an unexpected error. */
+export const INTERNAL_ERROR = 'INTERNAL_ERROR';
 
 let fallbackLogger: Logger | undefined;
 
 /**
  * The one error middleware, mounted last. A {@link CustomError} answers with its status and
  * serialized items; a client error raised by Express or body-parser (malformed JSON, body too
- * large, bad charset, malformed URL parameter) answers with its 4xx status and a fixed message;
- * anything else is logged with the request id and answers 500 with a generic message, never a stack.
+ * large, bad charset, malformed URL parameter) answers with its 4xx status, a fixed message and
+ * a code; anything else is logged with the request id and answers 500 `INTERNAL_ERROR` with a
+ * generic message, never a stack. Every item of every answer has a `code`.
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) {
@@ -38,16 +44,16 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
   const status = clientErrorStatus(err);
   if (status !== undefined) {
     const type = (err as { type?: unknown }).type;
-    const message =
-      (typeof type === 'string' ? CLIENT_ERROR_MESSAGES[type] : undefined) ?? STATUS_CODES[status] ?? 'Bad request';
-    send(res, status, [{ message }]);
+    const known = typeof type === 'string' ? CLIENT_ERRORS[type] : undefined;
+    // Any other one (a malformed percent-encoding in the path, say) keeps its status with the standard reason.
+    send(res, status, [known ?? { message: STATUS_CODES[status] ?? 'Bad request', code: 'BAD_REQUEST' }]);
     return;
   }
 
   // pino-http types `req.log` as always present, but the handler may run in an app without it.
   const log: Logger = (req.log as Logger | undefined) ?? getFallbackLogger();
   log.error({ err, reqId: req.id }, 'Unhandled error while handling request');
-  send(res, 500, [{ message: 'Something went wrong' }]);
+  send(res, 500, [{ message: 'Something went wrong', code: INTERNAL_ERROR }]);
 };
 
 function getFallbackLogger(): Logger {

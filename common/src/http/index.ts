@@ -3,6 +3,7 @@ export * from './current-user';
 export * from './error-handler';
 export * from './health';
 export * from './metrics';
+export * from './rate-limit';
 export * from './request-context';
 export * from './require-auth';
 export * from './validate-request';

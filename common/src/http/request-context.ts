@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { serializeError } from '../logging/logger';
 
 /** The header that carries the request id in and out of every service. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -63,6 +64,9 @@ export function httpLogger(logger: Logger): RequestHandler {
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // pino-http's own error serializer (pino's standard one) would override the logger's, and
+      // it copies every property: a query's parameters, pg's row detail.
+      err: serializeError,
     },
   });
 }

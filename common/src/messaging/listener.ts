@@ -30,10 +30,13 @@ export interface ListenerOptions {
   /** Deliveries of an event whose handler keeps failing before it is parked as a dead letter (default 10, about 4 minutes of retries). */
   maxDeliver?: number;
   /**
-   * How long an event the handler finds "not applicable yet" ({@link RetryLaterError}: its
-   * predecessor has not arrived) is retried before it is parked (default 10 minutes).
+   * Deliveries of an event the handler finds "not applicable yet" ({@link RetryLaterError}: its
+   * predecessor has not arrived) before it is parked (default 16: with the delay doubling from
+   * `nakDelayMs` up to `maxNakDelayMs`, about 10 minutes). Counted in deliveries, not in time
+   * since the event was stored, so that a backlog (a consumer that was down for an hour) is not
+   * parked on its first early delivery.
    */
-  maxEarlyAgeMs?: number;
+  maxEarlyDeliveries?: number;
   /** Default {@link STREAM_NAME}. */
   streamName?: string;
   /**
@@ -84,10 +87,10 @@ const MAX_RESTART_DELAY_MS = 5_000;
  * - handler resolves → ack (and only then: ack after the handler's transaction committed);
  * - handler throws → `nak` with a growing delay (`nakDelayMs` doubled per delivery, up to
  *   `maxNakDelayMs`), logged at error; {@link RetryLaterError} (the event came early) → `nak`
- *   with its delay, logged at info;
- * - an event that keeps failing — `maxDeliver` deliveries, or an early event still not
- *   applicable after `maxEarlyAgeMs`, or a payload that is not JSON or breaks its subject's
- *   schema — is parked as a dead letter ({@link parkDeadLetter}) and terminated, so the
+ *   with its delay or the same growing delay, logged at info;
+ * - an event that keeps failing — `maxDeliver` failed deliveries, `maxEarlyDeliveries` early
+ *   ones, more deliveries than both without an outcome (the handler took the process down), or
+ *   a payload that is not JSON or breaks its subject's schema — is parked as a dead letter ({@link parkDeadLetter}) and terminated, so the
  *   consumer keeps flowing for every other event;
  * - while a handler runs, the message is kept in progress (`working()`) so a slow call does not
  *   hand it to another replica after ack_wait.
@@ -127,7 +130,7 @@ export abstract class Listener<S extends Subject> {
       nakDelayMs: options.nakDelayMs ?? 1_000,
       maxNakDelayMs: options.maxNakDelayMs ?? 60_000,
       maxDeliver: options.maxDeliver ?? 10,
-      maxEarlyAgeMs: options.maxEarlyAgeMs ?? 10 * 60_000,
+      maxEarlyDeliveries: options.maxEarlyDeliveries ?? 16,
       streamName: options.streamName ?? STREAM_NAME,
       batchSize: options.batchSize ?? 10,
       pullExpiresMs: options.pullExpiresMs ?? 30_000,
@@ -329,9 +332,10 @@ export abstract class Listener<S extends Subject> {
     const redeliveryCount = deliveries - 1;
     const storedAt = msg.time;
     const about = { ...where, eventId: event.eventId, correlationId: event.correlationId, redeliveryCount };
-    const { maxDeliver, ackWaitMs } = this.options;
-    // Delivered more often than allowed without an outcome: the handler crashed the process.
-    if (deliveries > maxDeliver) {
+    const { maxDeliver, maxEarlyDeliveries, ackWaitMs } = this.options;
+    // More deliveries than any outcome allows (an early event is parked after
+    // maxEarlyDeliveries, a failing one after maxDeliver): the handler crashed the process.
+    if (deliveries > Math.max(maxDeliver, maxEarlyDeliveries)) {
       await this.park(msg, `delivered ${deliveries} times without an outcome (the handler may crash the service)`);
       return;
     }
@@ -358,14 +362,16 @@ export abstract class Listener<S extends Subject> {
     error: unknown,
     { about, deliveries, storedAt }: { about: Record<string, unknown>; deliveries: number; storedAt: Date },
   ): Promise<void> {
-    const { maxDeliver, maxEarlyAgeMs, nakDelayMs, maxNakDelayMs } = this.options;
+    const { maxDeliver, maxEarlyDeliveries, nakDelayMs, maxNakDelayMs } = this.options;
     const reason = error instanceof Error ? error.message : String(error);
+    const backoffMs = Math.min(nakDelayMs * 2 ** (deliveries - 1), maxNakDelayMs);
     if (error instanceof RetryLaterError) {
-      if (Date.now() - storedAt.getTime() > maxEarlyAgeMs) {
-        await this.park(msg, `still not applicable after ${Math.round(maxEarlyAgeMs / 1000)} s: ${reason}`);
+      if (deliveries >= maxEarlyDeliveries) {
+        const waitedS = Math.round((Date.now() - storedAt.getTime()) / 1000);
+        await this.park(msg, `still not applicable after ${deliveries} deliveries (${waitedS} s): ${reason}`);
         return;
       }
-      const delayMs = error.delayMs ?? nakDelayMs;
+      const delayMs = error.delayMs ?? backoffMs;
       this.logger.info({ ...about, delayMs, reason }, 'event not applicable yet; retrying later');
       settle(() => msg.nak(delayMs));
       return;
@@ -375,9 +381,8 @@ export abstract class Listener<S extends Subject> {
       await this.park(msg, reason);
       return;
     }
-    const delayMs = Math.min(nakDelayMs * 2 ** (deliveries - 1), maxNakDelayMs);
-    this.logger.error({ ...about, err: error, delayMs }, 'handler failed; retrying');
-    settle(() => msg.nak(delayMs));
+    this.logger.error({ ...about, err: error, delayMs: backoffMs }, 'handler failed; retrying');
+    settle(() => msg.nak(backoffMs));
   }
 
   /**

@@ -36,7 +36,7 @@ const DOCS_DIR = path.join(ROOT, 'docs', 'screenshots');
 const STEP_SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
 const DOCS_SCREENSHOTS = process.env.E2E_DOCS === '1';
 
-export const JWT_KEY = 'e2e-browser-signing-key';
+export const JWT_KEY = 'e2e-browser-signing-key-0123456789abcdef';
 
 export interface BrowserTest {
   /** A new visitor: a browser context of its own (own cookies), with one page on the platform. */

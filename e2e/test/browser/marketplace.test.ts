@@ -10,6 +10,7 @@ import {
   accountViaApi,
   alertIn,
   DECLINED_CARD,
+  fillSignUp,
   mainNav,
   pay,
   purchase,
@@ -278,6 +279,39 @@ describe('buying and selling tickets in the browser', () => {
       await seeHeading(visitor, 'Sell a ticket');
       await visitor.getByLabel('Title', { exact: true }).waitFor();
       await t.step(visitor, 'back at the sell form');
+    },
+  );
+
+  market.scenario(
+    'a sign-in or sign-up link whose next leads to another site lands on this site’s home page',
+    async (t) => {
+      const account = await accountViaApi(market, 'redirected@example.test');
+      const visitor = await t.visitor('visitor');
+      const landsHome = (url: URL) => url.origin === new URL(market.url).origin && url.pathname === '/';
+      // As typed into an address bar: %09 is a tab, %5C a backslash.
+      const hostile = ['/%09/evil.example', '//evil.example', '/%5Cevil.example', 'https://evil.example'];
+
+      // Through the form: after signing in (or up), the page goes to next.
+      for (const next of hostile) {
+        await visitor.goto(`/auth/signin?next=${next}`);
+        await seeHeading(visitor, 'Sign in');
+        await signIn(visitor, account.email);
+        await visitor.waitForURL(landsHome);
+        await mainNav(visitor).getByRole('link', { name: 'Sign out' }).click();
+        await mainNav(visitor).getByRole('link', { name: 'Sign in' }).waitFor();
+      }
+      await visitor.goto(`/auth/signup?next=${hostile[0]}`);
+      await fillSignUp(visitor, 'redirected-new@example.test');
+      await visitor.waitForURL(landsHome);
+      await t.step(visitor, 'signed in, at home');
+
+      // Signed in already: the pages send the visitor on at once.
+      for (const page of ['signin', 'signup']) {
+        for (const next of hostile) {
+          await visitor.goto(`/auth/${page}?next=${next}`);
+          await visitor.waitForURL(landsHome);
+        }
+      }
     },
   );
 });

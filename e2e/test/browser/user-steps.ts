@@ -30,6 +30,11 @@ export async function signUp(page: Page, email: string): Promise<void> {
   await page.goto('/');
   await mainNav(page).getByRole('link', { name: 'Sign up' }).click();
   await seeHeading(page, 'Create an account');
+  await fillSignUp(page, email);
+}
+
+/** Fills the sign-up form the visitor is looking at and submits it. */
+export async function fillSignUp(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();

@@ -122,6 +122,23 @@ async function fingerprint(): Promise<Record<string, string>> {
   return Object.fromEntries(parts.flat());
 }
 
+/** What is wrong with the body of a 4xx answer, if anything: every item needs a message and a code. */
+function errorBodyProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'a 4xx answer that is not JSON';
+  }
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return 'a 4xx answer without an errors array';
+  const bad = errors.find((item: { message?: unknown; code?: unknown }) => {
+    return typeof item?.message !== 'string' || typeof item.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(item.code);
+  });
+  return bad === undefined ? undefined : `an error item without a message and a stable code (${JSON.stringify(bad)})`;
+}
+
 const changedTables = (before: Record<string, string>, after: Record<string, string>) =>
   Object.keys({ ...before, ...after }).filter((key) => before[key] !== after[key]);
 
@@ -168,14 +185,18 @@ async function buildWorld(): Promise<World> {
     return reply.body.id as string;
   };
   const [ta1, ta2, tb1, tb2] = [await list(a, 'A1'), await list(a, 'A2'), await list(b, 'B1'), await list(b, 'B2')];
+  // The ticket reaches orders' replica through NATS: allow for a loaded machine.
   const reserve = (user: { cookie: string }, ticketId: string) =>
-    waitFor(async () => {
-      const reply = await call(cluster.url('orders'), 'POST', '/api/orders', {
-        cookie: user.cookie,
-        json: { ticketId },
-      });
-      return reply.status === 201 ? (reply.body.id as string) : false;
-    });
+    waitFor(
+      async () => {
+        const reply = await call(cluster.url('orders'), 'POST', '/api/orders', {
+          cookie: user.cookie,
+          json: { ticketId },
+        });
+        return reply.status === 201 ? (reply.body.id as string) : false;
+      },
+      { timeoutMs: 30_000 },
+    );
   const [oa, ob] = [await reserve(a, tb1), await reserve(b, ta1)];
   await observer.settle();
   return { a, b, ids: [ta1, ta2, tb1, tb2, oa, ob] };
@@ -703,6 +724,10 @@ describe('bad input at every endpoint, signed in and out', () => {
         if (reply.status === 0 && parserRefused && /ECONNRESET|EPIPE/.test(reply.error ?? '')) return;
         if (reply.status === 0 || reply.status >= 500) throw new Error(`no 5xx and an answer expected: ${about}`);
         if (reply.status >= 400) {
+          // Node's HTTP parser answers some malformed requests itself, with no body; every answer
+          // of a service is { errors: [{ message, code, field? }] }.
+          const problem = errorBodyProblem(reply.text);
+          if (problem) throw new Error(`${problem}: ${about}`);
           // The sandbox gateway reports a refused card to the webhook a moment later, as Stripe does.
           await observer.sandboxWebhooksDelivered();
           const after = await fingerprint();
@@ -781,7 +806,7 @@ describe('the webhook, correctly signed around something that is not a Stripe ev
       const reply = await signed(body);
       expect({ status: reply.status, body: JSON.parse(reply.text) }).toEqual({
         status: 400,
-        body: { errors: [{ message: 'Malformed Stripe event' }] },
+        body: { errors: [{ message: 'Malformed Stripe event', code: 'WEBHOOK_EVENT_MALFORMED' }] },
       });
       expect(changedTables(before, await fingerprint())).toEqual([]);
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@ticketing/common/testing';
 import { type Cluster, startCluster } from './cluster';
 import { call } from './http';
-import { Observer } from './invariants';
+import { checkInvariants, Observer } from './invariants';
 import { cookieWith, craftJwt, forgedSessions } from './tokens';
 
 jest.setTimeout(120_000);
@@ -231,6 +231,42 @@ describe("other people's orders and tickets", () => {
   });
 });
 
+describe('hoarding tickets', () => {
+  it('when one buyer reserves a sixth ticket while holding five, then it is refused with RESERVATION_LIMIT, and cancelling one frees a slot', async () => {
+    const [seller, buyer] = [await signUp(), await signUp()];
+    const tickets: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const reply = await api('tickets', 'POST', '/api/tickets', seller.cookie, { title: `Hoarded ${i}`, price: 20 });
+      expect(reply.status).toBe(201);
+      tickets.push(reply.body.id as string);
+    }
+    // orders knows every ticket (ticket.created applied) before the buyer starts.
+    await observer.settle();
+
+    const reservations = [];
+    for (const ticketId of tickets)
+      reservations.push(await api('orders', 'POST', '/api/orders', buyer.cookie, { ticketId }));
+    expect(reservations.map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201, 429]);
+    expect(reservations[5]!.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'You can hold at most 5 reservations at once; pay for or cancel one before reserving another ticket',
+      }),
+    ]);
+    const held = await observer.rows<{ ticket_id: string }>(
+      'orders',
+      "select ticket_id from orders where user_id = $1 and status = 'created'",
+      [buyer.id],
+    );
+    expect(held.map((row) => row.ticket_id).sort()).toEqual(tickets.slice(0, 5).sort());
+
+    const cancelled = await api('orders', 'DELETE', `/api/orders/${reservations[0]!.body.id}`, buyer.cookie);
+    expect(cancelled.status).toBe(204);
+    expect((await api('orders', 'POST', '/api/orders', buyer.cookie, { ticketId: tickets[5] })).status).toBe(201);
+    await observer.settle();
+    expect(await checkInvariants(observer, { ordersFinal: false })).toEqual([]);
+  });
+});
+
 describe('session cookies', () => {
   const attributes = (setCookie: string) =>
     setCookie
@@ -303,5 +339,51 @@ describe('guessing passwords', () => {
     });
     expect(right.status).toBe(429);
     expect(right.body.errors[0].message).toMatch(/too many/i);
+  });
+
+  it('when 1,000 failed sign-ins against one account come from 10 addresses, then the per-account limit answers all but the first 10 with 429', async () => {
+    const victim = await signUp();
+    // As if ten machines sent them: the proxy hop the services trust reports ten client addresses.
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const addresses = Array.from({ length: 10 }, (_, i) => `192.0.2.${10 + i}`);
+    const started = Date.now();
+    const statuses = (
+      await Promise.all(
+        addresses.map(async (ip) => {
+          const seen: number[] = [];
+          for (let attempt = 0; attempt < 100; attempt++) {
+            const reply = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+              json: { email: victim.email, password: `guess-${ip}-${attempt}` },
+              headers: from(ip),
+            });
+            seen.push(reply.status);
+          }
+          return seen;
+        }),
+      )
+    ).flat();
+
+    // Ten addresses with ten failures each would have been 100 answered guesses without it.
+    expect(statuses.filter((status) => status === 400)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(990);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    // An eleventh address, even with the right password (and the e-mail typed otherwise): the account waits.
+    const right = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+      json: { email: ` ${victim.email.toUpperCase()} `, password: 'correct-horse' },
+      headers: from('192.0.2.99'),
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Too many failed sign-in attempts for this account;/),
+      }),
+    ]);
+    // Other accounts are not locked by it.
+    const other = await signUp();
+    const fine = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
+      json: { email: other.email, password: 'correct-horse' },
+      headers: from('192.0.2.98'),
+    });
+    expect(fine.status).toBe(200);
   });
 });

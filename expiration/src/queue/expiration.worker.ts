@@ -1,9 +1,8 @@
-import type { Logger, Publisher } from '@ticketing/common';
+import { type Logger, MAX_RETRY_DELAY_MS, type Publisher } from '@ticketing/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { completeExpiration } from '../domain/complete-expiration';
 import type { ExpirationMetrics } from '../metrics';
-import { MAX_RETRY_DELAY_MS } from '../redis/redis-connection';
 import { EXPIRATION_QUEUE, type ExpirationJobData, expirationJobDataSchema } from './expiration-queue';
 
 export interface ExpirationWorkerDeps {

@@ -306,6 +306,7 @@ export const REQUIRED_ALERTS = [
   'TicketingReconcilerBehind',
   'TicketingExpirationQueueDeep',
   'TicketingSessionRevocationsStale',
+  'TicketingRateLimitsNotShared',
   'TicketingPostgresReplicationLag',
   'TicketingPostgresBackupFailed',
   'TicketingPostgresBackupTooOld',
@@ -320,6 +321,7 @@ export const AGREED_METRICS = [
   'ticketing_reconciler_oldest_unsettled_seconds',
   'ticketing_expiration_queue_depth',
   'ticketing_session_revocations_read_age_seconds',
+  'ticketing_rate_limit_fallback_total',
 ];
 
 const INPUTS_GROUP = 'ticketing-inputs';

@@ -17,8 +17,10 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  'continue-on-error'?: unknown;
 }
 interface Job {
+  'continue-on-error'?: unknown;
   uses?: string;
   needs?: string | string[];
   if?: string;
@@ -115,7 +117,12 @@ export function pinProblems(files: WorkflowFile[]): string[] {
 export const CI_WORKFLOW = '.github/workflows/ci.yml';
 export const GATE_JOB = 'checks';
 /** The check jobs the gate must wait for. */
-export const CHECK_JOBS = ['changes', 'lint', 'typecheck', 'infrastructure', 'test', 'image'];
+export const CHECK_JOBS = ['changes', 'lint', 'typecheck', 'infrastructure', 'test', 'audit', 'image'];
+/**
+ * The checks that run for every commit: the gate counts a skipped job as passed, so a condition
+ * on one of these would let a commit through unchecked. (`image` runs only when an app changed.)
+ */
+export const UNCONDITIONAL_CHECKS = CHECK_JOBS.filter((job) => job !== 'image');
 
 const PUBLISHING_ACTIONS = ['docker/login-action', 'digitalocean/action-doctl', 'actions/attest'];
 const PUBLISHING_COMMAND =
@@ -199,6 +206,18 @@ export function gateProblems(files: WorkflowFile[]): string[] {
   else {
     const missing = CHECK_JOBS.filter((check) => !needsOf(gate).includes(check));
     if (missing.length) problems.push(`${CI_WORKFLOW}: ${GATE_JOB} does not wait for ${missing.join(', ')}`);
+    for (const check of CHECK_JOBS) {
+      const job = ci?.jobs?.[check];
+      if (!job) problems.push(`${CI_WORKFLOW}: no ${check} job`);
+      else if (UNCONDITIONAL_CHECKS.includes(check) && job.if !== undefined) {
+        problems.push(`${CI_WORKFLOW}: ${check} runs only if ${job.if}; a skipped check passes the gate`);
+      } else if (
+        job['continue-on-error'] !== undefined ||
+        job.steps?.some((step) => step['continue-on-error'] !== undefined)
+      ) {
+        problems.push(`${CI_WORKFLOW}: ${check} may fail without failing the gate (continue-on-error)`);
+      }
+    }
     if (gate.if !== 'always()') problems.push(`${CI_WORKFLOW}: ${GATE_JOB} must run always() to report failed checks`);
     const body = (gate.steps ?? []).map((step) => step.run ?? '').join('\n');
     if (!/failure\|cancelled/.test(body) || !/exit 1/.test(body)) {

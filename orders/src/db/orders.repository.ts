@@ -5,8 +5,9 @@ import {
   OrderStatus as Status,
   updateVersioned,
 } from '@ticketing/common';
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, max, or, sql } from 'drizzle-orm';
 import {
+  type CancelReason,
   ONE_ACTIVE_ORDER_PER_TICKET,
   type OrderRow,
   orders,
@@ -95,9 +96,85 @@ export async function findOverdueOrderIds(db: Executor, now: Date, limit: number
   return rows.map((row) => row.id);
 }
 
-/** Moves a locked order to `status` and bumps its version. */
-export async function setOrderStatus(tx: Executor, order: OrderRow, status: OrderStatus): Promise<OrderRow> {
-  const updated = await updateVersioned(tx, orders, order.id, order.version, { status });
+/**
+ * An arbitrary constant: the first half of the two-part advisory lock key of a buyer's
+ * reservations. Two-part keys never collide with the one-part keys of the migrations and the
+ * outbox relay.
+ */
+const BUYER_RESERVATIONS_LOCK = 7_215_311;
+
+/**
+ * Holds the buyer's reservation lock until the transaction ends, so one buyer's reservations
+ * are made one after the other and each counts the ones committed before it. (A lock on the
+ * buyer's rows would not do: a buyer with no reservation has none.) Two buyers whose ids hash
+ * alike merely wait for each other.
+ */
+export async function lockBuyerReservations(tx: Executor, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${BUYER_RESERVATIONS_LOCK}, hashtext(${userId.toLowerCase()}))`);
+}
+
+export interface BuyerReservations {
+  /** The buyer's reservations that hold a ticket at `now`: created or awaiting payment, not past their expiry. */
+  active: number;
+  /**
+   * When the latest reservation of `ticketId` that the buyer let expire within the last
+   * `cooldownSeconds` expired: one still `created` past its expiry, or one cancelled because it
+   * expired (never one the buyer cancelled). Undefined when there is none, or the cool-down is off.
+   */
+  lastExpiredAt: Date | undefined;
+}
+
+/** What the reservation limits need to know about a buyer, in one round trip (call it under {@link lockBuyerReservations}). */
+export async function findBuyerReservations(
+  tx: Executor,
+  { userId, ticketId, now, cooldownSeconds }: { userId: string; ticketId: string; now: Date; cooldownSeconds: number },
+): Promise<BuyerReservations> {
+  const holding = tx
+    .select({ count: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, userId),
+        inArray(orders.status, [Status.Created, Status.AwaitingPayment]),
+        gte(orders.expiresAt, now),
+      ),
+    );
+  const expired =
+    cooldownSeconds > 0
+      ? tx
+          .select({ expiresAt: max(orders.expiresAt) })
+          .from(orders)
+          .where(
+            and(
+              eq(orders.userId, userId),
+              eq(orders.ticketId, ticketId),
+              lt(orders.expiresAt, now),
+              gt(orders.expiresAt, new Date(now.getTime() - cooldownSeconds * 1000)),
+              or(
+                eq(orders.status, Status.Created),
+                and(eq(orders.status, Status.Cancelled), eq(orders.cancelReason, 'expired')),
+              ),
+            ),
+          )
+      : sql`null`;
+  const result = await tx.execute(sql`select (${holding}) as active, (${expired}) as last_expired_at`);
+  const [row] = (result as unknown as { rows: { active: number; last_expired_at: Date | string | null }[] }).rows;
+  const lastExpiredAt = row?.last_expired_at;
+  return {
+    active: row?.active ?? 0,
+    lastExpiredAt: lastExpiredAt === null || lastExpiredAt === undefined ? undefined : new Date(lastExpiredAt),
+  };
+}
+
+/** Moves a locked order to `status` (with why, when it is cancelled) and bumps its version. */
+export async function setOrderStatus(
+  tx: Executor,
+  order: OrderRow,
+  status: OrderStatus,
+  cancelReason?: CancelReason,
+): Promise<OrderRow> {
+  const changes = cancelReason === undefined ? { status } : { status, cancelReason };
+  const updated = await updateVersioned(tx, orders, order.id, order.version, changes);
   // Callers hold the row lock (lockOrder), so the version cannot have moved in between.
   if (!updated) throw new Error(`order ${order.id} changed while it was locked`);
   return updated;

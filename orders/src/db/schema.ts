@@ -10,6 +10,10 @@ export const ONE_ACTIVE_ORDER_PER_TICKET = 'orders_one_active_per_ticket';
 /** The name of the unique index that gives each order of a ticket its own reservation number. */
 export const RESERVATION_NUMBER_PER_TICKET = 'orders_ticket_reservation_number';
 
+/** Why an order was cancelled: its buyer cancelled it, or its reservation window ran out. */
+export const CANCEL_REASONS = ['buyer', 'expired'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 const statusList = (statuses: readonly OrderStatus[]) => sql.raw(statuses.map((status) => `'${status}'`).join(', '));
 
 /** Replica of the tickets service's tickets, kept current by ticket.created / ticket.updated. */
@@ -44,6 +48,12 @@ export const orders = pgTable(
      * orders of one ticket never share a number and a later order always has a higher one.
      */
     reservationNumber: integer('reservation_number').notNull(),
+    /**
+     * Why a cancelled order was cancelled (null otherwise, and on orders cancelled before it was
+     * recorded): a buyer who let a reservation expire waits out a cool-down before reserving
+     * that ticket again; one who cancelled it does not.
+     */
+    cancelReason: text('cancel_reason').$type<CancelReason>(),
     version: integer('version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -55,6 +65,10 @@ export const orders = pgTable(
     uniqueIndex(RESERVATION_NUMBER_PER_TICKET).on(table.ticketId, table.reservationNumber),
     check('orders_status_known', sql`status in (${statusList(ORDER_STATUSES)})`),
     check('orders_price_cents_positive', sql`${table.priceCents} > 0`),
+    check(
+      'orders_cancel_reason_known',
+      sql`cancel_reason in (${sql.raw(CANCEL_REASONS.map((r) => `'${r}'`).join(', '))})`,
+    ),
     index('orders_user_created_idx').on(table.userId, table.createdAt),
     // The sweep only ever looks for reservations that may be overdue.
     index('orders_created_expires_idx').on(table.expiresAt).where(sql`status = 'created'`),

@@ -1,6 +1,6 @@
 import { type Executor, enqueueEvent, markEventProcessed, OrderStatus, RetryLaterError } from '@ticketing/common';
 import { lockOrder, setOrderStatus } from '../db/orders.repository';
-import type { OrderRow } from '../db/schema';
+import type { CancelReason, OrderRow } from '../db/schema';
 import { orderCancelledEvent, orderCompletedEvent } from '../events/order-events';
 import type { OrdersDeps } from './deps';
 
@@ -21,9 +21,14 @@ export function effectiveStatus(order: Pick<OrderRow, 'status' | 'expiresAt'>, n
   return isOverdue(order, now) ? OrderStatus.Cancelled : order.status;
 }
 
-/** Cancels a locked order and writes its order.cancelled in the same transaction. */
-export async function cancelLockedOrder(tx: Executor, order: OrderRow, correlationId?: string): Promise<OrderRow> {
-  const cancelled = await setOrderStatus(tx, order, OrderStatus.Cancelled);
+/** Cancels a locked order, recording why, and writes its order.cancelled in the same transaction. */
+export async function cancelLockedOrder(
+  tx: Executor,
+  order: OrderRow,
+  reason: CancelReason,
+  correlationId?: string,
+): Promise<OrderRow> {
+  const cancelled = await setOrderStatus(tx, order, OrderStatus.Cancelled, reason);
   await enqueueEvent(tx, orderCancelledEvent(cancelled, { correlationId }));
   return cancelled;
 }
@@ -56,7 +61,7 @@ export async function expireOrder(
     if (!order) return 'unknown-order';
     if (order.status === OrderStatus.Complete) return 'complete';
     if (order.status === OrderStatus.Cancelled) return 'already-cancelled';
-    await cancelLockedOrder(tx, order, cause.correlationId);
+    await cancelLockedOrder(tx, order, 'expired', cause.correlationId);
     return 'cancelled';
   });
 }

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, enqueueEvent, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
 import {
+  BadRequestError,
+  describeWait,
+  enqueueEvent,
+  NotAuthorizedError,
+  NotFoundError,
+  OrderStatus,
+  TooManyRequestsError,
+} from '@ticketing/common';
+import {
+  findBuyerReservations,
   findOrderWithTicket,
   insertOrder,
   listOrdersWithTicket,
+  lockBuyerReservations,
   lockOrder,
   lockOverdueOrdersOfTicket,
   type OrderWithTicket,
@@ -12,20 +22,51 @@ import type { TicketRow } from '../db/schema';
 import { findTicket, findTicketForReservation } from '../db/tickets.repository';
 import { orderCreatedEvent } from '../events/order-events';
 import type { OrdersDeps } from './deps';
-import { cancelLockedOrder } from './order-lifecycle';
+import { cancelLockedOrder, isOverdue } from './order-lifecycle';
 
-export interface ReserveTicketInput {
+/** The rules every reservation follows (from the configuration). */
+export interface ReservationRules {
+  /** How long a reservation holds its ticket (EXPIRATION_WINDOW_SECONDS). */
+  windowSeconds: number;
+  /** Reservations one buyer may hold at once (MAX_ACTIVE_RESERVATIONS). */
+  maxActiveReservations: number;
+  /** How long a buyer who let a reservation expire waits to reserve that ticket again; 0 = never (RESERVATION_COOLDOWN_SECONDS). */
+  cooldownSeconds: number;
+}
+
+export interface ReserveTicketInput extends ReservationRules {
   userId: string;
   ticketId: string;
-  windowSeconds: number;
   correlationId?: string;
   now?: Date;
 }
 
+/** 429 `RESERVATION_COOLDOWN`: the buyer let their reservation of this ticket expire a moment ago. */
+export class ReservationCooldownError extends TooManyRequestsError {
+  constructor(
+    /** When the buyer may reserve the ticket again. */
+    readonly availableAt: Date,
+    /** Whole seconds until then (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `You let your reservation of this ticket expire; you can reserve it again ${describeWait(retryAfterSeconds)}, at ${availableAt.toISOString()}`,
+      'RESERVATION_COOLDOWN',
+    );
+  }
+}
+
 /**
- * Reserves a ticket for `windowSeconds`. In one transaction: cancel the ticket's overdue
- * reservation (expiry is enforced by data, so it never blocks a new buyer), insert the order,
- * and write order.created (plus order.cancelled for what was cancelled).
+ * Reserves a ticket for `windowSeconds`. In one transaction: take the buyer's reservation lock
+ * and refuse a buyer who already holds `maxActiveReservations` (429 `RESERVATION_LIMIT`) or who
+ * let this ticket's reservation expire less than `cooldownSeconds` ago (429
+ * `RESERVATION_COOLDOWN`); cancel the ticket's overdue reservation (expiry is enforced by data,
+ * so it never blocks a new buyer), insert the order, and write order.created (plus
+ * order.cancelled for what was cancelled).
+ *
+ * The limit is counted under the lock, not read before the insert: a buyer's concurrent
+ * reservations wait for one another, so each counts the ones committed before it and ten at
+ * once still end with exactly `maxActiveReservations`.
  *
  * A ticket that an order already holds is refused from a plain read first, without a write
  * transaction: in a drop, every buyer but one is answered that way. Buyers that pass the read
@@ -42,8 +83,13 @@ export async function reserveTicket(
   return relay.transaction(async (tx) => {
     const ticket = await findTicket(tx, ticketId);
     checkReservable(ticket, userId);
+    await lockBuyerReservations(tx, userId);
+    const { cooldownSeconds } = input;
+    const mine = await findBuyerReservations(tx, { userId, ticketId, now, cooldownSeconds });
+    if (mine.active >= input.maxActiveReservations) throw reservationLimit(input.maxActiveReservations);
+    if (mine.lastExpiredAt) throw reservationCooldown(mine.lastExpiredAt, cooldownSeconds, now);
     for (const overdue of await lockOverdueOrdersOfTicket(tx, ticketId, now)) {
-      await cancelLockedOrder(tx, overdue, correlationId);
+      await cancelLockedOrder(tx, overdue, 'expired', correlationId);
     }
     const order = await insertOrder(tx, {
       id: randomUUID(),
@@ -89,7 +135,8 @@ export async function cancelOrder(
       throw new BadRequestError('A completed order cannot be cancelled', { code: 'ORDER_COMPLETED' });
     }
     if (order.status === OrderStatus.Cancelled) return false;
-    await cancelLockedOrder(tx, order, correlationId);
+    // A reservation already past its expiry had run out before the buyer cancelled it.
+    await cancelLockedOrder(tx, order, isOverdue(order) ? 'expired' : 'buyer', correlationId);
     return true;
   });
 }
@@ -100,6 +147,20 @@ function checkReservable(ticket: TicketRow | undefined, userId: string): asserts
   if (sameId(ticket.userId, userId)) {
     throw new BadRequestError('You cannot buy your own ticket', { code: 'OWN_TICKET' });
   }
+}
+
+const reservationLimit = (limit: number) =>
+  new TooManyRequestsError(
+    `You can hold at most ${limit} ${limit === 1 ? 'reservation' : 'reservations'} at once; pay for or cancel one before reserving another ticket`,
+    'RESERVATION_LIMIT',
+  );
+
+function reservationCooldown(expiredAt: Date, cooldownSeconds: number, now: Date): ReservationCooldownError {
+  const availableAt = new Date(expiredAt.getTime() + cooldownSeconds * 1000);
+  return new ReservationCooldownError(
+    availableAt,
+    Math.max(1, Math.ceil((availableAt.getTime() - now.getTime()) / 1000)),
+  );
 }
 
 const ticketReserved = () => new BadRequestError('Ticket is already reserved', { code: 'TICKET_RESERVED' });

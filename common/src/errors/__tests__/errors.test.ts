@@ -10,6 +10,7 @@ import {
   RequestValidationError,
   ServiceUnavailableError,
   TooManyRequestsError,
+  validationMessage,
 } from '..';
 
 describe('the error hierarchy', () => {
@@ -19,18 +20,18 @@ describe('the error hierarchy', () => {
     [new NotAuthorizedError(), 401, 'NOT_AUTHORIZED', 'Not authorized'],
     [new PaymentRequiredError('Card declined'), 402, 'PAYMENT_REQUIRED', 'Card declined'],
     [new PayloadTooLargeError(), 413, 'PAYLOAD_TOO_LARGE', 'Request body is too large'],
-    [new TooManyRequestsError(), 429, 'TOO_MANY_REQUESTS', 'Too many requests'],
+    [new TooManyRequestsError(), 429, 'RATE_LIMITED', 'Too many requests'],
     [new BadGatewayError(), 502, 'BAD_GATEWAY', 'Upstream service failed'],
     [new ServiceUnavailableError(), 503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable'],
   ])(
-    'when %p is created with defaults, then it has its status, code and one serialized message',
+    'when %p is created with defaults, then it has its status, code and one serialized item with both',
     (error, status, code, message) => {
       expect(error).toBeInstanceOf(CustomError);
       expect(error).toBeInstanceOf(Error);
       expect(error.statusCode).toBe(status);
       expect(error.code).toBe(code);
       expect(error.name).toBe(error.constructor.name);
-      expect(error.serialize()).toEqual([{ message }]);
+      expect(error.serialize()).toEqual([{ message, code }]);
     },
   );
 
@@ -44,18 +45,18 @@ describe('the error hierarchy', () => {
     [new ServiceUnavailableError('Database down', 'DB_UNAVAILABLE'), 'DB_UNAVAILABLE'],
   ])('when %p is given a message and a code, then it keeps both', (error, code) => {
     expect(error.code).toBe(code);
-    expect(error.serialize()).toEqual([{ message: error.message }]);
+    expect(error.serialize()).toEqual([{ message: error.message, code }]);
   });
 
-  it('when a bad request names a code and a field, then both are kept and the field is serialized', () => {
+  it('when a bad request names a code and a field, then both are kept and serialized', () => {
     const error = new BadRequestError('Email in use', { code: 'EMAIL_IN_USE', field: 'email' });
 
     expect(error.code).toBe('EMAIL_IN_USE');
-    expect(error.serialize()).toEqual([{ message: 'Email in use', field: 'email' }]);
+    expect(error.serialize()).toEqual([{ message: 'Email in use', code: 'EMAIL_IN_USE', field: 'email' }]);
   });
 
   it('when a bad request has no field, then the serialized item has no field key', () => {
-    expect(Object.keys(new BadRequestError('Nope').serialize()[0] ?? {})).toEqual(['message']);
+    expect(Object.keys(new BadRequestError('Nope').serialize()[0] ?? {})).toEqual(['message', 'code']);
   });
 
   it('when validation fails, then there is one item per error with the param path as field and no value', () => {
@@ -73,12 +74,32 @@ describe('the error hierarchy', () => {
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toBe('Invalid request parameters');
     expect(error.serialize()).toEqual([
-      { message: 'Title is required', field: 'title' },
-      { message: 'Invalid card', field: 'card.number' },
-      { message: 'Unknown fields: admin' },
-      { message: 'Give a token or a payment method' },
-      { message: '42' },
+      { message: 'Title is required', code: 'VALIDATION_FAILED', field: 'title' },
+      { message: 'Invalid card', code: 'VALIDATION_FAILED', field: 'card.number' },
+      { message: 'Unknown fields: admin', code: 'VALIDATION_FAILED' },
+      { message: 'Give a token or a payment method', code: 'VALIDATION_FAILED' },
+      { message: '42', code: 'VALIDATION_FAILED' },
     ]);
     expect(JSON.stringify(error.serialize())).not.toContain('4242');
+  });
+
+  it('when a rule names its own code with validationMessage, then that item carries it instead of VALIDATION_FAILED', () => {
+    const errors: ValidationError[] = [
+      {
+        type: 'field',
+        location: 'body',
+        path: 'password',
+        value: 'short',
+        msg: validationMessage('Password must be at least 8 characters', 'PASSWORD_TOO_SHORT'),
+      },
+      { type: 'field', location: 'body', path: 'email', value: 'x', msg: 'Email must be valid' },
+      { type: 'field', location: 'body', path: 'odd', value: 1, msg: { message: 'Half a rule' } },
+    ];
+
+    expect(new RequestValidationError(errors).serialize()).toEqual([
+      { message: 'Password must be at least 8 characters', code: 'PASSWORD_TOO_SHORT', field: 'password' },
+      { message: 'Email must be valid', code: 'VALIDATION_FAILED', field: 'email' },
+      { message: 'Half a rule', code: 'VALIDATION_FAILED', field: 'odd' },
+    ]);
   });
 });

@@ -10,7 +10,7 @@ describe('createServiceApp', () => {
       const res = await request(app)[method]('/api/nothing/here');
 
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ errors: [{ message: 'Route not found' }] });
+      expect(res.body).toEqual({ errors: [{ message: 'Route not found', code: 'NOT_FOUND' }] });
     },
   );
 

@@ -59,7 +59,7 @@ describe('currentUser', () => {
   });
 
   it('when the token is signed with another key, then currentUser is null', async () => {
-    expect(await whoAmI(signin({ jwtKey: 'someone-elses-key' }))).toBeNull();
+    expect(await whoAmI(signin({ jwtKey: 'someone-elses-key-0123456789abcdef' }))).toBeNull();
   });
 
   it('when the token is unsigned (alg none), then currentUser is null', async () => {
@@ -236,7 +236,7 @@ describe('requireAuth', () => {
     const res = await request(app).get('/private');
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
   });
 
   it('when the token is forged, then the answer is 401', async () => {
@@ -244,7 +244,7 @@ describe('requireAuth', () => {
 
     const res = await request(app)
       .get('/private')
-      .set('Cookie', signin({ jwtKey: 'forged-key' }));
+      .set('Cookie', signin({ jwtKey: 'forged-key-0123456789abcdef0123456789' }));
 
     expect(res.status).toBe(401);
   });

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import express from 'express';
 import request from 'supertest';
 import { BadRequestError } from '../../errors';
@@ -15,7 +16,9 @@ describe('errorHandler', () => {
     const res = await request(app).post('/tickets').send({});
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Ticket is reserved', field: 'ticketId' }] });
+    expect(res.body).toEqual({
+      errors: [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED', field: 'ticketId' }],
+    });
   });
 
   it('when an async route rejects with a CustomError, then Express 5 forwards it to the handler', async () => {
@@ -29,7 +32,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/slow');
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Too late' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Too late', code: 'BAD_REQUEST' }] });
   });
 
   it('when the JSON body is malformed, then the answer is 400 "Malformed JSON body"', async () => {
@@ -38,7 +41,7 @@ describe('errorHandler', () => {
     const res = await request(app).post('/echo').set('Content-Type', 'application/json').send('{"title": ');
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Malformed JSON body', code: 'MALFORMED_JSON' }] });
   });
 
   it('when the body exceeds bodyLimit, then the answer is 413 "Request body is too large"', async () => {
@@ -49,7 +52,7 @@ describe('errorHandler', () => {
       .send({ title: 'x'.repeat(2048) });
 
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ errors: [{ message: 'Request body is too large' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Request body is too large', code: 'PAYLOAD_TOO_LARGE' }] });
   });
 
   it('when the body has an unsupported charset, then the answer is 415 with a fixed message', async () => {
@@ -58,7 +61,7 @@ describe('errorHandler', () => {
     const res = await request(app).post('/echo').set('Content-Type', 'application/json; charset=latin1').send('{}');
 
     expect(res.status).toBe(415);
-    expect(res.body).toEqual({ errors: [{ message: 'Unsupported charset' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Unsupported charset', code: 'UNSUPPORTED_CHARSET' }] });
   });
 
   it('when the body has an unsupported content encoding, then the answer is 415 with a fixed message', async () => {
@@ -71,7 +74,7 @@ describe('errorHandler', () => {
       .send('{}');
 
     expect(res.status).toBe(415);
-    expect(res.body).toEqual({ errors: [{ message: 'Unsupported content encoding' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Unsupported content encoding', code: 'UNSUPPORTED_ENCODING' }] });
   });
 
   it('when a route parameter is not valid percent-encoding, then the answer is a 400, not a 500', async () => {
@@ -80,7 +83,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/items/%E0%A4%A');
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Bad Request' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Bad Request', code: 'BAD_REQUEST' }] });
     expect(lines.some((line) => line.msg === 'Unhandled error while handling request')).toBe(false);
   });
 
@@ -94,7 +97,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/boom');
 
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong', code: 'INTERNAL_ERROR' }] });
     expect(res.text).not.toMatch(/hunter2|stack|at .*\.ts/);
   });
 
@@ -112,6 +115,43 @@ describe('errorHandler', () => {
     expect((logged?.err as { stack?: string } | undefined)?.stack).toContain('database exploded');
   });
 
+  it('when a database error reaches the handler, then the logged lines keep the failure and the request id but no query parameters or row values', async () => {
+    const email = 'someone@private.dev';
+    const { app, lines } = buildApp((app) => {
+      app.post('/users', () => {
+        const pgError = Object.assign(new Error('duplicate key value violates unique constraint "users_email"'), {
+          code: '23505',
+          detail: `Key (lower(email))=(${email}) already exists.`,
+          constraint: 'users_email',
+        });
+        throw new DrizzleQueryError(
+          'insert into "users" ("email", "hash") values ($1, $2)',
+          [email, 'hash-123'],
+          pgError,
+        );
+      });
+    });
+
+    const res = await request(app)
+      .post('/users')
+      .set('x-request-id', 'req-db-1')
+      .set('Cookie', 'session=eyJzZWNyZXQiOiJjb29raWUifQ==')
+      .send({ email, password: 'hunter2-hunter2' });
+
+    expect(res.status).toBe(500);
+    const logged = lines.find((line) => line.msg === 'Unhandled error while handling request');
+    expect(logged).toMatchObject({
+      reqId: 'req-db-1',
+      req: { id: 'req-db-1' },
+      err: {
+        message: 'Failed query: insert into "users" ("email", "hash") values ($1, $2)',
+        cause: { code: '23505', constraint: 'users_email' },
+      },
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of [email, 'hash-123', 'hunter2', 'eyJzZWNyZXQi']) expect(text).not.toContain(secret);
+  });
+
   it('when an error carries a 5xx status of its own, then it is still a generic, logged 500', async () => {
     const { app, lines } = buildApp((app) => {
       app.get('/upstream', () => {
@@ -122,7 +162,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/upstream');
 
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong', code: 'INTERNAL_ERROR' }] });
     expect(lines.some((line) => line.msg === 'Unhandled error while handling request')).toBe(true);
   });
 
@@ -136,7 +176,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/string');
 
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+    expect(res.body).toEqual({ errors: [{ message: 'Something went wrong', code: 'INTERNAL_ERROR' }] });
   });
 
   it('when an http-errors style 4xx of an unknown type is thrown, then its status is kept with the standard reason', async () => {
@@ -149,7 +189,7 @@ describe('errorHandler', () => {
     const res = await request(app).get('/teapot');
 
     expect(res.status).toBe(418);
-    expect(res.body).toEqual({ errors: [{ message: "I'm a Teapot" }] });
+    expect(res.body).toEqual({ errors: [{ message: "I'm a Teapot", code: 'BAD_REQUEST' }] });
   });
 
   it('when an error arrives after the headers were sent, then it is left to Express, which ends the connection', async () => {
@@ -178,7 +218,7 @@ describe('errorHandler', () => {
       const res = await request(app).get('/boom');
 
       expect(res.status).toBe(500);
-      expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+      expect(res.body).toEqual({ errors: [{ message: 'Something went wrong', code: 'INTERNAL_ERROR' }] });
     } finally {
       process.env.LOG_LEVEL = previousLevel;
     }

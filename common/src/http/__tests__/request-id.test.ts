@@ -17,7 +17,9 @@ describe('ConflictError', () => {
     const error = new ConflictError('Ticket was changed by another request', 'TICKET_CONCURRENT_UPDATE');
     expect(error.statusCode).toBe(409);
     expect(error.code).toBe('TICKET_CONCURRENT_UPDATE');
-    expect(error.serialize()).toEqual([{ message: 'Ticket was changed by another request' }]);
+    expect(error.serialize()).toEqual([
+      { message: 'Ticket was changed by another request', code: 'TICKET_CONCURRENT_UPDATE' },
+    ]);
     expect(new ConflictError('x').code).toBe('CONFLICT');
   });
 });

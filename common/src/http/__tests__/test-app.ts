@@ -1,16 +1,19 @@
 import type { Express } from 'express';
-import pino from 'pino';
+import type pino from 'pino';
+import { createLogger } from '../../logging/logger';
 import { createServiceApp, type ServiceAppOptions } from '../create-service-app';
 
-export const JWT_KEY = 'test-jwt-key-0123456789';
+export const JWT_KEY = 'test-jwt-key-0123456789abcdef0123456789';
 
 /** A parsed pino log line. */
 export type LogLine = Record<string, unknown> & { msg?: string; level: number };
 
-/** A real pino logger whose lines are kept in memory, so tests can assert on what was logged. */
+/** The services' logger (createLogger), its lines kept in memory so tests can assert on what was logged. */
 export function capturedLogger(): { logger: pino.Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
+  const logger = createLogger('test-service', 'info', {
+    write: (line: string) => lines.push(JSON.parse(line) as LogLine),
+  });
   return { logger, lines };
 }
 

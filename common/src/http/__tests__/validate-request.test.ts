@@ -36,8 +36,8 @@ describe('validateRequest', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       errors: [
-        { message: 'Title is required', field: 'title' },
-        { message: 'Price must be greater than 0', field: 'price' },
+        { message: 'Title is required', code: 'VALIDATION_FAILED', field: 'title' },
+        { message: 'Price must be greater than 0', code: 'VALIDATION_FAILED', field: 'price' },
       ],
     });
   });
@@ -57,7 +57,9 @@ describe('validateRequest', () => {
     const res = await request(app).get('/tickets/not-a-uuid');
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Ticket id must be a UUID', field: 'id' }] });
+    expect(res.body).toEqual({
+      errors: [{ message: 'Ticket id must be a UUID', code: 'VALIDATION_FAILED', field: 'id' }],
+    });
   });
 
   it('when the input is valid, then the route runs', async () => {

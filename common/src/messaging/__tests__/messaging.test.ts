@@ -329,7 +329,7 @@ describe('Listener', () => {
   });
 
   it('when an event stays "not applicable yet" for too long, then it is parked instead of retried forever', async () => {
-    const listener = await startListener({ maxEarlyAgeMs: 300 });
+    const listener = await startListener({ maxEarlyDeliveries: 3 });
     listener.handler = async () => {
       throw new RetryLaterError('version 7 is ahead of local version 2', 100);
     };
@@ -339,9 +339,21 @@ describe('Listener', () => {
     const [letter] = await listDeadLetters(nc, { service: listener.service });
     expect(letter).toMatchObject({
       streamSeq: ack.seq,
-      error: expect.stringMatching(/^still not applicable after 0 s: version 7/),
+      error: expect.stringMatching(/^still not applicable after 3 deliveries \(\d+ s\): version 7/),
     });
-    expect(listener.calls.length).toBeGreaterThan(1);
+    expect(listener.calls).toHaveLength(3);
+  });
+
+  it('when an early event is delivered more often than maxDeliver, then it is not taken for a handler that crashed', async () => {
+    const listener = await startListener({ maxDeliver: 2, nakDelayMs: 20 });
+    listener.handler = async () => {
+      if (listener.calls.length <= 4) throw new RetryLaterError('the previous version has not arrived', 20);
+    };
+    const ack = await publishEvent(jetstream(nc), ticketCreated());
+
+    await waitFor(async () => (await consumerInfo(listener)).ack_floor.stream_seq === ack.seq);
+    expect(listener.calls).toHaveLength(5);
+    expect(await listDeadLetters(nc, { service: listener.service })).toEqual([]);
   });
 
   it('when a handler runs longer than ack_wait, then the message is kept in progress and not handed to another replica', async () => {

@@ -22,7 +22,10 @@ export default async function OrderPage({ params }: { params: Params }) {
 
   const result = await apiGet<Order>(`/api/orders/${encodeURIComponent(orderId)}`);
   if (!result.ok && result.unreachable) return <ServiceProblem what="Orders" retryHref={path} />;
-  if (!result.ok && result.status === 401) {
+  const code = result.ok ? undefined : result.errors[0]?.code;
+  // The session ended between the two calls: sign in again and come back.
+  if (code === 'NOT_AUTHORIZED') redirect(signInPath(path));
+  if (code === 'ORDER_NOT_OWNED') {
     return (
       <div className="narrow notice notice--problem">
         <h1>This is not your order</h1>

@@ -1,5 +1,5 @@
-import type { Logger } from '@ticketing/common';
 import { Redis } from 'ioredis';
+import type { Logger } from '../logging';
 
 export interface RedisConnectionOptions {
   url: string;
@@ -12,6 +12,14 @@ export interface RedisConnectionOptions {
    * outage and the order.created event is redelivered instead of holding the listener.
    */
   maxRetriesPerRequest: number | null;
+  /**
+   * Whether commands sent while disconnected wait for the connection (ioredis's default). A
+   * caller that must answer at once (a rate limiter) sets `false`: such a command then fails
+   * immediately instead of waiting, and is never replayed after the reconnection.
+   */
+  enableOfflineQueue?: boolean;
+  /** Fails a command that has no reply after this many milliseconds (a hung server); unset waits. */
+  commandTimeoutMs?: number;
 }
 
 const FIRST_RETRY_DELAY_MS = 100;
@@ -28,11 +36,20 @@ export function reconnectDelayMs(attempt: number): number {
  * outage degrades the service (readiness 503) instead of crashing it. The first failure of an
  * outage is logged at warn and the recovery at info; the attempts in between at debug.
  */
-export function createRedisConnection({ url, name, logger, maxRetriesPerRequest }: RedisConnectionOptions): Redis {
+export function createRedisConnection({
+  url,
+  name,
+  logger,
+  maxRetriesPerRequest,
+  enableOfflineQueue = true,
+  commandTimeoutMs,
+}: RedisConnectionOptions): Redis {
   const log = logger.child({ redis: name });
   const redis = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest,
+    enableOfflineQueue,
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeout: commandTimeoutMs }),
     retryStrategy: reconnectDelayMs,
     // ioredis waits this long for a socket to close on disconnect, even one an outage already
     // closed; its 2 s default only keeps a stopping process alive for nothing.

@@ -1,0 +1,46 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { PurchaseButton } from '@/components/purchase-button';
+import { api } from '@/lib/api-client';
+import { apiError, ok } from './helpers';
+
+const mockRouter = { push: jest.fn(), refresh: jest.fn(), replace: jest.fn(), back: jest.fn(), prefetch: jest.fn() };
+jest.mock('next/navigation', () => ({ useRouter: () => mockRouter }));
+
+const TICKET_ID = '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f';
+
+describe('PurchaseButton', () => {
+  let post: jest.SpyInstance;
+  beforeEach(() => {
+    jest.clearAllMocks();
+    post = jest.spyOn(api, 'post');
+  });
+  afterEach(() => post.mockRestore());
+
+  const purchase = () => {
+    render(<PurchaseButton ticketId={TICKET_ID} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Purchase' }));
+  };
+
+  it('when the reservation is made, then it goes to the order', async () => {
+    post.mockResolvedValue(ok({ id: 'order-1' }, 201));
+    purchase();
+    await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith('/orders/order-1'));
+    expect(post).toHaveBeenCalledWith('/api/orders', { ticketId: TICKET_ID });
+  });
+
+  it('when the answer is NOT_AUTHORIZED, then it offers to sign in and come back to the ticket', async () => {
+    post.mockRejectedValue(apiError(401, [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }]));
+    purchase();
+    const link = await screen.findByRole('link', { name: 'Sign in to buy this ticket' });
+    expect(link.getAttribute('href')).toBe(`/auth/signin?next=${encodeURIComponent(`/tickets/${TICKET_ID}`)}`);
+    expect(screen.getByRole('alert').textContent).toBe('Not authorized');
+  });
+
+  it('when the ticket is taken (TICKET_RESERVED), then it says so and offers no sign-in', async () => {
+    post.mockRejectedValue(apiError(400, [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }]));
+    purchase();
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Ticket is already reserved'));
+    expect(screen.queryByRole('link', { name: 'Sign in to buy this ticket' })).toBeNull();
+    expect(mockRouter.push).not.toHaveBeenCalled();
+  });
+});
