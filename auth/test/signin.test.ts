@@ -57,7 +57,7 @@ describe('POST /api/users/signin', () => {
     }
     const blocked = await request(app).post('/api/users/signin').send(credentials()).expect(429);
     expect(blocked.body.errors).toEqual([
-      { message: 'Too many failed sign-in attempts, try again later', code: 'RATE_LIMITED' },
+      { message: 'Too many failed sign-in attempts from this address; try again in 15 minutes', code: 'RATE_LIMITED' },
     ]);
   });
 

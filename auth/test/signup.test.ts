@@ -156,7 +156,7 @@ describe('POST /api/users/signup', () => {
     await request(app).post('/api/users/signup').send(credentials('two@test.dev')).expect(201);
     const response = await request(app).post('/api/users/signup').send(credentials('three@test.dev')).expect(429);
     expect(response.body.errors).toEqual([
-      { message: 'Too many sign-ups from this address, try again later', code: 'RATE_LIMITED' },
+      { message: 'Too many sign-ups from this address; try again in 15 minutes', code: 'RATE_LIMITED' },
     ]);
   });
 

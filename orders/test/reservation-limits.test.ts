@@ -57,6 +57,7 @@ describe('at most MAX_ACTIVE_RESERVATIONS per buyer', () => {
       errors: [
         {
           message: 'You can hold at most 5 reservations at once; pay for or cancel one before reserving another ticket',
+          code: 'RESERVATION_LIMIT',
         },
       ],
     });
@@ -165,7 +166,8 @@ describe('the cool-down after a reservation expired', () => {
 
     const refused = await reserve(app, buyer, ticket.id).expect(429);
 
-    const [{ message }] = refused.body.errors;
+    const [{ message, code }] = refused.body.errors;
+    expect(code).toBe('RESERVATION_COOLDOWN');
     expect(message).toMatch(
       /^You let your reservation of this ticket expire; you can reserve it again in 5 minutes, at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     );
@@ -240,6 +242,7 @@ describe('RATE_LIMIT_ORDERS: reservation requests per buyer per minute', () => {
     expect(refused.body.errors[0].message).toMatch(
       /^Too many reservation requests: at most 3 a minute; try again in (\d+ seconds|1 minute)$/,
     );
+    expect(refused.body.errors[0].code).toBe('RATE_LIMITED');
     expect(Number(refused.get('Retry-After'))).toBeGreaterThan(0);
     // Another buyer has their own budget.
     await reserve(app, aUser(), (await bed.aTicket()).id).expect(201);
