@@ -682,7 +682,19 @@ const requestArbitrary = (): fc.Arbitrary<WireRequest> => {
 
 beforeAll(async () => {
   // A long window and the default sweep: nothing expires while the fuzzer compares fingerprints.
-  cluster = await startCluster({ serviceEnv: { auth: { RATE_LIMIT_SIGNUP: '100000', RATE_LIMIT_SIGNIN: '100000' } } });
+  // The fuzzer signs in as alice with a wrong password hundreds of times, and signs her in again
+  // after a fuzzed sign-out: no sign-in limit may stand in the way.
+  const unlimited = '100000';
+  cluster = await startCluster({
+    serviceEnv: {
+      auth: {
+        RATE_LIMIT_SIGNUP: unlimited,
+        RATE_LIMIT_SIGNIN: unlimited,
+        RATE_LIMIT_SIGNIN_ACCOUNT: unlimited,
+        RATE_LIMIT_SIGNIN_IP: unlimited,
+      },
+    },
+  });
   observer = await Observer.open(cluster);
   for (const service of ['auth', 'tickets', 'orders', 'payments', 'expiration'] as const) {
     PORTS.set(service, Number(new URL(cluster.url(service)).port));
