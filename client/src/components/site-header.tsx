@@ -26,11 +26,12 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
                 <li>
                   <NavLink href="/orders">My orders</NavLink>
                 </li>
-                <li className="site-nav__user" title={`${user.email}: your account`}>
-                  <NavLink href="/account">
-                    <span className="visually-hidden">Signed in as </span>
-                    {user.email}
-                  </NavLink>
+                <li className="site-nav__user" title={user.email}>
+                  <span className="visually-hidden">Signed in as </span>
+                  {user.email}
+                </li>
+                <li>
+                  <NavLink href="/account">Account</NavLink>
                 </li>
                 <li>
                   <NavLink href="/auth/signout" prefetch={false}>
