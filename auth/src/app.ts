@@ -15,7 +15,9 @@ import { signinRouter } from './routes/signin.router';
 import { signupRouter } from './routes/signup.router';
 
 export interface AppDeps {
-  config: Pick<Config, 'JWT_KEY' | 'JWT_TTL_SECONDS' | 'NODE_ENV'> & RateLimitConfig;
+  config: Pick<Config, 'JWT_KEY' | 'JWT_TTL_SECONDS' | 'NODE_ENV'> &
+    RateLimitConfig &
+    Partial<Pick<Config, 'TRUST_PROXY'>>;
   db: Database<typeof schema>;
   /** Runs the sign-outs with their events (outbox) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
@@ -36,6 +38,7 @@ export function createApp({ config, db, relay, logger, redis, readiness, depende
   const app = createServiceApp({
     service: 'auth',
     logger,
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     // auth checks the session's row itself (routes/session.router.ts): it is the authority.
     jwtKey: config.JWT_KEY,
     secureCookies: config.NODE_ENV === 'production',

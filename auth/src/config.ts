@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const configSchema = z.object({
   NODE_ENV: env.nodeEnv,
   PORT: env.port(3000),
+  HOST: env.host,
+  TRUST_PROXY: env.trustProxy,
   LOG_LEVEL: env.logLevel,
   JWT_KEY: env.jwtKey,
   JWT_TTL_SECONDS: env.positiveInt(24 * 60 * 60),

@@ -47,6 +47,7 @@ runMain('auth', async () => {
     service: 'auth',
     app,
     port: config.PORT,
+    host: config.HOST,
     logger,
     cleanup: [() => operations.stop(), ...shutdown, () => closeRedisConnection(redis)],
   });

@@ -101,9 +101,15 @@ describe('npm start', () => {
     }
   });
 
-  it('listens on 127.0.0.1 only', () => {
-    const port = Number(new URL(platform.url).port);
-    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+  it('listens on 127.0.0.1 only: the gateway and every service', () => {
+    const ports = { gateway: Number(new URL(platform.url).port) } as Record<string, number>;
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'expiration']) {
+      const log = readFileSync(path.join(platform.dataDir, 'logs', `${service}.log`), 'utf8');
+      const listening = log.split('\n').find((line) => line.includes(`"${service} listening"`));
+      ports[service] = (JSON.parse(listening ?? '{}') as { port: number }).port;
+    }
+    const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, listeningAddresses(port)]));
+    expect(addresses).toEqual(Object.fromEntries(Object.keys(ports).map((name) => [name, ['127.0.0.1']])));
   });
 
   it('answers 404 with the usual error body for an API path nothing serves', async () => {

@@ -14,11 +14,20 @@ export interface AppDeps {
   dependencies: Record<string, ReadinessCheck>;
   /** The service's job metrics, added to the app's /metrics. */
   metrics: ExpirationMetrics;
+  /** `TRUST_PROXY` (see createServiceApp); default loopback. */
+  trustProxy?: string;
 }
 
 /** expiration has no public API: /livez, /readyz and /metrics only. */
-export function createApp({ logger, readiness = {}, dependencies, metrics }: AppDeps): Express {
-  const app = createServiceApp({ service: 'expiration', logger, readiness, dependencies, routes: () => {} });
+export function createApp({ logger, readiness = {}, dependencies, metrics, trustProxy }: AppDeps): Express {
+  const app = createServiceApp({
+    service: 'expiration',
+    logger,
+    readiness,
+    dependencies,
+    ...(trustProxy ? { trustProxy } : {}),
+    routes: () => {},
+  });
   registerExpirationMetrics(app.locals.metrics.registry, metrics);
   return app;
 }

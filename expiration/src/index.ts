@@ -59,12 +59,13 @@ runMain('expiration', async () => {
   });
 
   const dependencies = { redis: redisReadiness(queueRedis), nats: natsReadiness(nc) };
-  const app = createApp({ logger, dependencies, metrics });
+  const app = createApp({ logger, dependencies, metrics, trustProxy: config.TRUST_PROXY });
   registerDeadLetterGauge(app.locals.metrics.registry, nc, 'expiration');
   serve({
     service: 'expiration',
     app,
     port: config.PORT,
+    host: config.HOST,
     logger,
     cleanup: [
       () => operations.stop(),

@@ -7,6 +7,8 @@ describe('expiration configuration', () => {
     expect(config).toEqual({
       NODE_ENV: 'development',
       PORT: 3000,
+      HOST: '127.0.0.1',
+      TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'info',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM_REPLICAS: 1,

@@ -24,7 +24,8 @@ export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
     | 'MAX_ACTIVE_RESERVATIONS'
     | 'RESERVATION_COOLDOWN_SECONDS'
     | 'RATE_LIMIT_ORDERS'
-  >;
+  > &
+    Partial<Pick<Config, 'TRUST_PROXY'>>;
   /** The revoked sessions, in memory: their cookies are refused. */
   revocations: SessionRevocations;
   logger: Logger;
@@ -53,6 +54,7 @@ export function createApp({
   const app = createServiceApp({
     service: 'orders',
     logger,
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,
     isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',

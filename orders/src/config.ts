@@ -8,6 +8,8 @@ const nonNegativeInt = (fallback: number) =>
 export const configSchema = z.object({
   NODE_ENV: env.nodeEnv,
   PORT: env.port(3000),
+  HOST: env.host,
+  TRUST_PROXY: env.trustProxy,
   LOG_LEVEL: env.logLevel,
   JWT_KEY: env.jwtKey,
   NATS_URL: env.natsUrl,

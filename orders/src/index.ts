@@ -69,6 +69,7 @@ runMain('orders', async () => {
     service: 'orders',
     app,
     port: config.PORT,
+    host: config.HOST,
     logger,
     cleanup: [
       () => operations.stop(),

@@ -9,7 +9,8 @@ import { paymentModeRouter } from './routes/payment-mode.router';
 import { WEBHOOK_PATH, webhookRouter } from './routes/webhook.router';
 
 export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'orderWaitMs'> {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'>;
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'> &
+    Partial<Pick<Config, 'TRUST_PROXY'>>;
   metrics: PaymentMetrics;
   /** The revoked sessions, in memory: their cookies are refused. */
   revocations: SessionRevocations;
@@ -50,6 +51,7 @@ export function createApp({
   const app = createServiceApp({
     service: 'payments',
     logger,
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,
     isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',

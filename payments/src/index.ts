@@ -93,6 +93,7 @@ runMain('payments', async () => {
     service: 'payments',
     app,
     port: config.PORT,
+    host: config.HOST,
     logger,
     // The jobs and listeners stop before the gateway (a refund may be in flight), which closes before NATS drains.
     cleanup: [

@@ -61,6 +61,8 @@ export const WEBHOOK_SECRET = 'whsec_test_payments_secret';
 export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NODE_ENV: 'test',
   PORT: 0,
+  HOST: '127.0.0.1',
+  TRUST_PROXY: 'loopback',
   LOG_LEVEL: 'silent',
   JWT_KEY,
   NATS_URL: 'nats://127.0.0.1:4222',

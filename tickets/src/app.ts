@@ -15,7 +15,7 @@ import { showTicketRouter } from './routes/show-ticket.router';
 import { updateTicketRouter } from './routes/update-ticket.router';
 
 export interface AppDeps {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY'>;
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY'> & Partial<Pick<Config, 'TRUST_PROXY'>>;
   db: Database<typeof schema>;
   /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
@@ -33,6 +33,7 @@ export function createApp({ config, db, relay, revocations, logger, readiness, d
   const app = createServiceApp({
     service: 'tickets',
     logger,
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,
     isSessionRevoked: revocations.isRevoked,
     secureCookies: config.NODE_ENV === 'production',

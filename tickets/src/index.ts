@@ -58,6 +58,7 @@ runMain('tickets', async () => {
     service: 'tickets',
     app,
     port: config.PORT,
+    host: config.HOST,
     logger,
     cleanup: [() => operations.stop(), () => closeListeners(listeners), () => sessions.revocations.stop(), ...shutdown],
   });

@@ -23,6 +23,8 @@ describe('tickets configuration', () => {
     expect(config).toEqual({
       NODE_ENV: 'development',
       PORT: 3000,
+      HOST: '127.0.0.1',
+      TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'info',
       JWT_KEY,
       NATS_URL: 'nats://127.0.0.1:4222',

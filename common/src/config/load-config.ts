@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustProxyProblem } from '../http/trust-proxy';
 import { CURRENCY_CODES, type CurrencyCode, DEFAULT_CURRENCY, isSupportedCurrency } from '../money/currencies';
 
 /** Raised by {@link parseConfig}; its message names every variable that is missing or invalid. */
@@ -54,6 +55,16 @@ export const MIN_JWT_KEY_BYTES = 32;
 export const env = {
   nodeEnv: z.enum(['development', 'production', 'test']).default('development'),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** The address the HTTP server listens on: this machine only unless told otherwise (the images and manifests say 0.0.0.0). */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Proxies whose X-Forwarded-* headers are believed (addresses, CIDR blocks, loopback, linklocal, uniquelocal). */
+  trustProxy: z
+    .string()
+    .default('loopback')
+    .superRefine((value, context) => {
+      const problem = trustProxyProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * `JWT_KEY`, the HMAC key of the session tokens: at least {@link MIN_JWT_KEY_BYTES} bytes of

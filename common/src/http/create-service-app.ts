@@ -8,6 +8,7 @@ import { errorHandler } from './error-handler';
 import { type HealthChecks, healthRouter } from './health';
 import { createMetrics, registerDependencyGauge } from './metrics';
 import { httpLogger, requestContext } from './request-context';
+import { trustedProxy } from './trust-proxy';
 
 /** What {@link createServiceApp} needs to build a service's Express app. */
 export interface ServiceAppOptions {
@@ -40,11 +41,11 @@ export interface ServiceAppOptions {
   /** Paths whose body stays a raw Buffer (Stripe webhooks verify the signature over the exact bytes). */
   rawBodyPaths?: string[];
   /**
-   * Proxy hops whose X-Forwarded-* headers are believed (default 1: the gateway locally,
-   * ingress-nginx in Kubernetes). Trusting every hop would let a client pick its own IP and
-   * slip past the rate limits.
+   * The proxies whose X-Forwarded-* headers are believed, for one hop (`TRUST_PROXY`; default
+   * `loopback`: the gateway of `npm start`; the cluster names ingress-nginx's network). See
+   * {@link trustedProxy}.
    */
-  trustProxyHops?: number;
+  trustProxy?: string;
   /** Mounts the service's routers. */
   routes: (app: Express) => void;
 }
@@ -59,8 +60,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const metrics = createMetrics(options.service);
   const app = express();
 
-  // Behind the gateway or ingress-nginx: req.ip, req.protocol and secure cookies come from X-Forwarded-*.
-  app.set('trust proxy', options.trustProxyHops ?? 1);
+  // Behind the gateway or ingress-nginx: req.ip, req.protocol and secure cookies come from their X-Forwarded-*.
+  app.set('trust proxy', trustedProxy(options.trustProxy ?? 'loopback'));
   app.disable('x-powered-by');
   app.locals.metrics = metrics;
 

@@ -6,4 +6,5 @@ export * from './metrics';
 export * from './rate-limit';
 export * from './request-context';
 export * from './require-auth';
+export * from './trust-proxy';
 export * from './validate-request';

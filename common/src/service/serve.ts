@@ -6,6 +6,8 @@ export interface ServeOptions {
   service: string;
   app: Express;
   port: number;
+  /** The address to listen on (default 127.0.0.1: this machine only; `HOST` in the configuration). */
+  host?: string;
   logger: Logger;
   /**
    * Run in order after the HTTP server stops accepting requests, e.g. close listeners (finish
@@ -35,17 +37,18 @@ export function serve({
   service,
   app,
   port,
+  host = '127.0.0.1',
   logger,
   cleanup = [],
   signals = ['SIGTERM', 'SIGINT'],
   exit,
 }: ServeOptions): RunningService {
-  const server = app.listen(port);
+  const server = app.listen(port, host);
   const ready = new Promise<number>((resolve, reject) => {
     server.once('listening', () => {
       const address = server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
-      logger.info({ port: actual }, `${service} listening`);
+      logger.info({ host, port: actual }, `${service} listening`);
       resolve(actual);
     });
     server.once('error', reject);

@@ -110,6 +110,14 @@ function intentState(intent: Stripe.PaymentIntent): PaymentIntentState {
   };
 }
 
+/**
+ * Stripe's own message, which the buyer reads (a decline's reason). Since stripe-node 23.2 an
+ * error's `message` starts with the request id (`[req_…] Your card was declined.`); the id stays
+ * on the error (`requestId`) for the logs.
+ */
+const stripeMessage = (error: InstanceType<typeof Stripe.errors.StripeError>): string =>
+  error.message.replace(/^\[req_[A-Za-z0-9]+\]\s*/, '');
+
 /** Turns the SDK's errors into the gateway's own, so the use cases never see Stripe types. */
 export function translateStripeError(error: unknown): Error {
   if (!(error instanceof Stripe.errors.StripeError)) {
@@ -117,26 +125,27 @@ export function translateStripeError(error: unknown): Error {
       cause: error,
     });
   }
+  const message = stripeMessage(error);
   switch (error.type) {
     case 'StripeCardError':
       return new GatewayDeclinedError(
-        error.message,
+        message,
         error.code ?? 'card_declined',
         error.decline_code,
         error.payment_intent?.id,
       );
     case 'StripeInvalidRequestError':
-      return new GatewayRejectedError(error.message, error.code);
+      return new GatewayRejectedError(message, error.code);
     case 'StripeIdempotencyError':
-      return new GatewayIdempotencyError(error.message);
+      return new GatewayIdempotencyError(message);
     case 'StripeConnectionError': {
       const timedOut = /timeout/i.test(error.message) || (error.detail as { code?: unknown })?.code === 'ETIMEDOUT';
-      return new GatewayUnavailableError(error.message, timedOut ? 'timeout' : 'unreachable', { cause: error });
+      return new GatewayUnavailableError(message, timedOut ? 'timeout' : 'unreachable', { cause: error });
     }
     case 'StripeRateLimitError':
-      return new GatewayUnavailableError(error.message, 'rate-limited', { cause: error });
+      return new GatewayUnavailableError(message, 'rate-limited', { cause: error });
     default:
-      return new GatewayFailedError(`Stripe answered ${error.statusCode ?? 'an error'}: ${error.message}`, {
+      return new GatewayFailedError(`Stripe answered ${error.statusCode ?? 'an error'}: ${message}`, {
         cause: error,
       });
   }

@@ -64,7 +64,9 @@ describe('createRateLimiter', () => {
     await attempt(a.app).expect(200);
     const refused = await attempt(b.app).expect(429);
 
-    expect(refused.body).toEqual({ errors: [{ message: 'Too many attempts; try again in 1 minute' }] });
+    expect(refused.body).toEqual({
+      errors: [{ message: 'Too many attempts; try again in 1 minute', code: 'RATE_LIMITED' }],
+    });
     expect(Number(refused.get('Retry-After'))).toBeGreaterThan(0);
     expect(refused.get('RateLimit')).toMatch(/^"attempts"; r=0; t=\d+$/);
     const metrics = await request(b.app).get('/metrics');
