@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { waitFor } from '@ticketing/common/testing';
 import { type Cluster, startCluster } from './cluster';
 import { call } from './http';
@@ -347,7 +349,6 @@ describe('guessing passwords', () => {
     // As if ten machines sent them: the proxy hop the services trust reports ten client addresses.
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     const addresses = Array.from({ length: 10 }, (_, i) => `192.0.2.${10 + i}`);
-    const started = Date.now();
     const statuses = (
       await Promise.all(
         addresses.map(async (ip) => {
@@ -367,7 +368,6 @@ describe('guessing passwords', () => {
     // Ten addresses with ten failures each would have been 100 answered guesses without it.
     expect(statuses.filter((status) => status === 400)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(990);
-    expect(Date.now() - started).toBeLessThan(60_000);
     // An eleventh address, even with the right password (and the e-mail typed otherwise): the account waits.
     const right = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
       json: { email: ` ${victim.email.toUpperCase()} `, password: 'correct-horse' },
@@ -384,5 +384,47 @@ describe('guessing passwords', () => {
       headers: from('192.0.2.98'),
     });
     expect(fine.status).toBe(200);
+  });
+});
+
+describe('logs', () => {
+  it('when sign-up meets a database error, then auth logs what failed and for which request, without the e-mail, password, hash or cookie', async () => {
+    const user = await signUp();
+    // auth's database refuses every new user: pg's error detail would list the whole row, and
+    // the query's parameters hold the e-mail and the password hash.
+    await observer.rows('auth', 'alter table users add constraint security_refuse_new_rows check (false) not valid');
+    const email = `private-${randomUUID().slice(0, 6)}@security.dev`;
+    const password = 'my very private passphrase';
+    const requestId = `security-log-${randomUUID()}`;
+    try {
+      const reply = await call(cluster.url('auth'), 'POST', '/api/users/signup', {
+        json: { email, password },
+        cookie: user.cookie,
+        headers: { 'x-request-id': requestId },
+      });
+      expect(reply.status).toBe(500);
+      expect(reply.body).toEqual({ errors: [{ message: 'Something went wrong', code: 'INTERNAL_ERROR' }] });
+    } finally {
+      await observer.rows('auth', 'alter table users drop constraint security_refuse_new_rows');
+    }
+
+    const log = path.join(cluster.logDir, 'auth.log');
+    const lines = await waitFor(() => {
+      const mine = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(requestId));
+      return mine.length > 0 ? mine : undefined;
+    });
+    const failure = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 50);
+    expect(failure).toMatchObject({
+      reqId: requestId,
+      err: { cause: { code: '23514', constraint: 'security_refuse_new_rows' } },
+    });
+    const text = lines.join('\n');
+    expect(text).not.toContain(email);
+    expect(text).not.toContain(password);
+    expect(text).not.toContain('$scrypt$');
+    expect(text).not.toContain(user.cookie.replace(/^session=/, ''));
+    expect(text).not.toContain('Failing row');
   });
 });
