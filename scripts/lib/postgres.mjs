@@ -89,8 +89,18 @@ export async function startEmbeddedPostgres({ dataDir, port, databases, onLog, l
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
     // io_method=sync: PostgreSQL 18 otherwise keeps three I/O worker processes (~6 MiB each)
-    // that a laptop platform of a few connections does not need.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'io_method=sync'],
+    // that a laptop platform of a few connections does not need; nor does it replicate, so no
+    // logical replication launcher (another ~8 MiB).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'io_method=sync',
+      '-c',
+      'max_logical_replication_workers=0',
+    ],
     onLog,
     onError: (error) => onLog(`${error?.stack ?? error}\n`),
   });
