@@ -50,9 +50,12 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
 
-  // pino-http types `req.log` as always present, but the handler may run in an app without it.
-  const log: Logger = (req.log as Logger | undefined) ?? getFallbackLogger();
-  log.error({ err, reqId: req.id }, 'Unhandled error while handling request');
+  // The handler may run in an app without httpLogger, which sets `req.log`.
+  const log: Logger = req.log ?? getFallbackLogger();
+  log.error(
+    { err, reqId: req.id, req: { id: req.id, method: req.method, url: req.originalUrl } },
+    'Unhandled error while handling request',
+  );
   send(res, 500, [{ message: 'Something went wrong', code: INTERNAL_ERROR }]);
 };
 

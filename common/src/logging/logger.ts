@@ -7,8 +7,8 @@ export const REDACTED = '[redacted]';
 
 /**
  * Paths pino redacts in every line: session cookies, authorization headers, tokens, passwords and
- * their hashes, card data — at the top of a line, one level down (`body.password`), and in the
- * request and response objects of pino-http. The request log line carries no headers or body in
+ * their hashes, card data — at the top of a line, one level down (`body.password`), and in a
+ * request or response object logged whole. The request log line carries no headers or body in
  * the first place (see httpLogger); these catch whatever a caller passes.
  */
 export const REDACT_PATHS = [
@@ -52,12 +52,8 @@ const isErrorLike = (value: unknown): value is ErrorLike =>
  * properties named like secrets are redacted and nested objects (request configs, responses) are
  * left out. Anything that is not an error is returned as it is.
  */
-export function serializeError(value: unknown): unknown {
-  // pino-http hands its serializer what pino's standard serializer made of the error, with the
-  // original as `raw`.
-  const raw = isErrorLike(value) ? (value as { raw?: unknown }).raw : undefined;
-  const error = isErrorLike(raw) ? raw : value;
-  if (!isErrorLike(error)) return value;
+export function serializeError(error: unknown): unknown {
+  if (!isErrorLike(error)) return error;
   const scrub = scrubber(parameterValues(error));
   return serializeOne(error, scrub, new Set());
 }

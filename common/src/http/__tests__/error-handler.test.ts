@@ -205,7 +205,7 @@ describe('errorHandler', () => {
     expect(lines.some((line) => line.msg === 'Unhandled error while handling request')).toBe(false);
   });
 
-  it('when used in an app without pino-http, then an unknown error still answers a generic 500', async () => {
+  it('when used in an app without httpLogger, then an unknown error still answers a generic 500', async () => {
     const previousLevel = process.env.LOG_LEVEL;
     process.env.LOG_LEVEL = 'silent';
     const app = express();

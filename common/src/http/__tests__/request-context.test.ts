@@ -50,13 +50,18 @@ describe('request context', () => {
     expect(resolveRequestId(['a', 'b'])).toMatch(UUID);
   });
 
-  it('when a request completes, then pino-http logs one line carrying the request id', async () => {
+  it('when a request completes, then one line is logged with the request id, method, url, status and time', async () => {
     const { app, lines } = appEchoingId();
 
     await request(app).get('/id').set('x-request-id', 'req-7');
 
     const completed = lines.find((line) => line.msg === 'request completed');
-    expect(completed).toMatchObject({ level: 30, req: { id: 'req-7', url: '/id' }, res: { statusCode: 200 } });
+    expect(completed).toMatchObject({
+      level: 30,
+      req: { id: 'req-7', method: 'GET', url: '/id' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
   });
 
   it('when a request ends in a 4xx, then its line is logged at warn level', async () => {
