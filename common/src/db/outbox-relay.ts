@@ -20,6 +20,13 @@ export interface OutboxRelayOptions<S extends Record<string, unknown> = Record<s
   pollIntervalMs?: number;
   /** Rows read per batch (default 100). */
   batchSize?: number;
+  /**
+   * A wake sooner than this after the last batch began waits for the rest of it (default 5 ms),
+   * so commits that follow one another closely (a listener applying a stream of events, many
+   * requests at once) share one batch instead of paying a transaction each. An event committed
+   * after a quiet moment is published at once.
+   */
+  coalesceMs?: number;
   /** Longest pause between attempts while publishing fails (default 5 000 ms). */
   maxBackoffMs?: number;
   /**
@@ -79,6 +86,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   readonly #publish: (event: Event) => Promise<unknown>;
   readonly #logger: Logger;
   readonly #pollIntervalMs: number;
+  readonly #coalesceMs: number;
   readonly #batchSize: number;
   readonly #maxBackoffMs: number;
   readonly #brokerHealthy: (() => Promise<boolean>) | undefined;
@@ -90,6 +98,8 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   #cycle: Promise<void> | undefined;
   /** A wake arrived during the cycle: run one more batch before sleeping. */
   #wakeRequested = false;
+  /** When the last batch began (performance.now()). */
+  #lastBatchAt = Number.NEGATIVE_INFINITY;
   /** Serialises this relay's batches (its own cycle and {@link OutboxRelay.drain}). */
   #queue: Promise<unknown> = Promise.resolve();
   #failures = 0;
@@ -100,6 +110,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     this.#publish = options.publish;
     this.#logger = options.logger.child({ component: 'outbox-relay' });
     this.#pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.#coalesceMs = options.coalesceMs ?? 5;
     this.#batchSize = options.batchSize ?? 100;
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.#brokerHealthy = options.brokerHealthy;
@@ -114,15 +125,16 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   }
 
   /**
-   * Asks for a batch now. Wakes during a batch coalesce into one more batch; while the broker is
-   * down they wait for the backoff timer instead of hammering it.
+   * Asks for a batch: now, or `coalesceMs` after the last one began. Wakes during a batch
+   * coalesce into one more batch; while the broker is down they wait for the backoff timer
+   * instead of hammering it.
    */
   wake(): void {
     if (!this.#running) return;
     if (this.#cycle) {
       this.#wakeRequested = true;
     } else if (this.#failures === 0) {
-      this.#schedule(0);
+      this.#schedule(this.#coalesceDelayMs());
     }
   }
 
@@ -173,8 +185,15 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     do {
       this.#wakeRequested = false;
       outcome = await this.#runBatch();
-    } while (this.#running && outcome.error === undefined && outcome.locked && (outcome.full || this.#wakeRequested));
-    this.#schedule(outcome.error === undefined ? this.#pollIntervalMs : this.#backoffMs());
+    } while (this.#running && outcome.error === undefined && outcome.locked && outcome.full);
+    if (outcome.error !== undefined) this.#schedule(this.#backoffMs());
+    else if (this.#wakeRequested && outcome.locked) this.#schedule(this.#coalesceDelayMs());
+    else this.#schedule(this.#pollIntervalMs);
+  }
+
+  /** How long a wake waits now: what remains of `coalesceMs` since the last batch began. */
+  #coalesceDelayMs(): number {
+    return Math.max(0, this.#lastBatchAt + this.#coalesceMs - performance.now());
   }
 
   #backoffMs(): number {
@@ -184,6 +203,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   /** One batch, serialised with this relay's other batches, with outage bookkeeping. */
   async #runBatch(): Promise<BatchOutcome> {
     const run = this.#queue.then(async (): Promise<BatchOutcome> => {
+      this.#lastBatchAt = performance.now();
       try {
         return await this.#publishBatch();
       } catch (error) {
@@ -215,26 +235,58 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     }
   }
 
-  /** Lock, read, publish and mark inside one transaction, so the relays of several replicas take turns. */
+  /**
+   * One transaction, so the relays of several replicas take turns: lock, and mark the pending rows
+   * published (one statement), publish them, then unmark what could not be published. A crash
+   * rolls the marks back, so every row stays pending until its publication is acknowledged.
+   */
   #publishBatch(): Promise<BatchOutcome> {
     return this.#db.transaction(async (tx) => {
-      const result = await tx.execute(
-        sql`select pg_try_advisory_xact_lock(${sql.raw(String(OUTBOX_RELAY_LOCK_KEY))}) as locked`,
-      );
-      const [row] = (result as unknown as { rows: { locked: boolean }[] }).rows;
-      if (row?.locked !== true) return { locked: false, published: 0, full: false };
-      return this.#publishPending(tx);
+      const claimed = await this.#claimPending(tx);
+      if (!claimed) return { locked: false, published: 0, full: false };
+      return this.#publishClaimed(tx, claimed);
     });
   }
 
-  async #publishPending(executor: Executor): Promise<BatchOutcome> {
-    const rows: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[] = await executor
-      .select({ id: outbox.id, payload: outbox.payload, attempts: outbox.attempts })
-      .from(outbox)
-      .where(and(isNull(outbox.publishedAt), isNull(outbox.parkedAt)))
-      .orderBy(asc(outbox.id))
-      .limit(this.#batchSize);
-    const publishedIds: number[] = [];
+  /**
+   * Takes the relay lock and marks the next pending rows published, in one round trip; undefined
+   * when another relay holds the lock. The marking re-checks each row as the previous holder of
+   * the lock left it (an UPDATE waits for and re-reads a row changed since its snapshot), so a
+   * row another relay published is never claimed again.
+   */
+  async #claimPending(tx: Executor): Promise<Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[] | undefined> {
+    const pending = and(isNull(outbox.publishedAt), isNull(outbox.parkedAt));
+    const result = await tx.execute(sql`
+      with relay_lock as materialized (
+        select pg_try_advisory_xact_lock(${sql.raw(String(OUTBOX_RELAY_LOCK_KEY))}) as locked
+      ),
+      claimed as (
+        update ${outbox} set published_at = clock_timestamp()
+        where (select locked from relay_lock) and ${pending}
+          and ${outbox.id} in (
+            select ${outbox.id} from ${outbox} where ${pending} order by ${outbox.id} limit ${this.#batchSize}
+          )
+        returning ${outbox.id}, ${outbox.payload}, ${outbox.attempts}
+      )
+      select relay_lock.locked, claimed.id, claimed.payload, claimed.attempts
+      from relay_lock left join claimed on true
+      order by claimed.id`);
+    const rows = (
+      result as unknown as {
+        rows: { locked: boolean; id: string | null; payload: OutboxRow['payload']; attempts: number }[];
+      }
+    ).rows;
+    if (rows[0]?.locked !== true) return undefined;
+    return rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({ id: Number(row.id), payload: row.payload, attempts: row.attempts }));
+  }
+
+  async #publishClaimed(
+    executor: Executor,
+    rows: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[],
+  ): Promise<BatchOutcome> {
+    const published = new Set<number>();
     /** Entities whose event failed in this batch: their later events wait, to keep the order. */
     const waiting = new Set<string>();
     let error: unknown;
@@ -243,7 +295,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
       if (waiting.has(entity)) continue;
       try {
         await this.#publish(row.payload);
-        publishedIds.push(row.id);
+        published.add(row.id);
       } catch (publishError) {
         const failure = publishError ?? new Error('publish failed');
         if (!(await this.#isRowFault())) {
@@ -255,13 +307,11 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
         waiting.add(entity);
       }
     }
-    if (publishedIds.length > 0) {
-      await executor
-        .update(outbox)
-        .set({ publishedAt: sql`clock_timestamp()` })
-        .where(inArray(outbox.id, publishedIds));
+    const unpublished = rows.filter((row) => !published.has(row.id)).map((row) => row.id);
+    if (unpublished.length > 0) {
+      await executor.update(outbox).set({ publishedAt: null }).where(inArray(outbox.id, unpublished));
     }
-    return { locked: true, published: publishedIds.length, full: rows.length === this.#batchSize, error };
+    return { locked: true, published: published.size, full: rows.length === this.#batchSize, error };
   }
 
   async #isRowFault(): Promise<boolean> {

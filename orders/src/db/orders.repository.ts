@@ -1,11 +1,15 @@
 import {
+  type Event,
   type Executor,
+  eventValues,
   isUniqueViolation,
   type OrderStatus,
+  preparedStatement,
   OrderStatus as Status,
   updateVersioned,
+  withEventSql,
 } from '@ticketing/common';
-import { and, asc, desc, eq, gt, gte, inArray, lt, max, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import {
   type CancelReason,
   ONE_ACTIVE_ORDER_PER_TICKET,
@@ -15,29 +19,48 @@ import {
   type TicketRow,
   tickets,
 } from './schema';
+import { type TicketColumns, ticketOf } from './tickets.repository';
 
 export interface OrderWithTicket extends OrderRow {
   ticket: TicketRow;
 }
 
-export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId' | 'priceCents'>;
+export type NewOrder = Pick<
+  OrderRow,
+  'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId' | 'priceCents' | 'reservationNumber'
+>;
 
 /**
- * Inserts an order with the ticket's next reservation number; returns undefined when the ticket
- * already has an active order. The partial unique index decides, so two buyers racing for one
- * ticket cannot both get it.
+ * Inserts an order and its event into the outbox, in one statement; returns undefined when the
+ * ticket already has an active order, or another order took `reservationNumber` meanwhile. The
+ * partial unique index decides, so two buyers racing for one ticket cannot both get it.
  *
- * The number is one more than the ticket's highest, read in the insert itself; its unique index
- * refuses an insert whose number another order committed meanwhile (that buyer lost the race as
- * well), so numbers follow the order in which a ticket's orders were committed.
+ * The number was read as one more than the ticket's highest ({@link findReservationState});
+ * its unique index refuses an insert whose number another order committed since (that buyer
+ * lost the race as well), so numbers follow the order in which a ticket's orders were committed.
  */
-export async function insertOrder(tx: Executor, order: NewOrder): Promise<OrderRow | undefined> {
+const insertOrderWithEventStatement = preparedStatement<{ created_at: Date }>(
+  'orders_insert_order_with_event',
+  withEventSql(
+    `insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version)
+     values ($1, $2, $3, $4, $5, $6, $7, 0) returning created_at`,
+    8,
+  ),
+);
+
+export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event: Event): Promise<OrderRow | undefined> {
   try {
-    const [row] = await tx
-      .insert(orders)
-      .values({ ...order, version: 0, reservationNumber: nextReservationNumber(order.ticketId) })
-      .returning();
-    return row;
+    const [row] = await insertOrderWithEventStatement.run(tx, [
+      order.id,
+      order.userId,
+      order.status,
+      order.expiresAt,
+      order.ticketId,
+      order.priceCents,
+      order.reservationNumber,
+      ...eventValues(event),
+    ]);
+    return row && { ...order, cancelReason: null, version: 0, createdAt: row.created_at };
   } catch (error) {
     if (isUniqueViolation(error, ONE_ACTIVE_ORDER_PER_TICKET)) return undefined;
     if (isUniqueViolation(error, RESERVATION_NUMBER_PER_TICKET)) return undefined;
@@ -45,7 +68,7 @@ export async function insertOrder(tx: Executor, order: NewOrder): Promise<OrderR
   }
 }
 
-/** One more than the ticket's highest reservation number, as a value of the insert that uses it. */
+/** One more than the ticket's highest reservation number, as a value of the query that uses it. */
 export const nextReservationNumber = (ticketId: string) =>
   sql<number>`(select coalesce(max(${orders.reservationNumber}), 0) + 1 from ${orders} where ${orders.ticketId} = ${ticketId})`;
 
@@ -110,10 +133,19 @@ const BUYER_RESERVATIONS_LOCK = 7_215_311;
  * alike merely wait for each other.
  */
 export async function lockBuyerReservations(tx: Executor, userId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${BUYER_RESERVATIONS_LOCK}, hashtext(${userId.toLowerCase()}))`);
+  await lockBuyerStatement.run(tx, [userId.toLowerCase()]);
 }
 
-export interface BuyerReservations {
+const lockBuyerStatement = preparedStatement(
+  'orders_lock_buyer_reservations',
+  `select pg_advisory_xact_lock(${BUYER_RESERVATIONS_LOCK}, hashtext($1))`,
+);
+
+/** What a reservation needs to know, read in one round trip under {@link lockBuyerReservations}. */
+export interface ReservationState {
+  ticket: TicketRow;
+  /** The reservation number the new order takes: one more than the ticket's highest. */
+  nextReservationNumber: number;
   /** The buyer's reservations that hold a ticket at `now`: created or awaiting payment, not past their expiry. */
   active: number;
   /**
@@ -122,49 +154,51 @@ export interface BuyerReservations {
    * expired (never one the buyer cancelled). Undefined when there is none, or the cool-down is off.
    */
   lastExpiredAt: Date | undefined;
+  /** Whether the ticket has a reservation still `created` past its expiry (to cancel first). */
+  overdue: boolean;
 }
 
-/** What the reservation limits need to know about a buyer, in one round trip (call it under {@link lockBuyerReservations}). */
-export async function findBuyerReservations(
+/**
+ * The ticket, the buyer's reservations and the ticket's overdue one, in one statement; undefined
+ * when the ticket is unknown. Call it under {@link lockBuyerReservations}: the statement's
+ * snapshot is taken after the lock, so it counts every reservation the buyer committed before.
+ */
+export async function findReservationState(
   tx: Executor,
   { userId, ticketId, now, cooldownSeconds }: { userId: string; ticketId: string; now: Date; cooldownSeconds: number },
-): Promise<BuyerReservations> {
-  const holding = tx
-    .select({ count: sql<number>`count(*)::int` })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.userId, userId),
-        inArray(orders.status, [Status.Created, Status.AwaitingPayment]),
-        gte(orders.expiresAt, now),
-      ),
-    );
-  const expired =
-    cooldownSeconds > 0
-      ? tx
-          .select({ expiresAt: max(orders.expiresAt) })
-          .from(orders)
-          .where(
-            and(
-              eq(orders.userId, userId),
-              eq(orders.ticketId, ticketId),
-              lt(orders.expiresAt, now),
-              gt(orders.expiresAt, new Date(now.getTime() - cooldownSeconds * 1000)),
-              or(
-                eq(orders.status, Status.Created),
-                and(eq(orders.status, Status.Cancelled), eq(orders.cancelReason, 'expired')),
-              ),
-            ),
-          )
-      : sql`null`;
-  const result = await tx.execute(sql`select (${holding}) as active, (${expired}) as last_expired_at`);
-  const [row] = (result as unknown as { rows: { active: number; last_expired_at: Date | string | null }[] }).rows;
-  const lastExpiredAt = row?.last_expired_at;
+): Promise<ReservationState | undefined> {
+  const [row] = await reservationStateStatement.run(tx, [
+    ticketId,
+    userId,
+    now,
+    new Date(now.getTime() - cooldownSeconds * 1000),
+    cooldownSeconds,
+  ]);
+  if (!row) return undefined;
   return {
-    active: row?.active ?? 0,
-    lastExpiredAt: lastExpiredAt === null || lastExpiredAt === undefined ? undefined : new Date(lastExpiredAt),
+    ticket: ticketOf(row),
+    nextReservationNumber: row.next_reservation_number,
+    active: row.active,
+    lastExpiredAt: row.last_expired_at ?? undefined,
+    overdue: row.overdue,
   };
 }
+
+const reservationStateStatement = preparedStatement<
+  TicketColumns & { next_reservation_number: number; active: number; last_expired_at: Date | null; overdue: boolean }
+>(
+  'orders_reservation_state',
+  `select t.id, t.title, t.price_cents, t.user_id, t.version,
+     (select coalesce(max(o.reservation_number), 0) + 1 from orders o where o.ticket_id = t.id) as next_reservation_number,
+     (select count(*)::int from orders o
+       where o.user_id = $2 and o.status in ('${Status.Created}', '${Status.AwaitingPayment}') and o.expires_at >= $3) as active,
+     (select max(o.expires_at) from orders o
+       where $5::int > 0 and o.user_id = $2 and o.ticket_id = t.id and o.expires_at < $3 and o.expires_at > $4
+         and (o.status = '${Status.Created}' or (o.status = '${Status.Cancelled}' and o.cancel_reason = 'expired'))) as last_expired_at,
+     exists (select from orders o
+       where o.ticket_id = t.id and o.status = '${Status.Created}' and o.expires_at < $3) as overdue
+   from tickets t where t.id = $1`,
+);
 
 /** Moves a locked order to `status` (with why, when it is cancelled) and bumps its version. */
 export async function setOrderStatus(

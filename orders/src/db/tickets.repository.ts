@@ -1,11 +1,28 @@
-import { ACTIVE_ORDER_STATUSES, type Executor, OrderStatus, updateVersioned } from '@ticketing/common';
-import { and, eq, exists, gte, inArray, ne, or, sql } from 'drizzle-orm';
-import { orders, type TicketRow, tickets } from './schema';
+import { ACTIVE_ORDER_STATUSES, type Executor, OrderStatus, preparedStatement } from '@ticketing/common';
+import { eq } from 'drizzle-orm';
+import { type TicketRow, tickets } from './schema';
 
 export async function findTicket(db: Executor, id: string): Promise<TicketRow | undefined> {
   const [row] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
   return row;
 }
+
+/** A replica row as `pg` returns it (see {@link ticketOf}). */
+export interface TicketColumns {
+  id: string;
+  title: string;
+  price_cents: number;
+  user_id: string;
+  version: number;
+}
+
+export const ticketOf = (row: TicketColumns): TicketRow => ({
+  id: row.id,
+  title: row.title,
+  priceCents: row.price_cents,
+  userId: row.user_id,
+  version: row.version,
+});
 
 /**
  * The ticket, and whether an order already holds it at `now`: an active order that is not a
@@ -17,23 +34,18 @@ export async function findTicketForReservation(
   id: string,
   now: Date,
 ): Promise<{ ticket: TicketRow; held: boolean } | undefined> {
-  const holding = db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.ticketId, tickets.id),
-        inArray(orders.status, [...ACTIVE_ORDER_STATUSES]),
-        or(ne(orders.status, OrderStatus.Created), gte(orders.expiresAt, now)),
-      ),
-    );
-  const [row] = await db
-    .select({ ticket: tickets, held: sql<boolean>`${exists(holding)}` })
-    .from(tickets)
-    .where(eq(tickets.id, id))
-    .limit(1);
-  return row;
+  const [row] = await ticketForReservationStatement.run(db, [id, now]);
+  return row && { ticket: ticketOf(row), held: row.held };
 }
+
+const ticketForReservationStatement = preparedStatement<TicketColumns & { held: boolean }>(
+  'orders_ticket_for_reservation',
+  `select t.id, t.title, t.price_cents, t.user_id, t.version,
+     exists (select from orders o
+       where o.ticket_id = t.id and o.status in (${ACTIVE_ORDER_STATUSES.map((status) => `'${status}'`).join(', ')})
+         and (o.status <> '${OrderStatus.Created}' or o.expires_at >= $2)) as held
+   from tickets t where t.id = $1`,
+);
 
 /** Inserts the replica of a new ticket; returns false when it is already there (a redelivered event). */
 export async function insertTicket(db: Executor, ticket: TicketRow): Promise<boolean> {
@@ -46,9 +58,22 @@ export async function insertTicket(db: Executor, ticket: TicketRow): Promise<boo
  * undefined otherwise (the ticket is unknown, the update is a duplicate, or it came too early).
  */
 export async function updateTicketToVersion(db: Executor, ticket: TicketRow): Promise<TicketRow | undefined> {
-  const { id, version, ...values } = ticket;
-  return updateVersioned(db, tickets, id, version - 1, values);
+  const [row] = await updateTicketToVersionStatement.run(db, [
+    ticket.id,
+    ticket.version,
+    ticket.title,
+    ticket.priceCents,
+    ticket.userId,
+  ]);
+  return row && ticketOf(row);
 }
+
+const updateTicketToVersionStatement = preparedStatement<TicketColumns>(
+  'orders_update_ticket_to_version',
+  `update tickets set title = $3, price_cents = $4, user_id = $5, version = $2
+   where id = $1 and version = $2 - 1
+   returning id, title, price_cents, user_id, version`,
+);
 
 /** Writes the ticket's full state whatever version the replica holds (a resync, or a healed gap). */
 export async function overwriteTicket(db: Executor, ticket: TicketRow): Promise<void> {

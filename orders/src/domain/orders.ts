@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   BadRequestError,
   describeWait,
-  enqueueEvent,
   NotAuthorizedError,
   NotFoundError,
   OrderStatus,
   TooManyRequestsError,
 } from '@ticketing/common';
 import {
-  findBuyerReservations,
   findOrderWithTicket,
-  insertOrder,
+  findReservationState,
+  insertOrderWithEvent,
   listOrdersWithTicket,
   lockBuyerReservations,
   lockOrder,
@@ -19,7 +18,7 @@ import {
   type OrderWithTicket,
 } from '../db/orders.repository';
 import type { TicketRow } from '../db/schema';
-import { findTicket, findTicketForReservation } from '../db/tickets.repository';
+import { findTicketForReservation } from '../db/tickets.repository';
 import { orderCreatedEvent } from '../events/order-events';
 import type { OrdersDeps } from './deps';
 import { cancelLockedOrder, isOverdue } from './order-lifecycle';
@@ -57,12 +56,13 @@ export class ReservationCooldownError extends TooManyRequestsError {
 }
 
 /**
- * Reserves a ticket for `windowSeconds`. In one transaction: take the buyer's reservation lock
- * and refuse a buyer who already holds `maxActiveReservations` (429 `RESERVATION_LIMIT`) or who
- * let this ticket's reservation expire less than `cooldownSeconds` ago (429
- * `RESERVATION_COOLDOWN`); cancel the ticket's overdue reservation (expiry is enforced by data,
- * so it never blocks a new buyer), insert the order, and write order.created (plus
- * order.cancelled for what was cancelled).
+ * Reserves a ticket for `windowSeconds`. In one transaction of three statements (plus BEGIN and
+ * COMMIT): take the buyer's reservation lock; read the ticket, the buyer's reservations and the
+ * ticket's overdue reservation, and refuse a buyer who already holds `maxActiveReservations` (429
+ * `RESERVATION_LIMIT`) or who let this ticket's reservation expire less than `cooldownSeconds`
+ * ago (429 `RESERVATION_COOLDOWN`); cancel the ticket's overdue reservation if there is one
+ * (expiry is enforced by data, so it never blocks a new buyer); insert the order together with
+ * its order.created (plus order.cancelled for what was cancelled).
  *
  * The limit is counted under the lock, not read before the insert: a buyer's concurrent
  * reservations wait for one another, so each counts the ones committed before it and ten at
@@ -81,17 +81,20 @@ export async function reserveTicket(
   checkReservable(known?.ticket, userId);
   if (known?.held) throw ticketReserved();
   return relay.transaction(async (tx) => {
-    const ticket = await findTicket(tx, ticketId);
-    checkReservable(ticket, userId);
     await lockBuyerReservations(tx, userId);
     const { cooldownSeconds } = input;
-    const mine = await findBuyerReservations(tx, { userId, ticketId, now, cooldownSeconds });
-    if (mine.active >= input.maxActiveReservations) throw reservationLimit(input.maxActiveReservations);
-    if (mine.lastExpiredAt) throw reservationCooldown(mine.lastExpiredAt, cooldownSeconds, now);
-    for (const overdue of await lockOverdueOrdersOfTicket(tx, ticketId, now)) {
-      await cancelLockedOrder(tx, overdue, 'expired', correlationId);
+    const state = await findReservationState(tx, { userId, ticketId, now, cooldownSeconds });
+    if (!state) throw ticketNotFound();
+    const { ticket } = state;
+    checkReservable(ticket, userId);
+    if (state.active >= input.maxActiveReservations) throw reservationLimit(input.maxActiveReservations);
+    if (state.lastExpiredAt) throw reservationCooldown(state.lastExpiredAt, cooldownSeconds, now);
+    if (state.overdue) {
+      for (const overdue of await lockOverdueOrdersOfTicket(tx, ticketId, now)) {
+        await cancelLockedOrder(tx, overdue, 'expired', correlationId);
+      }
     }
-    const order = await insertOrder(tx, {
+    const newOrder = {
       id: randomUUID(),
       userId,
       status: OrderStatus.Created,
@@ -99,10 +102,16 @@ export async function reserveTicket(
       ticketId,
       // The price the replica holds now is the order's for good: shown, published and charged.
       priceCents: ticket.priceCents,
-    });
+      reservationNumber: state.nextReservationNumber,
+    };
+    // The order and its order.created are written by one statement: one round trip less per sale.
+    const order = await insertOrderWithEvent(
+      tx,
+      newOrder,
+      orderCreatedEvent({ ...newOrder, version: 0 }, currency, { correlationId }),
+    );
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
     if (!order) throw ticketReserved();
-    await enqueueEvent(tx, orderCreatedEvent(order, currency, { correlationId }));
     return { ...order, ticket };
   });
 }
@@ -143,7 +152,7 @@ export async function cancelOrder(
 
 /** The ticket exists and is not the buyer's own listing. */
 function checkReservable(ticket: TicketRow | undefined, userId: string): asserts ticket is TicketRow {
-  if (!ticket) throw new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');
+  if (!ticket) throw ticketNotFound();
   if (sameId(ticket.userId, userId)) {
     throw new BadRequestError('You cannot buy your own ticket', { code: 'OWN_TICKET' });
   }
@@ -162,6 +171,8 @@ function reservationCooldown(expiredAt: Date, cooldownSeconds: number, now: Date
     Math.max(1, Math.ceil((availableAt.getTime() - now.getTime()) / 1000)),
   );
 }
+
+const ticketNotFound = () => new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');
 
 const ticketReserved = () => new BadRequestError('Ticket is already reserved', { code: 'TICKET_RESERVED' });
 

@@ -4,7 +4,14 @@ import type { OrderRow } from '../db/schema';
 type Options = Pick<CreateEventOptions, 'correlationId' | 'resync'>;
 
 /** order.created with the price stored on the order (minor units of `currency`), so payments charges what the buyer was shown. */
-export function orderCreatedEvent(order: OrderRow, currency: CurrencyCode, options: Options = {}): Event {
+export function orderCreatedEvent(
+  order: Pick<
+    OrderRow,
+    'id' | 'version' | 'status' | 'userId' | 'expiresAt' | 'reservationNumber' | 'ticketId' | 'priceCents'
+  >,
+  currency: CurrencyCode,
+  options: Options = {},
+): Event {
   return createEvent(
     Subjects.OrderCreated,
     {

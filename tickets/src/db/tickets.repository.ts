@@ -1,7 +1,7 @@
-import { type Executor, updateVersioned } from '@ticketing/common';
+import { type Event, type Executor, eventValues, preparedStatement, withEventSql } from '@ticketing/common';
 import { and, asc, desc, eq, gt, ilike, isNull, type SQL, sql } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
-import { cancelledOrders, type TicketRow, tickets } from './schema';
+import { type TicketRow, tickets } from './schema';
 
 export interface NewTicket {
   id: string;
@@ -20,28 +20,132 @@ export async function findTicketById(db: Executor, id: string): Promise<TicketRo
   return row;
 }
 
-/** Reads the ticket and locks its row until the transaction ends, so listeners apply changes one at a time. */
-export async function lockTicketById(tx: Executor, id: string): Promise<TicketRow | undefined> {
-  const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).limit(1).for('update');
-  return row;
+/** An order event about a ticket, as a consumer records it. */
+export interface TicketEventRecord {
+  ticketId: string;
+  consumer: string;
+  eventId: string;
+  /** order.cancelled: the order to remember as cancelled. */
+  cancelledOrderId?: string;
 }
+
+/**
+ * In one statement: records the event as processed by its consumer (`fresh` is false on a
+ * redelivery), remembers a cancelled order, and reads and locks the ticket until the transaction
+ * ends. Undefined when the ticket is unknown (the event is recorded all the same: an unknown
+ * ticket stays unknown, tickets owns them).
+ */
+export async function lockTicketForEvent(
+  tx: Executor,
+  { ticketId, consumer, eventId, cancelledOrderId }: TicketEventRecord,
+): Promise<{ fresh: boolean; ticket: TicketRow } | undefined> {
+  const [row] = cancelledOrderId
+    ? await lockTicketForCancellationStatement.run(tx, [ticketId, eventId, consumer, cancelledOrderId])
+    : await lockTicketForEventStatement.run(tx, [ticketId, eventId, consumer]);
+  return row && { fresh: row.fresh, ticket: ticketOf(row) };
+}
+
+/** A ticket row as `pg` returns it (see {@link ticketOf}). */
+interface TicketColumns {
+  id: string;
+  title: string;
+  price_cents: number;
+  user_id: string;
+  version: number;
+  order_id: string | null;
+  latest_reservation: number;
+  sold_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const TICKET_COLUMNS =
+  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, created_at, updated_at';
+
+const ticketOf = (row: TicketColumns): TicketRow => ({
+  id: row.id,
+  title: row.title,
+  priceCents: row.price_cents,
+  userId: row.user_id,
+  version: row.version,
+  orderId: row.order_id,
+  latestReservation: row.latest_reservation,
+  soldAt: row.sold_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const lockTicketSql = (cancelled: string) => `
+  with processed as (
+    insert into processed_events (event_id, consumer) values ($2, $3) on conflict do nothing returning event_id
+  )${cancelled}
+  select exists (select from processed) as fresh, ${TICKET_COLUMNS}
+  from tickets where id = $1 for update`;
+
+const lockTicketForEventStatement = preparedStatement<TicketColumns & { fresh: boolean }>(
+  'tickets_lock_ticket_for_event',
+  lockTicketSql(''),
+);
+
+const lockTicketForCancellationStatement = preparedStatement<TicketColumns & { fresh: boolean }>(
+  'tickets_lock_ticket_for_cancellation',
+  lockTicketSql(`,
+  cancelled as (
+    insert into cancelled_orders (order_id, ticket_id) values ($4, $1) on conflict do nothing
+  )`),
+);
 
 export type TicketChange = Partial<
   Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'latestReservation'>
 >;
 
-/**
- * Applies `change` as version `expectedVersion + 1`. Undefined when the ticket is no longer at
- * `expectedVersion` (someone changed it since it was read).
- */
-export function saveTicketVersion(
-  tx: Executor,
-  id: string,
-  expectedVersion: number,
-  change: TicketChange,
-): Promise<TicketRow | undefined> {
-  return updateVersioned(tx, tickets, id, expectedVersion, { ...change, updatedAt: sql`now()` });
+/** A condition a ticket's next version is written under, besides its version. */
+export interface SaveCondition {
+  /** Write nothing when this order is known to be cancelled (read by the write itself). */
+  unlessOrderCancelled?: string;
 }
+
+/**
+ * Applies `change` to `current` as its next version and writes the event `eventOf` makes of that
+ * version, in one statement. Undefined (and no event) when the ticket is no longer at
+ * `current.version` (someone changed it since it was read) or `condition` does not hold.
+ */
+export async function saveTicketVersion(
+  tx: Executor,
+  current: TicketRow,
+  change: TicketChange,
+  eventOf: (next: TicketRow) => Event,
+  { unlessOrderCancelled }: SaveCondition = {},
+): Promise<TicketRow | undefined> {
+  const next = { ...current, ...change, version: current.version + 1 };
+  const [row] = await saveTicketVersionStatement.run(tx, [
+    current.id,
+    current.version,
+    next.title,
+    next.priceCents,
+    next.orderId,
+    next.latestReservation,
+    next.soldAt,
+    unlessOrderCancelled ?? null,
+    ...eventValues(eventOf(next)),
+  ]);
+  return row && { ...next, updatedAt: row.updated_at };
+}
+
+// Every column a change may touch is written from the next version: the version check (and the
+// row lock the listeners hold) makes that the same as writing only what changed.
+const saveTicketVersionStatement = preparedStatement<{ updated_at: Date }>(
+  'tickets_save_ticket_version',
+  withEventSql(
+    `update tickets
+     set title = $3, price_cents = $4, order_id = $5, latest_reservation = $6, sold_at = $7,
+         version = $2 + 1, updated_at = now()
+     where id = $1 and version = $2
+       and ($8::uuid is null or not exists (select from cancelled_orders where order_id = $8))
+     returning updated_at`,
+    9,
+  ),
+);
 
 export interface TicketQuery {
   /** Only this seller's tickets, in every state; otherwise only available tickets of everyone. */
@@ -73,25 +177,6 @@ export function queryTickets(db: Executor, { userId, search, after, limit }: Tic
 /** `%`, `_` and the escape character itself match literally (backslash is LIKE's default escape). */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-/** Remembers that an order was cancelled; true the first time. */
-export async function recordCancelledOrder(tx: Executor, orderId: string, ticketId: string): Promise<boolean> {
-  const rows = await tx
-    .insert(cancelledOrders)
-    .values({ orderId, ticketId })
-    .onConflictDoNothing()
-    .returning({ orderId: cancelledOrders.orderId });
-  return rows.length > 0;
-}
-
-export async function isOrderCancelled(tx: Executor, orderId: string): Promise<boolean> {
-  const rows = await tx
-    .select({ orderId: cancelledOrders.orderId })
-    .from(cancelledOrders)
-    .where(eq(cancelledOrders.orderId, orderId))
-    .limit(1);
-  return rows.length > 0;
 }
 
 /** Tickets in id order after `afterId` (keyset pages for a resync). */

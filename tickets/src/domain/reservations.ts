@@ -1,12 +1,6 @@
-import { type CurrencyCode, enqueueEvent, markEventProcessed, type Transaction } from '@ticketing/common';
+import type { CurrencyCode, Transaction } from '@ticketing/common';
 import type { schema, TicketRow } from '../db/schema';
-import {
-  isOrderCancelled,
-  lockTicketById,
-  recordCancelledOrder,
-  saveTicketVersion,
-  type TicketChange,
-} from '../db/tickets.repository';
+import { lockTicketForEvent, type SaveCondition, saveTicketVersion, type TicketChange } from '../db/tickets.repository';
 import { ticketUpdatedEvent } from '../events/ticket-events';
 import type { TicketStore } from './ticket-store';
 
@@ -48,7 +42,6 @@ export function reserveTicket(store: TicketStore, input: ReservationInput): Prom
   return handleOnce(store, input, async (tx, ticket) => {
     if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
     if (ticket.orderId === input.orderId) return { outcome: 'ignored', reason: 'already reserved by this order' };
-    if (await isOrderCancelled(tx, input.orderId)) return { outcome: 'ignored', reason: 'order already cancelled' };
     const reservationNumber = input.reservationNumber ?? 0;
     const bothUnnumbered = reservationNumber === 0 && ticket.latestReservation === 0;
     if (!bothUnnumbered && reservationNumber <= ticket.latestReservation) {
@@ -57,12 +50,14 @@ export function reserveTicket(store: TicketStore, input: ReservationInput): Prom
         reason: `a newer reservation (number ${ticket.latestReservation}) was already applied`,
       };
     }
+    // Checked by the write itself, under the row lock: a cancellation committed before it is seen.
     return apply(
       tx,
       ticket,
       { orderId: input.orderId, latestReservation: reservationNumber },
       input.correlationId,
       store.currency,
+      { unlessOrderCancelled: input.orderId },
     );
   });
 }
@@ -77,7 +72,7 @@ export function releaseTicket(store: TicketStore, input: OrderEventInput): Promi
       if (ticket.orderId !== input.orderId) return { outcome: 'ignored', reason: 'ticket is not held by this order' };
       return apply(tx, ticket, { orderId: null }, input.correlationId, store.currency);
     },
-    (tx) => recordCancelledOrder(tx, input.orderId, input.ticketId),
+    { cancelled: true },
   );
 }
 
@@ -93,35 +88,51 @@ export function sellTicket(store: TicketStore, input: OrderEventInput): Promise<
 }
 
 /**
- * One transaction: record the event as processed (a redelivery stops here), run `before`, lock
- * the ticket and let `decide` change it. An unknown ticket is acknowledged, not retried: tickets
- * owns tickets, so one it does not have will never appear.
+ * One transaction: record the event as processed (a redelivery stops here), remember a
+ * cancelled order, lock the ticket — one statement — and let `decide` change it. An unknown
+ * ticket is acknowledged, not retried: tickets owns tickets, so one it does not have will never
+ * appear.
  */
 async function handleOnce(
   { relay }: TicketStore,
   input: OrderEventInput,
   decide: (tx: Tx, ticket: TicketRow) => Promise<ReservationOutcome>,
-  before?: (tx: Tx) => Promise<unknown>,
+  { cancelled = false }: { cancelled?: boolean } = {},
 ): Promise<ReservationOutcome> {
   return relay.transaction(async (tx): Promise<ReservationOutcome> => {
-    if (!(await markEventProcessed(tx, input.consumer, input.eventId))) return { outcome: 'duplicate' };
-    await before?.(tx);
-    const ticket = await lockTicketById(tx, input.ticketId);
-    if (!ticket) return { outcome: 'unknown-ticket' };
-    return decide(tx, ticket);
+    const locked = await lockTicketForEvent(tx, {
+      ticketId: input.ticketId,
+      consumer: input.consumer,
+      eventId: input.eventId,
+      ...(cancelled ? { cancelledOrderId: input.orderId } : {}),
+    });
+    if (!locked) return { outcome: 'unknown-ticket' };
+    if (!locked.fresh) return { outcome: 'duplicate' };
+    return decide(tx, locked.ticket);
   });
 }
 
-/** Writes the next version and its ticket.updated together; the row lock makes a version miss impossible. */
+/**
+ * Writes the next version and its ticket.updated together; the row lock makes a version miss
+ * impossible. With `unlessOrderCancelled`, nothing is written (the event is ignored) when that
+ * order is known to be cancelled.
+ */
 async function apply(
   tx: Tx,
   ticket: TicketRow,
   change: TicketChange,
   correlationId: string,
   currency: CurrencyCode,
+  condition: SaveCondition = {},
 ): Promise<ReservationOutcome> {
-  const saved = await saveTicketVersion(tx, ticket.id, ticket.version, change);
-  if (!saved) throw new Error(`ticket ${ticket.id} changed under its row lock`);
-  await enqueueEvent(tx, ticketUpdatedEvent(saved, currency, correlationId));
-  return { outcome: 'applied', ticket: saved, previousOrderId: ticket.orderId };
+  const saved = await saveTicketVersion(
+    tx,
+    ticket,
+    change,
+    (next) => ticketUpdatedEvent(next, currency, correlationId),
+    condition,
+  );
+  if (saved) return { outcome: 'applied', ticket: saved, previousOrderId: ticket.orderId };
+  if (condition.unlessOrderCancelled) return { outcome: 'ignored', reason: 'order already cancelled' };
+  throw new Error(`ticket ${ticket.id} changed under its row lock`);
 }

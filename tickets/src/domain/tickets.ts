@@ -98,11 +98,9 @@ export async function editTicket(
     const current = await findTicketById(store.db, id);
     assertEditable(current, userId);
     assertChargeable(input.priceCents, store.currency);
-    const saved = await store.relay.transaction(async (tx) => {
-      const row = await saveTicketVersion(tx, id, current.version, input);
-      if (row) await enqueueEvent(tx, ticketUpdatedEvent(row, store.currency, correlationId));
-      return row;
-    });
+    const saved = await store.relay.transaction((tx) =>
+      saveTicketVersion(tx, current, input, (next) => ticketUpdatedEvent(next, store.currency, correlationId)),
+    );
     if (saved) return toTicket(saved, store.currency);
   }
   throw new ConflictError('Ticket was changed by another request, try again', 'TICKET_CONCURRENT_UPDATE');

@@ -350,6 +350,35 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('when commits follow a batch within coalesceMs, then they wait for the window and share one batch', async () => {
+    const published: string[] = [];
+    const relay = aRelay({
+      pollIntervalMs: 60_000,
+      coalesceMs: 1_500,
+      publish: async (event) => {
+        published.push(event.eventId);
+      },
+    });
+    const batches = jest.spyOn(database.db, 'transaction');
+    const replica = await anotherReplica(); // written elsewhere, so only this relay's batches count
+
+    try {
+      relay.start();
+      await waitFor(() => batches.mock.calls.length === 1); // the first batch: nothing pending
+      const events = Array.from({ length: 3 }, anEvent);
+      for (const event of events) {
+        await enqueueEach([event], replica);
+        relay.wake(); // as relay.transaction does after each commit
+      }
+      await waitFor(() => published.length === 3);
+
+      expect(published).toEqual(events.map((event) => event.eventId));
+      expect(batches.mock.calls).toHaveLength(2);
+    } finally {
+      batches.mockRestore();
+    }
+  });
+
   it('when stopped during a batch, then stop resolves after that batch finished and marked its rows', async () => {
     const held = gate();
     let publishing = false;

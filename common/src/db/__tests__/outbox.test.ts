@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { enqueueEvent, markEventProcessed, outbox, processedEvents } from '../outbox';
+import { enqueueEvent, eventValues, markEventProcessed, outbox, processedEvents, withEventSql } from '../outbox';
 import { pendingOutboxCount } from '../outbox-relay';
+import { preparedStatement } from '../prepared';
 import * as schema from './fixtures/schema';
 import { anEvent, FIXTURE_MIGRATIONS, migrationsFolder } from './helpers';
 
@@ -56,6 +57,63 @@ describe('enqueueEvent', () => {
 
     await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
     await expect(database.db.select().from(schema.widgets)).resolves.toEqual([]);
+  });
+});
+
+describe('withEventSql', () => {
+  const renameWithEvent = preparedStatement<{ id: string; name: string }>(
+    'test_rename_widget_with_event',
+    withEventSql('update widgets set name = $2, version = version + 1 where name = $1 returning id, name', 3),
+  );
+  const insertWithEvent = preparedStatement<{ id: string }>(
+    'test_insert_widget_with_event',
+    withEventSql('insert into widgets (name) values ($1) returning id', 2),
+  );
+
+  it('when the change returns a row, then the row and the event are written by one statement and the row is returned', async () => {
+    await database.db.insert(schema.widgets).values({ name: 'before' });
+    const event = anEvent();
+
+    const rows = await database.db.transaction((tx) =>
+      renameWithEvent.run(tx, ['before', 'after', ...eventValues(event)]),
+    );
+
+    expect(rows).toEqual([{ id: expect.any(String), name: 'after' }]);
+    const [stored] = await database.db.select().from(outbox);
+    expect(stored).toMatchObject({ eventId: event.eventId, subject: event.subject, payload: event });
+  });
+
+  it('when the change touches no row, then no event is written', async () => {
+    const rows = await database.db.transaction((tx) =>
+      renameWithEvent.run(tx, ['missing', 'after', ...eventValues(anEvent())]),
+    );
+
+    expect(rows).toEqual([]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+  });
+
+  it('when the change returns several rows, then the event is still written once', async () => {
+    await database.db.insert(schema.widgets).values([{ name: 'a' }, { name: 'b' }]);
+    const bumpAll = preparedStatement(
+      'test_bump_widgets_with_event',
+      withEventSql('update widgets set version = version + 1 returning id', 1),
+    );
+
+    const rows = await database.db.transaction((tx) => bumpAll.run(tx, eventValues(anEvent())));
+
+    expect(rows).toHaveLength(2);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(1);
+  });
+
+  it('when the change fails, then neither the change nor the event exists', async () => {
+    await database.db.insert(schema.widgets).values({ name: 'taken' });
+
+    await expect(
+      database.db.transaction((tx) => insertWithEvent.run(tx, ['taken', ...eventValues(anEvent())])),
+    ).rejects.toThrow();
+
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
+    await expect(database.db.select().from(schema.widgets)).resolves.toHaveLength(1);
   });
 });
 
