@@ -22,8 +22,9 @@ import { dropScenario } from './scenarios/drop';
 import { expiryScenario } from './scenarios/expiry';
 import { footprintScenario, SECOND_START_GOAL_MS } from './scenarios/footprint';
 import { freshCloneScenario } from './scenarios/fresh-clone';
-import { propagationScenario } from './scenarios/propagation';
+import { propagationProbe, propagationScenario } from './scenarios/propagation';
 import { readsScenario } from './scenarios/reads';
+import { throughputRows } from './scenarios/throughput';
 import { writesScenario } from './scenarios/writes';
 
 const SCENARIOS = ['footprint', 'clone', 'baselines', 'reads', 'writes', 'drop', 'propagation', 'expiry'] as const;
@@ -194,13 +195,21 @@ async function main() {
     cleanups.push(() => ctx.close());
     if (selected.has('reads')) await step('reads', () => readsScenario(ctx, baselines!.hello));
     if (selected.has('propagation')) await step('event propagation', () => propagationScenario(ctx));
-    if (selected.has('writes')) await step('writes', () => writesScenario(ctx, baselines!.insert));
+    if (selected.has('writes')) {
+      await step('writes (and event propagation under that load)', async () => {
+        const probe = await propagationProbe(ctx);
+        await writesScenario(ctx, baselines!.insert, {
+          during: () => propagationScenario(ctx, { probe, underLoad: true }),
+        });
+      });
+    }
     if (selected.has('drop')) {
       await step('ticket drop', async () => {
         await ctx.settle();
         await dropScenario(ctx);
       });
     }
+    if (baselines) rows.push(...throughputRows(details, baselines.insert));
     await ctx.close();
     await stop();
   }
@@ -216,13 +225,14 @@ async function main() {
     const ctx = await platformContext(platform, JWT_KEY, settings, rows, details);
     cleanups.push(() => ctx.close());
     await step('expiry precision', () => expiryScenario(ctx));
+    await step('expiry precision under the reservation load', () => expiryScenario(ctx, { underLoad: true }));
     await ctx.close();
     await stop();
   }
 
   await cleanUp();
   machine ??= describeMachine('PostgreSQL (not queried)');
-  const order = ['footprint', 'baseline', 'reads', 'writes', 'drop', 'events', 'expiry'];
+  const order = ['footprint', 'baseline', 'reads', 'writes', 'drop', 'throughput', 'events', 'expiry'];
   rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
   const table = renderTable(rows);
   const results = {

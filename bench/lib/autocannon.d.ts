@@ -31,6 +31,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second across all connections (a steady load below saturation). */
+    overallRate?: number;
     timeout?: number;
     maxConnectionRequests?: number;
     requests?: RequestSpec[];

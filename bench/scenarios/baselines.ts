@@ -7,6 +7,9 @@ import { type LoadResult, warmAndLoad } from '../lib/load';
 import { PLATFORM_ROOT, ROOT } from '../lib/platform';
 import { fmt, type Row } from '../lib/report';
 
+/** The services' shared middleware (createServiceApp) ÷ a bare Express hello, same run. */
+export const MIDDLEWARE_RATIO_GOAL = 0.8;
+
 export interface Baselines {
   hello: LoadResult;
   insert: LoadResult;
@@ -89,10 +92,12 @@ export async function baselinesScenario(
       },
       {
         group: 'baseline',
-        scenario: `the same hello inside the services' createServiceApp (diagnostic)`,
+        scenario: `the same hello inside the services' createServiceApp (shared middleware)`,
         value: `${fmt.rps(stack.rps)} · p50 ${fmt.ms(stack.p50)} · p99 ${fmt.ms(stack.p99)}${fmt.cpu(stack)}`,
         baseline: `hello ${fmt.rps(hello.rps)}`,
         ratio: stack.rps / hello.rps,
+        goal: `≥ ${MIDDLEWARE_RATIO_GOAL}× hello`,
+        met: stack.rps / hello.rps >= MIDDLEWARE_RATIO_GOAL,
       },
       {
         group: 'baseline',

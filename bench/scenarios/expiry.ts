@@ -1,9 +1,21 @@
+import type { Instance } from 'autocannon';
 import type { PlatformContext } from '../lib/context';
+import { load } from '../lib/load';
 import { fmt } from '../lib/report';
 import { seedTickets, waitForReplica } from '../lib/seed';
 import { api, cookieFor, percentile, sleep, until } from '../lib/util';
 
 export const EXPIRY_P99_GOAL_MS = 500;
+/** Under the reservation load, as the throughput goals ask. */
+export const EXPIRY_UNDER_LOAD_P99_GOAL_MS = 250;
+/**
+ * The background load: a steady rate of reservations, about a sixth of what the platform
+ * sustains here (the writes row), for as long as the measurement runs — a latency
+ * measured at saturation would only measure the queue. Each of them expires in the short window
+ * too, so the timers and cancellations are busy as well.
+ */
+const LOAD_RATE_PER_S = 50;
+const LOAD_TICKETS = 1500;
 
 /**
  * Reservation expiry by the timer (orders runs with a short EXPIRATION_WINDOW_SECONDS and the
@@ -11,11 +23,43 @@ export const EXPIRY_P99_GOAL_MS = 500;
  * `expiresAt` to its order.cancelled on the stream (published by orders' outbox after the
  * cancellation committed). Every order must end cancelled in orders' database.
  */
-export async function expiryScenario(ctx: PlatformContext, { orders = 100, spacingMs = 20 } = {}): Promise<void> {
+export async function expiryScenario(
+  ctx: PlatformContext,
+  { orders = 100, spacingMs = 20, underLoad = false } = {},
+): Promise<void> {
   const { platform } = ctx;
   const ids = await seedTickets(platform.serviceUrl('tickets'), cookieFor(ctx.jwtKey), orders);
   await waitForReplica(ctx.db('orders'), ids);
+  const loadTickets = underLoad
+    ? await seedTickets(platform.serviceUrl('tickets'), cookieFor(ctx.jwtKey), LOAD_TICKETS)
+    : [];
+  if (underLoad) await waitForReplica(ctx.db('orders'), loadTickets);
   await ctx.settle();
+  // Under load: reservations of other tickets by other buyers, at LOAD_RATE_PER_S.
+  const background: { instance?: Instance; done?: Promise<unknown> } = {};
+  if (underLoad) {
+    let next = 0;
+    background.done = load({
+      url: `${platform.serviceUrl('orders')}/api/orders`,
+      connections: ctx.settings.connections,
+      overallRate: LOAD_RATE_PER_S,
+      amount: loadTickets.length,
+      onStart: (instance) => {
+        background.instance = instance;
+      },
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/orders',
+          setupRequest: (request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json', cookie: cookieFor(ctx.jwtKey) },
+            body: JSON.stringify({ ticketId: loadTickets[next++ % loadTickets.length] }),
+          }),
+        },
+      ],
+    });
+  }
 
   const expiresAt = new Map<string, number>();
   const lateness = new Map<string, number>();
@@ -46,6 +90,8 @@ export async function expiryScenario(ctx: PlatformContext, { orders = 100, spaci
     intervalMs: 50,
   });
   subscription.unsubscribe();
+  background.instance?.stop();
+  await background.done;
   const { rows } = await ctx
     .db('orders')
     .query<{ n: number }>("select count(*)::int as n from orders where id = any($1::uuid[]) and status = 'cancelled'", [
@@ -54,13 +100,21 @@ export async function expiryScenario(ctx: PlatformContext, { orders = 100, spaci
   const values = [...lateness.values()];
   const p50 = percentile(values, 50);
   const p99 = percentile(values, 99);
-  ctx.details.expiry = { orders, spacingMs, p50, p99, max: Math.max(...values), min: Math.min(...values) };
+  ctx.details[underLoad ? 'expiry under load' : 'expiry'] = {
+    orders,
+    spacingMs,
+    p50,
+    p99,
+    max: Math.max(...values),
+    min: Math.min(...values),
+  };
   const allCancelled = rows[0]!.n === orders;
+  const goalMs = underLoad ? EXPIRY_UNDER_LOAD_P99_GOAL_MS : EXPIRY_P99_GOAL_MS;
   ctx.rows.push({
     group: 'expiry',
-    scenario: `expiresAt → order.cancelled (${orders} orders, timer only)`,
+    scenario: `expiresAt → order.cancelled (${orders} orders, timer only${underLoad ? `, under ${LOAD_RATE_PER_S} reservations/s` : ', idle'})`,
     value: `p50 ${fmt.ms(p50)} · p99 ${fmt.ms(p99)}${allCancelled ? '' : ` · only ${rows[0]!.n} cancelled in the db`}`,
-    goal: `p99 ≤ ${EXPIRY_P99_GOAL_MS} ms`,
-    met: allCancelled && p99 <= EXPIRY_P99_GOAL_MS,
+    goal: `p99 ≤ ${goalMs} ms`,
+    met: allCancelled && p99 <= goalMs,
   });
 }

@@ -2,10 +2,8 @@ import type { PlatformContext } from '../lib/context';
 import { type LoadResult, load } from '../lib/load';
 import { fmt } from '../lib/report';
 import { seedTickets, waitForReplica } from '../lib/seed';
-import { cookieFor } from '../lib/util';
+import { cookieFor, sleep } from '../lib/util';
 
-export const WRITE_RATIO_GOAL = 0.5;
-export const WRITE_P99_GOAL_MS = 50;
 /** Tickets listed before the warm-up, and at most in all (seeding runs at a few hundred to a few thousand per second). */
 const MIN_SUPPLY = 1500;
 const MAX_SUPPLY = 25_000;
@@ -21,11 +19,16 @@ const RESERVATIONS_PER_BUYER = 5;
  * whole use case: the transaction with the order and its outbox row, the relay publishing
  * order.created). Compared with the bare INSERT … RETURNING baseline. What the other services
  * do with each order.created runs on the same machine meanwhile, and counts in the CPU figure.
+ * The throughput rows compare it with the baseline (see throughput.ts).
  * Consecutive requests come from different buyers, each reserving at most
  * {@link RESERVATIONS_PER_BUYER} tickets in all, so neither the reservation limit nor the
  * per-buyer request limit refuses any.
  */
-export async function writesScenario(ctx: PlatformContext, insert: LoadResult): Promise<void> {
+export async function writesScenario(
+  ctx: PlatformContext,
+  insert: LoadResult,
+  { during }: { during?: () => Promise<void> } = {},
+): Promise<void> {
   const { platform, settings } = ctx;
   const seller = cookieFor(ctx.jwtKey);
   const seeding = { tickets: 0, ms: 0 };
@@ -79,7 +82,8 @@ export async function writesScenario(ctx: PlatformContext, insert: LoadResult): 
   const wanted = Math.min(MAX_SUPPLY, Math.ceil(warmup.rps * settings.durationS * 2.5) + 500);
   if (ids.length - next < wanted) await supply(wanted - (ids.length - next));
   const first = next;
-  const result = await ctx.measured(() => run(settings.durationS));
+  // What else is measured under this load (event propagation) starts a second into the run.
+  const [result] = await Promise.all([ctx.measured(() => run(settings.durationS)), during && sleep(1000).then(during)]);
   const ranOut = next >= ids.length;
   ctx.details.writes = { ...result, warmupRps: warmup.rps, ticketsUsed: next - first, seeding, ranOut };
   if (ranOut) process.stderr.write(`  ! writes used up all ${ids.length} tickets before the end of the run\n`);
@@ -93,7 +97,5 @@ export async function writesScenario(ctx: PlatformContext, insert: LoadResult): 
     }`,
     baseline: `insert ${fmt.rps(insert.rps)} · p99 ${fmt.ms(insert.p99)}${fmt.cpu(insert)}`,
     ratio,
-    goal: `≥ ${WRITE_RATIO_GOAL}× insert, p99 ≤ ${WRITE_P99_GOAL_MS} ms`,
-    met: ratio >= WRITE_RATIO_GOAL && result.p99 <= WRITE_P99_GOAL_MS && result.errors === 0,
   });
 }
