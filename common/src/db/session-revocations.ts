@@ -81,27 +81,27 @@ export interface RevocationRows {
 
 /**
  * The revocations whose tokens have not expired yet, all of them or only those recorded after
- * `since` (the database's clock, as `recordedAt` is).
+ * `since` (the database's clock, as `recordedAt` is). The two reads run one after the other: run
+ * together every second, they kept a second PostgreSQL connection (a server process) open in
+ * every service while it was idle.
  */
 export async function readRevocations(db: Executor, since?: Date): Promise<RevocationRows> {
-  const [sessions, users] = await Promise.all([
-    db
-      .select({
-        sessionId: revokedSessions.sessionId,
-        expiresAt: revokedSessions.expiresAt,
-        recordedAt: revokedSessions.recordedAt,
-      })
-      .from(revokedSessions)
-      .where(and(since ? gt(revokedSessions.recordedAt, since) : undefined, sql`${revokedSessions.expiresAt} > now()`)),
-    db
-      .select({
-        userId: revokedUsers.userId,
-        before: revokedUsers.before,
-        expiresAt: revokedUsers.expiresAt,
-        recordedAt: revokedUsers.recordedAt,
-      })
-      .from(revokedUsers)
-      .where(and(since ? gt(revokedUsers.recordedAt, since) : undefined, sql`${revokedUsers.expiresAt} > now()`)),
-  ]);
+  const sessions = await db
+    .select({
+      sessionId: revokedSessions.sessionId,
+      expiresAt: revokedSessions.expiresAt,
+      recordedAt: revokedSessions.recordedAt,
+    })
+    .from(revokedSessions)
+    .where(and(since ? gt(revokedSessions.recordedAt, since) : undefined, sql`${revokedSessions.expiresAt} > now()`));
+  const users = await db
+    .select({
+      userId: revokedUsers.userId,
+      before: revokedUsers.before,
+      expiresAt: revokedUsers.expiresAt,
+      recordedAt: revokedUsers.recordedAt,
+    })
+    .from(revokedUsers)
+    .where(and(since ? gt(revokedUsers.recordedAt, since) : undefined, sql`${revokedUsers.expiresAt} > now()`));
   return { sessions, users };
 }
