@@ -49,25 +49,37 @@ export function createMetrics(service: string): ServiceMetrics {
   };
 }
 
+const ROUTE = Symbol('route');
+const PATTERN = Symbol('routePattern');
+type TrackedRequest = Request & { [ROUTE]?: unknown; [PATTERN]?: string };
+const tracked = new WeakSet<object>();
+
 /**
  * Remembers the full pattern (`baseUrl` + route path) of the last route that matched.
  * It must be captured when the router sets `req.route`: by the time the response finishes, an
- * error may have unwound the routers and reset `req.baseUrl` to the parent's.
+ * error may have unwound the routers and reset `req.baseUrl` to the parent's. The setter is
+ * defined once on the app's request prototype (not on each request, which would make every
+ * request object a slow dictionary-mode object).
  */
 function trackMatchedRoute(req: Request): () => string {
-  let route: unknown = req.route;
-  let pattern: string | undefined;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set: (value: unknown) => {
-      route = value;
-      const path = (value as { path?: unknown } | undefined)?.path;
-      if (path !== undefined) pattern = joinRoute(req.baseUrl, String(path));
-    },
-  });
-  return () => pattern ?? UNMATCHED_ROUTE;
+  const prototype = Object.getPrototypeOf(req) as object;
+  if (!tracked.has(prototype)) {
+    tracked.add(prototype);
+    Object.defineProperty(prototype, 'route', {
+      configurable: true,
+      enumerable: true,
+      get(this: TrackedRequest) {
+        return this[ROUTE];
+      },
+      set(this: TrackedRequest, value: unknown) {
+        this[ROUTE] = value;
+        const path = (value as { path?: unknown } | undefined)?.path;
+        if (path !== undefined) this[PATTERN] = joinRoute(this.baseUrl, String(path));
+      },
+    });
+  }
+  const request = req as TrackedRequest;
+  return () => request[PATTERN] ?? UNMATCHED_ROUTE;
 }
 
 function joinRoute(baseUrl: string, path: string): string {

@@ -1,5 +1,5 @@
 import { type Event, type Executor, eventValues, preparedStatement, withEventSql } from '@ticketing/common';
-import { and, asc, desc, eq, gt, ilike, isNull, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
 import { type TicketRow, tickets } from './schema';
 
@@ -157,22 +157,42 @@ export interface TicketQuery {
   limit: number;
 }
 
-/** Newest first, ties broken by id, so a cursor position is exact. */
-export function queryTickets(db: Executor, { userId, search, after, limit }: TicketQuery): Promise<TicketRow[]> {
-  const conditions: SQL[] = userId ? [eq(tickets.userId, userId)] : [isNull(tickets.orderId), isNull(tickets.soldAt)];
-  if (search) conditions.push(ilike(tickets.title, `%${escapeLike(search)}%`));
-  if (after) {
-    conditions.push(
-      sql`(${tickets.createdAt}, ${tickets.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-    );
+/**
+ * Newest first, ties broken by id, so a cursor position is exact. Each combination of filters is
+ * a prepared statement of its own (a listing page is the most frequent request): the public
+ * listing reads the partial index of available tickets, a seller's the index by seller.
+ */
+export async function queryTickets(db: Executor, { userId, search, after, limit }: TicketQuery): Promise<TicketRow[]> {
+  const values: unknown[] = [limit];
+  const conditions: string[] = [];
+  if (userId) {
+    values.push(userId);
+    conditions.push(`user_id = $${values.length}`);
+  } else {
+    conditions.push('order_id is null and sold_at is null');
   }
-  return db
-    .select()
-    .from(tickets)
-    .where(and(...conditions))
-    .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(limit);
+  if (search) {
+    values.push(`%${escapeLike(search)}%`);
+    conditions.push(`title ilike $${values.length}`);
+  }
+  if (after) {
+    values.push(after.createdAt, after.id);
+    conditions.push(`(created_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+  }
+  const key = `${userId ? 'seller' : 'available'}${search ? '_search' : ''}${after ? '_after' : ''}`;
+  let statement = listingStatements.get(key);
+  if (!statement) {
+    statement = preparedStatement<TicketColumns>(
+      `tickets_list_${key}`,
+      `select ${TICKET_COLUMNS} from tickets where ${conditions.join(' and ')}
+       order by created_at desc, id desc limit $1`,
+    );
+    listingStatements.set(key, statement);
+  }
+  return (await statement.run(db, values)).map(ticketOf);
 }
+
+const listingStatements = new Map<string, ReturnType<typeof preparedStatement<TicketColumns>>>();
 
 /** `%`, `_` and the escape character itself match literally (backslash is LIKE's default escape). */
 export function escapeLike(text: string): string {
