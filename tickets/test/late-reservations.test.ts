@@ -1,5 +1,5 @@
 import { Subjects } from '@ticketing/common';
-import { reserveTicket } from '../src/domain/reservations';
+import { releaseTicket, reserveTicket } from '../src/domain/reservations';
 import { aTicket, createTicketsTestBed, orderEvents, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -76,6 +76,29 @@ describe('a reservation arriving late', () => {
       await Promise.all([reserveTicket(bed.store, input(first)), reserveTicket(bed.store, input(second))]);
 
       expect(await bed.ticketRow(ticket.id)).toMatchObject({ orderId: events[2].data.id });
+    }
+  });
+
+  it('when an order’s order.created and order.cancelled are handled at the same moment, then the ticket never ends held by that cancelled order', async () => {
+    for (let round = 0; round < 10; round++) {
+      const ticket = await aTicket(bed);
+      const created = orderEvents.reservation(ticket, 1);
+      const cancelled = orderEvents.cancelled(ticket, created.data.id);
+      const about = (event: typeof created | typeof cancelled) => ({
+        eventId: event.eventId,
+        correlationId: event.correlationId,
+        ticketId: ticket.id,
+        orderId: created.data.id,
+      });
+      const reserve = reserveTicket(bed.store, {
+        ...about(created),
+        consumer: 'tickets-order-created',
+        reservationNumber: 1,
+      });
+      const release = releaseTicket(bed.store, { ...about(cancelled), consumer: 'tickets-order-cancelled' });
+      await Promise.all(round % 2 === 0 ? [reserve, release] : [release, reserve]);
+
+      expect(await bed.ticketRow(ticket.id)).toMatchObject({ orderId: null });
     }
   });
 

@@ -39,15 +39,6 @@ export type NewOrder = Pick<
  * its unique index refuses an insert whose number another order committed since (that buyer
  * lost the race as well), so numbers follow the order in which a ticket's orders were committed.
  */
-const insertOrderWithEventStatement = preparedStatement<{ created_at: Date }>(
-  'orders_insert_order_with_event',
-  withEventSql(
-    `insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version)
-     values ($1, $2, $3, $4, $5, $6, $7, 0) returning created_at`,
-    8,
-  ),
-);
-
 export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event: Event): Promise<OrderRow | undefined> {
   try {
     const [row] = await insertOrderWithEventStatement.run(tx, [
@@ -67,6 +58,15 @@ export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event:
     throw error;
   }
 }
+
+const insertOrderWithEventStatement = preparedStatement<{ created_at: Date }>(
+  'orders_insert_order_with_event',
+  withEventSql(
+    `insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version)
+     values ($1, $2, $3, $4, $5, $6, $7, 0) returning created_at`,
+    8,
+  ),
+);
 
 /** One more than the ticket's highest reservation number, as a value of the query that uses it. */
 export const nextReservationNumber = (ticketId: string) =>
