@@ -63,10 +63,10 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-const ticketCreated = (options: { eventId?: string; correlationId?: string } = {}) =>
+const ticketCreated = (options: { eventId?: string; correlationId?: string; id?: string } = {}) =>
   createEvent(
     Subjects.TicketCreated,
-    { id: randomUUID(), version: 0, title: 'Concert', price: 2050, userId: randomUUID() },
+    { id: options.id ?? randomUUID(), version: 0, title: 'Concert', price: 2050, userId: randomUUID() },
     options,
   );
 
@@ -473,10 +473,47 @@ describe('Listener', () => {
     expect(payments.calls.map((call) => call.eventId)).toEqual(events.map((event) => event.eventId));
   });
 
+  it('when events of other entities arrive while a handler runs, then they are handled side by side, up to the concurrency', async () => {
+    const gate = deferred();
+    const listener = await startListener({ concurrency: 2 });
+    listener.handler = () => gate.promise;
+    for (let i = 0; i < 3; i++) await publishEvent(jetstream(nc), ticketCreated());
+
+    await waitFor(() => listener.calls.length === 2);
+    expect((await consumerInfo(listener)).num_ack_pending).toBe(3);
+    expect(listener.calls).toHaveLength(2); // the third waits for a free slot
+
+    gate.resolve();
+    await waitFor(async () => (await consumerInfo(listener)).num_ack_pending === 0);
+    expect(listener.calls).toHaveLength(3);
+  });
+
+  it('when two events of one entity arrive, then the second is handled only after the first, in their order', async () => {
+    const gate = deferred();
+    const listener = await startListener({ concurrency: 4 });
+    const id = randomUUID();
+    const first = ticketCreated({ id });
+    const second = ticketCreated({ id });
+    const other = ticketCreated();
+    listener.handler = async (_data, { event }) => {
+      if (event.eventId === first.eventId) await gate.promise;
+    };
+    for (const event of [first, second, other]) await publishEvent(jetstream(nc), event);
+
+    await waitFor(() => listener.calls.some((call) => call.eventId === other.eventId));
+    expect(listener.calls.map((call) => call.eventId)).not.toContain(second.eventId);
+
+    gate.resolve();
+    await waitFor(() => listener.calls.some((call) => call.eventId === second.eventId));
+    const order = listener.calls.map((call) => call.eventId);
+    expect(order.indexOf(first.eventId)).toBeLessThan(order.indexOf(second.eventId));
+  });
+
   it('when closed mid-handler, then the handler finishes and is acked, and pulled-ahead events go back', async () => {
     const gate = deferred();
     const service = `svc-${++serviceCounter}`;
-    const listener = await startListener({}, service);
+    // One at a time, so the second event is pulled ahead but not started when close() comes.
+    const listener = await startListener({ concurrency: 1 }, service);
     listener.handler = () => gate.promise;
     const first = await publishEvent(jetstream(nc), ticketCreated());
     const second = ticketCreated();
