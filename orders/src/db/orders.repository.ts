@@ -6,7 +6,6 @@ import {
   type OrderStatus,
   preparedStatement,
   OrderStatus as Status,
-  updateVersioned,
   withEventSql,
 } from '@ticketing/common';
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
@@ -93,11 +92,72 @@ export async function listOrdersWithTicket(db: Executor, userId: string): Promis
   return rows.map((row) => ({ ...row.order, ticket: row.ticket }));
 }
 
+/** An order row as `pg` returns it (see {@link orderOf}). */
+interface OrderColumns {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  expires_at: Date;
+  ticket_id: string;
+  price_cents: number;
+  reservation_number: number;
+  cancel_reason: CancelReason | null;
+  version: number;
+  created_at: Date;
+}
+
+const ORDER_COLUMNS =
+  'id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, cancel_reason, version, created_at';
+
+const orderOf = (row: OrderColumns): OrderRow => ({
+  id: row.id,
+  userId: row.user_id,
+  status: row.status,
+  expiresAt: row.expires_at,
+  ticketId: row.ticket_id,
+  priceCents: row.price_cents,
+  reservationNumber: row.reservation_number,
+  cancelReason: row.cancel_reason,
+  version: row.version,
+  createdAt: row.created_at,
+});
+
 /** Reads an order and locks its row until the transaction ends, so its transitions are serialised. */
 export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | undefined> {
-  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).limit(1).for('update');
-  return row;
+  const [row] = await lockOrderStatement.run(tx, [id]);
+  return row && orderOf(row);
 }
+
+const lockOrderStatement = preparedStatement<OrderColumns>(
+  'orders_lock_order',
+  `select ${ORDER_COLUMNS} from orders where id = $1 for update`,
+);
+
+/**
+ * {@link lockOrder} and the record of the event that asks for the transition, in one statement:
+ * `fresh` is false when this consumer already handled the event (a redelivery).
+ */
+export async function lockOrderForEvent(
+  tx: Executor,
+  id: string,
+  { consumer, eventId }: { consumer: string; eventId: string },
+): Promise<{ fresh: boolean; order: OrderRow | undefined }> {
+  const [row] = await lockOrderForEventStatement.run(tx, [id, eventId, consumer]);
+  return { fresh: row!.fresh, order: row!.id === null ? undefined : orderOf(row as OrderColumns) };
+}
+
+// The lock sits in a CTE, joined to a single row, so an unknown order still says whether the
+// event was new (FOR UPDATE cannot lock the nullable side of an outer join itself).
+const lockOrderForEventStatement = preparedStatement<Nullable<OrderColumns> & { fresh: boolean }>(
+  'orders_lock_order_for_event',
+  `with processed as (
+     insert into processed_events (event_id, consumer) values ($2, $3) on conflict do nothing returning event_id
+   ),
+   locked as (select ${ORDER_COLUMNS} from orders where id = $1 for update)
+   select exists (select from processed) as fresh, locked.* from (select) as one left join locked on true`,
+);
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** Locks the ticket's reservations that are still `created` but past their expiry. */
 export async function lockOverdueOrdersOfTicket(tx: Executor, ticketId: string, now: Date): Promise<OrderRow[]> {
@@ -200,19 +260,38 @@ const reservationStateStatement = preparedStatement<
    from tickets t where t.id = $1`,
 );
 
-/** Moves a locked order to `status` (with why, when it is cancelled) and bumps its version. */
+/**
+ * Moves a locked order to `status` (with why, when it is cancelled), bumps its version and writes
+ * the event `eventOf` makes of the new version, in one statement.
+ */
 export async function setOrderStatus(
   tx: Executor,
   order: OrderRow,
   status: OrderStatus,
-  cancelReason?: CancelReason,
+  cancelReason: CancelReason | undefined,
+  eventOf: (next: OrderRow) => Event,
 ): Promise<OrderRow> {
-  const changes = cancelReason === undefined ? { status } : { status, cancelReason };
-  const updated = await updateVersioned(tx, orders, order.id, order.version, changes);
+  const next = { ...order, status, cancelReason: cancelReason ?? order.cancelReason, version: order.version + 1 };
+  const [row] = await setOrderStatusStatement.run(tx, [
+    order.id,
+    order.version,
+    status,
+    cancelReason ?? null,
+    ...eventValues(eventOf(next)),
+  ]);
   // Callers hold the row lock (lockOrder), so the version cannot have moved in between.
-  if (!updated) throw new Error(`order ${order.id} changed while it was locked`);
-  return updated;
+  if (!row) throw new Error(`order ${order.id} changed while it was locked`);
+  return next;
 }
+
+const setOrderStatusStatement = preparedStatement(
+  'orders_set_order_status',
+  withEventSql(
+    `update orders set status = $3, cancel_reason = coalesce($4, cancel_reason), version = $2 + 1
+     where id = $1 and version = $2 returning id`,
+    5,
+  ),
+);
 
 /** Orders in id order after `afterId` (keyset pages for a resync). */
 export function ordersAfter(db: Executor, afterId: string | undefined, limit: number): Promise<OrderRow[]> {

@@ -1,5 +1,5 @@
-import { type Executor, enqueueEvent, markEventProcessed, OrderStatus, RetryLaterError } from '@ticketing/common';
-import { lockOrder, setOrderStatus } from '../db/orders.repository';
+import { type Executor, OrderStatus, RetryLaterError } from '@ticketing/common';
+import { lockOrder, lockOrderForEvent, setOrderStatus } from '../db/orders.repository';
 import type { CancelReason, OrderRow } from '../db/schema';
 import { orderCancelledEvent, orderCompletedEvent } from '../events/order-events';
 import type { OrdersDeps } from './deps';
@@ -28,9 +28,9 @@ export async function cancelLockedOrder(
   reason: CancelReason,
   correlationId?: string,
 ): Promise<OrderRow> {
-  const cancelled = await setOrderStatus(tx, order, OrderStatus.Cancelled, reason);
-  await enqueueEvent(tx, orderCancelledEvent(cancelled, { correlationId }));
-  return cancelled;
+  return setOrderStatus(tx, order, OrderStatus.Cancelled, reason, (cancelled) =>
+    orderCancelledEvent(cancelled, { correlationId }),
+  );
 }
 
 export type ExpireOutcome = 'cancelled' | 'already-cancelled' | 'complete' | 'unknown-order' | 'duplicate';
@@ -50,14 +50,13 @@ export async function expireOrder(
   now: Date = new Date(),
 ): Promise<ExpireOutcome> {
   return relay.transaction(async (tx): Promise<ExpireOutcome> => {
-    const order = await lockOrder(tx, orderId);
+    // The event is recorded with the lock; an early one rolls the record back with its error.
+    const { fresh, order } = await lockFor(tx, orderId, cause);
     if (order?.status === OrderStatus.Created && order.expiresAt.getTime() > now.getTime()) {
       const earlyMs = order.expiresAt.getTime() - now.getTime();
       throw new RetryLaterError(`order ${orderId} expires in ${earlyMs} ms, not yet`, earlyMs);
     }
-    if (cause.processed && !(await markEventProcessed(tx, cause.processed.consumer, cause.processed.eventId))) {
-      return 'duplicate';
-    }
+    if (!fresh) return 'duplicate';
     if (!order) return 'unknown-order';
     if (order.status === OrderStatus.Complete) return 'complete';
     if (order.status === OrderStatus.Cancelled) return 'already-cancelled';
@@ -78,15 +77,24 @@ export async function completeOrder(
   cause: TransitionCause = {},
 ): Promise<CompleteOutcome> {
   return relay.transaction(async (tx): Promise<CompleteOutcome> => {
-    if (cause.processed && !(await markEventProcessed(tx, cause.processed.consumer, cause.processed.eventId))) {
-      return 'duplicate';
-    }
-    const order = await lockOrder(tx, orderId);
+    const { fresh, order } = await lockFor(tx, orderId, cause);
+    if (!fresh) return 'duplicate';
     if (!order) return 'unknown-order';
     if (order.status === OrderStatus.Complete) return 'already-complete';
     if (order.status === OrderStatus.Cancelled) return 'cancelled';
-    const completed = await setOrderStatus(tx, order, OrderStatus.Complete);
-    await enqueueEvent(tx, orderCompletedEvent(completed, { correlationId: cause.correlationId }));
+    await setOrderStatus(tx, order, OrderStatus.Complete, undefined, (completed) =>
+      orderCompletedEvent(completed, { correlationId: cause.correlationId }),
+    );
     return 'completed';
   });
+}
+
+/** Locks the order; with a causing event, records it in the same statement (`fresh` is false on a redelivery). */
+async function lockFor(
+  tx: Executor,
+  orderId: string,
+  cause: TransitionCause,
+): Promise<{ fresh: boolean; order: OrderRow | undefined }> {
+  if (cause.processed) return lockOrderForEvent(tx, orderId, cause.processed);
+  return { fresh: true, order: await lockOrder(tx, orderId) };
 }
