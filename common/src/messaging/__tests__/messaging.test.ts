@@ -512,8 +512,7 @@ describe('Listener', () => {
   it('when closed mid-handler, then the handler finishes and is acked, and pulled-ahead events go back', async () => {
     const gate = deferred();
     const service = `svc-${++serviceCounter}`;
-    // One at a time, so the second event is pulled ahead but not started when close() comes.
-    const listener = await startListener({ concurrency: 1 }, service);
+    const listener = await startListener({}, service);
     listener.handler = () => gate.promise;
     const first = await publishEvent(jetstream(nc), ticketCreated());
     const second = ticketCreated();
