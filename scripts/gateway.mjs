@@ -8,6 +8,9 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 // `Connection: close` back: every API call then opens two TCP connections.
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+/** The accept queue of the gateway's socket: as deep as the services' (common's LISTEN_BACKLOG). */
+export const LISTEN_BACKLOG = 4096;
+
 function sendError(res, status, message, code) {
   if (res.headersSent) return res.end();
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });

@@ -41,7 +41,7 @@ const { answers200, freePort, isPortOpen, logSink, startChild, stopChild, waitUn
   './lib/processes.mjs'
 );
 const { createMissingDatabases, startEmbeddedPostgres } = await import('./lib/postgres.mjs');
-const { createGateway } = await import('./gateway.mjs');
+const { createGateway, LISTEN_BACKLOG } = await import('./gateway.mjs');
 
 /**
  * V8 lets a process's young-generation semi-spaces grow to 16 MiB each; capped at 1 MiB, an idle
@@ -219,7 +219,7 @@ async function startGateway(apps, targets) {
     gateway.once('error', (error) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${GATEWAY_PORT} is in use (set GATEWAY_PORT)`) : error),
     );
-    gateway.listen(GATEWAY_PORT, GATEWAY_HOST, resolve);
+    gateway.listen({ port: GATEWAY_PORT, host: GATEWAY_HOST, backlog: LISTEN_BACKLOG }, resolve);
   });
 }
 

@@ -1,6 +1,6 @@
 // Child-process plumbing for the launcher: free ports, readiness polling, log capture.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 
 /**
@@ -36,7 +36,7 @@ export function isPortOpen(port) {
 
 /**
  * Appends output to `logFile` and keeps the last lines in memory, so a crash can be reported
- * with them.
+ * with them. For output that arrives in this process (the PostgreSQL server's).
  */
 export function logSink(logFile) {
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -51,14 +51,34 @@ export function logSink(logFile) {
   };
 }
 
-/** Starts a child whose output goes to a {@link logSink}. */
+/** The last `lines` lines of a log file (read from its last 64 KiB). */
+export function logTail(logFile, lines = 20) {
+  let fd;
+  try {
+    fd = openSync(logFile, 'r');
+    const length = Math.min(fstatSync(fd).size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, fstatSync(fd).size - length);
+    return buffer.toString().split('\n').filter(Boolean).slice(-lines).join('\n');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Starts a child that writes its output straight to `logFile` (appended): no pipe through this
+ * process, which is also the gateway, so a service's log lines cost the gateway nothing.
+ */
 export function startChild(name, command, args, { env, cwd, logFile }) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const sink = logSink(logFile);
-  child.stdout.on('data', sink.write);
-  child.stderr.on('data', sink.write);
-  child.on('exit', sink.end);
-  return { name, child, logFile, tail: sink.tail };
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
+    return { name, child, logFile, tail: () => logTail(logFile) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Polls `check()` until it resolves true; rejects when the child dies or time runs out. */

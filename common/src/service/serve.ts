@@ -1,6 +1,14 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+
+/**
+ * Connections the kernel queues for a listening socket before they are accepted (capped by
+ * `net.core.somaxconn`, 4096 on current Linux). Node's default of 511 overflows when a ticket
+ * drop opens a thousand connections at once: the kernel drops the SYNs beyond it and those
+ * clients retry only after a second.
+ */
+export const LISTEN_BACKLOG = 4096;
 
 export interface ServeOptions {
   service: string;
@@ -43,7 +51,7 @@ export function serve({
   signals = ['SIGTERM', 'SIGINT'],
   exit,
 }: ServeOptions): RunningService {
-  const server = app.listen(port, host);
+  const server = createServer(app).listen({ port, host, backlog: LISTEN_BACKLOG });
   const ready = new Promise<number>((resolve, reject) => {
     server.once('listening', () => {
       const address = server.address();

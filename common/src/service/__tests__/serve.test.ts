@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import express from 'express';
 import pino from 'pino';
-import { runMain, serve } from '../serve';
+import { LISTEN_BACKLOG, runMain, serve } from '../serve';
 
 const logger = pino({ level: 'silent' });
 
@@ -27,6 +29,18 @@ describe('serve', () => {
     expect(exit).toHaveBeenCalledTimes(1);
     expect(exit).toHaveBeenCalledWith(0);
     await expect(fetch(`http://127.0.0.1:${port}/ping`)).rejects.toThrow();
+  });
+
+  it('when it listens, then the kernel queues a burst of connections up to LISTEN_BACKLOG, not 511', async () => {
+    const running = serve({ service: 'demo', app: express(), port: 0, logger, signals: [], exit: jest.fn() });
+    const port = await running.ready;
+    // For a listening socket, `ss` reports the limit of its accept queue in the Send-Q column.
+    const [, , limit] = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/);
+    await running.shutdown();
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(Number(limit)).toBe(Math.min(LISTEN_BACKLOG, somaxconn));
   });
 
   it('when a cleanup step fails, then the next ones still run and the exit code is 1', async () => {
