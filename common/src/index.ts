@@ -1,10 +1,11 @@
 /**
  * @ticketing/common: what every Ticketing service shares — errors and middlewares, the HTTP app
- * factory, the event catalog, JetStream messaging, the database factory with its outbox,
+ * factory, the event catalog and its published contracts (AsyncAPI, OpenAPI), JetStream messaging, the database factory with its outbox,
  * configuration, logging, the Redis connection and the supported currencies. Test helpers live in
  * `@ticketing/common/testing`.
  */
 export * from './config';
+export * from './contracts';
 export * from './db';
 export * from './errors';
 export * from './events';

@@ -88,6 +88,22 @@ export const sessionsRevokedAllData = z.object({
   expiresAt: instant,
 });
 
+/** What each event means, for the event catalog's readers (the AsyncAPI document). */
+export const eventDescriptions: Record<Subject, string> = {
+  [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
+  [Subjects.TicketUpdated]:
+    "A ticket's next version: an edit by its seller, or `orderId` set when an order reserves it and cleared when that order is cancelled.",
+  [Subjects.OrderCreated]:
+    'A buyer reserved a ticket until `expiresAt`; `reservationNumber` orders the reservations of one ticket.',
+  [Subjects.OrderCancelled]:
+    'An order ended without payment (expired or cancelled by its buyer): its ticket is free again.',
+  [Subjects.OrderCompleted]: 'An order was paid: its ticket is sold.',
+  [Subjects.ExpirationComplete]: "An order's reservation window ended; orders cancels it unless it was paid.",
+  [Subjects.PaymentCreated]: 'A charge for an order succeeded (`stripeId` is the PaymentIntent or charge).',
+  [Subjects.SessionRevoked]: 'A session ended (sign-out): its token is refused until it would have expired anyway.',
+  [Subjects.SessionsRevokedAll]: 'Every session of a user issued before `before` ended ("sign out everywhere").',
+};
+
 /** The data schema of every subject: the one place a payload shape is declared. */
 export const eventDataSchemas = {
   [Subjects.TicketCreated]: ticketCreatedData,

@@ -1,0 +1,2 @@
+export * from './asyncapi';
+export * from './json-schema';
