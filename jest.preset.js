@@ -46,6 +46,8 @@ module.exports = function preset(dir, { database: withDatabase = false, ...overr
       '!<rootDir>/src/**/*.test.ts',
       '!<rootDir>/src/**/__tests__/**',
     ],
+    // Every answer of a service app is checked against its OpenAPI document (contract tests).
+    setupFilesAfterEnv: [path.join(testing, 'contracts-setup.ts')],
     ...(withDatabase ? database : {}),
     ...overrides,
   };

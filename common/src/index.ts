@@ -4,6 +4,7 @@
  * configuration, logging, the Redis connection and the supported currencies. Test helpers live in
  * `@ticketing/common/testing`.
  */
+export * from './api';
 export * from './config';
 export * from './contracts';
 export * from './db';

@@ -1,4 +1,12 @@
-import { codesInSources, ERROR_CODE_SOURCES, errorCodeProblems, type SourceFile } from './lib/error-codes';
+import { errorCodesOf, expressPath, SERVICE_APIS } from '@ticketing/common';
+import {
+  codesInSources,
+  documentedCodes,
+  ERROR_CODE_SOURCES,
+  endpointCodes,
+  errorCodeProblems,
+  type SourceFile,
+} from './lib/error-codes';
 import { listRepoFiles, readRepoFile } from './lib/repo';
 
 const sources = (): SourceFile[] =>
@@ -8,6 +16,21 @@ const readme = () => readRepoFile('README.md');
 describe('error codes', () => {
   it('every code the services can answer is in the README, and every code the README lists is answered', () => {
     expect(errorCodeProblems(sources(), readme())).toEqual([]);
+  });
+
+  it('every operation of an OpenAPI document answers exactly the codes its README row lists', () => {
+    const { section } = documentedCodes(readme());
+    for (const api of SERVICE_APIS) {
+      for (const operation of api.operations) {
+        const endpoint = `${operation.method.toUpperCase()} ${expressPath(operation)}`;
+        const row = section.split('\n').find((line) => line.startsWith(`| \`${endpoint}\``)) ?? '';
+        const everyEndpoint = errorCodesOf({ ...operation, errors: {}, auth: 'none' });
+        const own = Object.entries(errorCodesOf(operation)).flatMap(([status, codes]) =>
+          codes.filter((code) => !everyEndpoint[Number(status)]?.includes(code)).map((code) => `${status} ${code}`),
+        );
+        expect({ endpoint, codes: endpointCodes(row).sort() }).toEqual({ endpoint, codes: own.sort() });
+      }
+    }
   });
 
   it('reads the codes of domain errors, the HTTP layer and common’s defaults from the sources', () => {

@@ -1,6 +1,7 @@
 import {
   createServiceApp,
   type Logger,
+  ordersApi,
   type Redis,
   registerOutboxMetrics,
   type SessionRevocations,
@@ -53,6 +54,7 @@ export function createApp({
   const orders = { db, relay, currency: config.PAYMENT_CURRENCY };
   const app = createServiceApp({
     service: 'orders',
+    api: ordersApi,
     logger,
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,

@@ -1,2 +1,4 @@
 export * from './asyncapi';
 export * from './json-schema';
+export * from './observer';
+export * from './openapi';

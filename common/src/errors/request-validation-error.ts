@@ -20,19 +20,21 @@ export function validationMessage(message: string, code: string): ValidationMess
 }
 
 /**
- * 400 `VALIDATION_FAILED`: express-validator rejected the input; one item per failed field, each
- * with the code its rule names ({@link validationMessage}) or `VALIDATION_FAILED`.
+ * 400 `VALIDATION_FAILED`: the input broke a rule; one item per failed field, each with the code
+ * its rule names ({@link validationMessage}) or `VALIDATION_FAILED`. The failures come from
+ * express-validator, or as items already (a zod schema's, see `validate`).
  */
 export class RequestValidationError extends CustomError {
   readonly statusCode = 400;
 
-  constructor(readonly errors: ValidationError[]) {
+  constructor(readonly errors: ValidationError[] | ErrorItem[]) {
     super('Invalid request parameters', VALIDATION_FAILED);
   }
 
   // The offending values are deliberately left out: they may be passwords or card data.
   override serialize(): ErrorItem[] {
     return this.errors.map((error): ErrorItem => {
+      if (!('type' in error)) return error;
       const { message, code } = messageAndCode(error.msg);
       switch (error.type) {
         case 'field':

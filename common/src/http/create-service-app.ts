@@ -2,6 +2,9 @@ import cookieSession from 'cookie-session';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import type { ServiceApi } from '../api/operation';
+import { responseObserver } from '../contracts/observer';
+import { openApiDocument } from '../contracts/openapi';
 import { NotFoundError } from '../errors';
 import { currentUser, type SessionRevocationCheck } from './current-user';
 import { errorHandler } from './error-handler';
@@ -17,6 +20,8 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** When given, cookie-session and `currentUser` are installed. */
   jwtKey?: string;
+  /** The service's public API: its OpenAPI document is served at `<prefix>/openapi.json`. */
+  api?: ServiceApi;
   /**
    * Refuses sessions revoked since their token was signed (see `SessionRevocations`): their
    * requests run signed out. Answers from memory: it runs on every request.
@@ -65,6 +70,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.locals.metrics = metrics;
 
+  const observe = options.api && responseObserver(options.api);
+  if (observe) app.use(observe);
   app.use(requestContext());
   app.use(httpLogger(options.logger));
   app.use(metrics.middleware());
@@ -76,6 +83,13 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(healthRouter(readiness, { timeoutMs: options.readinessTimeoutMs, dependencies }));
   registerDependencyGauge(metrics.registry, { ...readiness, ...dependencies }, options.readinessTimeoutMs);
   app.get('/metrics', metrics.handler());
+  if (options.api) {
+    // Public, and before the routes: `/api/orders/openapi.json` is not an order id.
+    const document = JSON.stringify(openApiDocument(options.api));
+    app.get(`${options.api.prefix}/openapi.json`, (_req, res) => {
+      res.type('application/json').set('Cache-Control', 'public, max-age=300').send(document);
+    });
+  }
 
   if (options.rawBodyPaths && options.rawBodyPaths.length > 0) {
     app.use(options.rawBodyPaths, express.raw({ type: () => true, limit: bodyLimit }));

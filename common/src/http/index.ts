@@ -7,4 +7,5 @@ export * from './rate-limit';
 export * from './request-context';
 export * from './require-auth';
 export * from './trust-proxy';
+export * from './validate';
 export * from './validate-request';

@@ -1,3 +1,4 @@
+export * from './contracts';
 export * from './nats-server';
 export { freePort } from './processes';
 export * from './redis-server';

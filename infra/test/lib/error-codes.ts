@@ -93,3 +93,12 @@ export function errorCodeProblems(files: SourceFile[], readme: string): string[]
   }
   return problems;
 }
+
+/** The `<status> <CODE>` pairs of an endpoint row: "400 `A`, `B` · 401 `C`" → 400 A, 400 B, 401 C. */
+export function endpointCodes(row: string): string[] {
+  const cells = row.split('|');
+  const codes = cells[2] ?? '';
+  return [...codes.matchAll(/(\d{3})((?: `[A-Z][A-Z0-9_]*`,?)+)/g)].flatMap(([, status, list]) =>
+    [...(list ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map(([, code]) => `${status} ${code}`),
+  );
+}

@@ -1,13 +1,13 @@
-import { requestId, requireAuth, validateRequest } from '@ticketing/common';
+import { expressPath, inputOf, ordersOperations, requestId, requireAuth, validate } from '@ticketing/common';
 import { Router } from 'express';
 import type { OrdersDeps } from '../domain/deps';
 import { cancelOrder } from '../domain/orders';
-import { orderIdParam } from './validators';
 
 export function deleteOrderRouter(orders: OrdersDeps): Router {
-  return Router().delete('/api/orders/:id', requireAuth, orderIdParam, validateRequest, async (req, res) => {
+  const operation = ordersOperations.cancelOrder;
+  return Router().delete(expressPath(operation), requireAuth, validate(operation), async (req, res) => {
     await cancelOrder(orders, {
-      orderId: String(req.params.id),
+      orderId: inputOf(req, operation).params.id,
       userId: req.currentUser!.id,
       correlationId: requestId(req),
     });

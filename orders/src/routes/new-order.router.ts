@@ -1,23 +1,27 @@
 import {
   createRateLimiter,
   describeWait,
+  expressPath,
+  inputOf,
+  ordersOperations,
   type RateLimitContext,
   requestId,
   requireAuth,
   TooManyRequestsError,
-  validateRequest,
+  validate,
 } from '@ticketing/common';
 import { type ErrorRequestHandler, Router } from 'express';
 import type { OrdersDeps } from '../domain/deps';
 import { ReservationCooldownError, type ReservationRules, reserveTicket } from '../domain/orders';
 import { toOrderJson } from './order.json';
-import { ticketIdField } from './validators';
 
 export interface NewOrderRouterOptions extends ReservationRules {
   /** Reservation requests one buyer may send per minute (RATE_LIMIT_ORDERS). */
   requestsPerMinute: number;
   rateLimits: RateLimitContext;
 }
+
+const { createOrder } = ordersOperations;
 
 export function newOrderRouter(
   orders: OrdersDeps,
@@ -37,11 +41,11 @@ export function newOrderRouter(
   });
 
   return Router()
-    .post('/api/orders', requireAuth, perBuyer, ticketIdField, validateRequest, async (req, res) => {
+    .post(expressPath(createOrder), requireAuth, perBuyer, validate(createOrder), async (req, res) => {
       const order = await reserveTicket(orders, {
         ...rules,
         userId: req.currentUser!.id,
-        ticketId: req.body.ticketId,
+        ticketId: inputOf(req, createOrder).body.ticketId,
         correlationId: requestId(req),
       });
       res.status(201).json(toOrderJson(order, orders.currency));

@@ -1,23 +1,12 @@
-import { type CurrencyCode, fromMinorUnits, type OrderStatus } from '@ticketing/common';
+import { type CurrencyCode, fromMinorUnits, type OrderJson } from '@ticketing/common';
 import type { OrderWithTicket } from '../db/orders.repository';
 import { effectiveStatus } from '../domain/order-lifecycle';
 
 /**
- * An order as the API shows it. Prices are decimal units of `currency` here; events carry minor units.
- * `price` is the price stored on the order at reservation — what the buyer pays — and
- * `ticket.price` repeats it: the ticket's current price in the replica may have changed since.
+ * An order as the API shows it (`OrderJson`, the schema in common's orders API). `price` is the
+ * price stored on the order at reservation — what the buyer pays — and `ticket.price` repeats it:
+ * the ticket's current price in the replica may have changed since.
  */
-export interface OrderJson {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  expiresAt: string;
-  version: number;
-  price: number;
-  currency: CurrencyCode;
-  ticket: { id: string; title: string; price: number };
-}
-
 export function toOrderJson(order: OrderWithTicket, currency: CurrencyCode, now: Date = new Date()): OrderJson {
   const price = fromMinorUnits(order.priceCents, currency);
   return {

@@ -1,0 +1,8 @@
+export * from './fields';
+export * from './operation';
+export * from './orders';
+
+import { ordersApi } from './orders';
+
+/** Every service API whose operations are defined here (their OpenAPI documents). */
+export const SERVICE_APIS = [ordersApi] as const;
