@@ -1,4 +1,9 @@
-/** A tiny fetch wrapper for tests that talk to the platform through the gateway like a browser. */
+import { checkAnswer } from '@ticketing/common/testing';
+
+/**
+ * A tiny fetch wrapper for tests that talk to the platform through the gateway like a browser.
+ * Every answer is also checked against its service's OpenAPI document (contract tests).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in the tests
 export interface ApiResponse<T = any> {
   status: number;
@@ -26,6 +31,8 @@ export function createApi(baseUrl: string) {
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, cookie };
+    const body = text ? JSON.parse(text) : undefined;
+    checkAnswer({ method, path: path.split('?')[0]!, status: response.status, body });
+    return { status: response.status, body, cookie };
   };
 }

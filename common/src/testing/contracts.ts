@@ -1,5 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { SERVICE_APIS } from '../api';
 import type { ApiOperation, ServiceApi } from '../api/operation';
 import { type ObservedResponse, observeResponses } from '../contracts/observer';
 import { openApiDocument } from '../contracts/openapi';
@@ -83,15 +84,38 @@ export function checkContracts(): { violations: ContractViolation[]; stop: () =>
   const violations: ContractViolation[] = [];
   exercised = new Set<string>();
   const seen = exercised;
-  const stop = observeResponses((response) => {
+  const check = (response: ObservedResponse) => {
     const result = checkResponse(response);
     if (result.operation) seen.add(result.operation);
     violations.push(...result.violations);
-  });
-  return { violations, stop };
+  };
+  const stopObserving = observeResponses(check);
+  record = check;
+  return {
+    violations,
+    stop: () => {
+      stopObserving();
+      if (record === check) record = undefined;
+    },
+  };
 }
 
 let exercised = new Set<string>();
+let record: ((response: ObservedResponse) => void) | undefined;
+
+/** The gateway's own answers (a service starting or unreachable): not any service's contract. */
+const GATEWAY_CODES = new Set(['BAD_GATEWAY', 'SERVICE_UNAVAILABLE']);
+
+/**
+ * Checks an answer a test received over HTTP from a running platform (the cross-service tests)
+ * against the document of the service its path belongs to, like the answers of in-process apps.
+ */
+export function checkAnswer(answer: Omit<ObservedResponse, 'api'>): void {
+  const api = SERVICE_APIS.find(({ prefix }) => answer.path === prefix || answer.path.startsWith(`${prefix}/`));
+  const code = (answer.body as { errors?: Array<{ code?: string }> } | undefined)?.errors?.[0]?.code;
+  if (!api || (answer.status >= 502 && code !== undefined && GATEWAY_CODES.has(code))) return;
+  record?.({ ...answer, api });
+}
 
 /** The operations (`operationId`) whose answers this test file has seen so far. */
 export const exercisedOperations = (): ReadonlySet<string> => exercised;

@@ -6,7 +6,7 @@ import { SERVICE_APIS } from '../../api';
 import { defineOperation, type ServiceApi } from '../../api/operation';
 import { buildApp } from '../../http/__tests__/test-app';
 import { inputOf, validate } from '../../http/validate';
-import { checkContracts, checkResponse, exercisedOperations } from '../../testing/contracts';
+import { checkAnswer, checkContracts, checkResponse, exercisedOperations } from '../../testing/contracts';
 import { openApiDocument } from '../openapi';
 
 /**
@@ -194,6 +194,35 @@ describe('the contract check', () => {
       checkResponse({ api: widgetsApi, method: 'GET', path: '/api/widgets/w1', status: 200, body: undefined })
         .violations,
     ).toEqual([expect.objectContaining({ problem: expect.stringContaining('/ must be object') })]);
+  });
+});
+
+describe('the contract check of answers over HTTP (cross-service tests)', () => {
+  it('when an answer from a running platform breaks its service’s document, then it is recorded; the gateway’s own answers and other paths are not', () => {
+    const contracts = checkContracts();
+    const id = '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34';
+    checkAnswer({
+      method: 'GET',
+      path: `/api/orders/${id}`,
+      status: 409,
+      body: { errors: [{ message: 'x', code: 'X' }] },
+    });
+    checkAnswer({
+      method: 'GET',
+      path: `/api/orders/${id}`,
+      status: 503,
+      body: { errors: [{ message: 'x', code: 'SERVICE_UNAVAILABLE' }] },
+    });
+    checkAnswer({ method: 'GET', path: '/api/elsewhere', status: 418, body: {} });
+    checkAnswer({
+      method: 'GET',
+      path: '/api/orders',
+      status: 401,
+      body: { errors: [{ message: 'x', code: 'NOT_AUTHORIZED' }] },
+    });
+    contracts.stop();
+    expect(contracts.violations.map(({ operation, status }) => `${operation} ${status}`)).toEqual(['showOrder 409']);
+    expect([...exercisedOperations()].sort()).toEqual(['listOrders', 'showOrder']);
   });
 });
 
