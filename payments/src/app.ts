@@ -1,4 +1,11 @@
-import { createServiceApp, type Logger, registerOutboxMetrics, type SessionRevocations } from '@ticketing/common';
+import {
+  createServiceApp,
+  type Logger,
+  type PaymentModeJson,
+  paymentsApi,
+  registerOutboxMetrics,
+  type SessionRevocations,
+} from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { PaymentsDeps } from './domain/deps';
@@ -43,13 +50,14 @@ export function createApp({
     currency: config.PAYMENT_CURRENCY,
     orderWaitMs: config.ORDER_WAIT_MS,
   };
-  const mode = {
+  const mode: PaymentModeJson = {
     gateway: gateway.name === 'sandbox' ? 'sandbox' : 'stripe',
     currency: config.PAYMENT_CURRENCY,
-  } as const;
+  };
   const verify = config.STRIPE_WEBHOOK_SECRET ? createWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : undefined;
   const app = createServiceApp({
     service: 'payments',
+    api: paymentsApi,
     logger,
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,

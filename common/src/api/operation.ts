@@ -29,6 +29,17 @@ export interface ApiOperation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * Request headers the operation reads, by name (`Stripe-Signature`): documented as header
+   * parameters. `validate` does not check them; the route does.
+   */
+  headers?: z.ZodObject;
+  /**
+   * The route reads the body as raw bytes (it is one of `createServiceApp`'s `rawBodyPaths`: a
+   * signed webhook verifies the exact bytes) and checks its input itself, with its own codes:
+   * `body` only documents it, `validate` does not apply, and there is no `VALIDATION_FAILED`.
+   */
+  rawBody?: true;
   /** Status → the successful answer (2xx). */
   responses: Record<number, SuccessResponse>;
   /**
@@ -52,7 +63,7 @@ export function errorCodesOf(operation: ApiOperation): Record<number, string[]> 
   const add = (status: number, list: readonly string[]) => {
     codes[status] = [...new Set([...(codes[status] ?? []), ...list])];
   };
-  if (operation.params || operation.query || operation.body) add(400, [VALIDATION_FAILED]);
+  if (!operation.rawBody && (operation.params || operation.query || operation.body)) add(400, [VALIDATION_FAILED]);
   for (const [status, list] of Object.entries(operation.errors)) add(Number(status), list);
   for (const [status, list] of Object.entries(COMMON_ERRORS)) add(Number(status), list);
   if (operation.auth === 'required') add(401, ['NOT_AUTHORIZED']);

@@ -42,7 +42,7 @@ function errorSchema(codes: readonly string[]): JsonSchema {
   };
 }
 
-function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query'): JsonSchema[] {
+function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
   const json = jsonSchemaOf(schema, { io: 'input' }) as {
     properties?: Record<string, JsonSchema>;
@@ -94,7 +94,11 @@ function operationObject(operation: ApiOperation, tag: string): JsonSchema {
     ...(operation.description ? { description: operation.description } : {}),
     tags: [tag],
     security,
-    parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query')],
+    parameters: [
+      ...parameters(operation.params, 'path'),
+      ...parameters(operation.query, 'query'),
+      ...parameters(operation.headers, 'header'),
+    ],
     ...(operation.body
       ? { requestBody: { required: true, content: json(jsonSchemaOf(operation.body, { io: 'input' })) } }
       : {}),

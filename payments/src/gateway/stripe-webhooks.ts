@@ -1,3 +1,4 @@
+import { stripeEventJson } from '@ticketing/common';
 import Stripe from 'stripe';
 import { z } from 'zod';
 
@@ -14,19 +15,14 @@ export const storableText = z
   .min(1)
   .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
-/** The envelope every Stripe event has; `id` and `type` are stored when the event is recorded. */
-const stripeEventSchema = z.object({
-  id: storableText.max(255),
-  type: storableText.max(255),
-  data: z.object({ object: z.unknown() }),
-});
-
 /**
  * The event in a verified payload, or undefined when the payload is not shaped like one (a JSON
  * `null`, no `data`, a non-string id): a signature proves who sent it, not that it is well formed.
+ * The envelope's schema is the webhook's documented body; `id` and `type` are stored when the
+ * event is recorded.
  */
 export function parseStripeEvent(payload: unknown): StripeEvent | undefined {
-  const parsed = stripeEventSchema.safeParse(payload);
+  const parsed = stripeEventJson.safeParse(payload);
   return parsed.success ? (parsed.data as StripeEvent) : undefined;
 }
 

@@ -1,15 +1,17 @@
-import { requestId, requireAuth, validateRequest } from '@ticketing/common';
+import { expressPath, inputOf, paymentsOperations, requestId, requireAuth, validate } from '@ticketing/common';
 import { Router } from 'express';
 import type { PaymentsDeps } from '../domain/deps';
 import { payOrder } from '../domain/pay-order';
-import { orderIdField, tokenField } from './validators';
+
+const { createPayment } = paymentsOperations;
 
 /** POST /api/payments `{ orderId, token }` → 201 `{ id }` (202 `{ id, status: 'pending' }` while the card settles). */
 export function newPaymentRouter(deps: PaymentsDeps): Router {
-  return Router().post('/api/payments', requireAuth, orderIdField, tokenField, validateRequest, async (req, res) => {
+  return Router().post(expressPath(createPayment), requireAuth, validate(createPayment), async (req, res) => {
+    const { orderId, token } = inputOf(req, createPayment).body;
     const { payment, status } = await payOrder(deps, {
-      orderId: req.body.orderId,
-      token: req.body.token,
+      orderId,
+      token,
       userId: req.currentUser!.id,
       correlationId: requestId(req),
     });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { z } from 'zod';
 import { SERVICE_APIS } from '../../api';
-import { defineOperation, type ServiceApi } from '../../api/operation';
+import { defineOperation, errorCodesOf, type ServiceApi } from '../../api/operation';
 import { buildApp } from '../../http/__tests__/test-app';
 import { inputOf, validate } from '../../http/validate';
 import { checkAnswer, checkContracts, checkResponse, exercisedOperations } from '../../testing/contracts';
@@ -134,6 +134,43 @@ describe('the OpenAPI documents', () => {
     const create = document.paths['/api/widgets']!.post!;
     expect(create.security).toEqual([{ session: [] }]);
     expect(create.responses['401']).toBeDefined();
+  });
+
+  it('when an operation reads a header and its raw body itself (a signed webhook), then the header is a parameter and there is no VALIDATION_FAILED', () => {
+    const receiveHook = defineOperation({
+      operationId: 'receiveWidgetHook',
+      method: 'post',
+      path: '/api/widgets/hook',
+      summary: 'A signed hook',
+      auth: 'none',
+      rawBody: true,
+      headers: z.object({ 'Hook-Signature': z.string().meta({ description: 'The signature of the body.' }) }),
+      body: z.object({ id: z.string() }),
+      responses: { 200: { description: 'Received.' } },
+      errors: { 400: ['HOOK_SIGNATURE_INVALID'] },
+    });
+    const api: ServiceApi = { ...widgetsApi, operations: [receiveHook] };
+    const operation = (
+      openApiDocument(api) as {
+        paths: Record<string, Record<string, { parameters: unknown[]; responses: Record<string, unknown> }>>;
+      }
+    ).paths['/api/widgets/hook']!.post!;
+    expect(operation.parameters).toEqual([
+      {
+        name: 'Hook-Signature',
+        in: 'header',
+        required: true,
+        description: 'The signature of the body.',
+        schema: { type: 'string' },
+      },
+    ]);
+    expect(errorCodesOf(receiveHook)[400]).toEqual([
+      'HOOK_SIGNATURE_INVALID',
+      'MALFORMED_JSON',
+      'BAD_REQUEST',
+      'REQUEST_ABORTED',
+      'REQUEST_SIZE_INVALID',
+    ]);
   });
 
   it('when a service serves its API, then GET <prefix>/openapi.json answers the document, before any route', async () => {

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { CURRENCY_CODES } from '../money/currencies';
+import { uuid } from './fields';
+import { defineOperation, type ServiceApi } from './operation';
+
+/** A Stripe test token (`tok_visa`) or PaymentMethod id (`pm_card_visa`, `pm_1Q…`). */
+export const PAYMENT_TOKEN = /^(tok|pm)_[A-Za-z0-9_]+$/;
+
+/** `<label> is required` when absent or empty (any falsy value), `<label> must be a string` when not a string. */
+const presence = (label: string) => (issue: { input?: unknown }) =>
+  !issue.input ? `${label} is required` : `${label} must be a string`;
+
+/** What a buyer sends to pay an order. Unknown fields are ignored. */
+export const paymentRequestJson = z
+  .object({
+    // RFC 9562 UUIDs (versions 1–8, the nil and the max one), the rule payments has always applied.
+    orderId: z
+      .uuid({
+        error: (issue) =>
+          typeof issue.input === 'string' && issue.input !== ''
+            ? 'orderId must be a valid id'
+            : presence('orderId')(issue),
+      })
+      .meta({ description: 'The order to pay (`POST /api/orders`).' }),
+    token: z
+      .string({ error: presence('token') })
+      .min(1, 'token is required')
+      .max(255, 'token must be at most 255 characters')
+      .regex(PAYMENT_TOKEN, 'token must be a Stripe token (tok_…) or PaymentMethod id (pm_…)')
+      .meta({
+        description:
+          'A Stripe token (`tok_visa`) or PaymentMethod id (`pm_card_visa`, `pm_1Q…`); the sandbox follows Stripe’s test tokens.',
+      }),
+  })
+  .meta({ examples: [{ orderId: '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34', token: 'tok_visa' }] });
+
+/** A payment that succeeded: the order completes. */
+export const paymentJson = z
+  .object({ id: uuid() })
+  .meta({ examples: [{ id: '3c5e7a90-1b2d-4f6a-8c9e-0d1f2a3b4c5d' }] });
+
+export type PaymentJson = z.infer<typeof paymentJson>;
+
+/** A payment whose PaymentIntent is still processing at Stripe: the webhook settles it. */
+export const pendingPaymentJson = z
+  .object({ id: uuid(), status: z.literal('pending') })
+  .meta({ examples: [{ id: '3c5e7a90-1b2d-4f6a-8c9e-0d1f2a3b4c5d', status: 'pending' }] });
+
+export type PendingPaymentJson = z.infer<typeof pendingPaymentJson>;
+
+/** How payments run. */
+export const paymentModeJson = z
+  .object({
+    gateway: z.enum(['sandbox', 'stripe']).meta({
+      description: '`sandbox`: charges are simulated and no money moves; `stripe`: real (or Stripe test-mode) charges.',
+    }),
+    currency: z.enum(CURRENCY_CODES).meta({ description: 'The currency of every charge (`PAYMENT_CURRENCY`).' }),
+  })
+  .meta({ examples: [{ gateway: 'sandbox', currency: 'usd' }] });
+
+export type PaymentModeJson = z.infer<typeof paymentModeJson>;
+
+/** Text PostgreSQL can store: a NUL character would make the insert fail (a 500 instead of a 400). */
+const storableText = () =>
+  z
+    .string()
+    .min(1)
+    .max(255)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character it refuses.
+    .regex(/^[^\u0000]*$/, 'must not contain NUL characters');
+
+/**
+ * A Stripe event as Stripe posts it, reduced to what the service reads; its other fields are
+ * accepted as they are. A signed body that does not fit is answered `WEBHOOK_EVENT_MALFORMED`.
+ */
+export const stripeEventJson = z
+  .object({
+    id: storableText().meta({ description: 'The event id (`evt_…`): each one has one effect, a redelivery none.' }),
+    type: storableText().meta({
+      description:
+        '`payment_intent.succeeded`, `payment_intent.payment_failed` and `charge.refunded` are applied; every other type is acknowledged and ignored.',
+    }),
+    data: z.object({
+      object: z.unknown().meta({ description: 'The PaymentIntent, or the Charge of `charge.refunded`.' }),
+    }),
+  })
+  .meta({
+    description: 'A Stripe event object (https://docs.stripe.com/api/events/object), exactly the bytes Stripe signed.',
+    examples: [
+      {
+        id: 'evt_3QxZb2L5mN8pR4tV1a2b3c4d',
+        object: 'event',
+        api_version: '2026-10-28.endive',
+        created: 1796580000,
+        livemode: false,
+        pending_webhooks: 1,
+        type: 'payment_intent.succeeded',
+        data: {
+          object: {
+            id: 'pi_3QxZb2L5mN8pR4tV0e1f2g3h',
+            object: 'payment_intent',
+            amount: 4500,
+            currency: 'usd',
+            status: 'succeeded',
+            metadata: {
+              orderId: '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34',
+              userId: '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23',
+              paymentId: '3c5e7a90-1b2d-4f6a-8c9e-0d1f2a3b4c5d',
+            },
+          },
+        },
+      },
+    ],
+  });
+
+export type StripeEventJson = z.infer<typeof stripeEventJson>;
+
+/** The webhook's acknowledgement: the event was applied, was a redelivery, or is of a type the service ignores. */
+export const webhookReceivedJson = z.object({ received: z.literal(true) }).meta({ examples: [{ received: true }] });
+
+export type WebhookReceivedJson = z.infer<typeof webhookReceivedJson>;
+
+const createPayment = defineOperation({
+  operationId: 'createPayment',
+  method: 'post',
+  path: '/api/payments',
+  summary: 'Pay a reservation',
+  description:
+    'Charges the order’s price to the card (a Stripe PaymentIntent confirmed at once), for the order’s buyer, before `expiresAt`. An order payments has not heard of yet is waited for, up to `ORDER_WAIT_MS`, before `ORDER_NOT_FOUND`. One payment per order: concurrent attempts get `PAYMENT_IN_PROGRESS` or `ORDER_PAID`. A declined card (402) leaves the order payable; after a gateway time-out or error (502, 503) retry with the same card.',
+  auth: 'required',
+  body: paymentRequestJson,
+  responses: {
+    201: { description: 'Paid: the order completes.', body: paymentJson },
+    202: {
+      description: 'The PaymentIntent is still processing; the webhook completes the order.',
+      body: pendingPaymentJson,
+    },
+  },
+  errors: {
+    400: [
+      'ORDER_CANCELLED',
+      'ORDER_EXPIRED',
+      'ORDER_PAID',
+      'PAYMENT_IN_PROGRESS',
+      'PAYMENT_REJECTED',
+      'PAYMENT_RETRY_MISMATCH',
+    ],
+    401: ['ORDER_NOT_OWNED'],
+    402: ['CARD_DECLINED', 'CARD_AUTHENTICATION_REQUIRED'],
+    404: ['ORDER_NOT_FOUND'],
+    502: ['GATEWAY_ERROR'],
+    503: ['GATEWAY_TIMEOUT', 'GATEWAY_UNAVAILABLE', 'GATEWAY_CIRCUIT_OPEN', 'PAYMENT_UNCONFIRMED'],
+  },
+});
+
+const showPaymentMode = defineOperation({
+  operationId: 'showPaymentMode',
+  method: 'get',
+  path: '/api/payments/mode',
+  summary: 'How payments run',
+  description: 'Public, so the web app can say on every page when no money moves (`sandbox`).',
+  auth: 'none',
+  responses: { 200: { description: 'The gateway and the currency.', body: paymentModeJson } },
+  errors: {},
+});
+
+const receiveStripeEvent = defineOperation({
+  operationId: 'receiveStripeEvent',
+  method: 'post',
+  path: '/api/payments/webhook',
+  summary: 'Stripe’s signed webhook',
+  description:
+    'Called by Stripe, not by people. The signature is verified over the raw body with `STRIPE_WEBHOOK_SECRET`; each event id is applied once. Stripe delivers an event again after any 5xx (503 `WEBHOOK_NOT_CONFIGURED`, or a 500 when it could not be recorded).',
+  auth: 'none',
+  rawBody: true,
+  headers: z.object({
+    'Stripe-Signature': z.string().meta({
+      description:
+        'Stripe’s signature of the body (`t=…,v1=…`); missing: `WEBHOOK_SIGNATURE_MISSING`, wrong: `WEBHOOK_SIGNATURE_INVALID`.',
+    }),
+  }),
+  body: stripeEventJson,
+  responses: {
+    200: {
+      description: 'Received: applied, a redelivery, or a type the service ignores.',
+      body: webhookReceivedJson,
+    },
+  },
+  errors: {
+    400: ['WEBHOOK_SIGNATURE_MISSING', 'WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_EVENT_MALFORMED'],
+    503: ['WEBHOOK_NOT_CONFIGURED'],
+  },
+});
+
+/** The payments service's operations, by name. */
+export const paymentsOperations = { createPayment, showPaymentMode, receiveStripeEvent };
+
+export const paymentsApi: ServiceApi = {
+  service: 'payments',
+  title: 'Ticketing payments API',
+  description:
+    'Buyers pay their reservations (Stripe PaymentIntents, or the offline sandbox); Stripe reports what happens to the charges through a signed webhook.',
+  prefix: '/api/payments',
+  operations: Object.values(paymentsOperations),
+};

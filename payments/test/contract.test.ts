@@ -1,0 +1,48 @@
+import { openApiDocument, paymentsApi } from '@ticketing/common';
+import { exercisedOperations } from '@ticketing/common/testing';
+import request from 'supertest';
+import { aPaymentIntent, aUser, createPaymentsTestBed, type PaymentsTestBed, signedStripeEvent } from './harness';
+
+let bed: PaymentsTestBed;
+beforeAll(async () => {
+  bed = await createPaymentsTestBed();
+});
+afterAll(() => bed?.close());
+
+// Every answer of every test is checked against the document (common's contracts-setup); this
+// file also makes sure each documented operation is called at least once.
+describe('the payments API contract', () => {
+  it('when GET /api/payments/openapi.json is asked, signed out, then it answers the OpenAPI document', async () => {
+    const response = await request(bed.app()).get('/api/payments/openapi.json').expect(200);
+    expect(response.body).toEqual(openApiDocument(paymentsApi));
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('when a buyer reads the mode and pays, and Stripe reports the charge, then every operation answers as documented', async () => {
+    const buyer = aUser();
+    const app = bed.app();
+    const order = await bed.anOrder({ userId: buyer.id });
+
+    await request(app).get('/api/payments/mode').expect(200);
+    await request(app).post('/api/payments').set('Cookie', buyer.cookie).send({ orderId: order.id }).expect(400);
+    await request(app)
+      .post('/api/payments')
+      .set('Cookie', buyer.cookie)
+      .send({ orderId: order.id, token: 'tok_visa' })
+      .expect(201);
+    const [payment] = await bed.paymentsOf(order.id);
+    const event = signedStripeEvent(
+      'payment_intent.succeeded',
+      aPaymentIntent({ id: payment!.stripeId, metadata: { orderId: order.id } }),
+    );
+    await request(app)
+      .post('/api/payments/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', event.signature)
+      .send(event.payload)
+      .expect(200, { received: true });
+    await request(app).post('/api/payments/webhook').send(event.payload).expect(400);
+
+    expect([...exercisedOperations()].sort()).toEqual(paymentsApi.operations.map((o) => o.operationId).sort());
+  });
+});
