@@ -5,6 +5,7 @@ import {
   type OutboxRelay,
   registerOutboxMetrics,
   type SessionRevocations,
+  ticketsApi,
 } from '@ticketing/common';
 import type { Express } from 'express';
 import type { Config } from './config';
@@ -32,6 +33,7 @@ export function createApp({ config, db, relay, revocations, logger, readiness, d
   const store = { db, relay, currency: config.PAYMENT_CURRENCY };
   const app = createServiceApp({
     service: 'tickets',
+    api: ticketsApi,
     logger,
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     jwtKey: config.JWT_KEY,

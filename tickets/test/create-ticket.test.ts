@@ -88,6 +88,15 @@ describe('POST /api/tickets', () => {
       .expect(201);
   });
 
+  it('when the title has 200 characters outside the BMP (400 UTF-16 units), then it is accepted: characters are code points', async () => {
+    const response = await request(bed.app())
+      .post('/api/tickets')
+      .set('Cookie', aUser().cookie)
+      .send({ title: '🎸'.repeat(200), price: 5 })
+      .expect(201);
+    expect(response.body.title).toBe('🎸'.repeat(200));
+  });
+
   it('when signed out, then it answers 401 and stores nothing', async () => {
     const response = await request(bed.app()).post('/api/tickets').send({ title: 'Concert', price: 10 }).expect(401);
     expect(response.body).toEqual({ errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });

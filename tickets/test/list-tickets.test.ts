@@ -230,6 +230,15 @@ describe('GET /api/tickets', () => {
     ]);
   });
 
+  // A repeated limit used to reach the database as NaN (a 500), and a repeated mine was ignored.
+  it.each([
+    ['limit', 'limit=5&limit=6'],
+    ['mine', 'mine=true&mine=true'],
+  ])('when %s is repeated, then it answers 400 naming it', async (field, query) => {
+    const response = await request(bed.app()).get(`/api/tickets?${query}`).expect(400);
+    expect(response.body.errors).toEqual([{ field, message: expect.any(String), code: 'VALIDATION_FAILED' }]);
+  });
+
   it('when a cursor this service issued is reused later, then it is still valid', async () => {
     const rows = sortedNewestFirst(await seed(3));
     const cursor = encodeCursor({ createdAt: rows[0]!.createdAt, id: rows[0]!.id });

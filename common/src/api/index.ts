@@ -2,9 +2,11 @@ export * from './fields';
 export * from './operation';
 export * from './orders';
 export * from './payments';
+export * from './tickets';
 
 import { ordersApi } from './orders';
 import { paymentsApi } from './payments';
+import { ticketsApi } from './tickets';
 
 /** Every service API whose operations are defined here (their OpenAPI documents). */
-export const SERVICE_APIS = [ordersApi, paymentsApi] as const;
+export const SERVICE_APIS = [ticketsApi, ordersApi, paymentsApi] as const;

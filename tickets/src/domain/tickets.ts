@@ -8,6 +8,7 @@ import {
   minimumPriceMessage,
   NotAuthorizedError,
   NotFoundError,
+  type TicketPageJson,
 } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
 import { findTicketById, insertTicket, queryTickets, saveTicketVersion } from '../db/tickets.repository';
@@ -58,11 +59,8 @@ export interface ListTicketsInput {
   limit: number;
 }
 
-export interface TicketPage {
-  tickets: Ticket[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+/** A page of the listing (`TicketPageJson`); `nextCursor` is passed back as `cursor`, null on the last page. */
+export type TicketPage = TicketPageJson;
 
 export async function listTickets({ db, currency }: TicketStore, input: ListTicketsInput): Promise<TicketPage> {
   // One row more than asked says whether another page exists without a count query.

@@ -1,15 +1,33 @@
-import { NotAuthorizedError, validateRequest } from '@ticketing/common';
+import {
+  expressPath,
+  inputOf,
+  listTicketsQuery,
+  NotAuthorizedError,
+  ticketsOperations,
+  validate,
+} from '@ticketing/common';
 import { Router } from 'express';
+import { decodeCursor } from '../domain/cursor';
 import type { TicketStore } from '../domain/ticket-store';
 import { listTickets } from '../domain/tickets';
-import { parseListQuery } from './list-query';
-import { listQuery } from './validators';
 
 /** Available tickets for everyone; with `mine=true` the caller's own listings in every state. */
 export function listTicketsRouter(store: TicketStore): Router {
-  return Router().get('/api/tickets', ...listQuery, validateRequest, async (req, res) => {
-    const { mine, ...page } = parseListQuery(req.query);
+  // Only this service can tell a cursor it issued.
+  const operation = {
+    ...ticketsOperations.listTickets,
+    query: listTicketsQuery((cursor) => decodeCursor(cursor) !== undefined),
+  };
+  return Router().get(expressPath(operation), validate(operation), async (req, res) => {
+    const { mine, q, cursor, limit } = inputOf(req, operation).query;
     if (mine && !req.currentUser) throw new NotAuthorizedError();
-    res.status(200).json(await listTickets(store, { ...page, ownerId: mine ? req.currentUser?.id : undefined }));
+    res.status(200).json(
+      await listTickets(store, {
+        ownerId: mine ? req.currentUser?.id : undefined,
+        search: q,
+        after: cursor === undefined ? undefined : decodeCursor(cursor),
+        limit,
+      }),
+    );
   });
 }

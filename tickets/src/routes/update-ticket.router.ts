@@ -1,22 +1,24 @@
-import { requestId, requireAuth, toMinorUnits, validateRequest } from '@ticketing/common';
+import {
+  expressPath,
+  inputOf,
+  requestId,
+  requireAuth,
+  ticketInput,
+  ticketsOperations,
+  toMinorUnits,
+  validate,
+} from '@ticketing/common';
 import { Router } from 'express';
 import type { TicketStore } from '../domain/ticket-store';
 import { editTicket } from '../domain/tickets';
-import { onlyBodyFields, priceField, ticketIdParam, titleField } from './validators';
 
 export function updateTicketRouter(store: TicketStore): Router {
-  return Router().put(
-    '/api/tickets/:id',
-    requireAuth,
-    ticketIdParam,
-    onlyBodyFields('title', 'price'),
-    titleField,
-    priceField(store.currency),
-    validateRequest,
-    async (req, res) => {
-      const input = { title: req.body.title, priceCents: toMinorUnits(req.body.price, store.currency) };
-      const ticket = await editTicket(store, req.params.id as string, req.currentUser!.id, input, requestId(req));
-      res.status(200).json(ticket);
-    },
-  );
+  // The price rules of the currency this service sells in (its decimals).
+  const operation = { ...ticketsOperations.updateTicket, body: ticketInput(store.currency) };
+  return Router().put(expressPath(operation), requireAuth, validate(operation), async (req, res) => {
+    const { params, body } = inputOf(req, operation);
+    const input = { title: body.title, priceCents: toMinorUnits(body.price, store.currency) };
+    const ticket = await editTicket(store, params.id, req.currentUser!.id, input, requestId(req));
+    res.status(200).json(ticket);
+  });
 }

@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { CURRENCY_CODES, type CurrencyCode, currencySpec, fitsMinorUnits } from '../money/currencies';
+import { uuid } from './fields';
+import { defineOperation, type ServiceApi } from './operation';
+
+/** The longest title, in characters (code points, like PostgreSQL's `char_length`, which the table checks). */
+export const TICKET_TITLE_MAX_LENGTH = 200;
+/** The highest price a ticket may have, in units of its currency. */
+export const TICKET_MAX_PRICE = 1_000_000;
+/** The longest search (`q`) of the listing, in characters. */
+export const TICKET_SEARCH_MAX_LENGTH = 200;
+/** Tickets per page of the listing when `limit` is not given, and the most a page may hold. */
+export const TICKETS_PAGE_SIZE = 20;
+export const TICKETS_MAX_PAGE_SIZE = 100;
+
+export const TICKET_STATUSES = ['available', 'reserved', 'sold'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** A ticket as the API shows it; the price is in decimal units of `currency` (events carry minor units). */
+export const ticketJson = z
+  .object({
+    id: uuid(),
+    title: z
+      .string()
+      .min(1)
+      // Counted in code points, as JSON Schema counts them (zod's own max counts UTF-16 units).
+      .meta({ maxLength: TICKET_TITLE_MAX_LENGTH, description: 'Trimmed, 1–200 characters.' }),
+    price: z
+      .number()
+      .positive()
+      .max(TICKET_MAX_PRICE)
+      .meta({ description: 'Decimal units of `currency`, with at most its decimals (two for USD, none for JPY).' }),
+    userId: uuid().meta({ description: 'The seller.' }),
+    version: z
+      .int()
+      .nonnegative()
+      .meta({ description: 'Bumped by every change (an edit, a reservation, its release, the sale).' }),
+    orderId: uuid().nullable().meta({
+      description: 'The order holding the ticket (`reserved`) or that bought it (`sold`); null while available.',
+    }),
+    status: z.enum(TICKET_STATUSES).meta({
+      description:
+        '`available` can be reserved and edited; `reserved` is held by an order until it is paid or ends; `sold` is final.',
+    }),
+    currency: z
+      .enum(CURRENCY_CODES)
+      .meta({ description: 'The currency the service sells in (`PAYMENT_CURRENCY`), lower case.' }),
+  })
+  .meta({
+    examples: [
+      {
+        id: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        title: 'Concert, row F',
+        price: 45,
+        userId: '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23',
+        version: 0,
+        orderId: null,
+        status: 'available',
+        currency: 'usd',
+      },
+    ],
+  });
+
+export type TicketJson = z.infer<typeof ticketJson>;
+
+/** One page of the listing, newest first. */
+export const ticketPageJson = z
+  .object({
+    tickets: z.array(ticketJson),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass it back as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({
+    examples: [
+      {
+        tickets: [
+          {
+            id: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+            title: 'Concert, row F',
+            price: 45,
+            userId: '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23',
+            version: 0,
+            orderId: null,
+            status: 'available',
+            currency: 'usd',
+          },
+        ],
+        nextCursor:
+          'eyJ0IjoiMjAyNi0xMi0wNlQxODowMDowMC4wMDBaIiwiaWQiOiI5YjhhN2M2ZC01ZTRmLTRhM2ItOGMyZC0xZTBmOWE4YjdjNmQifQ',
+      },
+    ],
+  });
+
+export type TicketPageJson = z.infer<typeof ticketPageJson>;
+
+// A surrogate without its partner is not text (String.prototype.isWellFormed is not in ES2023's lib).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** C0 controls and DEL: a NUL would make PostgreSQL fail, the others have no place in a title or a search. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** The rules of free text, in the order they are reported: well-formed, no control characters, at most `max` characters. */
+const freeText = (schema: z.ZodString, label: string, max: number) =>
+  schema
+    .refine((value) => !LONE_SURROGATE.test(value), `${label} must be valid Unicode text`)
+    .refine((value) => !hasControlCharacter(value), `${label} must not contain control characters`)
+    .refine((value) => [...value].length <= max, `${label} must be at most ${max} characters`);
+
+/** A title as sellers send it: trimmed, then 1–200 characters. */
+export const ticketTitle = freeText(
+  z.string({ error: 'Title must be a string' }).trim().min(1, 'Title is required'),
+  'Title',
+  TICKET_TITLE_MAX_LENGTH,
+).meta({ description: 'Trimmed; then 1–200 characters, without control characters.' });
+
+const decimalsMessage = (currency: CurrencyCode) => {
+  const { exponent } = currencySpec(currency);
+  return exponent === 0 ? 'Price must be a whole number' : `Price must have at most ${exponent} decimal places`;
+};
+
+/**
+ * A price as sellers send it, in decimal units of `currency`: a JSON number ("20" is refused
+ * rather than coerced, so a client bug shows at once), > 0, ≤ {@link TICKET_MAX_PRICE}, with at
+ * most the currency's decimals. Without a currency, the decimals are not checked (the document
+ * states them in words: they depend on the service's `PAYMENT_CURRENCY`). Stripe's minimum charge
+ * is the service's own check (`PRICE_BELOW_MINIMUM`).
+ */
+export const ticketPrice = (currency?: CurrencyCode) =>
+  z
+    .number({
+      // JSON's 1e400 parses as Infinity, which zod does not count as a number: report it by its size.
+      error: (issue) =>
+        typeof issue.input !== 'number' || Number.isNaN(issue.input)
+          ? 'Price must be a number'
+          : issue.input > 0
+            ? `Price must be at most ${TICKET_MAX_PRICE}`
+            : 'Price must be greater than 0',
+    })
+    .positive('Price must be greater than 0')
+    .max(TICKET_MAX_PRICE, `Price must be at most ${TICKET_MAX_PRICE}`)
+    .refine((price) => currency === undefined || fitsMinorUnits(price, currency), {
+      error: () => decimalsMessage(currency!),
+    })
+    .meta({
+      description:
+        'Decimal units of the currency the service sells in (`PAYMENT_CURRENCY`): a JSON number, not a string, with at most the currency’s decimals (two for USD, none for JPY), and at least the gateway’s minimum charge in it (`PRICE_BELOW_MINIMUM` otherwise).',
+    });
+
+/**
+ * The body of a listing and of an edit, as a service selling in `currency` validates it; without
+ * a currency, as the document describes it. Any other field is refused ("Unknown field").
+ */
+export const ticketInput = (currency?: CurrencyCode) =>
+  z.strictObject({ title: ticketTitle, price: ticketPrice(currency) });
+
+const CURSOR_INVALID = 'Cursor is not valid; use nextCursor from a previous page';
+const LIMIT_INVALID = `Limit must be an integer between 1 and ${TICKETS_MAX_PAGE_SIZE}`;
+
+/**
+ * The listing's query string. The cursor is opaque: only the service can tell one it issued, so
+ * it passes `isCursor`; without it, as the document describes it, any string of at most 200
+ * characters passes. A repeated parameter (an array) is refused like a wrong value.
+ */
+export const listTicketsQuery = (isCursor: (cursor: string) => boolean = () => true) =>
+  z.strictObject({
+    limit: z
+      .string({ error: LIMIT_INVALID })
+      .regex(/^\+?[1-9]\d*$/, LIMIT_INVALID)
+      .refine((limit) => Number(limit) <= TICKETS_MAX_PAGE_SIZE, LIMIT_INVALID)
+      .transform(Number)
+      .optional()
+      .transform((limit) => limit ?? TICKETS_PAGE_SIZE)
+      .meta({ description: `Tickets per page, 1–${TICKETS_MAX_PAGE_SIZE}; ${TICKETS_PAGE_SIZE} when absent.` }),
+    q: freeText(z.string({ error: 'Search must be a single string' }), 'Search', TICKET_SEARCH_MAX_LENGTH)
+      .transform((q) => q.trim() || undefined)
+      .optional()
+      .meta({ description: 'A case-insensitive part of the title (`%` and `_` match literally); blank lists all.' }),
+    mine: z
+      .enum(['true', 'false'], { error: 'Mine must be true or false' })
+      .optional()
+      .transform((mine) => mine === 'true')
+      .meta({ description: '`true`: the signed-in seller’s own tickets, in every state (401 signed out).' }),
+    cursor: z
+      .string({ error: CURSOR_INVALID })
+      .max(200, CURSOR_INVALID)
+      .refine(isCursor, CURSOR_INVALID)
+      .optional()
+      .meta({ description: 'The `nextCursor` of the previous page, as given: opaque, never built by clients.' }),
+  });
+
+const ticketIdParams = z.object({ id: z.uuid({ error: 'Ticket id must be a UUID' }) });
+
+const createTicket = defineOperation({
+  operationId: 'createTicket',
+  method: 'post',
+  path: '/api/tickets',
+  summary: 'List a ticket for sale',
+  description:
+    'The signed-in user becomes its seller; the ticket is `available`, version 0, and `ticket.created` is published.',
+  auth: 'required',
+  body: ticketInput(),
+  responses: { 201: { description: 'The new listing.', body: ticketJson } },
+  errors: { 400: ['PRICE_BELOW_MINIMUM'] },
+});
+
+const listTickets = defineOperation({
+  operationId: 'listTickets',
+  method: 'get',
+  path: '/api/tickets',
+  summary: 'Browse and search the tickets on sale',
+  description:
+    'Available tickets of every seller, newest first, a page at a time (keyset pagination: pages never repeat or skip a ticket). With `mine=true`, the signed-in seller’s own tickets in every state instead.',
+  auth: 'optional',
+  query: listTicketsQuery(),
+  responses: { 200: { description: 'A page, newest first.', body: ticketPageJson } },
+  errors: { 401: ['NOT_AUTHORIZED'] },
+});
+
+const showTicket = defineOperation({
+  operationId: 'showTicket',
+  method: 'get',
+  path: '/api/tickets/{id}',
+  summary: 'A ticket, whatever its state',
+  description: 'Public: buyers follow links to reserved and sold tickets too.',
+  auth: 'none',
+  params: ticketIdParams,
+  responses: { 200: { description: 'The ticket.', body: ticketJson } },
+  errors: { 404: ['TICKET_NOT_FOUND'] },
+});
+
+const updateTicket = defineOperation({
+  operationId: 'updateTicket',
+  method: 'put',
+  path: '/api/tickets/{id}',
+  summary: 'Edit a listing',
+  description:
+    'The seller replaces the title and price of an available ticket: its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
+  auth: 'required',
+  params: ticketIdParams,
+  body: ticketInput(),
+  responses: { 200: { description: 'The edited ticket.', body: ticketJson } },
+  errors: {
+    400: ['PRICE_BELOW_MINIMUM', 'TICKET_RESERVED', 'TICKET_SOLD'],
+    401: ['TICKET_NOT_OWNER'],
+    404: ['TICKET_NOT_FOUND'],
+    409: ['TICKET_CONCURRENT_UPDATE'],
+  },
+});
+
+/** The tickets service's operations, by name. */
+export const ticketsOperations = { createTicket, listTickets, showTicket, updateTicket };
+
+export const ticketsApi: ServiceApi = {
+  service: 'tickets',
+  title: 'Ticketing tickets API',
+  description: 'Sellers list tickets and edit their listings; everyone browses, searches and reads them.',
+  prefix: '/api/tickets',
+  operations: Object.values(ticketsOperations),
+};
