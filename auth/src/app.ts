@@ -1,4 +1,5 @@
 import {
+  authApi,
   createServiceApp,
   type Database,
   type Logger,
@@ -37,6 +38,7 @@ export function createApp({ config, db, relay, logger, redis, readiness, depende
   const sessions = { db, relay, jwtKey: config.JWT_KEY, ttlSeconds: config.JWT_TTL_SECONDS };
   const app = createServiceApp({
     service: 'auth',
+    api: authApi,
     logger,
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     // auth checks the session's row itself (routes/session.router.ts): it is the authority.

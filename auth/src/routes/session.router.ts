@@ -1,7 +1,9 @@
 /// <reference types="cookie-session" />
-import { NotAuthorizedError, requestId } from '@ticketing/common';
+import { authOperations, type CurrentUserJson, expressPath, NotAuthorizedError, requestId } from '@ticketing/common';
 import { Router } from 'express';
 import { endAllSessions, endSession, isSessionActive, type SessionDeps } from '../domain/sessions';
+
+const { signOut, signOutEverywhere, showCurrentUser } = authOperations;
 
 /**
  * Sign-out, sign-out everywhere and the current user. A token is only as good as its session:
@@ -9,21 +11,22 @@ import { endAllSessions, endSession, isSessionActive, type SessionDeps } from '.
  */
 export function sessionRouter(sessions: SessionDeps): Router {
   return Router()
-    .post('/api/users/signout', async (req, res) => {
+    .post(expressPath(signOut), async (req, res) => {
       if (req.currentSession) await endSession(sessions, req.currentSession, requestId(req));
       req.session = null;
       res.status(200).json({});
     })
-    .post('/api/users/signout-everywhere', async (req, res) => {
+    .post(expressPath(signOutEverywhere), async (req, res) => {
       const session = req.currentSession;
       if (!session || !(await isSessionActive(sessions, session))) throw new NotAuthorizedError();
       await endAllSessions(sessions, session.user.id, requestId(req));
       req.session = null;
       res.status(200).json({});
     })
-    .get('/api/users/currentuser', async (req, res) => {
+    .get(expressPath(showCurrentUser), async (req, res) => {
       const session = req.currentSession;
       const active = session !== undefined && (await isSessionActive(sessions, session));
-      res.status(200).json({ currentUser: active ? session.user : null });
+      const answer: CurrentUserJson = { currentUser: active ? session.user : null };
+      res.status(200).json(answer);
     });
 }

@@ -1,25 +1,20 @@
-import { validateRequest } from '@ticketing/common';
+import { authOperations, expressPath, inputOf, type UserJson, validate } from '@ticketing/common';
 import { type RequestHandler, Router } from 'express';
 import { signUp } from '../domain/accounts';
 import { type SessionRouteDeps, startSession } from './session';
-import { emailField, newPasswordField } from './validators';
 
 export interface AccountRouterDeps extends SessionRouteDeps {
-  /** The rate limiters in front of the route (see rate-limits.ts). */
+  /** The rate limiters in front of the route (see rate-limits.ts); they count before validation. */
   limiters: RequestHandler[];
 }
 
+const operation = authOperations.signUp;
+
 export function signupRouter({ limiters, ...sessions }: AccountRouterDeps): Router {
-  return Router().post(
-    '/api/users/signup',
-    ...limiters,
-    emailField,
-    newPasswordField,
-    validateRequest,
-    async (req, res) => {
-      const user = await signUp(sessions.db, req.body.email, req.body.password);
-      await startSession(req, user, sessions);
-      res.status(201).json(user);
-    },
-  );
+  return Router().post(expressPath(operation), ...limiters, validate(operation), async (req, res) => {
+    const { email, password } = inputOf(req, operation).body;
+    const user = await signUp(sessions.db, email, password);
+    await startSession(req, user, sessions);
+    res.status(201).json(user satisfies UserJson);
+  });
 }

@@ -9,13 +9,17 @@ export interface SourceFile {
   text: string;
 }
 
-/** Where the codes are written: the services, and common's error classes and HTTP layer. */
+/**
+ * Where the codes are written: the services, common's error classes and HTTP layer, and the rules
+ * of common's API declarations (`params: { code }` on a zod refinement).
+ */
 export const ERROR_CODE_SOURCES = [
   'auth/src',
   'tickets/src',
   'orders/src',
   'payments/src',
   'expiration/src',
+  'common/src/api',
   'common/src/errors',
   'common/src/http',
 ];
