@@ -37,6 +37,25 @@ const emailField = z
     description: 'Surrounding spaces are trimmed and capitals lowered: `Buyer@Example.com ` is `buyer@example.com`.',
   });
 
+// A surrogate without its partner is not text; C0 controls and DEL have no place in an address.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isText = (value: string) =>
+  !LONE_SURROGATE.test(value) && [...value].every((char) => char.charCodeAt(0) >= 0x20 && char !== '\u007f');
+
+/**
+ * The email of a sign-in: any address with something either side of an `@`, trimmed and
+ * lower-cased. Looser than sign-up's rule on purpose: accounts made under the earlier rule
+ * (validator's `isEmail`) may have addresses sign-up now refuses (`ü@test.dev`, `"a b"@test.dev`),
+ * and their owners must still sign in; an unknown address is `INVALID_CREDENTIALS` anyway.
+ */
+const signInEmailField = z
+  .string({ error: 'Email must be a string' })
+  .trim()
+  .refine((email) => /^[^@]+@[^@]+$/.test(email) && isText(email), 'Email must be valid')
+  .refine((email) => email.length <= EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .transform((email) => email.toLowerCase())
+  .meta({ description: 'Trimmed and lower-cased, as at sign-up.' });
+
 const passwordTooLong = {
   message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters`,
   params: { code: 'PASSWORD_TOO_LONG' },
@@ -137,7 +156,7 @@ const signIn = defineOperation({
   description:
     'Opens a session. A wrong password and an unknown email answer the same `INVALID_CREDENTIALS`, in the same time. Rate limits over 15 minutes, counted before validation: attempts per address (`RATE_LIMIT_SIGNIN_IP`), failed attempts per address (`RATE_LIMIT_SIGNIN`) and per account (`RATE_LIMIT_SIGNIN_ACCOUNT`); then 429 `RATE_LIMITED` with `Retry-After`.',
   auth: 'none',
-  body: z.object({ email: emailField, password: signInPasswordField }).meta({ examples: [credentialsExample] }),
+  body: z.object({ email: signInEmailField, password: signInPasswordField }).meta({ examples: [credentialsExample] }),
   responses: {
     200: {
       description: 'The user, signed in.',

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 /**
- * A UUID given as a string (any version, as PostgreSQL's `uuid` takes it), with messages that say
- * which rule it broke: `<label> is required`, `<label> must be a string`, then `invalid`.
+ * A UUID given as a string (RFC 9562: versions 1–8, the nil and max ids; the rule the services
+ * had before), with messages that say which rule it broke: `<label> is required`, `<label> must
+ * be a string`, then `invalid`.
  */
 export const uuidField = (label: string, invalid = `${label} must be a valid UUID`) =>
-  z.guid({
+  z.uuid({
     error: (issue) =>
       issue.input === undefined || issue.input === null
         ? `${label} is required`

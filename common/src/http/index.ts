@@ -8,4 +8,3 @@ export * from './request-context';
 export * from './require-auth';
 export * from './trust-proxy';
 export * from './validate';
-export * from './validate-request';

@@ -33,7 +33,6 @@ const CODE_PATTERNS = [
   new RegExp(String.raw`\bsuper\(\s*(?:'[^']*'|"[^"]*"|\`[^\`]*\`)\s*,\s*${CODE}`, 'g'),
   new RegExp(String.raw`\bcode = ${CODE}`, 'g'),
   new RegExp(String.raw`\?\? ${CODE}`, 'g'),
-  new RegExp(String.raw`validationMessage\([^;]*?,\s*${CODE},?\s*\)`, 'g'),
   new RegExp(String.raw`\? ${CODE} : ${CODE}`, 'g'),
 ];
 /** Constants that hold a code, in common only (elsewhere such constants name streams or variables). */

@@ -95,6 +95,20 @@ describe("auth's request schemas", () => {
     }
   });
 
+  it('when a sign-in gives an address sign-up now refuses but the earlier rule took, then it is accepted (its owner can still sign in)', () => {
+    for (const email of ['ü@test.dev', '"a b"@test.dev', 'A@Test.рф ']) {
+      expect(check(signIn, { email, password: 'secret-pw' }).body).toEqual({
+        email: email.trim().toLowerCase(),
+        password: 'secret-pw',
+      });
+    }
+    for (const email of ['no-at-sign', 'a@b@c', '@test.dev', 'a\ud800@test.dev', 'a\u0000@test.dev']) {
+      expect(check(signIn, { email, password: 'secret-pw' }).errors).toEqual([
+        { message: 'Email must be valid', code: 'VALIDATION_FAILED', field: 'email' },
+      ]);
+    }
+  });
+
   it('when a valid address is over 254 characters, then the answer says so', () => {
     const email = `a@${'bbbbbbbbb.'.repeat(25)}dev`;
     expect(email.length).toBe(255);

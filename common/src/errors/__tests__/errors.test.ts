@@ -1,4 +1,3 @@
-import type { ValidationError } from 'express-validator';
 import {
   BadGatewayError,
   BadRequestError,
@@ -10,7 +9,6 @@ import {
   RequestValidationError,
   ServiceUnavailableError,
   TooManyRequestsError,
-  validationMessage,
 } from '..';
 
 describe('the error hierarchy', () => {
@@ -59,47 +57,17 @@ describe('the error hierarchy', () => {
     expect(Object.keys(new BadRequestError('Nope').serialize()[0] ?? {})).toEqual(['message', 'code']);
   });
 
-  it('when validation fails, then there is one item per error with the param path as field and no value', () => {
-    const errors: ValidationError[] = [
-      { type: 'field', location: 'body', path: 'title', value: '', msg: 'Title is required' },
-      { type: 'field', location: 'body', path: 'card.number', value: '4242424242424242', msg: 'Invalid card' },
-      { type: 'unknown_fields', msg: 'Unknown fields', fields: [{ path: 'admin', location: 'body', value: true }] },
-      { type: 'alternative', msg: 'Give a token or a payment method', nestedErrors: [] },
-      { type: 'alternative_grouped', msg: 42, nestedErrors: [] },
+  it('when validation fails, then it is a 400 VALIDATION_FAILED whose items are the failed fields', () => {
+    const items = [
+      { message: 'Title is required', code: 'VALIDATION_FAILED', field: 'title' },
+      { message: 'Password must be at least 8 characters', code: 'PASSWORD_TOO_SHORT', field: 'password' },
     ];
 
-    const error = new RequestValidationError(errors);
+    const error = new RequestValidationError(items);
 
     expect(error.statusCode).toBe(400);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toBe('Invalid request parameters');
-    expect(error.serialize()).toEqual([
-      { message: 'Title is required', code: 'VALIDATION_FAILED', field: 'title' },
-      { message: 'Invalid card', code: 'VALIDATION_FAILED', field: 'card.number' },
-      { message: 'Unknown fields: admin', code: 'VALIDATION_FAILED' },
-      { message: 'Give a token or a payment method', code: 'VALIDATION_FAILED' },
-      { message: '42', code: 'VALIDATION_FAILED' },
-    ]);
-    expect(JSON.stringify(error.serialize())).not.toContain('4242');
-  });
-
-  it('when a rule names its own code with validationMessage, then that item carries it instead of VALIDATION_FAILED', () => {
-    const errors: ValidationError[] = [
-      {
-        type: 'field',
-        location: 'body',
-        path: 'password',
-        value: 'short',
-        msg: validationMessage('Password must be at least 8 characters', 'PASSWORD_TOO_SHORT'),
-      },
-      { type: 'field', location: 'body', path: 'email', value: 'x', msg: 'Email must be valid' },
-      { type: 'field', location: 'body', path: 'odd', value: 1, msg: { message: 'Half a rule' } },
-    ];
-
-    expect(new RequestValidationError(errors).serialize()).toEqual([
-      { message: 'Password must be at least 8 characters', code: 'PASSWORD_TOO_SHORT', field: 'password' },
-      { message: 'Email must be valid', code: 'VALIDATION_FAILED', field: 'email' },
-      { message: 'Half a rule', code: 'VALIDATION_FAILED', field: 'odd' },
-    ]);
+    expect(error.serialize()).toEqual(items);
   });
 });
