@@ -35,6 +35,7 @@ const SKIP = new Set([
   'node_modules',
   '.next',
   'test',
+  '__tests__',
   'coverage',
   'next-env.d.ts',
   'README.md',
@@ -42,7 +43,10 @@ const SKIP = new Set([
   'jest.config.js',
 ]);
 
-/** A hash of every file the client's build reads: its own files and the lock file. */
+/**
+ * A hash of every file the client's build reads: its own files, the API schemas in common whose
+ * types it checks (client/tsconfig.json maps @ticketing/common/api to them), and the lock file.
+ */
 function clientFingerprint() {
   const hash = createHash('sha256');
   const visit = (dir) => {
@@ -54,6 +58,7 @@ function clientFingerprint() {
     }
   };
   visit(CLIENT);
+  visit(path.join(ROOT, 'common', 'src', 'api'));
   hash.update(readFileSync(path.join(ROOT, 'package-lock.json')));
   return hash.digest('hex');
 }

@@ -2,7 +2,9 @@ import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getJson } from './http-json';
 import { apiBaseUrl } from './server-config';
-import type { ApiErrorItem, CurrentUser } from './types';
+import type { ApiErrorItem, CurrentUser, CurrentUserAnswer, PaymentMode } from './types';
+
+export type { PaymentMode } from './types';
 
 /** What a server component gets back: the data, or why there is none. */
 export type ApiResult<T> =
@@ -60,16 +62,10 @@ export interface Session {
 
 /** The signed-in user, once per request however many components ask. */
 export const getSession = cache(async (): Promise<Session> => {
-  const result = await apiGet<{ currentUser: CurrentUser | null }>('/api/users/currentuser');
+  const result = await apiGet<CurrentUserAnswer>('/api/users/currentuser');
   if (!result.ok) return { user: null, unknown: true };
   return { user: result.data?.currentUser ?? null, unknown: false };
 });
-
-/** How payments run: `sandbox` means no money moves (see GET /api/payments/mode). */
-export interface PaymentMode {
-  gateway: 'sandbox' | 'stripe';
-  currency: string;
-}
 
 const MODE_TTL_MS = 60_000;
 let knownMode: { mode: PaymentMode; until: number } | undefined;

@@ -1,44 +1,27 @@
-// The shapes the services answer with (see README → Services). Prices are decimal currency units.
+// The shapes the services answer with: the types of the schemas in common/src/api that validate
+// the services' requests and generate their OpenAPI documents (README → Contracts), so the web app
+// cannot drift from the API. Type-only: nothing of common reaches the browser bundle. Prices are
+// decimal currency units.
+import type {
+  CurrentUserJson,
+  OrderJson,
+  PaymentModeJson,
+  TicketJson,
+  TicketPageJson,
+  UserJson,
+} from '@ticketing/common/api';
 
-export interface CurrentUser {
-  id: string;
-  email: string;
-}
+export type { TicketStatus } from '@ticketing/common/api';
 
-export type TicketStatus = 'available' | 'reserved' | 'sold';
-
-export interface Ticket {
-  id: string;
-  title: string;
-  price: number;
-  userId: string;
-  version: number;
-  orderId: string | null;
-  status: TicketStatus;
-  /** The currency of `price`: the platform's PAYMENT_CURRENCY, lower case (`usd`). */
-  currency: string;
-}
-
-export interface TicketPage {
-  tickets: Ticket[];
-  nextCursor: string | null;
-}
-
-export type OrderStatus = 'created' | 'cancelled' | 'awaiting:payment' | 'complete';
-
-export interface Order {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  /** ISO 8601 */
-  expiresAt: string;
-  version: number;
-  /** What the buyer pays: the price stored on the order when it was made, whatever the listing says now. */
-  price: number;
-  /** The currency of the prices: the platform's PAYMENT_CURRENCY, lower case (`usd`). */
-  currency: string;
-  ticket: { id: string; title: string; price: number };
-}
+export type CurrentUser = UserJson;
+export type Ticket = TicketJson;
+export type TicketPage = TicketPageJson;
+export type Order = OrderJson;
+export type OrderStatus = OrderJson['status'];
+/** What `GET /api/users/currentuser` answers. */
+export type CurrentUserAnswer = CurrentUserJson;
+/** How payments run: `sandbox` means no money moves (`GET /api/payments/mode`). */
+export type PaymentMode = PaymentModeJson;
 
 /**
  * One entry of the `errors` array of every error response (README → Error codes). Branch on
