@@ -36,6 +36,8 @@ const SKIP = new Set([
   '.next',
   'test',
   '__tests__',
+  // public/vendor: copied from packages the lock file pins (scripts/copy-vendor.mjs).
+  'vendor',
   'coverage',
   'next-env.d.ts',
   'README.md',
@@ -45,7 +47,8 @@ const SKIP = new Set([
 
 /**
  * A hash of every file the client's build reads: its own files, the API schemas in common whose
- * types it checks (client/tsconfig.json maps @ticketing/common/api to them), and the lock file.
+ * types it checks (client/tsconfig.json maps @ticketing/common/api to them), the events' AsyncAPI
+ * document (the /docs page), and the lock file.
  */
 function clientFingerprint() {
   const hash = createHash('sha256');
@@ -59,6 +62,7 @@ function clientFingerprint() {
   };
   visit(CLIENT);
   visit(path.join(ROOT, 'common', 'src', 'api'));
+  hash.update(readFileSync(path.join(ROOT, 'docs', 'asyncapi.json')));
   hash.update(readFileSync(path.join(ROOT, 'package-lock.json')));
   return hash.digest('hex');
 }

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SandboxBanner } from '@/components/sandbox-banner';
 import { SiteHeader } from '@/components/site-header';
@@ -30,7 +31,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {children}
         </main>
         <footer className="site-footer">
-          <div className="container">Ticketing — buy and sell tickets safely.</div>
+          <div className="container site-footer__inner">
+            <span>Ticketing — buy and sell tickets safely.</span>
+            <Link href="/docs">API documentation</Link>
+          </div>
         </footer>
       </body>
     </html>

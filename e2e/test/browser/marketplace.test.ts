@@ -314,4 +314,36 @@ describe('buying and selling tickets in the browser', () => {
       }
     },
   );
+
+  market.scenario(
+    'the footer leads to the API documentation: each service’s OpenAPI document and the events’ AsyncAPI document, rendered from this origin',
+    async (t) => {
+      const reader = await t.visitor('integrator');
+      await reader.goto('/');
+      await reader.getByRole('contentinfo').getByRole('link', { name: 'API documentation' }).click();
+      await seeHeading(reader, 'API documentation');
+      const panel = reader.getByRole('tabpanel');
+
+      // Swagger UI renders each service's document, fetched from the service through the gateway.
+      for (const [tab, title, path] of [
+        ['Accounts', 'Ticketing auth API', '/api/users/signup'],
+        ['Tickets', 'Ticketing tickets API', '/api/tickets/{id}'],
+        ['Orders', 'Ticketing orders API', '/api/orders/{id}'],
+        ['Payments', 'Ticketing payments API', '/api/payments/webhook'],
+      ] as const) {
+        await reader.getByRole('tab', { name: tab }).click();
+        await panel.getByRole('heading', { name: new RegExp(title) }).waitFor();
+        await panel.getByText(path, { exact: true }).first().waitFor();
+      }
+      await t.step(reader, 'orders API');
+
+      // AsyncAPI's component renders the event catalog: every subject is a channel.
+      await reader.getByRole('tab', { name: 'Events' }).click();
+      await panel.getByText('Ticketing events').first().waitFor();
+      for (const subject of ['ticket.created', 'order.created', 'expiration.complete', 'payment.created']) {
+        await panel.getByText(subject, { exact: true }).first().waitFor();
+      }
+      await t.doc(reader, 'api-docs');
+    },
+  );
 });
