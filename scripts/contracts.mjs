@@ -8,4 +8,4 @@ import { asyncApiDocumentJson } from '@ticketing/common';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.join(ROOT, 'docs', 'asyncapi.json');
 writeFileSync(file, asyncApiDocumentJson());
-console.log(`wrote ${path.relative(ROOT, file)}`);
+process.stdout.write(`wrote ${path.relative(ROOT, file)}\n`);
