@@ -6,7 +6,10 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 
 // Without an agent http-proxy sends `Connection: close` upstream and passes the upstream's
 // `Connection: close` back: every API call then opens two TCP connections.
-const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// An idle socket is dropped after 30 s, before a service would close it (65 s, common's
+// KEEP_ALIVE_TIMEOUT_MS): were the service first, a request could go down a socket it is closing
+// at that moment, and the visitor would get a 502 (seen with Node's default 5 s on the services).
+const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 30_000 });
 
 /** The accept queue of the gateway's socket: as deep as the services' (common's LISTEN_BACKLOG). */
 export const LISTEN_BACKLOG = 4096;

@@ -10,6 +10,15 @@ import type { Logger } from 'pino';
  */
 export const LISTEN_BACKLOG = 4096;
 
+/**
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). Longer than the
+ * proxies in front keep theirs (ingress-nginx's upstream keep-alive is 60 s; the local gateway's
+ * agent drops an idle socket after 30 s): a proxy must close an idle connection before the
+ * service does, or it can send a request down a connection the service is closing at that very
+ * moment and answer the client 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface ServeOptions {
   service: string;
   app: Express;
@@ -51,7 +60,11 @@ export function serve({
   signals = ['SIGTERM', 'SIGINT'],
   exit,
 }: ServeOptions): RunningService {
-  const server = createServer(app).listen({ port, host, backlog: LISTEN_BACKLOG });
+  const server = createServer(
+    { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1_000 },
+    app,
+  );
+  server.listen({ port, host, backlog: LISTEN_BACKLOG });
   const ready = new Promise<number>((resolve, reject) => {
     server.once('listening', () => {
       const address = server.address();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import express from 'express';
 import pino from 'pino';
-import { LISTEN_BACKLOG, runMain, serve } from '../serve';
+import { KEEP_ALIVE_TIMEOUT_MS, LISTEN_BACKLOG, runMain, serve } from '../serve';
 
 const logger = pino({ level: 'silent' });
 
@@ -41,6 +41,15 @@ describe('serve', () => {
     await running.shutdown();
     const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
     expect(Number(limit)).toBe(Math.min(LISTEN_BACKLOG, somaxconn));
+  });
+
+  it('when a connection idles, then the service keeps it open longer than the proxies in front keep theirs (60 s)', async () => {
+    const running = serve({ service: 'demo', app: express(), port: 0, logger, signals: [], exit: jest.fn() });
+    await running.ready;
+    await running.shutdown();
+    expect(running.server.keepAliveTimeout).toBe(KEEP_ALIVE_TIMEOUT_MS);
+    expect(running.server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(running.server.headersTimeout).toBeGreaterThan(running.server.keepAliveTimeout);
   });
 
   it('when a cleanup step fails, then the next ones still run and the exit code is 1', async () => {
