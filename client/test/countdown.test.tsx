@@ -28,6 +28,22 @@ describe('Countdown', () => {
     expect(screen.getByRole('timer').textContent).toBe('Expires in 1:59');
   });
 
+  it('when less than 2 minutes are left, then it turns urgent and says so once in a live region', () => {
+    const { container } = render(<Countdown expiresAt={inSeconds(121)} />);
+    const warning = () => container.querySelector('[aria-live="polite"]');
+    expect(warning()?.textContent).toBe('');
+    expect(screen.getByRole('timer').className).not.toContain('countdown--urgent');
+    act(() => jest.advanceTimersByTime(1000));
+    expect(screen.getByRole('timer').className).not.toContain('countdown--urgent');
+    act(() => jest.advanceTimersByTime(1000));
+    expect(screen.getByRole('timer').textContent).toBe('Expires in 1:59');
+    expect(screen.getByRole('timer').className).toContain('countdown--urgent');
+    expect(warning()?.textContent).toBe('Less than 2 minutes left: pay now to keep the ticket.');
+    // The text stays the same while the seconds tick, so it is announced once.
+    act(() => jest.advanceTimersByTime(30_000));
+    expect(warning()?.textContent).toBe('Less than 2 minutes left: pay now to keep the ticket.');
+  });
+
   it('when the time runs out, then it says expired and calls back exactly once', () => {
     const onExpire = jest.fn();
     render(<Countdown expiresAt={inSeconds(3)} onExpire={onExpire} />);

@@ -107,11 +107,33 @@ describe('OrderView', () => {
     expect(mockRouter.refresh).toHaveBeenCalled();
   });
 
-  it('when the buyer cancels, then it shows the order as cancelled', async () => {
+  it('when the buyer presses Cancel order, then nothing is cancelled until they confirm, and they can keep it', () => {
+    const remove = jest.spyOn(api, 'delete').mockResolvedValue(ok(null, 204));
+    render(
+      <OrderView
+        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString() })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    expect(
+      screen.getByRole('group', { name: /Cancel your reservation\? The ticket goes back on sale\./ }),
+    ).toBeTruthy();
+    expect(remove).not.toHaveBeenCalled();
+    expect(document.activeElement?.textContent).toBe('Keep my reservation');
+    fireEvent.click(screen.getByRole('button', { name: 'Keep my reservation' }));
+    expect(screen.getByRole('button', { name: 'Cancel order' })).toBeTruthy();
+    expect(remove).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('Card number')).toBeTruthy();
+  });
+
+  it('when the buyer cancels and confirms, then it shows the order as cancelled', async () => {
     const remove = jest.spyOn(api, 'delete').mockResolvedValue(ok(null, 204));
     const current = order({ expiresAt: new Date(Date.now() + 600_000).toISOString() });
     render(<OrderView order={current} initialPhase="pending" publishableKey={null} />);
     fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, cancel it' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('This order was cancelled'));
     expect(remove).toHaveBeenCalledWith(`/api/orders/${current.id}`);
   });
@@ -130,6 +152,7 @@ describe('OrderView', () => {
       />,
     );
     fireEvent.click(screen.getByRole('button', { name: 'Cancel order' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, cancel it' }));
     await waitFor(() =>
       expect(
         screen.getAllByRole('alert').some((alert) => alert.textContent === 'A completed order cannot be cancelled'),

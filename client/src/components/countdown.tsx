@@ -18,6 +18,9 @@ export function hasPassed(deadline: number, now: number = Date.now()): boolean {
   return !(deadline > now);
 }
 
+/** Under this many seconds left, the countdown turns urgent and says so once. */
+export const URGENT_SECONDS = 120;
+
 interface CountdownProps {
   /** ISO 8601 */
   expiresAt: string;
@@ -50,11 +53,21 @@ export function Countdown({ expiresAt, onExpire }: CountdownProps) {
 
   const expired = hasPassed(deadline, now);
   const left = secondsUntil(deadline, now);
+  const urgent = !expired && left < URGENT_SECONDS;
   return (
-    // role=timer is not live by default: a screen reader reads it when asked, not every second.
-    <p role="timer" className={expired ? 'countdown countdown--expired' : 'countdown'}>
-      {/* The server's clock and the browser's may disagree by a second on first paint. */}
-      <span suppressHydrationWarning>{expired ? 'Expired' : `Expires in ${formatDuration(left)}`}</span>
-    </p>
+    <div className="countdown-wrap">
+      {/* role=timer is not live by default: a screen reader reads it when asked, not every second. */}
+      <p
+        role="timer"
+        className={expired ? 'countdown countdown--expired' : urgent ? 'countdown countdown--urgent' : 'countdown'}
+      >
+        {/* The server's clock and the browser's may disagree by a second on first paint. */}
+        <span suppressHydrationWarning>{expired ? 'Expired' : `Expires in ${formatDuration(left)}`}</span>
+      </p>
+      {/* Live, and its text appears once: a screen reader announces the warning once, not every tick. */}
+      <p aria-live="polite" className="countdown__warning">
+        {urgent ? 'Less than 2 minutes left: pay now to keep the ticket.' : ''}
+      </p>
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api-client';
 import { toErrorState } from '@/lib/api-errors';
 import { formatPrice } from '@/lib/format';
@@ -25,6 +25,12 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
   const router = useRouter();
   const [phase, setPhase] = useState<OrderPhase>(initialPhase);
   const [cancelling, setCancelling] = useState(false);
+  // Cancelling gives the ticket up to the next buyer: it is asked once more before it happens.
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const keepReservation = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirmingCancel) keepReservation.current?.focus();
+  }, [confirmingCancel]);
   const [cancelErrors, setCancelErrors] = useState<string[]>([]);
 
   async function cancel() {
@@ -113,9 +119,30 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
             }}
           />
           <div className="order__cancel">
-            <button type="button" className="button button--secondary" onClick={cancel} disabled={cancelling}>
-              {cancelling ? 'Cancelling…' : 'Cancel order'}
-            </button>
+            {confirmingCancel ? (
+              <fieldset className="order__cancel-confirm">
+                <legend>
+                  <strong>Cancel your reservation?</strong> The ticket goes back on sale.
+                </legend>
+                <button type="button" className="button button--danger" onClick={cancel} disabled={cancelling}>
+                  {cancelling ? 'Cancelling…' : 'Yes, cancel it'}
+                </button>{' '}
+                {/* Focused first: Enter keeps the reservation rather than giving it away. */}
+                <button
+                  ref={keepReservation}
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => setConfirmingCancel(false)}
+                  disabled={cancelling}
+                >
+                  Keep my reservation
+                </button>
+              </fieldset>
+            ) : (
+              <button type="button" className="button button--secondary" onClick={() => setConfirmingCancel(true)}>
+                Cancel order
+              </button>
+            )}
             <FormAlert messages={cancelErrors} />
           </div>
         </section>

@@ -194,6 +194,66 @@ describe('buying and selling tickets in the browser', () => {
     await t.step(second, 'sold ticket');
   });
 
+  market.scenario(
+    'the buyer who holds a reservation is sent back to it from the ticket page, and once paid is told the ticket is theirs',
+    async (t) => {
+      const seller = await accountViaApi(market, 'holder-seller@example.test');
+      const title = 'Opera — Stalls, row K, seat 9';
+      const ticketId = await ticketViaApi(market, seller, title, 120);
+      const buyer = await t.visitor('holder');
+      await signUp(buyer, 'holder@example.test');
+      await buyer.goto(`/tickets/${ticketId}`);
+      const orderId = await purchase(buyer);
+
+      // Back on the ticket (once order.created reached tickets): their reservation, not a stranger's.
+      await buyer.goto(`/tickets/${ticketId}`);
+      await reloadUntilVisible(buyer, buyer.getByText('You have reserved this ticket.'));
+      expect(await buyer.getByText('Someone is buying this ticket right now', { exact: false }).count()).toBe(0);
+      await buyer
+        .getByRole('timer')
+        .filter({ hasText: /^Expires in 1[45]:\d\d$/ })
+        .waitFor();
+      await t.step(buyer, 'own reservation');
+      await buyer.getByRole('link', { name: 'Continue to payment' }).click();
+      await buyer.waitForURL(`/orders/${orderId}`);
+      await pay(buyer, SUCCEEDING_CARD, '$120.00');
+      await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
+
+      // Sold (order.completed reached tickets): to its buyer, theirs — not "This ticket has been sold."
+      await buyer.goto(`/tickets/${ticketId}`);
+      await reloadUntilVisible(buyer, buyer.getByText('You bought this ticket', { exact: false }));
+      expect(await buyer.getByText('This ticket has been sold.').count()).toBe(0);
+      await t.step(buyer, 'own sold ticket');
+      await buyer.getByRole('link', { name: 'view your order' }).click();
+      await buyer.waitForURL(`/orders/${orderId}`);
+      await seeHeading(buyer, 'Your order');
+    },
+  );
+
+  market.scenario('cancelling a reservation asks first; once confirmed, the ticket goes back on sale', async (t) => {
+    const seller = await accountViaApi(market, 'cancel-seller@example.test');
+    const ticketId = await ticketViaApi(market, seller, 'Theatre — Circle, row B, seat 4', 48);
+    const buyer = await t.visitor('hesitant buyer');
+    await signUp(buyer, 'hesitant@example.test');
+    await buyer.goto(`/tickets/${ticketId}`);
+    await purchase(buyer);
+
+    await buyer.getByRole('button', { name: 'Cancel order' }).click();
+    const question = buyer.getByRole('group', { name: 'Cancel your reservation? The ticket goes back on sale.' });
+    await question.waitFor();
+    await t.step(buyer, 'cancel asks first');
+    // Keyboard first: the focused answer keeps the reservation.
+    await buyer.keyboard.press('Enter');
+    await buyer.getByRole('button', { name: 'Cancel order' }).waitFor();
+    await buyer.getByRole('button', { name: 'Pay $48.00' }).waitFor();
+
+    await buyer.getByRole('button', { name: 'Cancel order' }).click();
+    await question.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await buyer.getByRole('status').getByRole('heading', { name: 'This order was cancelled' }).waitFor();
+    await buyer.goto(`/tickets/${ticketId}`);
+    await reloadUntilVisible(buyer, buyer.getByRole('button', { name: 'Purchase' }));
+  });
+
   market.scenario('when two buyers press Purchase on the same ticket, the second is refused', async (t) => {
     const seller = await accountViaApi(market, 'derby-seller@example.test');
     const title = 'Cup final — West Stand, block 104';

@@ -28,6 +28,9 @@ describe('a reservation in the browser', () => {
         .filter({ hasText: /^Expires in 0:(0\d|10)$/ })
         .waitFor();
       await buyer.getByRole('button', { name: 'Pay $12.00' }).waitFor();
+      // Under 2 minutes from the start: the countdown warns (colour and words, announced once).
+      await buyer.getByText('Less than 2 minutes left: pay now to keep the ticket.').waitFor();
+      expect(await buyer.locator('.countdown--urgent').count()).toBe(1);
       await t.step(buyer, 'reserved');
 
       const expired = buyer.getByRole('status').getByRole('heading', { name: 'This reservation has expired' });

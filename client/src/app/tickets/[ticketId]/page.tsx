@@ -1,18 +1,29 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { Countdown } from '@/components/countdown';
 import { PurchaseButton } from '@/components/purchase-button';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
 import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
-import type { Ticket } from '@/lib/types';
+import type { Order, Ticket } from '@/lib/types';
 
 type Params = Promise<{ ticketId: string }>;
 
 async function loadTicket(ticketId: string) {
   return apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`);
+}
+
+/**
+ * The order that holds the ticket, when it is the visitor's own: orders answers only its buyer
+ * (anyone else gets 401 ORDER_NOT_OWNED), so a stranger's reservation stays a stranger's.
+ */
+async function visitorsOrder(ticket: Ticket, signedIn: boolean): Promise<Order | undefined> {
+  if (!signedIn || !ticket.orderId || ticket.status === 'available') return undefined;
+  const result = await apiGet<Order>(`/api/orders/${encodeURIComponent(ticket.orderId)}`);
+  return result.ok ? result.data : undefined;
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -29,6 +40,9 @@ export default async function TicketPage({ params }: { params: Params }) {
 
   const ticket = result.data;
   const mine = session.user?.id === ticket.userId;
+  const order = mine ? undefined : await visitorsOrder(ticket, session.user !== null);
+  const holding = order !== undefined && (order.status === 'created' || order.status === 'awaiting:payment');
+  const bought = order?.status === 'complete';
 
   return (
     <article className="ticket-detail card">
@@ -65,14 +79,34 @@ export default async function TicketPage({ params }: { params: Params }) {
         </div>
       ) : null}
 
-      {!mine && ticket.status === 'reserved' ? (
+      {holding ? (
+        <div className="notice notice--info ticket-detail__held">
+          <p>
+            <strong>You have reserved this ticket.</strong>
+          </p>
+          <Countdown expiresAt={order.expiresAt} />
+          <Link href={`/orders/${order.id}`} className="button button--large">
+            Continue to payment
+          </Link>
+        </div>
+      ) : null}
+
+      {bought ? (
+        <p className="notice notice--success">
+          You bought this ticket — <Link href={`/orders/${order.id}`}>view your order</Link>.
+        </p>
+      ) : null}
+
+      {!mine && !holding && ticket.status === 'reserved' ? (
         <p className="notice notice--info">
           Someone is buying this ticket right now. If they do not pay in time it goes back on sale — check again in a
           few minutes.
         </p>
       ) : null}
 
-      {!mine && ticket.status === 'sold' ? <p className="notice notice--info">This ticket has been sold.</p> : null}
+      {!mine && !bought && ticket.status === 'sold' ? (
+        <p className="notice notice--info">This ticket has been sold.</p>
+      ) : null}
 
       <p>
         <Link href="/">← All tickets</Link>
