@@ -44,12 +44,23 @@ describe('TicketForm', () => {
     expect(post).not.toHaveBeenCalled();
   });
 
+  it('when the seller types a title, then a counter shows its characters against the 200 allowed, and the field stops at 200', () => {
+    render(<TicketForm />);
+    const title = screen.getByLabelText('Title') as HTMLInputElement;
+    expect(title.maxLength).toBe(200);
+    fireEvent.change(title, { target: { value: 'Jazz 🎷' } });
+    expect(screen.getByText('6/200')).toBeTruthy();
+  });
+
   it.each([
     ['abc', 'Price must be a number, like 20 or 20.50'],
     ['0', 'Price must be greater than 0'],
     ['10.005', 'Price must have at most 2 decimal places'],
     ['1000000.01', 'Price must be at most 1,000,000'],
-    ['-5', 'Price must be a number, like 20 or 20.50'],
+    ['-5', 'Price must be greater than 0'],
+    ['\u22121', 'Price must be greater than 0'],
+    ['1e9', 'Price must be at most 1,000,000'],
+    ['1.5e2.3', 'Price must be a number, like 20 or 20.50'],
   ])('when the price is %s, then it explains "%s" under the price', (price, message) => {
     render(<TicketForm />);
     fill('Concert', price);

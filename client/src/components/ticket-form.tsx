@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { api } from '@/lib/api-client';
 import { type ErrorState, NO_ERRORS, toErrorState } from '@/lib/api-errors';
-import { parsePrice, validateTicketInput } from '@/lib/ticket-input';
+import { MAX_TITLE_LENGTH, parsePrice, validateTicketInput } from '@/lib/ticket-input';
 import type { Ticket } from '@/lib/types';
 import { FormAlert } from './form-errors';
 import { TextField } from './text-field';
@@ -64,8 +64,16 @@ export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
           id="title"
           name="title"
           label="Title"
-          hint="What and when, e.g. “Concert — 12 June, row F”"
+          hint={
+            <>
+              What and when, e.g. “Concert — 12 June, row F” ·{' '}
+              <span className="field-counter">
+                {[...title].length}/{MAX_TITLE_LENGTH}
+              </span>
+            </>
+          }
           autoComplete="off"
+          maxLength={MAX_TITLE_LENGTH}
           value={title}
           onChange={(event) => setTitle(event.target.value)}
           error={errors.fields.title}

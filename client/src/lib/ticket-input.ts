@@ -10,16 +10,24 @@ export interface TicketInput {
 
 export type TicketInputErrors = Partial<Record<keyof TicketInput, string>>;
 
-const NUMBER_PATTERN = /^(\d+\.?\d*|\.\d+)$/;
+/** What sellers type for a price: a plain decimal ("20", "20.5", ".5"). */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)$/;
+/** Any number, signed or in scientific notation: enough to call "−1" and "1e9" too low or too high rather than not numbers. */
+const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 function cleanPrice(input: string): string {
-  return input.trim().replace(/^\$/, '').replace(/,/g, '');
+  // A typographic minus (U+2212) is a minus.
+  return input
+    .trim()
+    .replace(/^\$/, '')
+    .replace(/,/g, '')
+    .replace(/^\u2212/, '-');
 }
 
 /** The price the API expects (a JSON number) from what the seller typed ("20", "20.5", "$1,000.00"). */
 export function parsePrice(input: string): number | undefined {
   const cleaned = cleanPrice(input);
-  if (!NUMBER_PATTERN.test(cleaned) || (cleaned.split('.')[1]?.length ?? 0) > 2) return undefined;
+  if (!DECIMAL.test(cleaned) || (cleaned.split('.')[1]?.length ?? 0) > 2) return undefined;
   return Number(cleaned);
 }
 
@@ -31,11 +39,13 @@ export function validateTicketInput({ title, price }: TicketInput): TicketInputE
     errors.title = `Title must be at most ${MAX_TITLE_LENGTH} characters`;
 
   const cleaned = cleanPrice(price);
-  const value = parsePrice(price);
+  const value = Number(cleaned);
   if (cleaned === '') errors.price = 'Price is required';
-  else if (!NUMBER_PATTERN.test(cleaned)) errors.price = 'Price must be a number, like 20 or 20.50';
-  else if (value === undefined) errors.price = 'Price must have at most 2 decimal places';
+  else if (!NUMERIC.test(cleaned)) errors.price = 'Price must be a number, like 20 or 20.50';
+  // The size first: "-1" is a price too low and "1e9" one too high, whatever their form.
   else if (value <= 0) errors.price = 'Price must be greater than 0';
   else if (value > MAX_PRICE) errors.price = 'Price must be at most 1,000,000';
+  else if (!DECIMAL.test(cleaned)) errors.price = 'Price must be a number, like 20 or 20.50';
+  else if (parsePrice(price) === undefined) errors.price = 'Price must have at most 2 decimal places';
   return errors;
 }

@@ -254,6 +254,32 @@ describe('buying and selling tickets in the browser', () => {
     await reloadUntilVisible(buyer, buyer.getByRole('button', { name: 'Purchase' }));
   });
 
+  market.scenario(
+    'the sell form says what is wrong with a price by its size, and counts the title’s characters',
+    async (t) => {
+      const seller = await t.visitor('careful seller');
+      await signUp(seller, 'careful-seller@example.test');
+      await mainNav(seller).getByRole('link', { name: 'Sell' }).click();
+      await seeHeading(seller, 'Sell a ticket');
+      const title = seller.getByLabel('Title', { exact: true });
+      expect(await title.getAttribute('maxlength')).toBe('200');
+      await title.fill('Ballet — 3 May');
+      await seller.getByText('14/200', { exact: true }).waitFor();
+
+      const price = seller.getByLabel('Price (USD)', { exact: true });
+      for (const [typed, message] of [
+        ['-1', 'Price must be greater than 0'],
+        ['1e9', 'Price must be at most 1,000,000'],
+      ] as const) {
+        await price.fill(typed);
+        await seller.getByRole('button', { name: 'List ticket' }).click();
+        await seller.getByText(message, { exact: true }).waitFor();
+        expect(await seller.getByText('Price must be a number, like 20 or 20.50').count()).toBe(0);
+      }
+      await t.step(seller, 'price too high');
+    },
+  );
+
   market.scenario('when two buyers press Purchase on the same ticket, the second is refused', async (t) => {
     const seller = await accountViaApi(market, 'derby-seller@example.test');
     const title = 'Cup final — West Stand, block 104';
