@@ -43,6 +43,7 @@ export function createApp({ config, db, relay, logger, redis, readiness, depende
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
     // auth checks the session's row itself (routes/session.router.ts): it is the authority.
     jwtKey: config.JWT_KEY,
+    writesSession: true,
     secureCookies: config.NODE_ENV === 'production',
     readiness,
     dependencies,

@@ -112,17 +112,48 @@ export function verifySessionToken(token: unknown, jwtKey: string): UserPayload 
 export interface CurrentUserOptions {
   /** Sessions revoked since their token was signed are treated as signed out. */
   isRevoked?: SessionRevocationCheck;
+  /**
+   * Where the token is read: `req.session.jwt`, set up by cookie-session (default, for a service
+   * that also writes the cookie), or the `session` cookie read directly ({@link sessionCookieToken}).
+   */
+  tokenFrom?: 'session' | 'cookie';
+}
+
+const SESSION_COOKIE = /(?:^|;) *session=([^;]*)/;
+
+/**
+ * The `jwt` of the session cookie cookie-session writes (`session=<base64 of {"jwt":"…"}>`), read
+ * the way it reads it, without its machinery for writing the cookie back, which cost a service
+ * that never writes it about 40 µs of CPU per request, cookie or not (the bench's layer-by-layer
+ * figures). `undefined` when there is no such cookie or it does not hold a string `jwt`.
+ */
+export function sessionCookieToken(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  let value = SESSION_COOKIE.exec(cookieHeader)?.[1];
+  if (!value) return undefined;
+  if (value[0] === '"') value = value.slice(1, -1);
+  try {
+    const session: unknown = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+    const jwt = (session as { jwt?: unknown } | null)?.jwt;
+    return typeof jwt === 'string' ? jwt : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Middleware that sets `req.currentUser` (and `req.currentSession`) from the JWT in the cookie
- * session (`req.session.jwt`). It never rejects a request: a missing, invalid or revoked token
- * just leaves them unset, and {@link requireAuth} decides.
+ * session (see {@link CurrentUserOptions.tokenFrom}). It never rejects a request: a missing,
+ * invalid or revoked token just leaves them unset, and {@link requireAuth} decides.
  */
-export function currentUser(jwtKey: string, { isRevoked }: CurrentUserOptions = {}): RequestHandler {
+export function currentUser(
+  jwtKey: string,
+  { isRevoked, tokenFrom = 'session' }: CurrentUserOptions = {},
+): RequestHandler {
   if (!jwtKey) throw new Error('currentUser needs a non-empty JWT key');
   return (req, _res, next) => {
-    const session = verifySession(req.session?.jwt, jwtKey);
+    const token = tokenFrom === 'cookie' ? sessionCookieToken(req.headers.cookie) : req.session?.jwt;
+    const session = verifySession(token, jwtKey);
     if (session && !isRevoked?.(session)) {
       req.currentUser = session.user;
       req.currentSession = session;

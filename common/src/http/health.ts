@@ -20,6 +20,9 @@ export interface HealthRouterOptions {
   dependencies?: HealthChecks;
 }
 
+/** The paths {@link healthRouter} answers. */
+export const HEALTH_PATHS = ['/livez', '/readyz', '/healthz/details'] as const;
+
 /**
  * `GET /livez` (the process answers), `GET /readyz` (this process can serve its own requests:
  * every readiness check, normally only its own database, passes within the timeout: 200

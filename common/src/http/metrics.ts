@@ -34,13 +34,25 @@ export function createMetrics(service: string): ServiceMetrics {
   return {
     registry,
     httpDuration,
-    middleware: () => (req, res, next) => {
-      const routeOf = trackMatchedRoute(req);
-      const stopTimer = httpDuration.startTimer();
-      res.once('finish', () => {
-        stopTimer({ method: req.method, route: routeOf(), status_code: String(res.statusCode) });
-      });
-      next();
+    middleware: () => {
+      // One child per label set, found by a string key: prom-client's own lookup hashes a
+      // sorted copy of the labels on every observation.
+      const series = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+      return (req, res, next) => {
+        const routeOf = trackMatchedRoute(req);
+        const startedAt = performance.now();
+        res.once('finish', () => {
+          const route = routeOf();
+          const key = `${req.method} ${res.statusCode} ${route}`;
+          let child = series.get(key);
+          if (!child) {
+            child = httpDuration.labels({ method: req.method, route, status_code: String(res.statusCode) });
+            series.set(key, child);
+          }
+          child.observe((performance.now() - startedAt) / 1000);
+        });
+        next();
+      };
     },
     handler: () => async (_req, res) => {
       res.setHeader('Content-Type', registry.contentType);

@@ -1,4 +1,6 @@
+import express from 'express';
 import request from 'supertest';
+import { inOneLayer } from '../create-service-app';
 import { buildApp } from './test-app';
 
 describe('createServiceApp', () => {
@@ -71,9 +73,78 @@ describe('createServiceApp', () => {
     expect(res.body).toEqual({ ip: '203.0.113.7', protocol: 'https' });
   });
 
+  it.each(['/livez', '/LIVEZ', '/livez/', '/livez?probe=1', '/metrics', '/healthz/details'])(
+    'when a probe is asked for as Express would match it (%s), then it answers before the routes',
+    async (path) => {
+      const { app } = buildApp((app) => app.get('/:anything', (_req, res) => res.status(418).end()));
+
+      const res = await request(app).get(path);
+
+      expect(res.status).toBe(200);
+    },
+  );
+
+  it('when a route shares a probe path only as a prefix, then the route answers', async () => {
+    const { app } = buildApp((app) => app.get('/livez/extra', (_req, res) => res.json({ route: true })));
+
+    const res = await request(app).get('/livez/extra');
+
+    expect(res.body).toEqual({ route: true });
+  });
+
   it('when the app is built, then its metrics are reachable on app.locals', () => {
     const { app } = buildApp(() => {});
 
     expect(app.locals.metrics.httpDuration).toBeDefined();
+  });
+});
+
+describe('inOneLayer', () => {
+  const appWith = (...handlers: express.RequestHandler[]) => {
+    const app = express();
+    const seen: string[] = [];
+    app.use(
+      inOneLayer(
+        ...handlers.map(
+          (handler, i): express.RequestHandler =>
+            (req, res, next) => {
+              seen.push(`h${i}`);
+              handler(req, res, next);
+            },
+        ),
+      ),
+    );
+    app.get('/', (_req, res) => res.json(seen));
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).json({ error: error.message, seen });
+    });
+    return app;
+  };
+  const pass: express.RequestHandler = (_req, _res, next) => next();
+
+  it('when every middleware calls next, then they run in order and the route after them', async () => {
+    const res = await request(appWith(pass, pass, pass)).get('/');
+
+    expect(res.body).toEqual(['h0', 'h1', 'h2']);
+  });
+
+  it('when a middleware passes an error or throws, then the rest are skipped and the error handler answers', async () => {
+    const fails: express.RequestHandler = (_req, _res, next) => next(new Error('refused'));
+    const throws: express.RequestHandler = () => {
+      throw new Error('thrown');
+    };
+
+    expect((await request(appWith(pass, fails, pass)).get('/')).body).toEqual({ error: 'refused', seen: ['h0', 'h1'] });
+    expect((await request(appWith(throws, pass)).get('/')).body).toEqual({ error: 'thrown', seen: ['h0'] });
+  });
+
+  it('when a middleware answers without calling next, then nothing after it runs', async () => {
+    const answers: express.RequestHandler = (_req, res) => {
+      res.status(204).end();
+    };
+
+    const res = await request(appWith(pass, answers, pass)).get('/');
+
+    expect(res.status).toBe(204);
   });
 });

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { sessionCookie, signin } from '../../testing/signin';
-import { currentUser, type SessionClaims, signSessionToken, verifySession, verifySessionToken } from '../current-user';
+import {
+  currentUser,
+  type SessionClaims,
+  sessionCookieToken,
+  signSessionToken,
+  verifySession,
+  verifySessionToken,
+} from '../current-user';
 import { requireAuth } from '../require-auth';
 import { buildApp, JWT_KEY } from './test-app';
 
@@ -10,7 +17,10 @@ function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function whoAmIApp(isSessionRevoked?: (session: SessionClaims) => boolean) {
+/** Whether the apps under test install cookie-session, as auth does, or only read the cookie, as the others. */
+let writesSession = false;
+
+function whoAmIApp(isSessionRevoked?: (session: SessionClaims) => boolean, writes = writesSession) {
   return buildApp(
     (app) => {
       app.get('/whoami', (req, res) => res.json({ currentUser: req.currentUser ?? null }));
@@ -22,7 +32,7 @@ function whoAmIApp(isSessionRevoked?: (session: SessionClaims) => boolean) {
         res.status(204).end();
       });
     },
-    { jwtKey: JWT_KEY, isSessionRevoked },
+    { jwtKey: JWT_KEY, isSessionRevoked, writesSession: writes },
   );
 }
 
@@ -34,7 +44,14 @@ async function whoAmI(cookie: string[] | undefined): Promise<unknown> {
   return res.body.currentUser;
 }
 
-describe('currentUser', () => {
+describe.each([
+  ['in a service that only reads the session cookie', false],
+  ['in auth, which writes it with cookie-session', true],
+])('currentUser %s', (_mode, writes) => {
+  beforeAll(() => {
+    writesSession = writes;
+  });
+
   it('when the session holds a valid token, then req.currentUser is exactly { id, email }', async () => {
     const id = randomUUID();
 
@@ -105,7 +122,7 @@ describe('currentUser', () => {
   });
 
   it('when a route sets the session, then cookie-session writes exactly what sessionCookie builds', async () => {
-    const { app } = whoAmIApp();
+    const { app } = whoAmIApp(undefined, true);
     const id = randomUUID();
 
     const res = await request(app).post('/login').send({ id, email: 'me@test.dev' });
@@ -127,7 +144,7 @@ describe('currentUser', () => {
           req.session = { jwt: 'x' };
           res.status(204).end();
         }),
-      { jwtKey: JWT_KEY, secureCookies: true },
+      { jwtKey: JWT_KEY, writesSession: true, secureCookies: true },
     );
 
     const res = await request(app).post('/login').set('X-Forwarded-Proto', 'https');
@@ -226,6 +243,31 @@ describe('currentUser', () => {
     expect(other.status).toBe(200);
     expect(whoami.body).toEqual({ currentUser: null });
     expect(checked[0]).toMatchObject({ user: { id }, sessionId: revoked });
+  });
+});
+
+describe('sessionCookieToken', () => {
+  const cookie = (session: unknown) => `session=${Buffer.from(JSON.stringify(session)).toString('base64')}`;
+
+  it('when the session cookie holds a jwt, then it is read among other cookies, quoted or not', () => {
+    expect(sessionCookieToken(cookie({ jwt: 'a.b.c' }))).toBe('a.b.c');
+    expect(sessionCookieToken(`theme=dark; ${cookie({ jwt: 'a.b.c' })}; lang=en`)).toBe('a.b.c');
+    expect(sessionCookieToken(`${cookie({ jwt: 'a.b.c' }).replace('=', '="')}"`)).toBe('a.b.c');
+  });
+
+  it('when there is no session cookie, a similarly named one, garbage or no string jwt, then there is no token', () => {
+    expect(sessionCookieToken(undefined)).toBeUndefined();
+    expect(sessionCookieToken('')).toBeUndefined();
+    expect(sessionCookieToken(`x${cookie({ jwt: 'a.b.c' })}`)).toBeUndefined();
+    expect(sessionCookieToken('session=%%%not-base64')).toBeUndefined();
+    expect(sessionCookieToken('session=')).toBeUndefined();
+    expect(sessionCookieToken(cookie(null))).toBeUndefined();
+    expect(sessionCookieToken(cookie({ jwt: 42 }))).toBeUndefined();
+  });
+
+  it('when the cookie comes from cookie-session, then it reads what cookie-session reads (first session cookie wins)', () => {
+    const first = cookie({ jwt: 'first' });
+    expect(sessionCookieToken(`${first}; ${cookie({ jwt: 'second' })}`)).toBe('first');
   });
 });
 
