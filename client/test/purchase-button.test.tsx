@@ -43,4 +43,46 @@ describe('PurchaseButton', () => {
     expect(screen.queryByRole('link', { name: 'Sign in to buy this ticket' })).toBeNull();
     expect(mockRouter.push).not.toHaveBeenCalled();
   });
+
+  it('when the race is lost, then Purchase is no longer offered and the page is refreshed to its current state', async () => {
+    post.mockRejectedValue(apiError(400, [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }]));
+    purchase();
+    await screen.findByRole('alert');
+    expect(screen.queryByRole('button', { name: 'Purchase' })).toBeNull();
+    expect(mockRouter.refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('when the refreshed page still says on sale, then it looks once more a moment later', async () => {
+    jest.useFakeTimers();
+    try {
+      post.mockRejectedValue(apiError(400, [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }]));
+      purchase();
+      await waitFor(() => expect(mockRouter.refresh).toHaveBeenCalledTimes(1));
+      jest.advanceTimersByTime(1_500);
+      expect(mockRouter.refresh).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('when the page says the ticket is not on sale, then it offers nothing, and keeps a message it already shows', async () => {
+    post.mockRejectedValue(apiError(400, [{ message: 'Ticket is already reserved', code: 'TICKET_RESERVED' }]));
+    const { container, rerender } = render(<PurchaseButton ticketId={TICKET_ID} onSale={false} />);
+    expect(container.innerHTML).toBe('');
+
+    rerender(<PurchaseButton ticketId={TICKET_ID} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Purchase' }));
+    await screen.findByRole('alert');
+    rerender(<PurchaseButton ticketId={TICKET_ID} onSale={false} />);
+    expect(screen.getByRole('alert').textContent).toBe('Ticket is already reserved');
+    expect(screen.queryByRole('button', { name: 'Purchase' })).toBeNull();
+  });
+
+  it('when the answer is a rate limit, then Purchase stays offered and the page is not refreshed', async () => {
+    post.mockRejectedValue(apiError(429, [{ message: 'Too many requests', code: 'RATE_LIMITED' }]));
+    purchase();
+    await screen.findByRole('alert');
+    expect(screen.getByRole('button', { name: 'Purchase' })).toBeTruthy();
+    expect(mockRouter.refresh).not.toHaveBeenCalled();
+  });
 });

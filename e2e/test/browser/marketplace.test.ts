@@ -297,12 +297,30 @@ describe('buying and selling tickets in the browser', () => {
     await second.getByRole('button', { name: 'Purchase' }).click();
     await alertIn(second, 'Ticket is already reserved').waitFor();
     expect(new URL(second.url()).pathname).toBe(`/tickets/${ticketId}`);
-    await t.step(second, 'purchase refused');
-
-    // Looking again, the second buyer is told why (order.created reached tickets).
-    await reloadUntilVisible(second, second.getByText('Someone is buying this ticket right now', { exact: false }));
+    // Refused, the page stops offering the ticket at once and brings itself up to date.
     expect(await second.getByRole('button', { name: 'Purchase' }).count()).toBe(0);
-    await t.step(second, 'reserved by someone else');
+    await second.getByText('Someone is buying this ticket right now', { exact: false }).waitFor();
+    await second.getByText('Reserved', { exact: true }).waitFor();
+    expect(await second.getByText('On sale', { exact: true }).count()).toBe(0);
+    await alertIn(second, 'Ticket is already reserved').waitFor();
+    await t.step(second, 'purchase refused');
+  });
+
+  market.scenario('Back after Purchase shows the ticket as it is now: reserved by this buyer', async (t) => {
+    const seller = await accountViaApi(market, 'back-seller@example.test');
+    const ticketId = await ticketViaApi(market, seller, 'Jazz club — Friday, table 6', 30);
+    const buyer = await t.visitor('buyer going back');
+    await signUp(buyer, 'back-buyer@example.test');
+    await buyer.goto(`/tickets/${ticketId}`);
+    await buyer.getByText('On sale', { exact: true }).waitFor();
+    await purchase(buyer);
+
+    await buyer.goBack();
+    await buyer.waitForURL(`/tickets/${ticketId}`);
+    await buyer.getByText('You have reserved this ticket.').waitFor();
+    expect(await buyer.getByRole('button', { name: 'Purchase' }).count()).toBe(0);
+    expect(await buyer.getByText('On sale', { exact: true }).count()).toBe(0);
+    await t.step(buyer, 'back after purchase');
   });
 
   market.scenario(

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Countdown } from '@/components/countdown';
+import { FreshOnReturn } from '@/components/fresh-on-return';
 import { PurchaseButton } from '@/components/purchase-button';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
@@ -46,6 +48,7 @@ export default async function TicketPage({ params }: { params: Params }) {
 
   return (
     <article className="ticket-detail card">
+      <FreshOnReturn renderId={randomUUID()} />
       <p className="ticket-detail__status">
         <TicketStatusBadge status={ticket.status} />
       </p>
@@ -61,10 +64,12 @@ export default async function TicketPage({ params }: { params: Params }) {
         </div>
       ) : null}
 
-      {!mine && ticket.status === 'available' && session.user ? (
+      {!mine && !holding && !bought && session.user ? (
         <div className="ticket-detail__actions">
-          <PurchaseButton ticketId={ticket.id} />
-          <p className="muted">Purchasing reserves the ticket for you while you pay.</p>
+          <PurchaseButton ticketId={ticket.id} onSale={ticket.status === 'available'} />
+          {ticket.status === 'available' ? (
+            <p className="muted">Purchasing reserves the ticket for you while you pay.</p>
+          ) : null}
         </div>
       ) : null}
 
