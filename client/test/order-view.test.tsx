@@ -20,6 +20,9 @@ function order(overrides: Partial<Order> = {}): Order {
     price: 20,
     currency: 'usd',
     ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 20 },
+    createdAt: new Date(NOW - 60_000).toISOString(),
+    paidAt: null,
+    paymentId: null,
     ...overrides,
   };
 }
@@ -101,10 +104,15 @@ describe('OrderView', () => {
       />,
     );
     fireEvent.change(screen.getByLabelText('Card number'), { target: { value: '4242 4242 4242 4242' } });
+    fireEvent.change(screen.getByLabelText('Expiry date (MM/YY)'), { target: { value: '12/99' } });
+    fireEvent.change(screen.getByLabelText('Security code (CVC)'), { target: { value: '123' } });
     fireEvent.click(screen.getByRole('button', { name: 'Pay $20.00' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Paid — the ticket is yours'));
     expect(screen.queryByLabelText('Card number')).toBeNull();
     expect(mockRouter.refresh).toHaveBeenCalled();
+    // Before orders has recorded the payment, the page shows the one it just made.
+    expect(screen.getByText('Payment reference').nextSibling?.textContent).toBe('pay_1');
+    expect(screen.getByText('Paid', { selector: 'dt' })).toBeTruthy();
   });
 
   it('when the buyer presses Cancel order, then nothing is cancelled until they confirm, and they can keep it', () => {
@@ -159,6 +167,60 @@ describe('OrderView', () => {
       ).toBe(true),
     );
     expect(screen.getByLabelText('Card number')).toBeTruthy();
+  });
+
+  it('shows the ticket’s title across the card above the details, the order number shortened with the full one a click away, and when it was reserved', () => {
+    const long = 'A very long ticket title '.repeat(8).trim();
+    render(
+      <OrderView
+        order={order({ ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: long, price: 20 } })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    const title = screen.getByRole('heading', { level: 2, name: long });
+    expect(title.closest('dl')).toBeNull();
+    expect(screen.getByRole('link', { name: long }).getAttribute('href')).toBe(
+      '/tickets/0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f',
+    );
+    const number = screen.getByText('Order number').nextSibling as HTMLElement;
+    expect(number.querySelector('summary')?.textContent).toContain('7D2F6A3C');
+    expect(number.querySelector('details code')?.textContent).toBe('7d2f6a3c-1b2e-4c5d-9e8f-0a1b2c3d4e5f');
+    const reserved = screen.getByText('Reserved').nextSibling as HTMLElement;
+    expect(reserved.querySelector('time')?.getAttribute('datetime')).toBe(new Date(NOW - 60_000).toISOString());
+    expect(screen.queryByText('Payment reference')).toBeNull();
+  });
+
+  it('before paying, shows a summary: the ticket, its price and the total', () => {
+    render(
+      <OrderView
+        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString(), price: 20.5 })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    const summary = screen.getByRole('table', { name: 'Order summary' });
+    const rows = Array.from(summary.querySelectorAll('tr')).map((row) => row.textContent);
+    expect(rows).toEqual(['Concert$20.50', 'Total$20.50']);
+  });
+
+  it('when the order is paid, then it shows when and the payment reference', () => {
+    render(
+      <OrderView
+        order={order({
+          status: 'complete',
+          paidAt: '2030-01-01T12:04:00.000Z',
+          paymentId: '3c5e7a90-1b2d-4f6a-8c9e-0d1f2a3b4c5d',
+        })}
+        initialPhase="paid"
+        publishableKey={null}
+      />,
+    );
+    const paid = screen.getByText('Paid', { selector: 'dt' }).nextSibling as HTMLElement;
+    expect(paid.querySelector('time')?.getAttribute('datetime')).toBe('2030-01-01T12:04:00.000Z');
+    expect(paid.textContent).toMatch(/2030/);
+    expect(screen.getByText('Payment reference').nextSibling?.textContent).toBe('3c5e7a90-1b2d-4f6a-8c9e-0d1f2a3b4c5d');
+    expect(screen.queryByRole('table', { name: 'Order summary' })).toBeNull();
   });
 
   it('when the order is already paid, then there is no payment form', () => {

@@ -85,4 +85,33 @@ describe('orders migrations', () => {
       await server.dropDatabase(url);
     }
   });
+
+  it('when a database made before orders recorded their payment holds a paid order, then migrating keeps it, with no payment time or id', async () => {
+    const server = testPostgresServer();
+    const url = await server.createDatabase();
+    const before = migrationsUpTo(5);
+    try {
+      const old = await createDatabase({ url, schema: {}, migrationsFolder: before, poolSize: 1 });
+      const [ticketId, orderId] = [randomUUID(), randomUUID()];
+      await old.db.execute(
+        sql`insert into tickets (id, title, price_cents, user_id, version) values (${ticketId}, 'Old', 1234, ${randomUUID()}, 1)`,
+      );
+      await old.db.execute(
+        sql`insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version) values (${orderId}, ${randomUUID()}, 'complete', now(), ${ticketId}, 1234, 1, 1)`,
+      );
+      await old.close();
+
+      const current = await createDatabase({ url, schema: {}, migrationsFolder, poolSize: 1 });
+      const result = await current.db.execute(
+        sql`select status, paid_at, payment_id from orders where id = ${orderId}`,
+      );
+      await current.close();
+      expect((result as unknown as { rows: unknown[] }).rows).toEqual([
+        { status: 'complete', paid_at: null, payment_id: null },
+      ]);
+    } finally {
+      rmSync(before, { recursive: true, force: true });
+      await server.dropDatabase(url);
+    }
+  });
 });

@@ -58,8 +58,14 @@ describe('POST /api/orders', () => {
       price: 20.5,
       currency: 'usd',
       ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
+      createdAt: expect.stringMatching(ISO),
+      paidAt: null,
+      paymentId: null,
     });
     const expiresAt = Date.parse(response.body.expiresAt);
+    const createdAt = Date.parse(response.body.createdAt);
+    expect(createdAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(createdAt).toBeLessThanOrEqual(Date.now() + 1_000);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
 

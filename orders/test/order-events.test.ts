@@ -88,10 +88,12 @@ describe('expiration.complete', () => {
 });
 
 describe('payment.created', () => {
-  it('when the order is paid, then it is complete (version 1) and order.completed is published once, even when the payment is delivered twice', async () => {
+  it('when the order is paid, then it is complete (version 1) with its payment and the time it arrived, and order.completed is published once, even when the payment is delivered twice', async () => {
     const { ticket, buyer, orderId } = await aReservation();
+    const paymentId = randomUUID();
+    const before = Date.now();
 
-    const payment = await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId, stripeId: 'pi_123' });
+    const payment = await bed.publish(Subjects.PaymentCreated, { id: paymentId, orderId, stripeId: 'pi_123' });
     await waitFor(async () => (await bed.order(orderId))?.status === OrderStatus.Complete);
     await bed.publishAgain(payment);
     await bed.settled(Subjects.PaymentCreated);
@@ -104,14 +106,18 @@ describe('payment.created', () => {
       data: { id: orderId, version: 1, ticket: { id: ticket.id } },
     });
     const shown = await request(bed.app()).get(`/api/orders/${orderId}`).set('Cookie', buyer.cookie).expect(200);
-    expect(shown.body.status).toBe('complete');
+    expect(shown.body).toMatchObject({ status: 'complete', paymentId });
+    const paidAt = Date.parse(shown.body.paidAt);
+    expect(paidAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(paidAt).toBeLessThanOrEqual(Date.now() + 1_000);
+    expect(paidAt).toBeGreaterThanOrEqual(Date.parse(shown.body.createdAt));
   });
 
   it('when a second payment arrives for a complete order, then nothing changes', async () => {
     const order = await bed.anOrder(await bed.aTicket(), { status: OrderStatus.Complete, version: 1 });
     await bed.publish(Subjects.PaymentCreated, { id: randomUUID(), orderId: order.id, stripeId: 'pi_again' });
     await bed.settled(Subjects.PaymentCreated);
-    expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+    expect(await bed.order(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1, paymentId: null });
     expect(await bed.outboxFor(order.id)).toHaveLength(0);
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OrderStatus } from '@ticketing/common';
 import request from 'supertest';
 import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
@@ -38,6 +39,9 @@ describe('GET /api/orders', () => {
       price: 19.99,
       currency: 'usd',
       ticket: { id: second.id, title: 'Second', price: 19.99 },
+      createdAt: expect.any(String),
+      paidAt: null,
+      paymentId: null,
     });
   });
 
@@ -52,10 +56,19 @@ describe('GET /api/orders', () => {
 });
 
 describe('GET /api/orders/:id', () => {
-  it('when the buyer asks for their order, then it answers 200 with it', async () => {
+  it('when the buyer asks for their paid order, then it answers 200 with it, when it was reserved and paid and the payment’s id', async () => {
     const buyer = aUser();
     const ticket = await bed.aTicket({ title: 'Play', priceCents: 5000 });
-    const order = await bed.anOrder(ticket, { userId: buyer.id, status: OrderStatus.Complete, version: 1 });
+    const paidAt = new Date('2030-01-01T12:03:04.000Z');
+    const paymentId = randomUUID();
+    const order = await bed.anOrder(ticket, {
+      userId: buyer.id,
+      status: OrderStatus.Complete,
+      version: 1,
+      createdAt: new Date('2030-01-01T12:00:00.000Z'),
+      paidAt,
+      paymentId,
+    });
 
     const response = await request(bed.app()).get(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(200);
 
@@ -68,6 +81,9 @@ describe('GET /api/orders/:id', () => {
       price: 50,
       currency: 'usd',
       ticket: { id: ticket.id, title: 'Play', price: 50 },
+      createdAt: '2030-01-01T12:00:00.000Z',
+      paidAt: '2030-01-01T12:03:04.000Z',
+      paymentId,
     });
   });
 

@@ -5,11 +5,12 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api-client';
 import { toErrorState } from '@/lib/api-errors';
-import { formatPrice } from '@/lib/format';
+import { formatPrice, shortOrderNumber } from '@/lib/format';
 import type { OrderPhase } from '@/lib/order-phase';
 import type { Order } from '@/lib/types';
 import { Countdown } from './countdown';
 import { FormAlert } from './form-errors';
+import { LocalTime } from './local-time';
 import { PaymentForm } from './payment/payment-form';
 import { OrderPhaseBadge } from './status-badge';
 
@@ -32,6 +33,10 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
     if (confirmingCancel) keepReservation.current?.focus();
   }, [confirmingCancel]);
   const [cancelErrors, setCancelErrors] = useState<string[]>([]);
+  // The payment this page just made, shown until orders has recorded it on the order (payment.created).
+  const [justPaid, setJustPaid] = useState<{ paymentId: string; paidAt: string } | null>(null);
+  const paymentId = order.paymentId ?? justPaid?.paymentId ?? null;
+  const paidAt = order.paidAt ?? justPaid?.paidAt ?? null;
 
   async function cancel() {
     setCancelling(true);
@@ -48,18 +53,31 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
   }
 
   const ticketLink = <Link href={`/tickets/${order.ticket.id}`}>{order.ticket.title}</Link>;
+  const total = formatPrice(order.price, order.currency);
 
   return (
     <div className="order">
-      <div className="card order__summary">
+      <section className="card order__summary" aria-labelledby="order-ticket-title">
+        <p className="order__eyebrow">Ticket</p>
+        <h2 id="order-ticket-title" className="order__title">
+          {ticketLink}
+        </h2>
         <dl className="summary-list">
           <div>
-            <dt>Ticket</dt>
-            <dd>{ticketLink}</dd>
+            <dt>Order number</dt>
+            <dd>
+              <details className="order__number">
+                <summary>
+                  <span className="order__number-short">{shortOrderNumber(order.id)}</span>
+                  <span className="visually-hidden"> (show the full order number)</span>
+                </summary>
+                <code className="order__number-full">{order.id}</code>
+              </details>
+            </dd>
           </div>
           <div>
             <dt>Price</dt>
-            <dd className="price">{formatPrice(order.price, order.currency)}</dd>
+            <dd className="price">{total}</dd>
           </div>
           <div>
             <dt>Status</dt>
@@ -67,8 +85,30 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
               <OrderPhaseBadge phase={phase} />
             </dd>
           </div>
+          <div>
+            <dt>Reserved</dt>
+            <dd>
+              <LocalTime iso={order.createdAt} />
+            </dd>
+          </div>
+          {phase === 'paid' && paidAt ? (
+            <div>
+              <dt>Paid</dt>
+              <dd>
+                <LocalTime iso={paidAt} />
+              </dd>
+            </div>
+          ) : null}
+          {phase === 'paid' && paymentId ? (
+            <div className="summary-list__wide">
+              <dt>Payment reference</dt>
+              <dd>
+                <code>{paymentId}</code>
+              </dd>
+            </div>
+          ) : null}
         </dl>
-      </div>
+      </section>
 
       <div role="status" className="order__state">
         {phase === 'paid' ? (
@@ -108,12 +148,30 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
             <Countdown expiresAt={order.expiresAt} onExpire={() => setPhase('expired')} />
           </div>
           <p className="muted">The ticket is reserved for you until the countdown ends.</p>
+          <table className="checkout-summary">
+            <caption>Order summary</caption>
+            <tbody>
+              <tr>
+                <th scope="row" className="checkout-summary__label">
+                  {order.ticket.title}
+                </th>
+                <td className="price checkout-summary__amount">{total}</td>
+              </tr>
+              <tr className="checkout-summary__total">
+                <th scope="row" className="checkout-summary__label">
+                  Total
+                </th>
+                <td className="price checkout-summary__amount">{total}</td>
+              </tr>
+            </tbody>
+          </table>
           <PaymentForm
             orderId={order.id}
             price={order.price}
             currency={order.currency}
             publishableKey={publishableKey}
-            onPaid={() => {
+            onPaid={(id) => {
+              setJustPaid({ paymentId: id, paidAt: new Date().toISOString() });
               setPhase('paid');
               router.refresh();
             }}

@@ -21,3 +21,32 @@ export function formatDuration(totalSeconds: number): string {
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/**
+ * A decimal price as an integer of the currency's minor units, the way Stripe takes amounts:
+ * 20.5 usd → 2050, 5000 jpy → 5000.
+ */
+export function toMinorUnits(price: number, currency: string): number {
+  const decimals =
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  return Math.round(price * 10 ** decimals);
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as people read it, e.g. "Dec 6, 2026, 9:40 PM", in `timeZone` (the reader's own when undefined). */
+export function formatDateTime(iso: string, timeZone?: string): string {
+  const key = timeZone ?? '';
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
+}
+
+/** An order id for display: its first 8 characters, upper-case ("7D2F6A3C"), as receipts show one. */
+export function shortOrderNumber(id: string): string {
+  return id.replace(/-/g, '').slice(0, 8).toUpperCase();
+}

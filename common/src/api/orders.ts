@@ -28,6 +28,12 @@ export const orderJson = z
         .positive()
         .meta({ description: 'The same as the order price (the listing may have changed since).' }),
     }),
+    createdAt: instant().meta({ description: 'When the ticket was reserved (the order was made).' }),
+    paidAt: instant().nullable().meta({ description: 'When the payment completed the order; null until it is paid.' }),
+    paymentId: uuid().nullable().meta({
+      description:
+        'The payment that completed the order (the `id` `POST /api/payments` answered), the reference to quote about it; null until it is paid.',
+    }),
   })
   .meta({
     examples: [
@@ -40,6 +46,9 @@ export const orderJson = z
         price: 45,
         currency: 'usd',
         ticket: { id: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', title: 'Concert, row F', price: 45 },
+        createdAt: '2026-12-06T18:00:00.000Z',
+        paidAt: null,
+        paymentId: null,
       },
     ],
   });

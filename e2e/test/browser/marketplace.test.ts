@@ -10,6 +10,7 @@ import {
   accountViaApi,
   alertIn,
   DECLINED_CARD,
+  fillCard,
   fillSignUp,
   mainNav,
   pay,
@@ -149,7 +150,7 @@ describe('buying and selling tickets in the browser', () => {
       // The countdown is live: it shows another time a moment later.
       const firstReading = (await timer.textContent()) ?? '';
       await timer.filter({ hasNotText: firstReading }).waitFor();
-      await buyer.getByLabel('Card number', { exact: true }).fill(SUCCEEDING_CARD);
+      await fillCard(buyer, SUCCEEDING_CARD);
       await t.doc(buyer, 'order-payment');
       await t.step(buyer, 'order with countdown');
 

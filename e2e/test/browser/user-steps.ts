@@ -68,9 +68,22 @@ export async function purchase(page: Page): Promise<string> {
   return ORDER_URL.exec(new URL(page.url()).pathname)![1]!;
 }
 
-/** Types a card number into the sandbox payment form and presses "Pay $…". */
-export async function pay(page: Page, cardNumber: string, price: string): Promise<void> {
+/** An expiry date the sandbox form accepts: December, three years on. */
+export const FUTURE_EXPIRY = `12/${String((new Date().getFullYear() + 3) % 100).padStart(2, '0')}`;
+
+/**
+ * Fills the sandbox payment form: the card number, a future expiry date and a security code of
+ * the card's length (4 digits for American Express, 3 for the others).
+ */
+export async function fillCard(page: Page, cardNumber: string): Promise<void> {
   await page.getByLabel('Card number', { exact: true }).fill(cardNumber);
+  await page.getByLabel('Expiry date (MM/YY)', { exact: true }).fill(FUTURE_EXPIRY);
+  await page.getByLabel('Security code (CVC)', { exact: true }).fill(/^3[47]/.test(cardNumber) ? '1234' : '123');
+}
+
+/** Fills the sandbox payment form with a card (see {@link fillCard}) and presses "Pay $…". */
+export async function pay(page: Page, cardNumber: string, price: string): Promise<void> {
+  await fillCard(page, cardNumber);
   await page.getByRole('button', { name: `Pay ${price}`, exact: true }).click();
 }
 

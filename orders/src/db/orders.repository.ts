@@ -50,7 +50,9 @@ export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event:
       order.reservationNumber,
       ...eventValues(event),
     ]);
-    return row && { ...order, cancelReason: null, version: 0, createdAt: row.created_at };
+    return (
+      row && { ...order, cancelReason: null, paidAt: null, paymentId: null, version: 0, createdAt: row.created_at }
+    );
   } catch (error) {
     if (isUniqueViolation(error, ONE_ACTIVE_ORDER_PER_TICKET)) return undefined;
     if (isUniqueViolation(error, RESERVATION_NUMBER_PER_TICKET)) return undefined;
@@ -102,12 +104,14 @@ interface OrderColumns {
   price_cents: number;
   reservation_number: number;
   cancel_reason: CancelReason | null;
+  paid_at: Date | null;
+  payment_id: string | null;
   version: number;
   created_at: Date;
 }
 
 const ORDER_COLUMNS =
-  'id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, cancel_reason, version, created_at';
+  'id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, cancel_reason, paid_at, payment_id, version, created_at';
 
 const orderOf = (row: OrderColumns): OrderRow => ({
   id: row.id,
@@ -118,6 +122,8 @@ const orderOf = (row: OrderColumns): OrderRow => ({
   priceCents: row.price_cents,
   reservationNumber: row.reservation_number,
   cancelReason: row.cancel_reason,
+  paidAt: row.paid_at,
+  paymentId: row.payment_id,
   version: row.version,
   createdAt: row.created_at,
 });
@@ -260,9 +266,15 @@ const reservationStateStatement = preparedStatement<
    from tickets t where t.id = $1`,
 );
 
+/** The payment that completes an order, recorded with it. */
+export interface OrderPayment {
+  paymentId: string;
+  paidAt: Date;
+}
+
 /**
- * Moves a locked order to `status` (with why, when it is cancelled), bumps its version and writes
- * the event `eventOf` makes of the new version, in one statement.
+ * Moves a locked order to `status` (with why, when it is cancelled; with its payment, when it is
+ * paid), bumps its version and writes the event `eventOf` makes of the new version, in one statement.
  */
 export async function setOrderStatus(
   tx: Executor,
@@ -270,13 +282,23 @@ export async function setOrderStatus(
   status: OrderStatus,
   cancelReason: CancelReason | undefined,
   eventOf: (next: OrderRow) => Event,
+  payment?: OrderPayment,
 ): Promise<OrderRow> {
-  const next = { ...order, status, cancelReason: cancelReason ?? order.cancelReason, version: order.version + 1 };
+  const next = {
+    ...order,
+    status,
+    cancelReason: cancelReason ?? order.cancelReason,
+    paidAt: payment?.paidAt ?? order.paidAt,
+    paymentId: payment?.paymentId ?? order.paymentId,
+    version: order.version + 1,
+  };
   const [row] = await setOrderStatusStatement.run(tx, [
     order.id,
     order.version,
     status,
     cancelReason ?? null,
+    payment?.paidAt ?? null,
+    payment?.paymentId ?? null,
     ...eventValues(eventOf(next)),
   ]);
   // Callers hold the row lock (lockOrder), so the version cannot have moved in between.
@@ -287,9 +309,10 @@ export async function setOrderStatus(
 const setOrderStatusStatement = preparedStatement(
   'orders_set_order_status',
   withEventSql(
-    `update orders set status = $3, cancel_reason = coalesce($4, cancel_reason), version = $2 + 1
+    `update orders set status = $3, cancel_reason = coalesce($4, cancel_reason),
+       paid_at = coalesce($5::timestamptz, paid_at), payment_id = coalesce($6::uuid, payment_id), version = $2 + 1
      where id = $1 and version = $2 returning id`,
-    5,
+    7,
   ),
 );
 

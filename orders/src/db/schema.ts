@@ -54,6 +54,12 @@ export const orders = pgTable(
      * that ticket again; one who cancelled it does not.
      */
     cancelReason: text('cancel_reason').$type<CancelReason>(),
+    /**
+     * When payment.created completed the order, and that payment's id (the payments service's,
+     * the reference a buyer quotes): null before, and on orders completed before they were recorded.
+     */
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    paymentId: uuid('payment_id'),
     version: integer('version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -68,13 +68,15 @@ export async function expireOrder(
 export type CompleteOutcome = 'completed' | 'already-complete' | 'cancelled' | 'unknown-order' | 'duplicate';
 
 /**
- * The order was paid (payment.created): mark it complete. A cancelled order stays cancelled —
- * the payments service refunds — and the caller logs it.
+ * The order was paid (payment.created): mark it complete, recording the payment and when it
+ * arrived. A cancelled order stays cancelled — the payments service refunds — and the caller logs it.
  */
 export async function completeOrder(
   { relay }: OrdersDeps,
   orderId: string,
+  paymentId: string,
   cause: TransitionCause = {},
+  now: Date = new Date(),
 ): Promise<CompleteOutcome> {
   return relay.transaction(async (tx): Promise<CompleteOutcome> => {
     const { fresh, order } = await lockFor(tx, orderId, cause);
@@ -82,8 +84,13 @@ export async function completeOrder(
     if (!order) return 'unknown-order';
     if (order.status === OrderStatus.Complete) return 'already-complete';
     if (order.status === OrderStatus.Cancelled) return 'cancelled';
-    await setOrderStatus(tx, order, OrderStatus.Complete, undefined, (completed) =>
-      orderCompletedEvent(completed, { correlationId: cause.correlationId }),
+    await setOrderStatus(
+      tx,
+      order,
+      OrderStatus.Complete,
+      undefined,
+      (completed) => orderCompletedEvent(completed, { correlationId: cause.correlationId }),
+      { paymentId, paidAt: now },
     );
     return 'completed';
   });

@@ -18,5 +18,8 @@ export function toOrderJson(order: OrderWithTicket, currency: CurrencyCode, now:
     price,
     currency,
     ticket: { id: order.ticket.id, title: order.ticket.title, price },
+    createdAt: order.createdAt.toISOString(),
+    paidAt: order.paidAt?.toISOString() ?? null,
+    paymentId: order.paymentId,
   };
 }

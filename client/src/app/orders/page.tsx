@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { LocalTime } from '@/components/local-time';
 import { ServiceProblem } from '@/components/service-problem';
 import { OrderPhaseBadge } from '@/components/status-badge';
+import { TimeLeft } from '@/components/time-left';
 import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { orderPhase } from '@/lib/order-phase';
@@ -44,6 +46,7 @@ export default async function MyOrdersPage() {
           <thead>
             <tr>
               <th scope="col">Ticket</th>
+              <th scope="col">Reserved</th>
               <th scope="col">Price</th>
               <th scope="col">Status</th>
               <th scope="col">
@@ -59,11 +62,20 @@ export default async function MyOrdersPage() {
                   <th scope="row" data-label="Ticket">
                     {order.ticket.title}
                   </th>
+                  <td data-label="Reserved">
+                    <LocalTime iso={order.createdAt} />
+                  </td>
                   <td data-label="Price" className="price">
                     {formatPrice(order.price, order.currency)}
                   </td>
                   <td data-label="Status">
                     <OrderPhaseBadge phase={phase} />
+                    {phase === 'pending' ? (
+                      <>
+                        {' '}
+                        <TimeLeft expiresAt={order.expiresAt} />
+                      </>
+                    ) : null}
                   </td>
                   <td className="data-table__actions">
                     <Link href={`/orders/${order.id}`}>

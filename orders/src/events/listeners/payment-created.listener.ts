@@ -16,7 +16,7 @@ export class PaymentCreatedListener extends Listener<typeof Subjects.PaymentCrea
     { id: paymentId, orderId }: PaymentCreatedData,
     { event }: MessageContext<typeof Subjects.PaymentCreated>,
   ): Promise<void> {
-    const outcome = await completeOrder(this.orders, orderId, {
+    const outcome = await completeOrder(this.orders, orderId, paymentId, {
       correlationId: event.correlationId,
       processed: { consumer: this.durableName, eventId: event.eventId },
     });
