@@ -21,3 +21,10 @@ export function formatDuration(totalSeconds: number): string {
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** An ISO instant as a calendar date people read ("Dec 6, 2026"), in UTC so server and browser agree. */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}
