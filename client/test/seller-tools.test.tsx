@@ -71,19 +71,27 @@ describe('SavedNotice', () => {
     'when the ticket was just %s, then the page confirms it once in a status region',
     async (kind, message) => {
       rememberSaved(TICKET.id, kind);
-      const first = render(<SavedNotice ticketId={TICKET.id} />);
+      const first = render(<SavedNotice ticketId={TICKET.id} version={1} />);
       await waitFor(() => expect(screen.getByRole('status').textContent).toBe(message));
       first.unmount();
 
-      render(<SavedNotice ticketId={TICKET.id} />);
+      render(<SavedNotice ticketId={TICKET.id} version={1} />);
       await act(async () => {});
       expect(screen.getByRole('status').textContent).toBe('');
     },
   );
 
+  it('when the ticket changes again after the note (the seller unlists it), then the note goes away', async () => {
+    rememberSaved(TICKET.id, 'edited');
+    const page = render(<SavedNotice ticketId={TICKET.id} version={1} />);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Changes saved.'));
+    page.rerender(<SavedNotice ticketId={TICKET.id} version={2} />);
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
   it('when another ticket was saved, then this ticket’s page says nothing', async () => {
     rememberSaved('another-ticket', 'listed');
-    render(<SavedNotice ticketId={TICKET.id} />);
+    render(<SavedNotice ticketId={TICKET.id} version={1} />);
     await act(async () => {});
     expect(screen.getByRole('status').textContent).toBe('');
   });

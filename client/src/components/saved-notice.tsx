@@ -26,22 +26,26 @@ export function rememberSaved(ticketId: string, kind: SavedKind): void {
 }
 
 /**
- * The confirmation of the seller's last change to this ticket ("Listed", "Changes saved"), once.
- * The status region is in the page before the text arrives, so screen readers announce it.
+ * The confirmation of the seller's last change to this ticket ("Listed", "Changes saved"), once,
+ * and only while the ticket is at the version it was shown for (an Unlist after it makes it
+ * stale). The status region is in the page before the text arrives, so screen readers announce it.
  */
-export function SavedNotice({ ticketId }: { ticketId: string }) {
-  const [kind, setKind] = useState<SavedKind | null>(null);
+export function SavedNotice({ ticketId, version }: { ticketId: string; version: number }) {
+  const [saved, setSaved] = useState<{ kind: SavedKind; version: number } | null>(null);
 
+  // Read once per ticket, with the version then shown: a later version hides the note.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reading storage again on a new version would find nothing
   useEffect(() => {
-    let saved: string | null = null;
+    let stored: string | null = null;
     try {
-      saved = sessionStorage.getItem(key(ticketId));
+      stored = sessionStorage.getItem(key(ticketId));
       sessionStorage.removeItem(key(ticketId));
     } catch {
       return;
     }
-    if (saved === 'listed' || saved === 'edited') setKind(saved);
+    if (stored === 'listed' || stored === 'edited') setSaved({ kind: stored, version });
   }, [ticketId]);
+  const kind = saved?.version === version ? saved.kind : null;
 
   return (
     <div role="status" className={kind ? 'notice notice--success saved-notice' : 'saved-notice saved-notice--empty'}>

@@ -75,6 +75,8 @@ describe('seller tools in the browser', () => {
       await seller.getByText('Unlisted', { exact: true }).waitFor();
       await seller.getByText('You have unlisted this ticket', { exact: false }).waitFor();
       await seller.getByRole('button', { name: 'Relist' }).waitFor();
+      // The earlier confirmation was about the edit, not this version: it is gone.
+      expect(await seller.getByText('Changes saved.').count()).toBe(0);
       await t.step(seller, 'unlisted');
 
       // A buyer: not in the list nor in search; the page says it is not on sale, with no Purchase.

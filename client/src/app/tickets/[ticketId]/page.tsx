@@ -48,7 +48,7 @@ export default async function TicketPage({ params }: { params: Params }) {
 
   return (
     <article className="ticket-detail card">
-      {mine ? <SavedNotice ticketId={ticket.id} /> : null}
+      {mine ? <SavedNotice ticketId={ticket.id} version={ticket.version} /> : null}
       <p className="ticket-detail__status">
         <TicketStatusBadge status={ticket.status} />
       </p>
