@@ -84,6 +84,17 @@ describe('TicketForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith(`/tickets/${TICKET.id}`));
     expect(post).toHaveBeenCalledWith('/api/tickets', { title: 'Concert', price: 1020.5 });
+    // The ticket's page confirms it ("Listed"): SavedNotice reads this.
+    expect(sessionStorage.getItem(`ticketing:saved:${TICKET.id}`)).toBe('listed');
+  });
+
+  it('when an edit is saved, then it opens the ticket, which will confirm "Changes saved"', async () => {
+    put.mockResolvedValue(ok({ ...TICKET, userId: 'u1', version: 1, orderId: null, status: 'available' }));
+    render(<TicketForm ticket={TICKET} />);
+    fill('Concert', '25');
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith(`/tickets/${TICKET.id}`));
+    expect(sessionStorage.getItem(`ticketing:saved:${TICKET.id}`)).toBe('edited');
   });
 
   it('when the server rejects a field, then its message appears under that input', async () => {

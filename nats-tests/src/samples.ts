@@ -21,6 +21,7 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     price: 3_000,
     userId: randomUUID(),
     orderId: null,
+    status: 'available',
   }),
   [Subjects.OrderCreated]: () => ({
     id: randomUUID(),

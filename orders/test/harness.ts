@@ -168,6 +168,7 @@ export async function createOrdersTestBed() {
         priceCents: 2050,
         userId: randomUUID(),
         version: 0,
+        withdrawn: false,
         ...overrides,
       };
       await db.insert(tickets).values(ticket);

@@ -1,6 +1,8 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { signin } from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { tickets } from '../src/db/schema';
 import * as ticketsRepository from '../src/db/tickets.repository';
 import { reserveTicket } from '../src/domain/orders';
 import { aUser, createOrdersTestBed, JWT_KEY, type OrdersTestBed, RESERVATION_RULES } from './harness';
@@ -179,6 +181,36 @@ describe('POST /api/orders', () => {
       expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
     },
   );
+
+  it('when the seller has withdrawn the ticket, then it answers 409 TICKET_WITHDRAWN, stores no order and publishes nothing', async () => {
+    const ticket = await bed.aTicket({ withdrawn: true });
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(409);
+    expect(response.body).toEqual({
+      errors: [{ message: 'This ticket is not on sale: its seller has unlisted it', code: 'TICKET_WITHDRAWN' }],
+    });
+    expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
+    expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
+  });
+
+  it('when the seller withdraws the ticket after the first read, then the transaction refuses the reservation too (409)', async () => {
+    const ticket = await bed.aTicket();
+    jest.mocked(ticketsRepository.findTicketForReservation).mockImplementationOnce(async (...args) => {
+      const known = await realFindTicketForReservation(...args);
+      await bed.db.update(tickets).set({ withdrawn: true, version: 1 }).where(eq(tickets.id, ticket.id));
+      return known;
+    });
+    const response = await request(bed.app())
+      .post('/api/orders')
+      .set('Cookie', aUser().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(409);
+    expect(response.body.errors).toEqual([expect.objectContaining({ code: 'TICKET_WITHDRAWN' })]);
+    expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
+  });
 
   it('when the ticket’s only reservation is overdue, then the read does not refuse it: the buyer gets it and the overdue order is cancelled', async () => {
     const ticket = await bed.aTicket();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { createEvent, Subjects, type TicketCreatedData } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { createOrdersTestBed, type OrdersTestBed } from './harness';
+import request from 'supertest';
+import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
 
 let bed: OrdersTestBed;
 beforeAll(async () => {
@@ -33,7 +34,14 @@ describe('ticket.created', () => {
     await bed.publish(Subjects.TicketCreated, ticket);
 
     const stored = await waitFor(() => bed.ticket(ticket.id));
-    expect(stored).toEqual({ id: ticket.id, title: 'Jazz night', priceCents: 1250, userId: ticket.userId, version: 0 });
+    expect(stored).toEqual({
+      id: ticket.id,
+      title: 'Jazz night',
+      priceCents: 1250,
+      userId: ticket.userId,
+      version: 0,
+      withdrawn: false,
+    });
   });
 
   it('when the same ticket.created arrives twice, then it is acked and the replica is unchanged', async () => {
@@ -114,6 +122,65 @@ describe('ticket.updated', () => {
     await bed.settled(Subjects.TicketUpdated);
 
     expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Early', priceCents: 4000 });
+  });
+});
+
+describe('withdrawn tickets (ticket.updated status)', () => {
+  const reserve = (ticketId: string) =>
+    request(bed.app()).post('/api/orders').set('Cookie', aUser().cookie).send({ ticketId });
+
+  it('when the seller withdraws a ticket, then the replica learns it and a buyer is refused with 409 TICKET_WITHDRAWN; once relisted, it can be reserved', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Concert', 2000), status: 'withdrawn' });
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: true });
+
+    const refused = await reserve(ticket.id).expect(409);
+    expect(refused.body).toEqual({
+      errors: [{ message: 'This ticket is not on sale: its seller has unlisted it', code: 'TICKET_WITHDRAWN' }],
+    });
+    expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
+    expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
+
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 2, 'Concert', 2000), status: 'available' });
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 2);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: false });
+    await reserve(ticket.id).expect(201);
+  });
+
+  it('when an update carries no status (published before status was carried), then the ticket is not withdrawn', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Withdrawn', 2000), status: 'withdrawn' });
+    await bed.publish(Subjects.TicketUpdated, update(ticket, 2, 'Old publisher', 2000));
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 2);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: false, title: 'Old publisher' });
+  });
+
+  it('when a withdrawn ticket arrives out of order, then the withdrawal applies in version order', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 2, 'Concert', 2000), status: 'available' });
+    await waitFor(async () => (await bed.consumer(Subjects.TicketUpdated)).num_redelivered > 0);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Concert', 2000), status: 'withdrawn' });
+    await bed.settled(Subjects.TicketUpdated);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ version: 2, withdrawn: false });
+  });
+
+  it('when a resync says the ticket is withdrawn, then the replica takes it whatever its version', async () => {
+    const ticket = created();
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await waitFor(() => bed.ticket(ticket.id));
+    await bed.publishEvent(
+      createEvent(
+        Subjects.TicketUpdated,
+        { ...update(ticket, 7, 'Concert', 2000), status: 'withdrawn' },
+        { resync: true },
+      ),
+    );
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 7);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: true });
   });
 });
 

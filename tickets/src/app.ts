@@ -10,6 +10,7 @@ import {
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { schema } from './db/schema';
+import { changeListingRouter } from './routes/change-listing.router';
 import { createTicketRouter } from './routes/create-ticket.router';
 import { listTicketsRouter } from './routes/list-tickets.router';
 import { showTicketRouter } from './routes/show-ticket.router';
@@ -46,6 +47,7 @@ export function createApp({ config, db, relay, revocations, logger, readiness, d
       app.use(listTicketsRouter(store));
       app.use(showTicketRouter(store));
       app.use(updateTicketRouter(store));
+      app.use(changeListingRouter(store));
     },
   });
   registerOutboxMetrics(app.locals.metrics.registry, db);

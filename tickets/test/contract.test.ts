@@ -19,7 +19,7 @@ describe('the tickets API contract', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
   });
 
-  it('when a seller lists, browses, reads and edits a ticket, then every operation answers as documented', async () => {
+  it('when a seller lists, browses, reads, edits, unlists and relists a ticket, then every operation answers as documented', async () => {
     const seller = aUser();
     const app = bed.app();
     const created = await request(app)
@@ -47,6 +47,12 @@ describe('the tickets API contract', () => {
       .set('Cookie', aUser().cookie)
       .send({ title: 'Mine now', price: 50 })
       .expect(401);
+    await request(app).get('/api/tickets').query({ include: 'reserved' }).expect(200);
+    await request(app).post(`/api/tickets/${created.body.id}/withdraw`).set('Cookie', seller.cookie).expect(200);
+    await request(app).post(`/api/tickets/${created.body.id}/withdraw`).set('Cookie', seller.cookie).expect(409);
+    await request(app).post(`/api/tickets/${created.body.id}/relist`).set('Cookie', seller.cookie).expect(200);
+    await request(app).post(`/api/tickets/${created.body.id}/relist`).set('Cookie', seller.cookie).expect(409);
+    await request(app).post(`/api/tickets/${randomUUID()}/relist`).set('Cookie', seller.cookie).expect(404);
 
     expect([...exercisedOperations()].sort()).toEqual(ticketsApi.operations.map((o) => o.operationId).sort());
   });

@@ -32,6 +32,7 @@ describe('POST /api/tickets', () => {
       version: 0,
       orderId: null,
       status: 'available',
+      soldAt: null,
       currency: 'usd',
     });
     const row = await bed.ticketRow(response.body.id);

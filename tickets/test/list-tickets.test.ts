@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { tickets } from '../src/db/schema';
 import { encodeCursor } from '../src/domain/cursor';
@@ -67,6 +67,7 @@ describe('GET /api/tickets', () => {
       version: 0,
       orderId: null,
       status: 'available',
+      soldAt: null,
       currency: 'usd',
     });
     expect(page.nextCursor).toBeNull();
@@ -152,6 +153,57 @@ describe('GET /api/tickets', () => {
     it('when q is empty or blank, then every available ticket is listed', async () => {
       await seed(2);
       expect((await list({ q: '  ' })).tickets).toHaveLength(2);
+    });
+  });
+
+  describe('include=reserved', () => {
+    it('when tickets are reserved, sold or withdrawn, then the reserved ones are listed too, with their status, and the others are not', async () => {
+      const [available, reserved, sold, withdrawn] = sortedNewestFirst(await seed(4));
+      await bed.db.update(tickets).set({ orderId: randomUUID() }).where(eqId(reserved!.id));
+      await bed.db.update(tickets).set({ orderId: randomUUID(), soldAt: new Date() }).where(eqId(sold!.id));
+      await bed.db.update(tickets).set({ withdrawnAt: new Date() }).where(eqId(withdrawn!.id));
+
+      const page = await list({ include: 'reserved' });
+      expect(page.tickets.map((ticket) => [ticket.id, ticket.status])).toEqual([
+        [available!.id, 'available'],
+        [reserved!.id, 'reserved'],
+      ]);
+      // Without the parameter, the listing means what it always meant: available tickets only.
+      expect((await list()).tickets.map((ticket) => ticket.id)).toEqual([available!.id]);
+    });
+
+    it('when reserved and available tickets span pages, then the cursor walks them all once, newest first, with search too', async () => {
+      const rows = sortedNewestFirst(await seed(9));
+      for (const row of rows.filter((_, i) => i % 2 === 1)) {
+        await bed.db.update(tickets).set({ orderId: randomUUID() }).where(eqId(row.id));
+      }
+      await bed.db.update(tickets).set({ withdrawnAt: new Date() }).where(eqId(rows[4]!.id));
+      const expected = rows.filter((_, i) => i !== 4).map((row) => row.id);
+      expect((await allPages({ include: 'reserved', limit: '3' })).ids).toEqual(expected);
+      expect((await allPages({ include: 'reserved', q: 'show', limit: '2' })).ids).toEqual(expected);
+    });
+
+    it('when the listing includes reserved tickets, then PostgreSQL reads it from the partial index of unsold tickets', async () => {
+      await seed(3);
+      const plan = await bed.db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const result = await tx.execute(
+          sql.raw(`explain select id from tickets where sold_at is null and withdrawn_at is null
+                   and (created_at, id) < (now(), '${randomUUID()}'::uuid)
+                   order by created_at desc, id desc limit 21`),
+        );
+        return (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
+      });
+      expect(plan).toContain('tickets_unsold_idx');
+    });
+
+    it('when include has another value, then it answers 400 naming include', async () => {
+      const response = await request(bed.app()).get('/api/tickets').query({ include: 'sold' }).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'include', message: 'Include must be reserved', code: 'VALIDATION_FAILED' },
+      ]);
     });
   });
 

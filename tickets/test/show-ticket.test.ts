@@ -23,6 +23,7 @@ describe('GET /api/tickets/:id', () => {
       version: 0,
       orderId: null,
       status: 'available',
+      soldAt: null,
       currency: 'usd',
     });
   });

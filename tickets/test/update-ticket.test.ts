@@ -33,6 +33,7 @@ describe('PUT /api/tickets/:id', () => {
       version: 1,
       orderId: null,
       status: 'available',
+      soldAt: null,
       currency: 'usd',
     });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'After', priceCents: 1525, version: 1 });

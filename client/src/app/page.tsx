@@ -18,7 +18,8 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
   const q = (rawQuery ?? '').trim().slice(0, MAX_QUERY);
   const trail = readTrail('/', params, { q });
 
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  // Reserved tickets stay in the list (shown as such): a reservation may end unpaid.
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE), include: 'reserved' });
   if (q) query.set('q', q);
   if (trail.cursor) query.set('cursor', trail.cursor);
   const result = await apiGet<TicketPage>(`/api/tickets?${query}`);
@@ -91,7 +92,7 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
       {result.ok && result.data.tickets.length > 0 ? (
         <>
           <p className="muted result-count" aria-live="polite">
-            {q ? `Tickets matching “${q}”` : 'Available now'}
+            {q ? `Tickets matching “${q}”` : 'Newest listings first'}
           </p>
           <TicketList tickets={result.data.tickets} />
           <Pagination trail={trail} nextCursor={result.data.nextCursor} />

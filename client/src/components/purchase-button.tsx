@@ -10,7 +10,7 @@ import type { Order } from '@/lib/types';
 import { FormAlert } from './form-errors';
 
 /** Answers saying the ticket is not on sale any more: the page is out of date. */
-const NOT_ON_SALE = ['TICKET_RESERVED', 'TICKET_NOT_FOUND'];
+const NOT_ON_SALE = ['TICKET_RESERVED', 'TICKET_WITHDRAWN', 'TICKET_NOT_FOUND'];
 
 /**
  * tickets learns of a reservation from orders' event, a few milliseconds after orders answered:

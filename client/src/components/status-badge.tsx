@@ -5,6 +5,7 @@ const TICKET_LABELS: Record<TicketStatus, string> = {
   available: 'On sale',
   reserved: 'Reserved',
   sold: 'Sold',
+  withdrawn: 'Unlisted',
 };
 
 export function TicketStatusBadge({ status }: { status: TicketStatus }) {

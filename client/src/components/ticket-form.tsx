@@ -7,6 +7,7 @@ import { type ErrorState, NO_ERRORS, toErrorState } from '@/lib/api-errors';
 import { MAX_TITLE_LENGTH, parsePrice, validateTicketInput } from '@/lib/ticket-input';
 import type { Ticket } from '@/lib/types';
 import { FormAlert } from './form-errors';
+import { rememberSaved } from './saved-notice';
 import { TextField } from './text-field';
 
 const FIELDS = ['title', 'price'] as const;
@@ -18,7 +19,7 @@ interface TicketFormProps {
   disabledReason?: string;
 }
 
-/** Sell a ticket, or edit one of your own. On success, goes to the ticket's page. */
+/** Sell a ticket, or edit one of your own. On success, goes to the ticket's page, which confirms it. */
 export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
   const router = useRouter();
   const [title, setTitle] = useState(ticket?.title ?? '');
@@ -44,6 +45,7 @@ export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
       const response = ticket
         ? await api.put<Ticket>(`/api/tickets/${ticket.id}`, body)
         : await api.post<Ticket>('/api/tickets', body);
+      rememberSaved(response.data.id, ticket ? 'edited' : 'listed');
       router.push(`/tickets/${response.data.id}`);
       router.refresh();
     } catch (error) {

@@ -50,3 +50,10 @@ export function formatDateTime(iso: string, timeZone?: string): string {
 export function shortOrderNumber(id: string): string {
   return id.replace(/-/g, '').slice(0, 8).toUpperCase();
 }
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** An ISO instant as a calendar date people read ("Dec 6, 2026"), in UTC so server and browser agree. */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}

@@ -63,13 +63,14 @@ const createOrder = defineOperation({
   path: '/api/orders',
   summary: 'Reserve a ticket',
   description:
-    'Reserves the ticket for the signed-in buyer until `expiresAt` (`EXPIRATION_WINDOW_SECONDS`). At most one active order per ticket: every other buyer gets `TICKET_RESERVED`.',
+    'Reserves the ticket for the signed-in buyer until `expiresAt` (`EXPIRATION_WINDOW_SECONDS`). At most one active order per ticket: every other buyer gets `TICKET_RESERVED`. A ticket its seller unlisted cannot be reserved (409 `TICKET_WITHDRAWN`).',
   auth: 'required',
   body: z.object({ ticketId: uuidField('ticketId') }),
   responses: { 201: { description: 'The reservation.', body: orderJson } },
   errors: {
     400: ['OWN_TICKET', 'TICKET_RESERVED'],
     404: ['TICKET_NOT_FOUND'],
+    409: ['TICKET_WITHDRAWN'],
     429: ['RESERVATION_LIMIT', 'RESERVATION_COOLDOWN', 'RATE_LIMITED'],
   },
 });

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { TICKET_STATUSES } from '../events/subjects';
+
+export { TICKET_STATUSES, type TicketStatus } from '../events/subjects';
+
 import { CURRENCY_CODES, type CurrencyCode, currencySpec, fitsMinorUnits } from '../money/currencies';
 import { uuid } from './fields';
 import { defineOperation, type ServiceApi } from './operation';
@@ -12,9 +16,6 @@ export const TICKET_SEARCH_MAX_LENGTH = 200;
 /** Tickets per page of the listing when `limit` is not given, and the most a page may hold. */
 export const TICKETS_PAGE_SIZE = 20;
 export const TICKETS_MAX_PAGE_SIZE = 100;
-
-export const TICKET_STATUSES = ['available', 'reserved', 'sold'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** A ticket as the API shows it; the price is in decimal units of `currency` (events carry minor units). */
 export const ticketJson = z
@@ -40,8 +41,12 @@ export const ticketJson = z
     }),
     status: z.enum(TICKET_STATUSES).meta({
       description:
-        '`available` can be reserved and edited; `reserved` is held by an order until it is paid or ends; `sold` is final.',
+        '`available` can be reserved and edited; `reserved` is held by an order until it is paid or ends; `sold` is final; `withdrawn` is unlisted by its seller (not on sale, cannot be reserved) until relisted.',
     }),
+    soldAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .meta({ description: 'When the ticket was sold (its order was paid); null unless `sold`.' }),
     currency: z
       .enum(CURRENCY_CODES)
       .meta({ description: 'The currency the service sells in (`PAYMENT_CURRENCY`), lower case.' }),
@@ -56,6 +61,7 @@ export const ticketJson = z
         version: 0,
         orderId: null,
         status: 'available',
+        soldAt: null,
         currency: 'usd',
       },
     ],
@@ -84,6 +90,7 @@ export const ticketPageJson = z
             version: 0,
             orderId: null,
             status: 'available',
+            soldAt: null,
             currency: 'usd',
           },
         ],
@@ -188,6 +195,10 @@ export const listTicketsQuery = (isCursor: (cursor: string) => boolean = () => t
       .optional()
       .transform((mine) => mine === 'true')
       .meta({ description: '`true`: the signed-in seller’s own tickets, in every state (401 signed out).' }),
+    include: z.enum(['reserved'], { error: 'Include must be reserved' }).optional().meta({
+      description:
+        '`reserved`: the listing also shows reserved tickets (`status: reserved`), in their place among the available ones, so a browser can show them as not for sale now. Ignored with `mine=true`.',
+    }),
     cursor: z
       .string({ error: CURSOR_INVALID })
       .max(200, CURSOR_INVALID)
@@ -217,7 +228,7 @@ const listTickets = defineOperation({
   path: '/api/tickets',
   summary: 'Browse and search the tickets on sale',
   description:
-    'Available tickets of every seller, newest first, a page at a time (keyset pagination: pages never repeat or skip a ticket). With `mine=true`, the signed-in seller’s own tickets in every state instead.',
+    'Available tickets of every seller, newest first, a page at a time (keyset pagination: pages never repeat or skip a ticket); with `include=reserved`, reserved ones too. Withdrawn and sold tickets are never listed. With `mine=true`, the signed-in seller’s own tickets in every state instead.',
   auth: 'optional',
   query: listTicketsQuery(),
   responses: { 200: { description: 'A page, newest first.', body: ticketPageJson } },
@@ -242,7 +253,7 @@ const updateTicket = defineOperation({
   path: '/api/tickets/{id}',
   summary: 'Edit a listing',
   description:
-    'The seller replaces the title and price of an available ticket: its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
+    'The seller replaces the title and price of an available (or withdrawn) ticket: its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
   auth: 'required',
   params: ticketIdParams,
   body: ticketInput(),
@@ -255,13 +266,49 @@ const updateTicket = defineOperation({
   },
 });
 
+const withdrawTicket = defineOperation({
+  operationId: 'withdrawTicket',
+  method: 'post',
+  path: '/api/tickets/{id}/withdraw',
+  summary: 'Unlist a ticket',
+  description:
+    'The seller takes an available ticket off sale: it becomes `withdrawn`, leaves the listing and cannot be reserved; its version goes up by one and `ticket.updated` (with `status: withdrawn`) is published. Only an available ticket can be unlisted.',
+  auth: 'required',
+  params: ticketIdParams,
+  responses: { 200: { description: 'The withdrawn ticket.', body: ticketJson } },
+  errors: {
+    400: ['TICKET_RESERVED', 'TICKET_SOLD'],
+    401: ['TICKET_NOT_OWNER'],
+    404: ['TICKET_NOT_FOUND'],
+    409: ['TICKET_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE'],
+  },
+});
+
+const relistTicket = defineOperation({
+  operationId: 'relistTicket',
+  method: 'post',
+  path: '/api/tickets/{id}/relist',
+  summary: 'Put an unlisted ticket back on sale',
+  description:
+    'The seller puts a withdrawn ticket back on sale: it becomes `available` again; its version goes up by one and `ticket.updated` is published. Only a withdrawn ticket can be relisted.',
+  auth: 'required',
+  params: ticketIdParams,
+  responses: { 200: { description: 'The ticket, available again.', body: ticketJson } },
+  errors: {
+    400: ['TICKET_RESERVED', 'TICKET_SOLD'],
+    401: ['TICKET_NOT_OWNER'],
+    404: ['TICKET_NOT_FOUND'],
+    409: ['TICKET_NOT_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE'],
+  },
+});
+
 /** The tickets service's operations, by name. */
-export const ticketsOperations = { createTicket, listTickets, showTicket, updateTicket };
+export const ticketsOperations = { createTicket, listTickets, showTicket, updateTicket, withdrawTicket, relistTicket };
 
 export const ticketsApi: ServiceApi = {
   service: 'tickets',
   title: 'Ticketing tickets API',
-  description: 'Sellers list tickets and edit their listings; everyone browses, searches and reads them.',
+  description: 'Sellers list tickets, edit, unlist and relist them; everyone browses, searches and reads them.',
   prefix: '/api/tickets',
   operations: Object.values(ticketsOperations),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, type Subject, Subjects } from './subjects';
+import { ORDER_STATUSES, type Subject, Subjects, TICKET_STATUSES } from './subjects';
 
 const id = z.uuid();
 const version = z.number().int().nonnegative();
@@ -32,6 +32,12 @@ export const ticketCreatedData = z.object({
 
 export const ticketUpdatedData = ticketCreatedData.extend({
   orderId: id.nullable().optional(),
+  /**
+   * The ticket's state at this version (`withdrawn`: its seller unlisted it, so it cannot be
+   * reserved). Absent from events published before it was carried: such a ticket was never
+   * withdrawn.
+   */
+  status: z.enum(TICKET_STATUSES).optional(),
 });
 
 export const orderCreatedData = z.object({
@@ -92,7 +98,7 @@ export const sessionsRevokedAllData = z.object({
 export const eventDescriptions: Record<Subject, string> = {
   [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
   [Subjects.TicketUpdated]:
-    "A ticket's next version: an edit by its seller, or `orderId` set when an order reserves it and cleared when that order is cancelled.",
+    "A ticket's next version: an edit by its seller, its seller unlisting (`status: withdrawn`) or relisting it, or `orderId` set when an order reserves it and cleared when that order is cancelled.",
   [Subjects.OrderCreated]:
     'A buyer reserved a ticket until `expiresAt`; `reservationNumber` orders the reservations of one ticket.',
   [Subjects.OrderCancelled]:

@@ -35,3 +35,11 @@ export const ACTIVE_ORDER_STATUSES: readonly OrderStatus[] = [
   OrderStatus.AwaitingPayment,
   OrderStatus.Complete,
 ];
+
+/**
+ * Lifecycle of a ticket, as the tickets service derives it: `available` can be reserved and
+ * edited; `reserved` is held by an order; `sold` is final; `withdrawn` is unlisted by its seller
+ * (not on sale until relisted).
+ */
+export const TICKET_STATUSES = ['available', 'reserved', 'sold', 'withdrawn'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];

@@ -357,4 +357,18 @@ describe('events delivered late, early, twice or out of order', () => {
     ]);
     expect(await checkInvariants(observer, { ordersFinal: false, foreignIds })).toEqual([]);
   });
+
+  it('the invariant checker reports an orders replica that disagrees with tickets on whether a ticket is withdrawn', async () => {
+    const [ticket] = await observer.rows<{ id: string }>(
+      'tickets',
+      'select id from tickets where order_id is null and sold_at is null limit 1',
+    );
+    await observer.db.orders.query('update tickets set withdrawn = true where id = $1', [ticket!.id]);
+    const broken = await checkInvariants(observer, { ordersFinal: false, foreignIds });
+    await observer.db.orders.query('update tickets set withdrawn = false where id = $1', [ticket!.id]);
+    expect(broken).toEqual([
+      expect.stringMatching(new RegExp(`^ticket ${ticket!.id}: orders' replica is v\\d+ .* withdrawn, tickets has`)),
+    ]);
+    expect(await checkInvariants(observer, { ordersFinal: false, foreignIds })).toEqual([]);
+  });
 });

@@ -201,6 +201,8 @@ interface SourceTicket {
   user_id: string;
   order_id: string | null;
   sold: boolean;
+  /** Its status is `withdrawn`: unlisted by its seller and not held by an order. */
+  withdrawn: boolean;
 }
 interface ReplicaTicket {
   id: string;
@@ -208,6 +210,7 @@ interface ReplicaTicket {
   title: string;
   price_cents: number;
   user_id: string;
+  withdrawn: boolean;
 }
 interface SourceOrder {
   id: string;
@@ -265,9 +268,10 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
     await Promise.all([
       observer.rows<SourceTicket>(
         'tickets',
-        'select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold from tickets',
+        `select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold,
+           (withdrawn_at is not null and order_id is null and sold_at is null) as withdrawn from tickets`,
       ),
-      observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id from tickets'),
+      observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id, withdrawn from tickets'),
       observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version, price_cents from orders'),
       observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
       observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
@@ -331,10 +335,11 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
       replica.version !== ticket.version ||
       replica.title !== ticket.title ||
       replica.price_cents !== ticket.price_cents ||
-      replica.user_id !== ticket.user_id
+      replica.user_id !== ticket.user_id ||
+      replica.withdrawn !== ticket.withdrawn
     ) {
       violations.push(
-        `ticket ${ticket.id}: orders' replica is v${replica.version} "${replica.title}" ${replica.price_cents}, tickets has v${ticket.version} "${ticket.title}" ${ticket.price_cents}`,
+        `ticket ${ticket.id}: orders' replica is v${replica.version} "${replica.title}" ${replica.price_cents}${replica.withdrawn ? ' withdrawn' : ''}, tickets has v${ticket.version} "${ticket.title}" ${ticket.price_cents}${ticket.withdrawn ? ' withdrawn' : ''}`,
       );
     }
   }

@@ -254,7 +254,7 @@ const reservationStateStatement = preparedStatement<
   TicketColumns & { next_reservation_number: number; active: number; last_expired_at: Date | null; overdue: boolean }
 >(
   'orders_reservation_state',
-  `select t.id, t.title, t.price_cents, t.user_id, t.version,
+  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn,
      (select coalesce(max(o.reservation_number), 0) + 1 from orders o where o.ticket_id = t.id) as next_reservation_number,
      (select count(*)::int from orders o
        where o.user_id = $2 and o.status in ('${Status.Created}', '${Status.AwaitingPayment}') and o.expires_at >= $3) as active,

@@ -1,6 +1,6 @@
 import { ACTIVE_ORDER_STATUSES, ORDER_STATUSES, type OrderStatus } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
@@ -25,6 +25,8 @@ export const tickets = pgTable('tickets', {
   /** The seller: nobody may reserve their own listing. */
   userId: uuid('user_id').notNull(),
   version: integer('version').notNull(),
+  /** Its seller unlisted it (ticket.updated `status: withdrawn`): it cannot be reserved until relisted. */
+  withdrawn: boolean('withdrawn').notNull().default(false),
 });
 
 export const orders = pgTable(

@@ -14,6 +14,7 @@ export interface TicketColumns {
   price_cents: number;
   user_id: string;
   version: number;
+  withdrawn: boolean;
 }
 
 export const ticketOf = (row: TicketColumns): TicketRow => ({
@@ -22,6 +23,7 @@ export const ticketOf = (row: TicketColumns): TicketRow => ({
   priceCents: row.price_cents,
   userId: row.user_id,
   version: row.version,
+  withdrawn: row.withdrawn,
 });
 
 /**
@@ -40,7 +42,7 @@ export async function findTicketForReservation(
 
 const ticketForReservationStatement = preparedStatement<TicketColumns & { held: boolean }>(
   'orders_ticket_for_reservation',
-  `select t.id, t.title, t.price_cents, t.user_id, t.version,
+  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn,
      exists (select from orders o
        where o.ticket_id = t.id and o.status in (${ACTIVE_ORDER_STATUSES.map((status) => `'${status}'`).join(', ')})
          and (o.status <> '${OrderStatus.Created}' or o.expires_at >= $2)) as held
@@ -64,15 +66,16 @@ export async function updateTicketToVersion(db: Executor, ticket: TicketRow): Pr
     ticket.title,
     ticket.priceCents,
     ticket.userId,
+    ticket.withdrawn,
   ]);
   return row && ticketOf(row);
 }
 
 const updateTicketToVersionStatement = preparedStatement<TicketColumns>(
   'orders_update_ticket_to_version',
-  `update tickets set title = $3, price_cents = $4, user_id = $5, version = $2
+  `update tickets set title = $3, price_cents = $4, user_id = $5, withdrawn = $6, version = $2
    where id = $1 and version = $2 - 1
-   returning id, title, price_cents, user_id, version`,
+   returning id, title, price_cents, user_id, version, withdrawn`,
 );
 
 /** Writes the ticket's full state whatever version the replica holds (a resync, or a healed gap). */

@@ -14,9 +14,13 @@ import { findTicket, insertTicket, overwriteTicket, updateTicketToVersion } from
  * another (the services disagree on PAYMENT_CURRENCY) throws CurrencyMismatchError, so the event
  * is retried rather than a price stored in the wrong currency.
  */
-function toRow({ id, version, title, price, currency, userId }: TicketCreatedData, ours: CurrencyCode): TicketRow {
+function toRow(
+  { id, version, title, price, currency, userId, status }: TicketCreatedData & Pick<TicketUpdatedData, 'status'>,
+  ours: CurrencyCode,
+): TicketRow {
   currencyOfEvent(currency, ours);
-  return { id, version, title, priceCents: price, userId };
+  // A new listing is on sale; an update says whether its seller withdrew it (absent before status was carried: never).
+  return { id, version, title, priceCents: price, userId, withdrawn: status === 'withdrawn' };
 }
 
 /** How a ticket event was delivered: when the stream stored it, and whether it is a resync. */

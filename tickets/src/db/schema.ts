@@ -26,6 +26,12 @@ export const tickets = pgTable(
     latestReservation: integer('latest_reservation').notNull().default(0),
     /** Set by order.completed; a sold ticket is final. */
     soldAt: timestamp('sold_at', { withTimezone: true }),
+    /**
+     * Set while its seller has the ticket unlisted (`withdrawn`): not listed, not reservable.
+     * Kept under a reservation that raced the unlisting (orders had not heard of it yet), so the
+     * ticket is withdrawn again, not back on sale, if that order is cancelled.
+     */
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
     // Millisecond precision, so the keyset cursor (a JS Date) round-trips exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -36,7 +42,11 @@ export const tickets = pgTable(
     // The public listing: available tickets, newest first.
     index('tickets_available_idx')
       .on(table.createdAt, table.id)
-      .where(sql`${table.orderId} is null and ${table.soldAt} is null`),
+      .where(sql`${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null`),
+    // The listing with `include=reserved`: available and reserved tickets, newest first.
+    index('tickets_unsold_idx')
+      .on(table.createdAt, table.id)
+      .where(sql`${table.soldAt} is null and ${table.withdrawnAt} is null`),
     index('tickets_user_idx').on(table.userId, table.createdAt, table.id),
   ],
 );

@@ -55,12 +55,13 @@ interface TicketColumns {
   order_id: string | null;
   latest_reservation: number;
   sold_at: Date | null;
+  withdrawn_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const TICKET_COLUMNS =
-  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, created_at, updated_at';
+  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, withdrawn_at, created_at, updated_at';
 
 const ticketOf = (row: TicketColumns): TicketRow => ({
   id: row.id,
@@ -71,6 +72,7 @@ const ticketOf = (row: TicketColumns): TicketRow => ({
   orderId: row.order_id,
   latestReservation: row.latest_reservation,
   soldAt: row.sold_at,
+  withdrawnAt: row.withdrawn_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -96,7 +98,7 @@ const lockTicketForCancellationStatement = preparedStatement<TicketColumns & { f
 );
 
 export type TicketChange = Partial<
-  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'latestReservation'>
+  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'withdrawnAt' | 'latestReservation'>
 >;
 
 /** A condition a ticket's next version is written under, besides its version. */
@@ -126,6 +128,7 @@ export async function saveTicketVersion(
     next.orderId,
     next.latestReservation,
     next.soldAt,
+    next.withdrawnAt,
     unlessOrderCancelled ?? null,
     ...eventValues(eventOf(next)),
   ]);
@@ -139,17 +142,19 @@ const saveTicketVersionStatement = preparedStatement<{ updated_at: Date }>(
   withEventSql(
     `update tickets
      set title = $3, price_cents = $4, order_id = $5, latest_reservation = $6, sold_at = $7,
-         version = $2 + 1, updated_at = now()
+         withdrawn_at = $8, version = $2 + 1, updated_at = now()
      where id = $1 and version = $2
-       and ($8::uuid is null or not exists (select from cancelled_orders where order_id = $8))
+       and ($9::uuid is null or not exists (select from cancelled_orders where order_id = $9))
      returning updated_at`,
-    9,
+    10,
   ),
 );
 
 export interface TicketQuery {
   /** Only this seller's tickets, in every state; otherwise only available tickets of everyone. */
   userId?: string;
+  /** Everyone's listing with the reserved tickets too (never withdrawn or sold ones). */
+  includeReserved?: boolean;
   /** Case-insensitive substring of the title. */
   search?: string;
   /** Start after this position (keyset pagination). */
@@ -160,16 +165,23 @@ export interface TicketQuery {
 /**
  * Newest first, ties broken by id, so a cursor position is exact. Each combination of filters is
  * a prepared statement of its own (a listing page is the most frequent request): the public
- * listing reads the partial index of available tickets, a seller's the index by seller.
+ * listing reads the partial index of available tickets (with reserved ones: of unsold ones), a
+ * seller's the index by seller.
  */
-export async function queryTickets(db: Executor, { userId, search, after, limit }: TicketQuery): Promise<TicketRow[]> {
+export async function queryTickets(
+  db: Executor,
+  { userId, includeReserved, search, after, limit }: TicketQuery,
+): Promise<TicketRow[]> {
   const values: unknown[] = [limit];
   const conditions: string[] = [];
+  // Each condition is the predicate of its partial index, word for word, so the planner uses it.
   if (userId) {
     values.push(userId);
     conditions.push(`user_id = $${values.length}`);
+  } else if (includeReserved) {
+    conditions.push('sold_at is null and withdrawn_at is null');
   } else {
-    conditions.push('order_id is null and sold_at is null');
+    conditions.push('order_id is null and sold_at is null and withdrawn_at is null');
   }
   if (search) {
     values.push(`%${escapeLike(search)}%`);
@@ -179,7 +191,7 @@ export async function queryTickets(db: Executor, { userId, search, after, limit 
     values.push(after.createdAt, after.id);
     conditions.push(`(created_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
   }
-  const key = `${userId ? 'seller' : 'available'}${search ? '_search' : ''}${after ? '_after' : ''}`;
+  const key = `${userId ? 'seller' : includeReserved ? 'unsold' : 'available'}${search ? '_search' : ''}${after ? '_after' : ''}`;
   let statement = listingStatements.get(key);
   if (!statement) {
     statement = preparedStatement<TicketColumns>(

@@ -54,6 +54,8 @@ export async function getTicket({ db, currency }: TicketStore, id: string): Prom
 export interface ListTicketsInput {
   /** The seller's own listings (every state) instead of everyone's available tickets. */
   ownerId?: string;
+  /** Everyone's available and reserved tickets (`include=reserved`). */
+  includeReserved?: boolean;
   search?: string;
   after?: ListPosition;
   limit: number;
@@ -66,6 +68,7 @@ export async function listTickets({ db, currency }: TicketStore, input: ListTick
   // One row more than asked says whether another page exists without a count query.
   const rows = await queryTickets(db, {
     userId: input.ownerId,
+    includeReserved: input.includeReserved,
     search: input.search,
     after: input.after,
     limit: input.limit + 1,
@@ -79,7 +82,7 @@ export async function listTickets({ db, currency }: TicketStore, input: ListTick
 }
 
 /**
- * The owner replaces the title and price of an available ticket: version + 1 and ticket.updated
+ * The owner replaces the title and price of an available (or withdrawn) ticket: version + 1 and ticket.updated
  * in one transaction. The rules are checked on a read outside the transaction and the write only
  * applies to the version that was read, so a reservation or another edit landing in between
  * makes the write miss; the edit is then re-read and re-checked (a reservation → 400), up to
@@ -98,6 +101,44 @@ export async function editTicket(
     assertChargeable(input.priceCents, store.currency);
     const saved = await store.relay.transaction((tx) =>
       saveTicketVersion(tx, current, input, (next) => ticketUpdatedEvent(next, store.currency, correlationId)),
+    );
+    if (saved) return toTicket(saved, store.currency);
+  }
+  throw new ConflictError('Ticket was changed by another request, try again', 'TICKET_CONCURRENT_UPDATE');
+}
+
+/** What a seller does to the sale of their ticket: unlist it, or put it back on sale. */
+export type ListingChange = 'withdraw' | 'relist';
+
+/**
+ * The owner unlists an available ticket (`withdraw`: it becomes `withdrawn`) or puts a withdrawn
+ * one back on sale (`relist`): version + 1 and ticket.updated with the new status in one
+ * transaction, so orders' replica learns it in version order. Like an edit, the rules are checked
+ * on a read and the write applies only to the version read; a reservation landing in between
+ * makes it miss, and the re-read answers 400 `TICKET_RESERVED`. Unlisting a withdrawn ticket
+ * answers 409 `TICKET_WITHDRAWN`, relisting one that is not withdrawn 409 `TICKET_NOT_WITHDRAWN`.
+ */
+export async function changeListing(
+  store: TicketStore,
+  id: string,
+  userId: string,
+  change: ListingChange,
+  correlationId?: string,
+): Promise<Ticket> {
+  for (let attempt = 1; attempt <= MAX_EDIT_ATTEMPTS; attempt++) {
+    const current = await findTicketById(store.db, id);
+    assertEditable(current, userId);
+    if (change === 'withdraw' && current.withdrawnAt !== null) {
+      throw new ConflictError('Ticket is already unlisted', 'TICKET_WITHDRAWN');
+    }
+    if (change === 'relist' && current.withdrawnAt === null) {
+      throw new ConflictError('Ticket is not unlisted: it is already on sale', 'TICKET_NOT_WITHDRAWN');
+    }
+    const withdrawnAt = change === 'withdraw' ? new Date() : null;
+    const saved = await store.relay.transaction((tx) =>
+      saveTicketVersion(tx, current, { withdrawnAt }, (next) =>
+        ticketUpdatedEvent(next, store.currency, correlationId),
+      ),
     );
     if (saved) return toTicket(saved, store.currency);
   }

@@ -1,5 +1,6 @@
 import { type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
+import { ticketStatus } from '../domain/ticket';
 
 /** ticket.created for a new ticket (version 0), correlated with the request that created it; the price in minor units of `currency`. */
 export function ticketCreatedEvent(
@@ -14,7 +15,10 @@ export function ticketCreatedEvent(
   );
 }
 
-/** ticket.updated for one version of a ticket; `orderId` is null when the ticket is free. */
+/**
+ * ticket.updated for one version of a ticket: `orderId` is null when the ticket is free, and
+ * `status` tells orders' replica whether its seller has withdrawn it.
+ */
 export function ticketUpdatedEvent(
   row: TicketRow,
   currency: CurrencyCode,
@@ -30,6 +34,7 @@ export function ticketUpdatedEvent(
       currency,
       userId: row.userId,
       orderId: row.orderId,
+      status: ticketStatus(row),
     },
     { correlationId },
   );

@@ -11,7 +11,10 @@ import { decodeCursor } from '../domain/cursor';
 import type { TicketStore } from '../domain/ticket-store';
 import { listTickets } from '../domain/tickets';
 
-/** Available tickets for everyone; with `mine=true` the caller's own listings in every state. */
+/**
+ * Available tickets for everyone (with `include=reserved`, reserved ones too); with `mine=true`
+ * the caller's own listings in every state.
+ */
 export function listTicketsRouter(store: TicketStore): Router {
   // Only this service can tell a cursor it issued.
   const operation = {
@@ -19,11 +22,12 @@ export function listTicketsRouter(store: TicketStore): Router {
     query: listTicketsQuery((cursor) => decodeCursor(cursor) !== undefined),
   };
   return Router().get(expressPath(operation), validate(operation), async (req, res) => {
-    const { mine, q, cursor, limit } = inputOf(req, operation).query;
+    const { mine, include, q, cursor, limit } = inputOf(req, operation).query;
     if (mine && !req.currentUser) throw new NotAuthorizedError();
     res.status(200).json(
       await listTickets(store, {
         ownerId: mine ? req.currentUser?.id : undefined,
+        includeReserved: include === 'reserved',
         search: q,
         after: cursor === undefined ? undefined : decodeCursor(cursor),
         limit,

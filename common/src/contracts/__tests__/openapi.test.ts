@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { z } from 'zod';
 import { SERVICE_APIS } from '../../api';
@@ -15,22 +14,27 @@ import { openApiDocument } from '../openapi';
  * document's error message, or null when it is valid.
  */
 async function parserVerdicts(documents: object[]): Promise<Array<string | null>> {
+  // The documents go through stdin: together they outgrow what one command-line argument may hold.
   const script = `
     import SwaggerParser from '@apidevtools/swagger-parser';
-    const documents = JSON.parse(process.argv[1]);
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    const documents = JSON.parse(input);
     const verdicts = [];
     for (const document of documents) {
       try { await SwaggerParser.validate(document); verdicts.push(null); }
       catch (error) { verdicts.push(error.message); }
     }
     process.stdout.write(JSON.stringify(verdicts));`;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--input-type=module', '-e', script, JSON.stringify(documents)],
-    {
-      cwd: __dirname,
-    },
-  );
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: __dirname, maxBuffer: 16 * 1024 * 1024 },
+      (error, output) => (error ? reject(error) : resolve(output)),
+    );
+    child.stdin?.end(JSON.stringify(documents));
+  });
   return JSON.parse(stdout);
 }
 

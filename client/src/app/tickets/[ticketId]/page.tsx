@@ -4,10 +4,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Countdown } from '@/components/countdown';
 import { FreshOnReturn } from '@/components/fresh-on-return';
+import { ListingToggle } from '@/components/listing-toggle';
 import { PurchaseButton } from '@/components/purchase-button';
+import { SavedNotice } from '@/components/saved-notice';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
-import { formatPrice } from '@/lib/format';
+import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
 import type { Order, Ticket } from '@/lib/types';
@@ -49,6 +51,7 @@ export default async function TicketPage({ params }: { params: Params }) {
   return (
     <article className="ticket-detail card">
       <FreshOnReturn renderId={randomUUID()} />
+      {mine ? <SavedNotice ticketId={ticket.id} version={ticket.version} /> : null}
       <p className="ticket-detail__status">
         <TicketStatusBadge status={ticket.status} />
       </p>
@@ -58,9 +61,37 @@ export default async function TicketPage({ params }: { params: Params }) {
       {mine ? (
         <div className="ticket-detail__actions">
           <p>This is your listing.</p>
-          <Link href={`/tickets/${ticket.id}/edit`} className="button">
-            Edit ticket
-          </Link>
+          {ticket.status === 'withdrawn' ? (
+            <p className="notice notice--info">
+              You have unlisted this ticket: buyers cannot find or buy it until you relist it.
+            </p>
+          ) : null}
+          {ticket.status === 'reserved' ? (
+            <p className="notice notice--info">
+              A buyer has reserved this ticket and is paying for it. If the reservation ends unpaid, you can edit or
+              unlist it again.
+            </p>
+          ) : null}
+          {ticket.status === 'sold' ? (
+            <p className="notice notice--success">
+              You sold this ticket
+              {ticket.soldAt ? (
+                <>
+                  {' '}
+                  on <time dateTime={ticket.soldAt}>{formatDate(ticket.soldAt)}</time>
+                </>
+              ) : null}
+              .
+            </p>
+          ) : null}
+          {ticket.status === 'available' || ticket.status === 'withdrawn' ? (
+            <div className="seller-actions">
+              <Link href={`/tickets/${ticket.id}/edit`} className="button">
+                Edit ticket
+              </Link>
+              <ListingToggle ticketId={ticket.id} status={ticket.status} />
+            </div>
+          ) : null}
         </div>
       ) : null}
 
@@ -107,6 +138,10 @@ export default async function TicketPage({ params }: { params: Params }) {
           Someone is buying this ticket right now. If they do not pay in time it goes back on sale — check again in a
           few minutes.
         </p>
+      ) : null}
+
+      {!mine && ticket.status === 'withdrawn' ? (
+        <p className="notice notice--info">This ticket is not on sale: its seller has unlisted it.</p>
       ) : null}
 
       {!mine && !bought && ticket.status === 'sold' ? (

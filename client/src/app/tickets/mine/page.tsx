@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { ListingToggle } from '@/components/listing-toggle';
 import { Pagination } from '@/components/pagination';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
 import { readTrail } from '@/lib/cursor-trail';
-import { formatPrice } from '@/lib/format';
+import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
 import type { TicketPage } from '@/lib/types';
@@ -71,12 +72,21 @@ export default async function MyListingsPage({ searchParams }: { searchParams: S
                   </td>
                   <td data-label="State">
                     <TicketStatusBadge status={ticket.status} />
+                    {ticket.status === 'sold' && ticket.soldAt ? (
+                      <span className="listing-sold-at">
+                        {' '}
+                        on <time dateTime={ticket.soldAt}>{formatDate(ticket.soldAt)}</time>
+                      </span>
+                    ) : null}
                   </td>
                   <td className="data-table__actions">
-                    {ticket.status === 'available' ? (
-                      <Link href={`/tickets/${ticket.id}/edit`}>
-                        Edit<span className="visually-hidden"> {ticket.title}</span>
-                      </Link>
+                    {ticket.status === 'available' || ticket.status === 'withdrawn' ? (
+                      <div className="seller-actions">
+                        <Link href={`/tickets/${ticket.id}/edit`}>
+                          Edit<span className="visually-hidden"> {ticket.title}</span>
+                        </Link>
+                        <ListingToggle ticketId={ticket.id} status={ticket.status} title={ticket.title} />
+                      </div>
                     ) : null}
                   </td>
                 </tr>
