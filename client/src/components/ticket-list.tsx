@@ -8,7 +8,9 @@ export function TicketList({ tickets }: { tickets: readonly Ticket[] }) {
       {tickets.map((ticket) => (
         <li key={ticket.id} className="ticket-card">
           <h2 className="ticket-card__title">
-            <Link href={`/tickets/${ticket.id}`} className="ticket-card__link">
+            {/* Prefetching every card on the page would fetch every ticket's page in advance; the one
+                followed is loaded when it is followed. */}
+            <Link href={`/tickets/${ticket.id}`} className="ticket-card__link" prefetch={false}>
               {ticket.title}
             </Link>
           </h2>
