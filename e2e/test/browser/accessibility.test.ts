@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The functions passed to page.evaluate run in the browser.
 /**
  * Accessibility and small screens in a real browser: what sign-in and sign-up say and offer, the
  * header on a phone, the size of what can be tapped, the focus ring's contrast, the skip link,
