@@ -29,13 +29,17 @@ describe('POST /api/users/signin', () => {
       .post('/api/users/signin')
       .send(credentials('buyer@test.dev', 'wrong-pw'))
       .expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: "That email and password don't match", code: 'INVALID_CREDENTIALS' }],
+    });
     expect(response.get('Set-Cookie')).toBeUndefined();
   });
 
   it('when the email is unknown, then it answers the same 400', async () => {
     const response = await request(bed.app()).post('/api/users/signin').send(credentials('ghost@test.dev')).expect(400);
-    expect(response.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
+    expect(response.body).toEqual({
+      errors: [{ message: "That email and password don't match", code: 'INVALID_CREDENTIALS' }],
+    });
   });
 
   it('when fields are missing or of the wrong type, then it answers 400 naming them', async () => {

@@ -115,7 +115,9 @@ describe('POST /api/users/signup', () => {
       .post('/api/users/signin')
       .send(credentials('spaces@test.dev', 'pass word'))
       .expect(400);
-    expect(trimmed.body).toEqual({ errors: [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }] });
+    expect(trimmed.body).toEqual({
+      errors: [{ message: "That email and password don't match", code: 'INVALID_CREDENTIALS' }],
+    });
     await request(bed.app()).post('/api/users/signin').send(credentials('spaces@test.dev', ' pass word ')).expect(400);
     await request(bed.app())
       .post('/api/users/signin')

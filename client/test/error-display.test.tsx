@@ -102,19 +102,24 @@ describe('AuthForm', () => {
     expect(post).not.toHaveBeenCalled();
   });
 
-  it('when the server rejects the email, then the message is under the email input', async () => {
+  it('when the email is in use, then the message is under the email input with a link to sign in instead', async () => {
     post.mockRejectedValue(apiError(400, [{ message: 'Email in use', code: 'EMAIL_IN_USE', field: 'email' }]));
-    render(<AuthForm mode="signup" />);
+    render(<AuthForm mode="signup" next="/tickets/new" />);
     submit('taken@example.com', 'secret-pw', 'Create account');
-    await waitFor(() => expect(document.getElementById('email-error')?.textContent).toBe('Email in use'));
+    await waitFor(() =>
+      expect(document.getElementById('email-error')?.textContent).toBe('An account with this email already exists'),
+    );
     expect(screen.getByRole('alert').textContent).toBe('');
+    expect(screen.getByRole('link', { name: 'Sign in instead' }).getAttribute('href')).toBe(
+      '/auth/signin?email=taken%40example.com&next=%2Ftickets%2Fnew',
+    );
   });
 
-  it('when the credentials are wrong, then the message is in the form alert', async () => {
+  it('when the credentials are wrong, then the form alert says the email and password do not match', async () => {
     post.mockRejectedValue(apiError(400, [{ message: 'Invalid credentials', code: 'INVALID_CREDENTIALS' }]));
     render(<AuthForm mode="signin" />);
     submit('a@b.co', 'wrong', 'Sign in');
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Invalid credentials'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe("That email and password don't match"));
     expect(hardNavigate).not.toHaveBeenCalled();
   });
 

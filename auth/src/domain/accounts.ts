@@ -16,6 +16,7 @@ export async function signUp(db: Database, email: string, password: string): Pro
 export async function signIn(db: Database, email: string, password: string): Promise<User> {
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(password, user?.passwordHash ?? (await UNKNOWN_USER_HASH));
-  if (!user || !valid) throw new BadRequestError('Invalid credentials', { code: 'INVALID_CREDENTIALS' });
+  if (!user || !valid)
+    throw new BadRequestError("That email and password don't match", { code: 'INVALID_CREDENTIALS' });
   return { id: user.id, email: user.email };
 }

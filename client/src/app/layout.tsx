@@ -3,11 +3,12 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SandboxBanner } from '@/components/sandbox-banner';
 import { SiteHeader } from '@/components/site-header';
+import { pageTitle, SITE_NAME } from '@/lib/page-title';
 import { getPaymentMode, getSession } from '@/lib/server-api';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: { default: 'Ticketing', template: '%s · Ticketing' },
+  title: { default: SITE_NAME, template: pageTitle('%s') },
   description: 'Buy and sell tickets. Reserve one, pay within the time limit, and it is yours.',
 };
 

@@ -1,9 +1,11 @@
+import type { Metadata } from 'next';
 import Form from 'next/form';
 import Link from 'next/link';
 import { Pagination } from '@/components/pagination';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketList } from '@/components/ticket-list';
 import { readTrail } from '@/lib/cursor-trail';
+import { pageTitle } from '@/lib/page-title';
 import { apiGet } from '@/lib/server-api';
 import type { TicketPage } from '@/lib/types';
 
@@ -12,10 +14,21 @@ const MAX_QUERY = 200;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** The search text as the page reads it, from `?q=` (the first one when repeated). */
+function searchText(params: Record<string, string | string[] | undefined>): string {
+  const rawQuery = Array.isArray(params.q) ? params.q[0] : params.q;
+  return (rawQuery ?? '').trim().slice(0, MAX_QUERY);
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  const q = searchText(await searchParams);
+  // The root layout's template does not apply to its own segment's page: the site's name is added here.
+  return q ? { title: { absolute: pageTitle(`“${q}” — Search`) } } : {};
+}
+
 export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const rawQuery = Array.isArray(params.q) ? params.q[0] : params.q;
-  const q = (rawQuery ?? '').trim().slice(0, MAX_QUERY);
+  const q = searchText(params);
   const trail = readTrail('/', params, { q });
 
   // Reserved tickets stay in the list (shown as such): a reservation may end unpaid.

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { CurrentUser } from '@/lib/types';
 import { NavLink } from './nav-link';
+import { SiteMenu } from './site-menu';
 
 export function SiteHeader({ user }: { user: CurrentUser | null }) {
   return (
@@ -14,42 +15,44 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
           Ticketing
         </Link>
         <nav aria-label="Main" className="site-nav">
-          <ul>
-            <li>
-              <NavLink href="/tickets/new">Sell</NavLink>
-            </li>
-            {user ? (
-              <>
-                <li>
-                  <NavLink href="/tickets/mine">My listings</NavLink>
-                </li>
-                <li>
-                  <NavLink href="/orders">My orders</NavLink>
-                </li>
-                <li className="site-nav__user" title={user.email}>
-                  <span className="visually-hidden">Signed in as </span>
-                  {user.email}
-                </li>
-                <li>
-                  <NavLink href="/account">Account</NavLink>
-                </li>
-                <li>
-                  <NavLink href="/auth/signout" prefetch={false}>
-                    Sign out
-                  </NavLink>
-                </li>
-              </>
-            ) : (
-              <>
-                <li>
-                  <NavLink href="/auth/signin">Sign in</NavLink>
-                </li>
-                <li>
-                  <NavLink href="/auth/signup">Sign up</NavLink>
-                </li>
-              </>
-            )}
-          </ul>
+          <SiteMenu>
+            <ul>
+              <li>
+                <NavLink href="/tickets/new">Sell</NavLink>
+              </li>
+              {user ? (
+                <>
+                  <li>
+                    <NavLink href="/tickets/mine">My listings</NavLink>
+                  </li>
+                  <li>
+                    <NavLink href="/orders">My orders</NavLink>
+                  </li>
+                  <li className="site-nav__user" title={user.email}>
+                    <span className="visually-hidden">Signed in as </span>
+                    {user.email}
+                  </li>
+                  <li>
+                    <NavLink href="/account">Account</NavLink>
+                  </li>
+                  <li>
+                    <NavLink href="/auth/signout" prefetch={false}>
+                      Sign out
+                    </NavLink>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <NavLink href="/auth/signin">Sign in</NavLink>
+                  </li>
+                  <li>
+                    <NavLink href="/auth/signup">Sign up</NavLink>
+                  </li>
+                </>
+              )}
+            </ul>
+          </SiteMenu>
         </nav>
       </div>
     </header>

@@ -14,7 +14,9 @@ export function TicketList({ tickets }: { tickets: readonly Ticket[] }) {
         return (
           <li key={ticket.id} className={reserved ? 'ticket-card ticket-card--reserved' : 'ticket-card'}>
             <h2 className="ticket-card__title">
-              <Link href={`/tickets/${ticket.id}`} className="ticket-card__link">
+              {/* Prefetching every card on the page would fetch every ticket's page in advance; the one
+                  followed is loaded when it is followed. */}
+              <Link href={`/tickets/${ticket.id}`} className="ticket-card__link" prefetch={false}>
                 {ticket.title}
               </Link>
             </h2>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { OrderView } from '@/components/order-view';
 import { ServiceProblem } from '@/components/service-problem';
 import { signInPath } from '@/lib/navigation';
@@ -9,9 +10,20 @@ import { apiGet, getSession } from '@/lib/server-api';
 import { stripePublishableKey } from '@/lib/server-config';
 import type { Order } from '@/lib/types';
 
-export const metadata: Metadata = { title: 'Your order' };
-
 type Params = Promise<{ orderId: string }>;
+
+/** Once per request: the title (generateMetadata) and the page both need the order. */
+const loadOrder = cache(async (orderId: string) => apiGet<Order>(`/api/orders/${encodeURIComponent(orderId)}`));
+
+/** Answers that mean there is no such order (400 is an id that is not a UUID). */
+const MISSING = new Set([400, 404]);
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const result = await loadOrder((await params).orderId);
+  // Missing: the page is the not-found page, and so is its title.
+  if (!result.ok && MISSING.has(result.status)) notFound();
+  return { title: 'Your order' };
+}
 
 export default async function OrderPage({ params }: { params: Params }) {
   const { orderId } = await params;
@@ -20,7 +32,7 @@ export default async function OrderPage({ params }: { params: Params }) {
   if (session.unknown) return <ServiceProblem what="Accounts" retryHref={path} />;
   if (!session.user) redirect(signInPath(path));
 
-  const result = await apiGet<Order>(`/api/orders/${encodeURIComponent(orderId)}`);
+  const result = await loadOrder(orderId);
   if (!result.ok && result.unreachable) return <ServiceProblem what="Orders" retryHref={path} />;
   const code = result.ok ? undefined : result.errors[0]?.code;
   // The session ended between the two calls: sign in again and come back.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { Countdown } from '@/components/countdown';
 import { FreshOnReturn } from '@/components/fresh-on-return';
 import { ListingToggle } from '@/components/listing-toggle';
@@ -16,9 +17,8 @@ import type { Order, Ticket } from '@/lib/types';
 
 type Params = Promise<{ ticketId: string }>;
 
-async function loadTicket(ticketId: string) {
-  return apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`);
-}
+/** Once per request: the title (generateMetadata) and the page both need the ticket. */
+const loadTicket = cache(async (ticketId: string) => apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`));
 
 /**
  * The order that holds the ticket, when it is the visitor's own: orders answers only its buyer
@@ -32,6 +32,8 @@ async function visitorsOrder(ticket: Ticket, signedIn: boolean): Promise<Order |
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const result = await loadTicket((await params).ticketId);
+  // Missing (or not an id): the page is the not-found page, and so is its title.
+  if (!result.ok && !result.unreachable) notFound();
   return { title: result.ok ? result.data.title : 'Ticket' };
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
 import { TicketForm } from '@/components/ticket-form';
@@ -8,9 +9,17 @@ import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
 import type { Ticket, TicketStatus } from '@/lib/types';
 
-export const metadata: Metadata = { title: 'Edit ticket' };
-
 type Params = Promise<{ ticketId: string }>;
+
+/** Once per request: the title (generateMetadata) and the page both need the ticket. */
+const loadTicket = cache(async (ticketId: string) => apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`));
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const result = await loadTicket((await params).ticketId);
+  // Missing (or not an id): the page is the not-found page, and so is its title.
+  if (!result.ok && !result.unreachable) notFound();
+  return { title: 'Edit ticket' };
+}
 
 const LOCKED: Partial<Record<TicketStatus, string>> = {
   reserved:
@@ -25,7 +34,7 @@ export default async function EditTicketPage({ params }: { params: Params }) {
   if (session.unknown) return <ServiceProblem what="Accounts" retryHref={path} />;
   if (!session.user) redirect(signInPath(path));
 
-  const result = await apiGet<Ticket>(`/api/tickets/${encodeURIComponent(ticketId)}`);
+  const result = await loadTicket(ticketId);
   if (!result.ok && result.unreachable) return <ServiceProblem what="Tickets" retryHref={path} />;
   if (!result.ok) notFound();
   const ticket = result.data;
