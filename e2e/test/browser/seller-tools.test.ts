@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Seller tools in a real browser against the platform as `npm start` runs it: the confirmation
  * after listing and after editing, unlisting and relisting (from the ticket page and from My
@@ -27,11 +28,6 @@ beforeAll(async () => {
   const other = await accountViaApi(market, 'neighbour-seller@example.test');
   await ticketViaApi(market, other, 'Chamber music — Sunday matinee', 30);
 });
-
-/** The little of a DOM element this file reads in the page (the e2e project has no DOM types). */
-interface RenderedElement {
-  ownerDocument: { defaultView: { getComputedStyle(element: RenderedElement): { color: string } } };
-}
 
 /** Opens the sign-in page and signs in an account made through the API. */
 async function signInAs(page: Parameters<typeof signIn>[0], email: string): Promise<void> {
@@ -135,9 +131,7 @@ describe('seller tools in the browser', () => {
       // Greyed: the reserved card's price is not in the colour of a price on sale.
       const onSale = ticketCard(visitor, 'Chamber music — Sunday matinee');
       const priceColour = (scope: typeof card) =>
-        scope
-          .locator('.ticket-card__price')
-          .evaluate((price: RenderedElement) => price.ownerDocument.defaultView.getComputedStyle(price).color);
+        scope.locator('.ticket-card__price').evaluate((price) => getComputedStyle(price).color);
       expect(await priceColour(card)).not.toBe(await priceColour(onSale));
       expect(await onSale.getByText('Reserved — may come back').count()).toBe(0);
       await search(visitor, 'blues');
