@@ -279,6 +279,7 @@ describe('on a phone', () => {
       expect(await who.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
       await mainNav(phone).getByRole('link', { name: 'Account', exact: true }).waitFor();
       await t.step(phone, 'menu open');
+      await t.doc(phone, 'phone-menu');
 
       // Escape closes it and gives the focus back to Menu.
       await phone.keyboard.press('Escape');
