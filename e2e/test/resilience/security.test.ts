@@ -346,6 +346,7 @@ describe('guessing passwords', () => {
 
   it('when 1,000 failed sign-ins against one account come from 10 addresses, then the per-account limit answers all but the first 10 with 429', async () => {
     const victim = await signUp();
+    const fallbacksBefore = await accountLimiterFallbacks();
     // As if ten machines sent them: the proxy hop the services trust reports ten client addresses.
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     const addresses = Array.from({ length: 10 }, (_, i) => `192.0.2.${10 + i}`);
@@ -366,8 +367,14 @@ describe('guessing passwords', () => {
     ).flat();
 
     // Ten addresses with ten failures each would have been 100 answered guesses without it.
-    expect(statuses.filter((status) => status === 400)).toHaveLength(10);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(990);
+    // Exactly ten, unless Redis was slower than the limiter's 250 ms now and then (a loaded
+    // machine): such a request is counted in auth's memory instead (documented fallback, one
+    // metric increment each), and only those may add a guess.
+    const fallbacks = (await accountLimiterFallbacks()) - fallbacksBefore;
+    const answered = statuses.filter((status) => status === 400).length;
+    expect(answered).toBeGreaterThanOrEqual(10);
+    expect(answered - 10).toBeLessThanOrEqual(fallbacks);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1000 - answered);
     // An eleventh address, even with the right password (and the e-mail typed otherwise): the account waits.
     const right = await call(cluster.url('auth'), 'POST', '/api/users/signin', {
       json: { email: ` ${victim.email.toUpperCase()} `, password: 'correct-horse' },
@@ -437,3 +444,15 @@ describe('logs', () => {
     expect(text).not.toContain('Failing row');
   });
 });
+
+/** auth's count of per-account sign-in failures it counted in memory because Redis was slow. */
+async function accountLimiterFallbacks(): Promise<number> {
+  const reply = await call(cluster.url('auth'), 'GET', '/metrics');
+  const line = String(reply.body)
+    .split('\n')
+    .find(
+      (row) =>
+        row.startsWith('ticketing_rate_limit_fallback_total{') && row.includes('limiter="signin-failed-account"'),
+    );
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
