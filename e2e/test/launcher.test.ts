@@ -195,3 +195,55 @@ describe('npm start with DATABASE_URL', () => {
     }
   });
 });
+
+describe('the launcher’s readiness wait', () => {
+  /** Runs `body` as an ES module beside scripts/lib/processes.mjs and returns what it printed. */
+  async function runWithProcesses(body: string): Promise<string> {
+    const script = `import { answers200, waitUntil } from ${JSON.stringify(path.join(ROOT, 'scripts/lib/processes.mjs'))};\nimport { createServer } from 'node:http';\n${body}`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    return stdout.trim();
+  }
+
+  it('when a part accepts connections but never answers, then the wait still ends at its deadline and says so', async () => {
+    const printed = await runWithProcesses(`
+      const server = createServer(() => {}).listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const url = 'http://127.0.0.1:' + server.address().port + '/readyz';
+      const started = Date.now();
+      const error = await waitUntil(() => answers200(url, 500), { what: 'client', timeoutMs: 1500 }).catch((e) => e);
+      console.log(JSON.stringify({ message: error.message, ms: Date.now() - started }));
+      server.closeAllConnections();
+      server.close();
+    `);
+    const { message, ms } = JSON.parse(printed);
+    expect(message).toMatch(
+      /^client was not ready within 1\.5 s \(http:\/\/127\.0\.0\.1:\d+\/readyz did not answer within 500 ms\)$/,
+    );
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it('when a check never settles at all, then the wait gives up at its deadline instead of waiting on it', async () => {
+    const printed = await runWithProcesses(`
+      const error = await waitUntil(() => new Promise(() => {}), { what: 'client', timeoutMs: 300 }).catch((e) => e);
+      console.log(error.message);
+    `);
+    expect(printed).toBe('client was not ready within 0.3 s (the last check never finished)');
+  });
+
+  it('when a part answers 503 and then 200, then the wait ends on the 200', async () => {
+    const printed = await runWithProcesses(`
+      let calls = 0;
+      const server = createServer((request, response) => {
+        response.statusCode = ++calls < 3 ? 503 : 200;
+        response.end();
+      }).listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      await waitUntil(() => answers200('http://127.0.0.1:' + server.address().port + '/readyz'), { what: 'auth', timeoutMs: 5000 });
+      console.log(calls);
+      server.close();
+    `);
+    expect(printed).toBe('3');
+  });
+});

@@ -1,6 +1,7 @@
 // Child-process plumbing for the launcher: free ports, readiness polling, log capture.
 import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer, Socket } from 'node:net';
 
 /**
@@ -81,22 +82,59 @@ export function startChild(name, command, args, { env, cwd, logFile }) {
   }
 }
 
-/** Polls `check()` until it resolves true; rejects when the child dies or time runs out. */
+/**
+ * Polls `check()` until it resolves true; rejects when the child dies or time runs out. A check
+ * that never settles cannot hold the loop past the deadline, and the error says what the last
+ * check saw (a check reports it by throwing or resolving a string).
+ */
 export async function waitUntil(check, { child, timeoutMs = 60_000, what }) {
   const deadline = Date.now() + timeoutMs;
+  const NEVER_FINISHED = 'the last check never finished';
+  let last = NEVER_FINISHED;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    if (await check().catch(() => false)) return;
+    let timer;
+    const outcome = await Promise.race([
+      Promise.resolve()
+        .then(check)
+        .catch((error) => error.message),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0), NEVER_FINISHED);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === true) return;
+    // A check cut short by the deadline says less than the one before it.
+    if (typeof outcome === 'string' && outcome !== NEVER_FINISHED) last = outcome;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s (${last})`);
 }
 
-/** GET url → true when it answers 200. */
-export async function answers200(url) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await response.arrayBuffer();
-  return response.status === 200;
+/**
+ * GET url → true when it answers 200 within `timeoutMs`; otherwise rejects saying what happened.
+ * node:http with its own timer, so a request that hangs is always torn down.
+ */
+export function answers200(url, timeoutMs = 2000) {
+  return new Promise((resolve, reject) => {
+    const request = get(url, (response) => {
+      response.resume();
+      response.once('error', reject);
+      response.once('end', () => {
+        clearTimeout(timer);
+        if (response.statusCode === 200) resolve(true);
+        else reject(new Error(`${url} answered ${response.statusCode}`));
+      });
+    });
+    const timer = setTimeout(
+      () => request.destroy(new Error(`${url} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
 
 /** SIGTERM, then SIGKILL after the grace period. */
