@@ -6,6 +6,20 @@ const SAMPLE_EXPIRATION_MS = 15 * 60 * 1000;
 /** How long a sample revoked session's token would still have lived: auth's default token lifetime. */
 const SAMPLE_SESSION_MS = 24 * 60 * 60 * 1000;
 
+/** How far ahead a sample catalog event starts. */
+const SAMPLE_EVENT_MS = 30 * 24 * 60 * 60 * 1000;
+
+const sampleEvent = (version: number) => ({
+  id: randomUUID(),
+  version,
+  organizerId: randomUUID(),
+  name: 'Sample festival',
+  venue: 'Sample Arena',
+  city: 'Amsterdam',
+  startsAt: new Date(Date.now() + SAMPLE_EVENT_MS).toISOString(),
+  category: 'music',
+});
+
 const samples: { [S in Subject]: () => EventData<S> } = {
   [Subjects.TicketCreated]: () => ({
     id: randomUUID(),
@@ -50,6 +64,8 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     before: new Date().toISOString(),
     expiresAt: new Date(Date.now() + SAMPLE_SESSION_MS).toISOString(),
   }),
+  [Subjects.EventCreated]: () => sampleEvent(0),
+  [Subjects.EventUpdated]: () => sampleEvent(1),
 };
 
 /**

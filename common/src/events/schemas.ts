@@ -21,6 +21,11 @@ const currency = z
   .regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 currency code')
   .optional();
 
+const instant = z.iso.datetime({ offset: true });
+
+/** Where a seat is; each part as printed on the ticket. */
+export const seat = z.object({ section: text, row: text, seat: text });
+
 export const ticketCreatedData = z.object({
   id,
   version,
@@ -28,6 +33,11 @@ export const ticketCreatedData = z.object({
   price: cents,
   currency,
   userId: id,
+  /** The catalog event the listing belongs to; absent or null for a listing of its own. */
+  eventId: id.nullable().optional(),
+  /** The price printed on the ticket (what its first buyer paid at the box office), if given. */
+  faceValue: cents.nullable().optional(),
+  seat: seat.nullable().optional(),
 });
 
 export const ticketUpdatedData = ticketCreatedData.extend({
@@ -72,8 +82,6 @@ export const paymentCreatedData = z.object({
   stripeId: text,
 });
 
-const instant = z.iso.datetime({ offset: true });
-
 /**
  * auth ended one session (sign-out): its token is refused from now on. `expiresAt` is when the
  * token would have expired anyway, after which the revocation need not be remembered.
@@ -94,6 +102,20 @@ export const sessionsRevokedAllData = z.object({
   expiresAt: instant,
 });
 
+/** A catalog event (a concert, a match): tickets owns it; its creator is its organizer. */
+export const eventCreatedData = z.object({
+  id,
+  version,
+  organizerId: id,
+  name: text,
+  venue: text,
+  city: text,
+  startsAt: instant,
+  category: text.nullable().optional(),
+});
+
+export const eventUpdatedData = eventCreatedData;
+
 /** What each event means, for the event catalog's readers (the AsyncAPI document). */
 export const eventDescriptions: Record<Subject, string> = {
   [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
@@ -108,6 +130,8 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.PaymentCreated]: 'A charge for an order succeeded (`stripeId` is the PaymentIntent or charge).',
   [Subjects.SessionRevoked]: 'A session ended (sign-out): its token is refused until it would have expired anyway.',
   [Subjects.SessionsRevokedAll]: 'Every session of a user issued before `before` ended ("sign out everywhere").',
+  [Subjects.EventCreated]: 'An organizer added an event (name, venue, city, start) to the catalog (version 0).',
+  [Subjects.EventUpdated]: "A catalog event's next version: its organizer changed its details.",
 };
 
 /** The data schema of every subject: the one place a payload shape is declared. */
@@ -121,6 +145,8 @@ export const eventDataSchemas = {
   [Subjects.PaymentCreated]: paymentCreatedData,
   [Subjects.SessionRevoked]: sessionRevokedData,
   [Subjects.SessionsRevokedAll]: sessionsRevokedAllData,
+  [Subjects.EventCreated]: eventCreatedData,
+  [Subjects.EventUpdated]: eventUpdatedData,
 } as const satisfies Record<Subject, z.ZodType>;
 
 export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
@@ -134,3 +160,5 @@ export type ExpirationCompleteData = EventData<typeof Subjects.ExpirationComplet
 export type PaymentCreatedData = EventData<typeof Subjects.PaymentCreated>;
 export type SessionRevokedData = EventData<typeof Subjects.SessionRevoked>;
 export type SessionsRevokedAllData = EventData<typeof Subjects.SessionsRevokedAll>;
+export type EventCreatedData = EventData<typeof Subjects.EventCreated>;
+export type EventUpdatedData = EventData<typeof Subjects.EventUpdated>;

@@ -9,13 +9,15 @@ export const Subjects = {
   PaymentCreated: 'payment.created',
   SessionRevoked: 'session.revoked',
   SessionsRevokedAll: 'session.revoked-all',
+  EventCreated: 'event.created',
+  EventUpdated: 'event.updated',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
 /** The JetStream stream that holds every event, and the subjects it captures. */
 export const STREAM_NAME = 'TICKETING';
-export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>'] as const;
+export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>', 'event.>'] as const;
 
 /** Lifecycle of an order. `created`, `awaiting:payment` and `complete` are the active states. */
 export const OrderStatus = {

@@ -11,7 +11,7 @@ import { CONSUMER_POSITIONS_STREAM, DEAD_LETTER_STREAM, durableName } from './st
  */
 export const EVENT_OWNERS = {
   auth: ['session.>'],
-  tickets: ['ticket.>'],
+  tickets: ['ticket.>', 'event.>'],
   orders: ['order.>'],
   payments: ['payment.>'],
   expiration: ['expiration.>'],
