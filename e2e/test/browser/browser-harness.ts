@@ -14,7 +14,8 @@ import { type Platform, ROOT, startPlatform } from '../platform';
 
 /** Debian's Chromium; never one downloaded by `playwright install`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Chromium's flags for every browser test (Playwright's and Lighthouse's): headless, offline-quiet. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

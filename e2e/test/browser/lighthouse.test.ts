@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../platform';
-import { CHROMIUM_PATH, useMarketplace } from './browser-harness';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, useMarketplace } from './browser-harness';
 import { accountViaApi, ticketViaApi } from './user-steps';
 
 jest.setTimeout(900_000);
@@ -25,16 +25,6 @@ type Category = (typeof CATEGORIES)[number];
 const THRESHOLD = 0.95;
 const MAX_RUNS = 5;
 const LIGHTHOUSE_CLI = path.join(ROOT, 'node_modules', 'lighthouse', 'cli', 'index.js');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OUT_DIR = path.join(ROOT, 'e2e', '.tmp');
 
 type Scores = Record<Category, number>;
@@ -55,7 +45,7 @@ function lighthouse(url: string, cookie: string | undefined, report: string): Pr
     '--preset=desktop',
     `--only-categories=${CATEGORIES.join(',')}`,
     `--chrome-path=${CHROMIUM_PATH}`,
-    `--chrome-flags=${CHROMIUM_FLAGS.join(' ')}`,
+    `--chrome-flags=${CHROMIUM_ARGS.join(' ')}`,
     '--output=json',
     `--output-path=${report}`,
     '--quiet',
