@@ -19,6 +19,7 @@ export const ERROR_CODE_SOURCES = [
   'orders/src',
   'payments/src',
   'expiration/src',
+  'passes/src',
   'common/src/api',
   'common/src/errors',
   'common/src/http',
