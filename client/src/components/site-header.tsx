@@ -28,6 +28,9 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
                   <li>
                     <NavLink href="/orders">My orders</NavLink>
                   </li>
+                  <li>
+                    <NavLink href="/passes">My tickets</NavLink>
+                  </li>
                   <li className="site-nav__user" title={user.email}>
                     <span className="visually-hidden">Signed in as </span>
                     {user.email}

@@ -5,6 +5,8 @@
 import type {
   CurrentUserJson,
   OrderJson,
+  PassDetailJson,
+  PassJson,
   PaymentModeJson,
   TicketJson,
   TicketPageJson,
@@ -18,6 +20,11 @@ export type Ticket = TicketJson;
 export type TicketPage = TicketPageJson;
 export type Order = OrderJson;
 export type OrderStatus = OrderJson['status'];
+/** A signed e-ticket pass (`GET /api/passes`); `code` is what the door scans. */
+export type Pass = PassJson;
+export type PassStatus = PassJson['status'];
+/** A pass with its code drawn as a QR code (`GET /api/passes/{id}`). */
+export type PassDetail = PassDetailJson;
 /** What `GET /api/users/currentuser` answers. */
 export type CurrentUserAnswer = CurrentUserJson;
 /** How payments run: `sandbox` means no money moves (`GET /api/payments/mode`). */
