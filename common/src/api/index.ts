@@ -1,14 +1,16 @@
 export * from './auth';
+export * from './events';
 export * from './fields';
 export * from './operation';
 export * from './orders';
 export * from './payments';
 export * from './tickets';
+export * from './tickets-service';
 
 import { authApi } from './auth';
 import { ordersApi } from './orders';
 import { paymentsApi } from './payments';
-import { ticketsApi } from './tickets';
+import { ticketsApi } from './tickets-service';
 
 /** Every service API whose operations are defined here (their OpenAPI documents). */
 export const SERVICE_APIS = [authApi, ticketsApi, ordersApi, paymentsApi] as const;
