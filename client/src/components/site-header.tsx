@@ -18,6 +18,9 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
           <SiteMenu>
             <ul>
               <li>
+                <NavLink href="/events">Events</NavLink>
+              </li>
+              <li>
                 <NavLink href="/tickets/new">Sell</NavLink>
               </li>
               {user ? (
