@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -103,13 +104,24 @@ describe('npm start', () => {
 
   it('listens on 127.0.0.1 only: the gateway and every service', () => {
     const ports = { gateway: Number(new URL(platform.url).port) } as Record<string, number>;
-    for (const service of ['auth', 'tickets', 'orders', 'payments', 'expiration']) {
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration']) {
       const log = readFileSync(path.join(platform.dataDir, 'logs', `${service}.log`), 'utf8');
       const listening = log.split('\n').find((line) => line.includes(`"${service} listening"`));
       ports[service] = (JSON.parse(listening ?? '{}') as { port: number }).port;
     }
     const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, listeningAddresses(port)]));
     expect(addresses).toEqual(Object.fromEntries(Object.keys(ports).map((name) => [name, ['127.0.0.1']])));
+  });
+
+  it('signs passes with the key it made once in the data directory, and publishes it at /api/passes/keys', async () => {
+    const pem = readFileSync(path.join(platform.dataDir, 'pass-signing-key.pem'), 'utf8');
+    const { x } = createPublicKey(pem).export({ format: 'jwk' });
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x }))
+      .digest('base64url');
+    const keys = await call('/api/passes/keys');
+    expect(keys).toMatchObject({ status: 200, body: { keys: [{ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA' }] } });
+    expect((await call('/api/passes')).status).toBe(401);
   });
 
   it('answers 404 with the usual error body for an API path nothing serves', async () => {
@@ -165,7 +177,7 @@ describe('npm start with DATABASE_URL', () => {
   afterAll(async () => {
     if (external?.process.exitCode === null) await external.stop();
     const base = new URL(serverUrl).pathname.slice(1);
-    for (const service of ['auth', 'tickets', 'orders', 'payments']) {
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'passes']) {
       await server.dropDatabase(serverUrl.replace(/\/[^/]+$/, `/${base}_${service}`));
     }
     await server.dropDatabase(serverUrl);
@@ -174,7 +186,7 @@ describe('npm start with DATABASE_URL', () => {
   it('when DATABASE_URL names a server, then no PostgreSQL is started and each service gets <name>_<service> on that server', async () => {
     const base = new URL(serverUrl).pathname.slice(1);
     expect(external.output()).toContain(
-      `✓ postgres at 127.0.0.1:${new URL(serverUrl).port} (DATABASE_URL): databases ${base}_auth, ${base}_tickets, ${base}_orders, ${base}_payments`,
+      `✓ postgres at 127.0.0.1:${new URL(serverUrl).port} (DATABASE_URL): databases ${base}_auth, ${base}_tickets, ${base}_orders, ${base}_payments, ${base}_passes`,
     );
     expect(existsSync(path.join(external.dataDir, 'postgres'))).toBe(false);
 
