@@ -218,11 +218,9 @@ async function startRedis() {
 
 /** Listens first, so the client can reach the APIs while it starts; a route answers 503 until its app is ready. */
 async function startGateway(apps, targets) {
-  const routes = APPS.filter((app) => app.route && apps.includes(app)).map((app) => ({
-    prefix: app.route,
-    name: app.name,
-    target: () => targets.get(app.name),
-  }));
+  const routes = APPS.filter((app) => apps.includes(app)).flatMap((app) =>
+    app.routes.map((prefix) => ({ prefix, name: app.name, target: () => targets.get(app.name) })),
+  );
   gateway = createGateway(routes);
   await new Promise((resolve, reject) => {
     gateway.once('error', (error) =>

@@ -204,11 +204,20 @@ describe('ingress', () => {
     ]);
   });
 
+  it('routes the event catalog to tickets, and reports an Ingress that leaves it out', () => {
+    expect(gatewayApps().find((app) => app.name === 'tickets')?.routes).toEqual(['/api/tickets', '/api/events']);
+    const objects = render('infra/k8s');
+    const ingress = byName<IIngress>(objects, 'Ingress', 'ingress-service');
+    const rule = ingress.spec?.rules?.[0];
+    if (rule?.http) rule.http.paths = rule.http.paths.filter((entry) => entry.path !== '/api/events');
+    expect(ingressProblems(objects, gatewayApps())).toEqual(['(any host): the gateway route /api/events is missing']);
+  });
+
   it('follows a new gateway route: the Ingress is then missing it', () => {
     const apps = gatewayApps(
       readRepoFile('scripts/lib/services.mjs').replace(
-        "{ name: 'expiration', route: null }",
-        "{ name: 'expiration', route: '/api/expiration' }",
+        "{ name: 'expiration', routes: [] }",
+        "{ name: 'expiration', routes: ['/api/expiration'] }",
       ),
     );
     expect(ingressProblems(render('infra/k8s'), apps)).toEqual([
@@ -219,7 +228,7 @@ describe('ingress', () => {
 
 describe('network policies', () => {
   const routed = gatewayApps()
-    .filter((app) => app.route)
+    .filter((app) => app.routes.length > 0)
     .map((app) => app.name);
 
   it.each(OVERLAYS)(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { events, outbox } from '../src/db/schema';
 import type { CatalogEvent } from '../src/domain/event';
@@ -387,6 +387,37 @@ describe('GET /api/events', () => {
   ])('when the query has %j, then it answers 400 on %s with %s', async (query, field, code) => {
     const response = await request(bed.app()).get('/api/events').query(query).expect(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ field, code })]);
+  });
+
+  it.each([
+    { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999+14:00' },
+    { q: "\\%_'; drop table events; --" },
+    { q: '   ', city: ' ', category: '' },
+    { limit: '+7' },
+  ])('when the query is %j, then it answers 200, never a 5xx', async (query) => {
+    await seedEvents(2);
+    const page = await list(query);
+    expect(Array.isArray(page.events)).toBe(true);
+  });
+
+  it('when the catalog is read, then PostgreSQL reads events by (starts_at, id) and counts tickets from the partial index of an event’s tickets on sale', async () => {
+    const [row] = await seedEvents(1);
+    const plan = await bed.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const result = await tx.execute(
+        sql.raw(`explain select e.id, l.n, l.lowest from events e
+                 cross join lateral (
+                   select count(*)::int as n, min(t.price_cents) as lowest from tickets t
+                   where t.event_id = e.id and t.event_id is not null and t.order_id is null
+                     and t.sold_at is null and t.withdrawn_at is null
+                 ) l
+                 where (e.starts_at, e.id) > ('${row!.startsAt.toISOString()}'::timestamptz, '${randomUUID()}'::uuid)
+                 order by e.starts_at, e.id limit 21`),
+      );
+      return (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('events_starts_at_idx');
+    expect(plan).toContain('tickets_event_available_idx');
   });
 
   it('when a cursor of one sort is used with the other, then it answers 400 rather than a wrong page', async () => {

@@ -272,7 +272,7 @@ export function ingressProblems(objects: K8sObject[], apps: GatewayApp[]): strin
   const problems: string[] = [];
   if (ingress.spec?.ingressClassName !== 'nginx') problems.push('ingressClassName is not nginx');
   const services = new Set(ofKind<IService>(objects, 'Service').map((service) => service.metadata?.name));
-  const expected = new Map(apps.filter((app) => app.route).map((app) => [app.route as string, `${app.name}-srv`]));
+  const expected = new Map(apps.flatMap((app) => app.routes.map((route) => [route, `${app.name}-srv`] as const)));
   const rules = ingress.spec?.rules ?? [];
   if (rules.length === 0) problems.push('the Ingress has no rules');
   for (const rule of rules) {
