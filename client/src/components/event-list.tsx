@@ -21,11 +21,13 @@ export function EventList({ events }: { events: readonly CatalogEvent[] }) {
             {event.venue}, {event.city}
             {event.category ? ` · ${event.category}` : ''}
           </p>
-          <p className="ticket-card__price price">
-            {event.lowestPrice === null
-              ? 'No tickets on sale'
-              : `${event.availableListings} on sale from ${formatPrice(event.lowestPrice, event.currency)}`}
-          </p>
+          {event.lowestPrice === null ? (
+            <p className="muted">No tickets on sale</p>
+          ) : (
+            <p className="ticket-card__price price">
+              {event.availableListings} on sale from {formatPrice(event.lowestPrice, event.currency)}
+            </p>
+          )}
         </li>
       ))}
     </ul>

@@ -113,6 +113,7 @@ describe('events, passes and check-in', () => {
       const seller = await t.visitor('seller');
       await signUp(seller, 'harbour-seller@example.test');
       await seller.goto('/events?q=harbour');
+      await t.doc(seller, 'events');
       await seller.getByRole('link', { name: 'Harbour Jazz Night' }).click();
       await seller.getByRole('link', { name: 'Sell a ticket for this event' }).click();
       await seeHeading(seller, 'Sell a ticket');
@@ -170,6 +171,7 @@ describe('events, passes and check-in', () => {
         .filter({ hasText: /^Refuse: already checked in at / })
         .waitFor();
       await t.step(organizer, 'check-in');
+      await t.doc(organizer, 'check-in');
 
       await buyer.goto('/passes');
       await buyer.getByRole('row').filter({ hasText: 'Harbour Jazz Night, balcony' }).getByText('Checked in').waitFor();
