@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -122,6 +122,68 @@ describe('npm start', () => {
     const keys = await call('/api/passes/keys');
     expect(keys).toMatchObject({ status: 200, body: { keys: [{ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA' }] } });
     expect((await call('/api/passes')).status).toBe(401);
+  });
+
+  it('issues the buyer of a paid order a signed pass through the events, on the platform npm start runs', async () => {
+    const run = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const signUp = async (who: string) => {
+      const response = await call('/api/users/signup', {
+        method: 'POST',
+        json: { email: `pass-${who}-${run}@test.dev`, password: 'secret-pw' },
+      });
+      expect(response.status).toBe(201);
+      return { id: response.body.id as string, cookie: response.cookie.map((c) => c.split(';')[0]).join('; ') };
+    };
+    const eventually = async <T>(what: () => Promise<T | undefined>): Promise<T> => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        const value = await what();
+        if (value !== undefined) return value;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error('timed out');
+    };
+    const seller = await signUp('seller');
+    const buyer = await signUp('buyer');
+    const ticket = await call('/api/tickets', {
+      method: 'POST',
+      headers: { cookie: seller.cookie },
+      json: { title: `Pass ${run}`, price: 12.5 },
+    });
+    expect(ticket.status).toBe(201);
+    const order = await eventually(async () => {
+      const response = await call('/api/orders', {
+        method: 'POST',
+        headers: { cookie: buyer.cookie },
+        json: { ticketId: ticket.body.id },
+      });
+      return response.status === 201 ? response.body : undefined;
+    });
+    await eventually(async () => {
+      const response = await call('/api/payments', {
+        method: 'POST',
+        headers: { cookie: buyer.cookie },
+        json: { orderId: order.id, token: 'tok_visa' },
+      });
+      return response.status === 201 || response.status === 202 ? true : undefined;
+    });
+
+    const pass = await eventually(async () => {
+      const response = await call('/api/passes', { headers: { cookie: buyer.cookie } });
+      return response.body?.passes?.find((candidate: { orderId: string }) => candidate.orderId === order.id);
+    });
+    expect(pass).toMatchObject({ ticketId: ticket.body.id, holderId: buyer.id, generation: 1, status: 'valid' });
+    const [header, payload, signature] = (pass.code as string).split('.') as [string, string, string];
+    const { keys } = (await call('/api/passes/keys')).body as { keys: JsonWebKey[] };
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
+    const jwk = keys.find((key) => key.kid === kid);
+    expect(jwk).toBeDefined();
+    const verified = verify(
+      null,
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey({ key: jwk!, format: 'jwk' }),
+      Buffer.from(signature, 'base64url'),
+    );
+    expect(verified).toBe(true);
   });
 
   it('answers 404 with the usual error body for an API path nothing serves', async () => {
