@@ -1,4 +1,4 @@
-import type { Executor } from '@ticketing/common';
+import { type Event, type Executor, eventValues, preparedStatement, withEventSql } from '@ticketing/common';
 import { and, desc, eq, max, ne, sql } from 'drizzle-orm';
 import { type PassRow, passes } from './schema';
 
@@ -54,16 +54,90 @@ export async function revokePass(
  * Admits a valid pass: one conditional UPDATE, so of concurrent scans exactly one finds the row
  * still `valid` (PostgreSQL re-checks the condition after the first one's lock is released).
  */
-export async function admitPass(
-  tx: Executor,
-  { id, admittedBy, at }: { id: string; admittedBy: string; at: Date },
-): Promise<PassRow | undefined> {
-  const [row] = await tx
-    .update(passes)
-    .set({ status: 'admitted', admittedAt: at, admittedBy, version: sql`${passes.version} + 1` })
-    .where(and(eq(passes.id, id), eq(passes.status, 'valid')))
-    .returning();
-  return row;
+/** A pass row as `pg` returns it, with its event's organizer (see {@link findPassForScan}). */
+interface PassForScanColumns {
+  id: string;
+  ticket_id: string;
+  order_id: string;
+  event_id: string | null;
+  holder_id: string;
+  generation: number;
+  status: PassRow['status'];
+  face_value: number;
+  currency: string | null;
+  code: string;
+  version: number;
+  issued_at: Date;
+  admitted_at: Date | null;
+  admitted_by: string | null;
+  revoked_at: Date | null;
+  replaced_by: string | null;
+  organizer_id: string | null;
+}
+
+const passForScanStatement = preparedStatement<PassForScanColumns>(
+  'passes_find_for_scan',
+  `select p.id, p.ticket_id, p.order_id, p.event_id, p.holder_id, p.generation, p.status, p.face_value,
+          p.currency, p.code, p.version, p.issued_at, p.admitted_at, p.admitted_by, p.revoked_at,
+          p.replaced_by, e.organizer_id
+     from passes p left join events e on e.id = p.event_id
+    where p.id = $1`,
+);
+
+/**
+ * A pass with its event's organizer (null: no event, or one passes has not heard of yet), in one
+ * read: a named prepared statement, since every scan at the door runs it.
+ */
+export async function findPassForScan(
+  db: Executor,
+  id: string,
+): Promise<{ pass: PassRow; organizerId: string | null } | undefined> {
+  const [row] = await passForScanStatement.run(db, [id]);
+  if (!row) return undefined;
+  return {
+    pass: {
+      id: row.id,
+      ticketId: row.ticket_id,
+      orderId: row.order_id,
+      eventId: row.event_id,
+      holderId: row.holder_id,
+      generation: row.generation,
+      status: row.status,
+      faceValue: row.face_value,
+      currency: row.currency,
+      code: row.code,
+      version: row.version,
+      issuedAt: row.issued_at,
+      admittedAt: row.admitted_at,
+      admittedBy: row.admitted_by,
+      revokedAt: row.revoked_at,
+      replacedBy: row.replaced_by,
+    },
+    organizerId: row.organizer_id,
+  };
+}
+
+const admitWithEventStatement = preparedStatement<{ id: string }>(
+  'passes_admit_with_event',
+  withEventSql(
+    `update passes set status = 'admitted', admitted_at = $2, admitted_by = $3, version = version + 1
+     where id = $1 and status = 'valid' and version = $4 returning id`,
+    5,
+  ),
+);
+
+/**
+ * Admits the pass read at `version` if it is still `valid` at that version, with its
+ * pass.admitted in the outbox, in one statement (one round trip, atomic on its own). False when
+ * it was admitted, revoked or changed in between: of concurrent scans, exactly one gets true.
+ */
+export async function admitPassAtVersion(
+  db: Executor,
+  { id, version, admittedBy, at }: { id: string; version: number; admittedBy: string; at: Date },
+  event: Event,
+): Promise<boolean> {
+  const rows = await admitWithEventStatement.run(db, [id, at, admittedBy, version, ...eventValues(event)]);
+  return rows.length > 0;
 }
 
 export function passesOfHolder(db: Executor, holderId: string): Promise<PassRow[]> {

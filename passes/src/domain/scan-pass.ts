@@ -1,5 +1,4 @@
-import { enqueueEvent } from '@ticketing/common';
-import { admitPass, findPass, revokedPassIdsOfEvent } from '../db/passes.repository';
+import { admitPassAtVersion, findPassForScan, revokedPassIdsOfEvent } from '../db/passes.repository';
 import { findEvent } from '../db/replicas.repository';
 import type { PassRow } from '../db/schema';
 import { passAdmittedEvent } from '../events/pass-events';
@@ -14,13 +13,16 @@ import {
   passRevoked,
 } from './pass-errors';
 
+/** Reads and conditional admissions of one scan before it gives up (only a pass changing under it). */
+const MAX_SCAN_ATTEMPTS = 5;
+
 export type ScanRefusal = 'invalid' | 'not-organizer' | 'not-for-event' | 'revoked' | 'already-admitted';
 
 /**
  * Checks a pass in: the code must verify with a key of the service and name a pass it issued;
- * the scanner must organize the pass's event; then one conditional UPDATE admits it if it is
- * still `valid` — of concurrent scans of one code exactly one wins — and pass.admitted goes
- * through the outbox in the same transaction.
+ * the scanner must organize the pass's event (one read, the pass with its event's organizer);
+ * then one statement admits it if it is still `valid` at the version read, and writes its
+ * pass.admitted to the outbox — of concurrent scans of one code exactly one wins.
  */
 export async function scanPass(
   deps: PassesDeps,
@@ -40,30 +42,43 @@ export async function scanPass(
     }
     throw error;
   }
-  const pass = await findPass(deps.db, claims.pid);
-  // A signed code always names the pass it was issued for; anything else is not ours to admit.
-  if (!pass || pass.ticketId !== claims.tid || pass.generation !== claims.gen || pass.holderId !== claims.hid) {
-    return refuse('invalid', passInvalid());
-  }
-  const eventId = pass.eventId;
-  if (eventId === null) return refuse('not-for-event', passNotForEvent());
-  const event = await findEvent(deps.db, eventId);
-  if (!event || event.organizerId !== scannerId) return refuse('not-organizer', notEventOrganizer());
+  // Concurrent changes of the pass (a scan at another door, a revocation) make the conditional
+  // admission miss; the pass is then read again and judged as it is now.
+  for (let attempt = 0; ; attempt++) {
+    const found = await findPassForScan(deps.db, claims.pid);
+    const pass = found?.pass;
+    // A signed code always names the pass it was issued for; anything else is not ours to admit.
+    if (!pass || pass.ticketId !== claims.tid || pass.generation !== claims.gen || pass.holderId !== claims.hid) {
+      return refuse('invalid', passInvalid());
+    }
+    const eventId = pass.eventId;
+    if (eventId === null) return refuse('not-for-event', passNotForEvent());
+    if (found.organizerId !== scannerId) return refuse('not-organizer', notEventOrganizer());
+    if (pass.status === 'admitted' && pass.admittedAt) {
+      return refuse('already-admitted', new PassAlreadyAdmittedError(pass.admittedAt));
+    }
+    if (pass.status !== 'valid') return refuse('revoked', passRevoked());
 
-  const admitted = await deps.relay.transaction(async (tx) => {
-    const row = await admitPass(tx, { id: pass.id, admittedBy: scannerId, at: new Date() });
-    if (row) await enqueueEvent(tx, passAdmittedEvent({ ...row, eventId }, { correlationId }));
-    return row;
-  });
-  if (admitted) {
-    deps.metrics.admitted.inc();
-    return admitted;
+    const admitted: PassRow & { eventId: string } = {
+      ...pass,
+      eventId,
+      status: 'admitted',
+      admittedAt: new Date(),
+      admittedBy: scannerId,
+      version: pass.version + 1,
+    };
+    const won = await admitPassAtVersion(
+      deps.db,
+      { id: pass.id, version: pass.version, admittedBy: scannerId, at: admitted.admittedAt! },
+      passAdmittedEvent(admitted, { correlationId }),
+    );
+    if (won) {
+      deps.relay.wake();
+      deps.metrics.admitted.inc();
+      return admitted;
+    }
+    if (attempt >= MAX_SCAN_ATTEMPTS) throw new Error(`pass ${pass.id} kept changing while it was being admitted`);
   }
-  const now = await findPass(deps.db, pass.id);
-  if (now?.status === 'admitted' && now.admittedAt) {
-    return refuse('already-admitted', new PassAlreadyAdmittedError(now.admittedAt));
-  }
-  return refuse('revoked', passRevoked());
 }
 
 /** The revoked pass ids of an event, for its organizer's offline scanners. */
