@@ -10,6 +10,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import { stringify } from 'yaml';
 import { appContainer, selects } from './checks';
 import { type K8sObject, ofKind } from './kustomize';
+import { APP_NAMES, repoPathExists } from './repo';
 
 /**
  * The production rules of infra/README.md ("Operations"): data that survives, PostgreSQL that is
@@ -149,7 +150,11 @@ export function teardownProblems(files: { path: string; text: string }[]): strin
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-export const DATABASE_SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
+/**
+ * The services with a database of their own: those whose migrations/ folder their image copies
+ * (auth, tickets, orders, payments, passes), read from the gateway's list so a new one counts.
+ */
+export const DATABASE_SERVICES = APP_NAMES.filter((app) => repoPathExists(`${app}/migrations`));
 const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 
 /**
