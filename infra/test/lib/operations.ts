@@ -312,6 +312,7 @@ export const REQUIRED_ALERTS = [
   'TicketingExpirationQueueDeep',
   'TicketingSessionRevocationsStale',
   'TicketingRateLimitsNotShared',
+  'TicketingPassScansInvalid',
   'TicketingPostgresReplicationLag',
   'TicketingPostgresBackupFailed',
   'TicketingPostgresBackupTooOld',
@@ -327,6 +328,7 @@ export const AGREED_METRICS = [
   'ticketing_expiration_queue_depth',
   'ticketing_session_revocations_read_age_seconds',
   'ticketing_rate_limit_fallback_total',
+  'passes_scans_refused_total',
 ];
 
 const INPUTS_GROUP = 'ticketing-inputs';
