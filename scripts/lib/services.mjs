@@ -12,6 +12,7 @@ export const APPS = [
   { name: 'tickets', route: '/api/tickets' },
   { name: 'orders', route: '/api/orders' },
   { name: 'payments', route: '/api/payments' },
+  { name: 'passes', route: '/api/passes' },
   { name: 'expiration', route: null },
   { name: 'client', route: '/' },
 ];
