@@ -184,8 +184,8 @@ describe('environment', () => {
 });
 
 describe('ingress', () => {
-  it('reads the six apps from scripts/lib/services.mjs', () => {
-    expect(APP_NAMES).toEqual(['auth', 'tickets', 'orders', 'payments', 'expiration', 'client']);
+  it('reads the seven apps from scripts/lib/services.mjs', () => {
+    expect(APP_NAMES).toEqual(['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration', 'client']);
   });
 
   it.each(OVERLAYS)('%s routes exactly the gateway routes', (overlay) => {
