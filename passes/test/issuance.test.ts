@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects } from '@ticketing/common';
+import { jetstream } from '@nats-io/jetstream';
+import { createEvent, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { verifyPassCode } from '../src/signing/pass-codes';
 import { anOrderCreated, createPassesTestBed, type PassesTestBed } from './harness';
@@ -166,5 +167,26 @@ describe('reissue on resale', () => {
       [3, 'valid'],
     ]);
     expect(third.generation).toBe(3);
+  });
+});
+
+describe('order.created', () => {
+  it('when orders resyncs a complete order that has no pass, then the replica takes it and the pass is issued, once', async () => {
+    const ticket = await bed.aTicket(null);
+    const order = anOrderCreated({ status: 'complete', version: 1, ticket: { id: ticket.id, price: 3_000 } });
+    const event = createEvent(Subjects.OrderCreated, order, { resync: true });
+    await bed.publishAgain(event);
+    await bed.publishAgain(event);
+    const pass = await waitFor(() => bed.passOfOrder(order.id));
+    await bed.settled(Subjects.OrderCreated);
+    expect(pass).toMatchObject({ holderId: order.userId, faceValue: 3_000, currency: null });
+    expect(await bed.passesOfTicket(ticket.id)).toHaveLength(1);
+  });
+
+  it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {
+    await jetstream(bed.nc).publish(Subjects.OrderCompleted, new TextEncoder().encode('{"not":"an event"}'));
+    const ticket = await bed.aTicket(null);
+    const pass = await bed.buy(ticket.id);
+    expect(pass.generation).toBe(1);
   });
 });
