@@ -285,7 +285,7 @@ describe('repository settings', () => {
 });
 
 describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => {
-  const serve = (tickets: number) =>
+  const serve = (tickets: number, catalog = 200) =>
     new Promise<{ url: string; close: () => void }>((resolve) => {
       const server = createServer((request, response) => {
         const json = (status: number, body: unknown) => {
@@ -298,6 +298,8 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
         } else if (request.url === '/api/users/currentuser') json(200, { currentUser: null });
         else if (request.url === '/api/tickets')
           json(tickets, tickets === 200 ? [] : { errors: [{ message: 'Something went wrong' }] });
+        else if (request.url === '/api/events')
+          json(catalog, catalog === 200 ? { events: [], nextCursor: null } : { errors: [{ message: 'Not found' }] });
         else if (request.url === '/api/orders') json(200, []);
         else json(404, { errors: [{ message: 'Not found' }] });
       });
@@ -328,12 +330,24 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
     }
   });
 
+  it('fails when /api/events is not routed to the catalog', async () => {
+    const stand = await serve(200, 404);
+    try {
+      const result = await smoke(stand.url);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stderr).toMatch(/event catalog: expected HTTP 200, got 404/);
+    } finally {
+      stand.close();
+    }
+  });
+
   it('fails when orders answers a signed-out request instead of refusing it', async () => {
     const stand = await serve(200);
     try {
       const result = await smoke(stand.url);
       expect(result.status).toBe(1);
-      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stdout).toMatch(/✓ the event catalog lists/);
       expect(result.stderr).toMatch(/orders when signed out: expected HTTP 401, got 200/);
     } finally {
       stand.close();
