@@ -420,6 +420,16 @@ describe('GET /api/events', () => {
     expect(plan).toContain('tickets_event_available_idx');
   });
 
+  it.each([
+    ['a price beyond any ticket’s', { s: 'price', t: '2030-01-01T00:00:00.000Z', id: randomUUID(), p: 3_000_000_000 }],
+    ['a non-canonical instant', { s: 'startsAt', t: '2030-02-30T00:00:00.000Z', id: randomUUID(), p: null }],
+    ['a price with sort=startsAt', { s: 'startsAt', t: '2030-01-01T00:00:00.000Z', id: randomUUID(), p: 100 }],
+  ])('when a crafted cursor holds %s, then it answers 400, not a 5xx', async (_what, payload) => {
+    const cursor = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const response = await request(bed.app()).get('/api/events').query({ sort: payload.s, cursor }).expect(400);
+    expect(response.body.errors[0]).toMatchObject({ field: 'cursor', code: 'VALIDATION_FAILED' });
+  });
+
   it('when a cursor of one sort is used with the other, then it answers 400 rather than a wrong page', async () => {
     await seedEvents(3);
     const { nextCursor } = await list({ limit: '1' });
