@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { events, outbox } from '../src/db/schema';
 import type { CatalogEvent } from '../src/domain/event';
+import { resyncTickets } from '../src/domain/resync';
 import { aTicket, aUser, createTicketsTestBed, orderEvents, type TestUser, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -438,6 +439,30 @@ describe('GET /api/events', () => {
       .query({ sort: 'price', cursor: nextCursor! })
       .expect(400);
     expect(response.body.errors[0]).toMatchObject({ field: 'cursor', code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('resync (after a restore)', () => {
+  it('when tickets resyncs, then each catalog event is republished as a resync event.updated of its current version, and each ticket as before', async () => {
+    const event = await anEvent();
+    await request(bed.app())
+      .put(`/api/events/${event.id}`)
+      .set('Cookie', event.organizer.cookie)
+      .send({ name: 'Renamed', venue: 'Blue Hall', city: 'Lyon', startsAt: event.startsAt })
+      .expect(200);
+    const ticket = await aTicket(bed);
+    await bed.eventsAbout(ticket.id);
+
+    await expect(resyncTickets(bed.store, 'resync-test')).resolves.toBe(2);
+    const published = await bed.eventsAbout(event.id, 3);
+    expect(published[2]).toMatchObject({
+      subject: Subjects.EventUpdated,
+      correlationId: 'resync-test',
+      resync: true,
+      data: { id: event.id, version: 1, name: 'Renamed' },
+    });
+    const ticketEvents = await bed.eventsAbout(ticket.id, 2);
+    expect(ticketEvents[1]).toMatchObject({ subject: Subjects.TicketUpdated, resync: true });
   });
 });
 
