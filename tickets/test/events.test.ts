@@ -390,7 +390,7 @@ describe('GET /api/events', () => {
     expect(response.body.errors).toEqual([expect.objectContaining({ field, code })]);
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999+14:00' },
     { q: "\\%_'; drop table events; --" },
     { q: '   ', city: ' ', category: '' },
