@@ -85,6 +85,9 @@ export async function readOnly(base, log = console.log) {
   const tickets = expectStatus('ticket listing', await anonymous('GET', '/api/tickets'), 200);
   if (tickets.json === undefined) throw new SmokeFailure('ticket listing: the answer is not JSON');
   log('✓ tickets lists');
+  const catalog = expectStatus('event catalog', await anonymous('GET', '/api/events'), 200);
+  if (!Array.isArray(catalog.json?.events)) throw new SmokeFailure('event catalog: the answer has no events');
+  log('✓ the event catalog lists (routed to tickets)');
   const orders = expectStatus('orders when signed out', await anonymous('GET', '/api/orders'), 401);
   if (!Array.isArray(orders.json?.errors)) throw new SmokeFailure('orders when signed out: no error body');
   log('✓ orders refuses a signed-out request');

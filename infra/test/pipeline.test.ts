@@ -292,7 +292,10 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
     const { d, ...publicJwk } = privateKey.export({ format: 'jwk' });
     return { ...publicJwk, ...(leak ? { d } : {}), kid: 'key-1' };
   };
-  const serve = (tickets: number, { orders = 200, keys = [passKey()] }: { orders?: number; keys?: object[] } = {}) =>
+  const serve = (
+    tickets: number,
+    { orders = 200, keys = [passKey()], catalog = 200 }: { orders?: number; keys?: object[]; catalog?: number } = {},
+  ) =>
     new Promise<{ url: string; close: () => void }>((resolve) => {
       const server = createServer((request, response) => {
         const json = (status: number, body: unknown) => {
@@ -305,6 +308,8 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
         } else if (request.url === '/api/users/currentuser') json(200, { currentUser: null });
         else if (request.url === '/api/tickets')
           json(tickets, tickets === 200 ? [] : { errors: [{ message: 'Something went wrong' }] });
+        else if (request.url === '/api/events')
+          json(catalog, catalog === 200 ? { events: [], nextCursor: null } : { errors: [{ message: 'Not found' }] });
         else if (request.url === '/api/orders')
           json(orders, orders === 200 ? [] : { errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
         else if (request.url === '/api/passes/keys') json(200, { keys });
@@ -361,6 +366,18 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
     }
   });
 
+  it('fails when /api/events is not routed to the catalog', async () => {
+    const stand = await serve(200, { orders: 401, catalog: 404 });
+    try {
+      const result = await smoke(stand.url);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stderr).toMatch(/event catalog: expected HTTP 200, got 404/);
+    } finally {
+      stand.close();
+    }
+  });
+
   it("verifies a pass's code with the JWK set as a scanner would: another key's signature or a tampered payload fails", () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const keys = [{ ...publicKey.export({ format: 'jwk' }), kid: 'key-1' }];
@@ -391,7 +408,7 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
     try {
       const result = await smoke(stand.url);
       expect(result.status).toBe(1);
-      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stdout).toMatch(/✓ the event catalog lists/);
       expect(result.stderr).toMatch(/orders when signed out: expected HTTP 401, got 200/);
     } finally {
       stand.close();

@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { events, outbox } from '../src/db/schema';
 import type { CatalogEvent } from '../src/domain/event';
+import { resyncTickets } from '../src/domain/resync';
 import { aTicket, aUser, createTicketsTestBed, orderEvents, type TestUser, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -389,7 +390,7 @@ describe('GET /api/events', () => {
     expect(response.body.errors).toEqual([expect.objectContaining({ field, code })]);
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999+14:00' },
     { q: "\\%_'; drop table events; --" },
     { q: '   ', city: ' ', category: '' },
@@ -420,6 +421,16 @@ describe('GET /api/events', () => {
     expect(plan).toContain('tickets_event_available_idx');
   });
 
+  it.each([
+    ['a price beyond any ticket’s', { s: 'price', t: '2030-01-01T00:00:00.000Z', id: randomUUID(), p: 3_000_000_000 }],
+    ['a non-canonical instant', { s: 'startsAt', t: '2030-02-30T00:00:00.000Z', id: randomUUID(), p: null }],
+    ['a price with sort=startsAt', { s: 'startsAt', t: '2030-01-01T00:00:00.000Z', id: randomUUID(), p: 100 }],
+  ])('when a crafted cursor holds %s, then it answers 400, not a 5xx', async (_what, payload) => {
+    const cursor = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const response = await request(bed.app()).get('/api/events').query({ sort: payload.s, cursor }).expect(400);
+    expect(response.body.errors[0]).toMatchObject({ field: 'cursor', code: 'VALIDATION_FAILED' });
+  });
+
   it('when a cursor of one sort is used with the other, then it answers 400 rather than a wrong page', async () => {
     await seedEvents(3);
     const { nextCursor } = await list({ limit: '1' });
@@ -428,6 +439,30 @@ describe('GET /api/events', () => {
       .query({ sort: 'price', cursor: nextCursor! })
       .expect(400);
     expect(response.body.errors[0]).toMatchObject({ field: 'cursor', code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('resync (after a restore)', () => {
+  it('when tickets resyncs, then each catalog event is republished as a resync event.updated of its current version, and each ticket as before', async () => {
+    const event = await anEvent();
+    await request(bed.app())
+      .put(`/api/events/${event.id}`)
+      .set('Cookie', event.organizer.cookie)
+      .send({ name: 'Renamed', venue: 'Blue Hall', city: 'Lyon', startsAt: event.startsAt })
+      .expect(200);
+    const ticket = await aTicket(bed);
+    await bed.eventsAbout(ticket.id);
+
+    await expect(resyncTickets(bed.store, 'resync-test')).resolves.toBe(2);
+    const published = await bed.eventsAbout(event.id, 3);
+    expect(published[2]).toMatchObject({
+      subject: Subjects.EventUpdated,
+      correlationId: 'resync-test',
+      resync: true,
+      data: { id: event.id, version: 1, name: 'Renamed' },
+    });
+    const ticketEvents = await bed.eventsAbout(ticket.id, 2);
+    expect(ticketEvents[1]).toMatchObject({ subject: Subjects.TicketUpdated, resync: true });
   });
 });
 

@@ -6,7 +6,7 @@ import {
   preparedStatement,
   withEventSql,
 } from '@ticketing/common';
-import { eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { EventPosition } from '../domain/event-cursor';
 import { type EventRow, events, type TicketRow } from './schema';
 import { escapeLike, TICKET_COLUMNS, type TicketColumns, ticketOf } from './tickets.repository';
@@ -232,3 +232,13 @@ export async function queryEvents(db: Executor, query: EventQuery): Promise<Even
 }
 
 const catalogStatements = new Map<string, ReturnType<typeof preparedStatement<EventSummaryColumns>>>();
+
+/** Events in id order after `afterId` (keyset pages for a resync). */
+export function eventsAfter(db: Executor, afterId: string | undefined, limit: number): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(events)
+    .where(afterId ? gt(events.id, afterId) : undefined)
+    .orderBy(asc(events.id))
+    .limit(limit);
+}

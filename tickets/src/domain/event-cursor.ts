@@ -14,7 +14,8 @@ const payload = z.strictObject({
   s: z.enum(['startsAt', 'price']),
   t: z.iso.datetime(),
   id: z.uuid(),
-  p: z.int().positive().nullable(),
+  // A price in cents as the table holds them (its check): a larger one would overflow the query's integer.
+  p: z.int().positive().max(100_000_000).nullable(),
 });
 
 /** The opaque `cursor` of `GET /api/events`: base64url of `{ s, t, id, p }`. Clients must not build it. */
