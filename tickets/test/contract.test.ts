@@ -72,7 +72,7 @@ describe('the tickets API contract', () => {
         title: 'Seat',
         price: 30,
         eventId: event.body.id,
-        faceValue: 2500,
+        faceValue: 25,
         seat: { section: 'A', row: '1', seat: '2' },
       })
       .expect(201);

@@ -53,8 +53,8 @@ export const ticketJson = z
     eventId: uuid().nullable().meta({
       description: 'The catalog event (`/api/events/{id}`) the ticket is for; null for a listing of its own.',
     }),
-    faceValue: z.int().positive().nullable().meta({
-      description: 'The price printed on the ticket, in minor units of `currency` (cents); null when not given.',
+    faceValue: z.number().positive().nullable().meta({
+      description: 'The price printed on the ticket, in decimal units of `currency` like `price`; null when not given.',
     }),
     seat: z
       .object({ section: z.string(), row: z.string(), seat: z.string() })
@@ -74,7 +74,7 @@ export const ticketJson = z
         soldAt: null,
         currency: 'usd',
         eventId: '5c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
-        faceValue: 4000,
+        faceValue: 40,
         seat: { section: 'B', row: 'F', seat: '12' },
       },
     ],
@@ -144,43 +144,46 @@ export const ticketTitle = freeText(
   TICKET_TITLE_MAX_LENGTH,
 ).meta({ description: 'Trimmed; then 1–200 characters, without control characters.' });
 
-const decimalsMessage = (currency: CurrencyCode) => {
+const decimalsMessage = (label: string, currency: CurrencyCode) => {
   const { exponent } = currencySpec(currency);
-  return exponent === 0 ? 'Price must be a whole number' : `Price must have at most ${exponent} decimal places`;
+  return exponent === 0 ? `${label} must be a whole number` : `${label} must have at most ${exponent} decimal places`;
 };
 
 /**
- * A price as sellers send it, in decimal units of `currency`: a JSON number ("20" is refused
+ * An amount as sellers send it, in decimal units of `currency`: a JSON number ("20" is refused
  * rather than coerced, so a client bug shows at once), > 0, ≤ {@link TICKET_MAX_PRICE}, with at
  * most the currency's decimals. Without a currency, the decimals are not checked (the document
- * states them in words: they depend on the service's `PAYMENT_CURRENCY`). Stripe's minimum charge
- * is the service's own check (`PRICE_BELOW_MINIMUM`).
+ * states them in words: they depend on the service's `PAYMENT_CURRENCY`).
  */
-export const ticketPrice = (currency?: CurrencyCode) =>
+const decimalAmount = (label: string, currency?: CurrencyCode) =>
   z
     .number({
       // JSON's 1e400 parses as Infinity, which zod does not count as a number: report it by its size.
       error: (issue) =>
         typeof issue.input !== 'number' || Number.isNaN(issue.input)
-          ? 'Price must be a number'
+          ? `${label} must be a number`
           : issue.input > 0
-            ? `Price must be at most ${TICKET_MAX_PRICE}`
-            : 'Price must be greater than 0',
+            ? `${label} must be at most ${TICKET_MAX_PRICE}`
+            : `${label} must be greater than 0`,
     })
-    .positive('Price must be greater than 0')
-    .max(TICKET_MAX_PRICE, `Price must be at most ${TICKET_MAX_PRICE}`)
-    .refine((price) => currency === undefined || fitsMinorUnits(price, currency), {
-      error: () => decimalsMessage(currency!),
-    })
-    .meta({
-      description:
-        'Decimal units of the currency the service sells in (`PAYMENT_CURRENCY`): a JSON number, not a string, with at most the currency’s decimals (two for USD, none for JPY), and at least the gateway’s minimum charge in it (`PRICE_BELOW_MINIMUM` otherwise).',
+    .positive(`${label} must be greater than 0`)
+    .max(TICKET_MAX_PRICE, `${label} must be at most ${TICKET_MAX_PRICE}`)
+    .refine((amount) => currency === undefined || fitsMinorUnits(amount, currency), {
+      error: () => decimalsMessage(label, currency!),
     });
+
+/**
+ * A price as sellers send it (see {@link decimalAmount}). Stripe's minimum charge is the service's
+ * own check (`PRICE_BELOW_MINIMUM`).
+ */
+export const ticketPrice = (currency?: CurrencyCode) =>
+  decimalAmount('Price', currency).meta({
+    description:
+      'Decimal units of the currency the service sells in (`PAYMENT_CURRENCY`): a JSON number, not a string, with at most the currency’s decimals (two for USD, none for JPY), and at least the gateway’s minimum charge in it (`PRICE_BELOW_MINIMUM` otherwise).',
+  });
 
 /** The longest part of a seat (section, row, seat), in characters. */
 export const SEAT_PART_MAX_LENGTH = 20;
-/** The highest face value, in minor units: the highest price's. */
-export const TICKET_MAX_FACE_VALUE = TICKET_MAX_PRICE * 100;
 
 const seatPart = (label: string) =>
   freeText(
@@ -200,15 +203,10 @@ export const seatInput = z
   )
   .meta({ description: 'Where the seat is: `section`, `row` and `seat`, each trimmed, 1–20 characters.' });
 
-const FACE_VALUE_INVALID = `Face value must be a whole number of cents between 1 and ${TICKET_MAX_FACE_VALUE}`;
-
-/** The price printed on the ticket, in minor units (cents): a positive integer, at most the highest price. */
-export const faceValueInput = z
-  .int({ error: FACE_VALUE_INVALID })
-  .min(1, FACE_VALUE_INVALID)
-  .max(TICKET_MAX_FACE_VALUE, FACE_VALUE_INVALID)
-  .meta({
-    description: `Minor units of the service's currency (cents), 1–${TICKET_MAX_FACE_VALUE}: what the ticket cost at the box office.`,
+/** The price printed on the ticket, in decimal units like the price (minor units in the events). */
+export const faceValueInput = (currency?: CurrencyCode) =>
+  decimalAmount('Face value', currency).meta({
+    description: `What the ticket cost at the box office, in decimal units of the service's currency like \`price\` (at most ${TICKET_MAX_PRICE}).`,
   });
 
 const eventIdInput = uuidField('Event id').meta({
@@ -226,7 +224,7 @@ export const ticketInput = (currency?: CurrencyCode) =>
     title: ticketTitle,
     price: ticketPrice(currency),
     eventId: eventIdInput.nullable().optional(),
-    faceValue: faceValueInput.nullable().optional(),
+    faceValue: faceValueInput(currency).nullable().optional(),
     seat: seatInput.nullable().optional(),
   });
 

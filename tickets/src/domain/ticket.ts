@@ -1,4 +1,4 @@
-import { type CurrencyCode, fromMinorUnits, type TicketJson, type TicketStatus } from '@ticketing/common';
+import { type CurrencyCode, fromMinorUnits, type TicketJson, type TicketStatus, toMinorUnits } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
 import type { TicketDetails } from '../db/tickets.repository';
 
@@ -31,7 +31,7 @@ export function toTicket(row: TicketRow, currency: CurrencyCode): TicketJson {
     soldAt: row.soldAt?.toISOString() ?? null,
     currency,
     eventId: row.eventId,
-    faceValue: row.faceValueCents,
+    faceValue: row.faceValueCents === null ? null : fromMinorUnits(row.faceValueCents, currency),
     seat: seatOf(row),
   };
 }
@@ -56,10 +56,15 @@ export interface ListingDetailsInput {
 }
 
 /** The columns `input` sets (only those it names). */
-export function listingDetailsOf({ eventId, faceValue, seat }: ListingDetailsInput): Partial<TicketDetails> {
+export function listingDetailsOf(
+  { eventId, faceValue, seat }: ListingDetailsInput,
+  currency: CurrencyCode,
+): Partial<TicketDetails> {
   return {
     ...(eventId !== undefined ? { eventId } : {}),
-    ...(faceValue !== undefined ? { faceValueCents: faceValue } : {}),
+    ...(faceValue !== undefined
+      ? { faceValueCents: faceValue === null ? null : toMinorUnits(faceValue, currency) }
+      : {}),
     ...(seat !== undefined
       ? { seatSection: seat?.section ?? null, seatRow: seat?.row ?? null, seatNumber: seat?.seat ?? null }
       : {}),

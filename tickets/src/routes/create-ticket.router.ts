@@ -18,7 +18,11 @@ export function createTicketRouter(store: TicketStore): Router {
   const operation = { ...ticketsOperations.createTicket, body: ticketInput(store.currency) };
   return Router().post(expressPath(operation), requireAuth, validate(operation), async (req, res) => {
     const { title, price, ...details } = inputOf(req, operation).body;
-    const input = { title, priceCents: toMinorUnits(price, store.currency), details: listingDetailsOf(details) };
+    const input = {
+      title,
+      priceCents: toMinorUnits(price, store.currency),
+      details: listingDetailsOf(details, store.currency),
+    };
     const ticket = await createTicket(store, req.currentUser!.id, input, requestId(req));
     res.status(201).json(ticket);
   });

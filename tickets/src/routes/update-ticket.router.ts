@@ -19,7 +19,11 @@ export function updateTicketRouter(store: TicketStore): Router {
   return Router().put(expressPath(operation), requireAuth, validate(operation), async (req, res) => {
     const { params, body } = inputOf(req, operation);
     const { title, price, ...details } = body;
-    const input = { title, priceCents: toMinorUnits(price, store.currency), details: listingDetailsOf(details) };
+    const input = {
+      title,
+      priceCents: toMinorUnits(price, store.currency),
+      details: listingDetailsOf(details, store.currency),
+    };
     const ticket = await editTicket(store, params.id, req.currentUser!.id, input, requestId(req));
     res.status(200).json(ticket);
   });
