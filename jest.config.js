@@ -6,6 +6,7 @@ const projects = [
   'orders',
   'payments',
   'expiration',
+  'passes',
   'client',
   'nats-tests',
   'infra',
@@ -26,6 +27,7 @@ module.exports = {
     './orders/src/': { lines: 90 },
     './payments/src/': { lines: 90 },
     './expiration/src/': { lines: 90 },
+    './passes/src/': { lines: 90 },
     './nats-tests/src/': { lines: 85 },
   },
 };

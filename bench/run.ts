@@ -3,7 +3,7 @@
 // bench/results/latest.json. See the README's "Benchmarks" section.
 //
 //   npm run bench                          everything (about 5 minutes)
-//   npm run bench -- --only=reads,writes   some scenarios (footprint clone baselines reads writes drop propagation expiry)
+//   npm run bench -- --only=reads,writes   some scenarios (footprint clone baselines reads writes drop propagation scans expiry)
 //   npm run bench -- --duration=10         seconds of measured load per scenario (default 6)
 //   npm run bench -- --profile             CPU profile of every service (bench/.tmp/profiles/<run>/), then
 //                                          npx tsx bench/profile-summary.ts <file>
@@ -24,10 +24,21 @@ import { footprintScenario, SECOND_START_GOAL_MS } from './scenarios/footprint';
 import { freshCloneScenario } from './scenarios/fresh-clone';
 import { propagationProbe, propagationScenario } from './scenarios/propagation';
 import { readsScenario } from './scenarios/reads';
+import { scansScenario } from './scenarios/scans';
 import { throughputRows } from './scenarios/throughput';
 import { writesScenario } from './scenarios/writes';
 
-const SCENARIOS = ['footprint', 'clone', 'baselines', 'reads', 'writes', 'drop', 'propagation', 'expiry'] as const;
+const SCENARIOS = [
+  'footprint',
+  'clone',
+  'baselines',
+  'reads',
+  'writes',
+  'drop',
+  'propagation',
+  'scans',
+  'expiry',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const JWT_KEY = 'bench-signing-key-not-a-secret-0123456789';
@@ -176,7 +187,7 @@ async function main() {
 
   // 2. The platform as npm start runs it (or on DATABASE_URL's server): the baselines on its
   //    PostgreSQL server, then reads, event propagation, writes, the ticket drop.
-  const onPlatform: Scenario[] = ['baselines', 'reads', 'propagation', 'writes', 'drop'];
+  const onPlatform: Scenario[] = ['baselines', 'reads', 'propagation', 'writes', 'drop', 'scans'];
   if (onPlatform.some((s) => selected.has(s))) {
     const { platform, stop } = await launch(external ? 'DATABASE_URL' : 'default', {
       jwtKey: JWT_KEY,
@@ -207,6 +218,12 @@ async function main() {
       await step('ticket drop', async () => {
         await ctx.settle();
         await dropScenario(ctx);
+      });
+    }
+    if (selected.has('scans')) {
+      await step('check-in scans', async () => {
+        await ctx.settle();
+        await scansScenario(ctx);
       });
     }
     if (baselines) rows.push(...throughputRows(details, baselines.insert));

@@ -1,6 +1,6 @@
 // The local gateway: one origin (http://localhost:3000) that routes paths exactly as the
-// Kubernetes Ingress does — /api/users → auth, /api/tickets → tickets, /api/orders → orders,
-// /api/payments → payments, everything else → the client.
+// Kubernetes Ingress does — /api/users → auth, /api/tickets and /api/events → tickets,
+// /api/orders → orders, /api/payments → payments, everything else → the client.
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 

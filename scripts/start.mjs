@@ -7,7 +7,7 @@
 // `npm run dev` (--dev) runs the apps under watchers instead of their builds.
 //
 // Uses only Node's standard library until the dependencies are installed.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, ensureDependencies, ensureSystemPackages, which } from './lib/prepare.mjs';
@@ -81,8 +81,17 @@ const jwtKey = () => localSecret('JWT_KEY', 'jwt-key', () => randomBytes(32).toS
 const webhookSecret = () =>
   localSecret('STRIPE_WEBHOOK_SECRET', 'stripe-webhook-secret', () => `whsec_${randomBytes(24).toString('hex')}`);
 
+/**
+ * The key that signs e-ticket passes (Ed25519, PKCS#8 PEM), made once: passes issued before a
+ * restart must still verify after it.
+ */
+const passSigningKey = () =>
+  localSecret('PASS_SIGNING_KEY', 'pass-signing-key.pem', () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
+
 /** The apps that own a database (expiration keeps its state in Redis, the client has none). */
-const DATABASE_APPS = ['auth', 'tickets', 'orders', 'payments'];
+const DATABASE_APPS = ['auth', 'tickets', 'orders', 'payments', 'passes'];
 
 /**
  * Each service owns its tables, so each gets a database of its own: on the PostgreSQL server
@@ -209,11 +218,9 @@ async function startRedis() {
 
 /** Listens first, so the client can reach the APIs while it starts; a route answers 503 until its app is ready. */
 async function startGateway(apps, targets) {
-  const routes = APPS.filter((app) => app.route && apps.includes(app)).map((app) => ({
-    prefix: app.route,
-    name: app.name,
-    target: () => targets.get(app.name),
-  }));
+  const routes = APPS.filter((app) => apps.includes(app)).flatMap((app) =>
+    app.routes.map((prefix) => ({ prefix, name: app.name, target: () => targets.get(app.name) })),
+  );
   gateway = createGateway(routes);
   await new Promise((resolve, reject) => {
     gateway.once('error', (error) =>
@@ -235,6 +242,7 @@ async function startApp(app, baseEnv, targets, databaseUrls) {
           // The user is the service's name, as in the cluster, where only the password is given.
           ...(natsUsers.has(app.name) ? { NATS_USER: '', NATS_PASSWORD: natsUsers.get(app.name) } : {}),
           ...(app.name === 'payments' ? { STRIPE_WEBHOOK_SECRET: webhookSecret() } : {}),
+          ...(app.name === 'passes' ? { PASS_SIGNING_KEY: passSigningKey() } : {}),
         };
   const [command, ...args] = commandFor(app.name, port);
   const entry = supervise(

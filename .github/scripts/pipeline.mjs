@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const APPS = ['auth', 'tickets', 'orders', 'payments', 'expiration', 'client'];
+export const APPS = ['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration', 'client'];
 
 /** Files every app image is built from besides its own folder (see each Dockerfile and .dockerignore). */
 const SHARED_BUILD_INPUTS = ['common/', 'package.json', 'package-lock.json', 'tsconfig.base.json', '.dockerignore'];

@@ -2,11 +2,14 @@
 // Smoke test of a deployed environment, run by the deploy workflows after each rollout (and by
 // hand): node .github/scripts/smoke.mjs <url> --full | --read-only
 //   --full       sign up a seller and a buyer, list a ticket, find it in the listing, reserve
-//                it and pay in the payments sandbox (tok_visa), then wait for the order to
-//                complete: dev and staging, which run no real payments.
-//   --read-only  the web app, the current user, the ticket listing and a signed-out order
-//                request answer as they should; nothing is written: production.
+//                it and pay in the payments sandbox (tok_visa), wait for the order to complete
+//                and for the buyer's pass, whose code must verify with the published keys: dev
+//                and staging, which run no real payments.
+//   --read-only  the web app, the current user, the ticket listing, the passes' public keys
+//                (Ed25519, no private part) and signed-out order and pass requests answer as
+//                they should; nothing is written: production.
 // Exits 1 with the step that failed. Dependency-free: the runner has Node but no node_modules.
+import { createPublicKey, verify } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const TIMEOUT_MS = 15_000;
@@ -82,9 +85,49 @@ export async function readOnly(base, log = console.log) {
   const tickets = expectStatus('ticket listing', await anonymous('GET', '/api/tickets'), 200);
   if (tickets.json === undefined) throw new SmokeFailure('ticket listing: the answer is not JSON');
   log('✓ tickets lists');
+  const catalog = expectStatus('event catalog', await anonymous('GET', '/api/events'), 200);
+  if (!Array.isArray(catalog.json?.events)) throw new SmokeFailure('event catalog: the answer has no events');
+  log('✓ the event catalog lists (routed to tickets)');
   const orders = expectStatus('orders when signed out', await anonymous('GET', '/api/orders'), 401);
   if (!Array.isArray(orders.json?.errors)) throw new SmokeFailure('orders when signed out: no error body');
   log('✓ orders refuses a signed-out request');
+  await passKeys(anonymous);
+  log('✓ passes publishes its public keys (Ed25519 JWK set)');
+  const passes = expectStatus('passes when signed out', await anonymous('GET', '/api/passes'), 401);
+  if (!Array.isArray(passes.json?.errors)) throw new SmokeFailure('passes when signed out: no error body');
+  log('✓ passes refuses a signed-out request');
+}
+
+/** The JWK set scanners verify passes with: Ed25519 public keys, each with a kid, never a private part. */
+async function passKeys(request) {
+  const response = expectStatus('pass keys', await request('GET', '/api/passes/keys'), 200);
+  const keys = response.json?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new SmokeFailure('pass keys: no keys in the JWK set');
+  for (const key of keys) {
+    if (key.d !== undefined) throw new SmokeFailure(`pass keys: key ${key.kid} publishes its private part (d)`);
+    if (key.kty !== 'OKP' || key.crv !== 'Ed25519' || !key.kid || !key.x)
+      throw new SmokeFailure(`pass keys: expected Ed25519 keys with a kid, got ${JSON.stringify(key).slice(0, 200)}`);
+  }
+  return keys;
+}
+
+/** Verifies a pass's code (compact JWS, EdDSA) with the JWK set, as an offline scanner would. */
+export function verifyPassCode(code, keys) {
+  const parts = typeof code === 'string' ? code.split('.') : [];
+  if (parts.length !== 3) throw new SmokeFailure('the pass: its code is not a compact JWS');
+  const [header, payload, signature] = parts;
+  let protectedHeader;
+  try {
+    protectedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+  } catch {
+    throw new SmokeFailure('the pass: its JWS header is not JSON');
+  }
+  if (protectedHeader.alg !== 'EdDSA') throw new SmokeFailure(`the pass: alg ${protectedHeader.alg}, expected EdDSA`);
+  const jwk = keys.find((key) => key.kid === protectedHeader.kid);
+  if (!jwk) throw new SmokeFailure(`the pass: kid ${protectedHeader.kid} is not in the JWK set`);
+  const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
+  if (!verify(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')))
+    throw new SmokeFailure('the pass: its signature does not verify with the published key');
 }
 
 export async function full(base, log = console.log) {
@@ -137,6 +180,15 @@ export async function full(base, log = console.log) {
     return true;
   });
   log('✓ the order is complete');
+  // passes issues the buyer's pass on order.completed.
+  const pass = await eventually("the buyer's pass", async () => {
+    const response = expectStatus('passes', await buyer('GET', '/api/passes'), 200);
+    const found = (response.json?.passes ?? []).find((candidate) => candidate.orderId === order.id);
+    if (!found) throw new SmokeFailure(`no pass for order ${order.id} yet`);
+    return found;
+  });
+  verifyPassCode(pass.code, await passKeys(buyer));
+  log(`✓ the buyer holds pass ${pass.id}, whose code verifies with the published key`);
 }
 
 async function main([url, mode]) {

@@ -23,7 +23,7 @@ export interface PlatformContext {
   jwtKey: string;
   settings: Settings;
   /** A pool on the service's own database. */
-  db(service: Extract<ServiceName, 'tickets' | 'orders'>): Pool;
+  db(service: Extract<ServiceName, 'tickets' | 'orders' | 'passes'>): Pool;
   nats: NatsConnection;
   rows: Row[];
   details: Record<string, unknown>;

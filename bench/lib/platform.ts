@@ -12,7 +12,7 @@ export const TMP = path.join(ROOT, 'bench', '.tmp');
 export const PLATFORM_ROOT = path.resolve(process.env.BENCH_PLATFORM_ROOT || ROOT);
 
 /** The services whose HTTP port the benchmarks read from their logs. */
-const SERVICES = ['auth', 'tickets', 'orders', 'payments', 'expiration'] as const;
+const SERVICES = ['auth', 'tickets', 'orders', 'payments', 'expiration', 'passes'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface BenchPlatform {
@@ -139,10 +139,13 @@ export async function startPlatform({
     url.pathname = database === 'postgres' ? '/postgres' : `/${url.pathname.slice(1) || 'ticketing'}_${database}`;
     return url.toString();
   };
-  const ports = Object.fromEntries(SERVICES.map((name) => [name, listeningPort(dataDir, name)])) as Record<
-    ServiceName,
-    number
-  >;
+  // A platform from before a service existed (BENCH_PLATFORM_ROOT) has no log of it.
+  const ports = Object.fromEntries(
+    SERVICES.filter((name) => existsSync(path.join(dataDir, 'logs', `${name}.log`))).map((name) => [
+      name,
+      listeningPort(dataDir, name),
+    ]),
+  ) as Record<ServiceName, number>;
   const platform: BenchPlatform = {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     natsUrl: `nats://127.0.0.1:${natsPort}`,

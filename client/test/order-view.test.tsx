@@ -229,3 +229,43 @@ describe('OrderView', () => {
     expect(screen.queryByLabelText('Card number')).toBeNull();
   });
 });
+
+describe('OrderView, once paid', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.clearAllMocks();
+  });
+
+  it('when the pass has been issued, then the paid order leads to it', () => {
+    render(
+      <OrderView
+        order={order({ status: 'complete', paidAt: new Date(NOW).toISOString(), paymentId: 'pay_1' })}
+        initialPhase="paid"
+        publishableKey={null}
+        passId="4f3e2d1c-0b9a-4876-9543-210fedcba987"
+      />,
+    );
+    expect(screen.getByRole('link', { name: 'Show your ticket' }).getAttribute('href')).toBe(
+      '/passes/4f3e2d1c-0b9a-4876-9543-210fedcba987',
+    );
+    expect(screen.queryByText(/being issued/)).toBeNull();
+  });
+
+  it('when the pass is not issued yet, then it says so and asks again every 2 s for half a minute', () => {
+    jest.useFakeTimers();
+    render(
+      <OrderView
+        order={order({ status: 'complete', paidAt: new Date(NOW).toISOString(), paymentId: 'pay_1' })}
+        initialPhase="paid"
+        publishableKey={null}
+      />,
+    );
+    expect(screen.getByText(/Your ticket is being issued/)).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Show your ticket' })).toBeNull();
+
+    act(() => jest.advanceTimersByTime(2_000));
+    expect(mockRouter.refresh).toHaveBeenCalledTimes(1);
+    act(() => jest.advanceTimersByTime(60_000));
+    expect(mockRouter.refresh).toHaveBeenCalledTimes(15);
+  });
+});

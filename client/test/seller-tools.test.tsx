@@ -19,6 +19,9 @@ const TICKET: Ticket = {
   status: 'available',
   soldAt: null,
   currency: 'usd',
+  eventId: null,
+  faceValue: null,
+  seat: null,
 };
 
 describe('ListingToggle', () => {

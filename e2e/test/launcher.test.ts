@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -103,13 +104,86 @@ describe('npm start', () => {
 
   it('listens on 127.0.0.1 only: the gateway and every service', () => {
     const ports = { gateway: Number(new URL(platform.url).port) } as Record<string, number>;
-    for (const service of ['auth', 'tickets', 'orders', 'payments', 'expiration']) {
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration']) {
       const log = readFileSync(path.join(platform.dataDir, 'logs', `${service}.log`), 'utf8');
       const listening = log.split('\n').find((line) => line.includes(`"${service} listening"`));
       ports[service] = (JSON.parse(listening ?? '{}') as { port: number }).port;
     }
     const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, listeningAddresses(port)]));
     expect(addresses).toEqual(Object.fromEntries(Object.keys(ports).map((name) => [name, ['127.0.0.1']])));
+  });
+
+  it('signs passes with the key it made once in the data directory, and publishes it at /api/passes/keys', async () => {
+    const pem = readFileSync(path.join(platform.dataDir, 'pass-signing-key.pem'), 'utf8');
+    const { x } = createPublicKey(pem).export({ format: 'jwk' });
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x }))
+      .digest('base64url');
+    const keys = await call('/api/passes/keys');
+    expect(keys).toMatchObject({ status: 200, body: { keys: [{ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA' }] } });
+    expect((await call('/api/passes')).status).toBe(401);
+  });
+
+  it('issues the buyer of a paid order a signed pass through the events, on the platform npm start runs', async () => {
+    const run = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const signUp = async (who: string) => {
+      const response = await call('/api/users/signup', {
+        method: 'POST',
+        json: { email: `pass-${who}-${run}@test.dev`, password: 'secret-pw' },
+      });
+      expect(response.status).toBe(201);
+      return { id: response.body.id as string, cookie: response.cookie.map((c) => c.split(';')[0]).join('; ') };
+    };
+    const eventually = async <T>(what: () => Promise<T | undefined>): Promise<T> => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        const value = await what();
+        if (value !== undefined) return value;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error('timed out');
+    };
+    const seller = await signUp('seller');
+    const buyer = await signUp('buyer');
+    const ticket = await call('/api/tickets', {
+      method: 'POST',
+      headers: { cookie: seller.cookie },
+      json: { title: `Pass ${run}`, price: 12.5 },
+    });
+    expect(ticket.status).toBe(201);
+    const order = await eventually(async () => {
+      const response = await call('/api/orders', {
+        method: 'POST',
+        headers: { cookie: buyer.cookie },
+        json: { ticketId: ticket.body.id },
+      });
+      return response.status === 201 ? response.body : undefined;
+    });
+    await eventually(async () => {
+      const response = await call('/api/payments', {
+        method: 'POST',
+        headers: { cookie: buyer.cookie },
+        json: { orderId: order.id, token: 'tok_visa' },
+      });
+      return response.status === 201 || response.status === 202 ? true : undefined;
+    });
+
+    const pass = await eventually(async () => {
+      const response = await call('/api/passes', { headers: { cookie: buyer.cookie } });
+      return response.body?.passes?.find((candidate: { orderId: string }) => candidate.orderId === order.id);
+    });
+    expect(pass).toMatchObject({ ticketId: ticket.body.id, holderId: buyer.id, generation: 1, status: 'valid' });
+    const [header, payload, signature] = (pass.code as string).split('.') as [string, string, string];
+    const { keys } = (await call('/api/passes/keys')).body as { keys: JsonWebKey[] };
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
+    const jwk = keys.find((key) => key.kid === kid);
+    expect(jwk).toBeDefined();
+    const verified = verify(
+      null,
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey({ key: jwk!, format: 'jwk' }),
+      Buffer.from(signature, 'base64url'),
+    );
+    expect(verified).toBe(true);
   });
 
   it('answers 404 with the usual error body for an API path nothing serves', async () => {
@@ -165,7 +239,7 @@ describe('npm start with DATABASE_URL', () => {
   afterAll(async () => {
     if (external?.process.exitCode === null) await external.stop();
     const base = new URL(serverUrl).pathname.slice(1);
-    for (const service of ['auth', 'tickets', 'orders', 'payments']) {
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'passes']) {
       await server.dropDatabase(serverUrl.replace(/\/[^/]+$/, `/${base}_${service}`));
     }
     await server.dropDatabase(serverUrl);
@@ -174,7 +248,7 @@ describe('npm start with DATABASE_URL', () => {
   it('when DATABASE_URL names a server, then no PostgreSQL is started and each service gets <name>_<service> on that server', async () => {
     const base = new URL(serverUrl).pathname.slice(1);
     expect(external.output()).toContain(
-      `✓ postgres at 127.0.0.1:${new URL(serverUrl).port} (DATABASE_URL): databases ${base}_auth, ${base}_tickets, ${base}_orders, ${base}_payments`,
+      `✓ postgres at 127.0.0.1:${new URL(serverUrl).port} (DATABASE_URL): databases ${base}_auth, ${base}_tickets, ${base}_orders, ${base}_payments, ${base}_passes`,
     );
     expect(existsSync(path.join(external.dataDir, 'postgres'))).toBe(false);
 

@@ -5,14 +5,17 @@ import {
   appContainer,
   committedSecretProblems,
   dockerfileProblems,
+  documentedSecrets,
   envProblems,
   ingressProblems,
   loadConfigSchema,
   networkPolicyProblems,
   paymentsModeProblems,
   probeProblems,
+  secretReferences,
   servedProbePaths,
   sharedVariableProblems,
+  undocumentedSecretProblems,
 } from './lib/checks';
 import { byName, type K8sObject, ofKind, render } from './lib/kustomize';
 import { APP_NAMES, gatewayApps, listRepoFiles, readRepoFile, repoPathExists, workspaces } from './lib/repo';
@@ -181,8 +184,8 @@ describe('environment', () => {
 });
 
 describe('ingress', () => {
-  it('reads the six apps from scripts/lib/services.mjs', () => {
-    expect(APP_NAMES).toEqual(['auth', 'tickets', 'orders', 'payments', 'expiration', 'client']);
+  it('reads the seven apps from scripts/lib/services.mjs', () => {
+    expect(APP_NAMES).toEqual(['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration', 'client']);
   });
 
   it.each(OVERLAYS)('%s routes exactly the gateway routes', (overlay) => {
@@ -204,11 +207,20 @@ describe('ingress', () => {
     ]);
   });
 
+  it('routes the event catalog to tickets, and reports an Ingress that leaves it out', () => {
+    expect(gatewayApps().find((app) => app.name === 'tickets')?.routes).toEqual(['/api/tickets', '/api/events']);
+    const objects = render('infra/k8s');
+    const ingress = byName<IIngress>(objects, 'Ingress', 'ingress-service');
+    const rule = ingress.spec?.rules?.[0];
+    if (rule?.http) rule.http.paths = rule.http.paths.filter((entry) => entry.path !== '/api/events');
+    expect(ingressProblems(objects, gatewayApps())).toEqual(['(any host): the gateway route /api/events is missing']);
+  });
+
   it('follows a new gateway route: the Ingress is then missing it', () => {
     const apps = gatewayApps(
       readRepoFile('scripts/lib/services.mjs').replace(
-        "{ name: 'expiration', route: null }",
-        "{ name: 'expiration', route: '/api/expiration' }",
+        "{ name: 'expiration', routes: [] }",
+        "{ name: 'expiration', routes: ['/api/expiration'] }",
       ),
     );
     expect(ingressProblems(render('infra/k8s'), apps)).toEqual([
@@ -219,7 +231,7 @@ describe('ingress', () => {
 
 describe('network policies', () => {
   const routed = gatewayApps()
-    .filter((app) => app.route)
+    .filter((app) => app.routes.length > 0)
     .map((app) => app.name);
 
   it.each(OVERLAYS)(
@@ -310,6 +322,50 @@ describe('committed secrets', () => {
       'infra/k8s-dev/kustomization.yaml: secretGenerator commits secret values',
       'infra/README.md: contains what looks like a secret key',
     ]);
+  });
+});
+
+describe('Secrets made by hand', () => {
+  const guide = () => readRepoFile('infra/README.md');
+  /** The Local Kubernetes set-up: what infra/k8s-dev needs before skaffold dev. */
+  const localSetUp = () => {
+    const text = guide();
+    return text.slice(text.indexOf('3. **Namespace and Secrets**'), text.indexOf('4. **Run**'));
+  };
+
+  it('creates every Secret and key the development overlay reads in the local set-up (infra/README.md, step 3)', () => {
+    expect(
+      undocumentedSecretProblems(secretReferences(render('infra/k8s-dev')), documentedSecrets(localSetUp())),
+    ).toEqual([]);
+  });
+
+  it.each(['infra/k8s-staging', 'infra/k8s-prod'])(
+    '%s reads only Secrets the guide creates, or that an operator makes (CloudNativePG, cert-manager)',
+    (overlay) => {
+      expect(undocumentedSecretProblems(secretReferences(render(overlay)), documentedSecrets(guide()))).toEqual([]);
+    },
+  );
+
+  it('reports a Secret no command creates and a NATS user left out of nats-users', () => {
+    const setUp = localSetUp()
+      .replace(/\n\s*kubectl -n ticketing-dev create secret generic passes-signing-key \\\n[^\n]*/, '')
+      .replace('for user in auth tickets orders payments passes expiration operator', 'for user in auth operator');
+    expect(setUp).not.toContain('passes-signing-key');
+    const problems = undocumentedSecretProblems(secretReferences(render('infra/k8s-dev')), documentedSecrets(setUp));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'Secret passes-signing-key is created by no documented command (read by Deployment passes-depl)',
+        'Secret nats-users: the documented command does not set tickets (read by Deployment tickets-depl, StatefulSet nats)',
+      ]),
+    );
+  });
+
+  it('reads the database Secrets of the loop, and leaves out what the operators make', () => {
+    const documented = documentedSecrets(localSetUp());
+    expect(documented.get('orders-db-secret')).toEqual(new Set(['POSTGRES_PASSWORD', 'DATABASE_URL']));
+    const names = secretReferences(render('infra/k8s-prod')).map((reference) => reference.name);
+    expect(names).toContain('spaces-backups');
+    expect(names.filter((name) => name.endsWith('-db-app') || name === 'ticketing-tls')).toEqual([]);
   });
 });
 

@@ -47,7 +47,7 @@ describe.each(OVERLAYS)('%s', (overlay) => {
     expect(loose.map((object) => `${object.kind} ${object.metadata.name}`)).toEqual([]);
   });
 
-  it('has a Deployment and a Service on port 3000 for each of the six apps', () => {
+  it('has a Deployment and a Service on port 3000 for each app of scripts/lib/services.mjs', () => {
     for (const app of APP_NAMES) {
       const deployment = byName<IDeployment>(objects(), 'Deployment', `${app}-depl`);
       const service = byName<IService>(objects(), 'Service', `${app}-srv`);
@@ -84,10 +84,20 @@ describe.each(OVERLAYS)('%s', (overlay) => {
     expect(names).toEqual(
       production
         ? ['nats', 'redis']
-        : ['auth-postgres', 'nats', 'orders-postgres', 'payments-postgres', 'redis', 'tickets-postgres'],
+        : [
+            'auth-postgres',
+            'nats',
+            'orders-postgres',
+            'passes-postgres',
+            'payments-postgres',
+            'redis',
+            'tickets-postgres',
+          ],
     );
     const clusters = ofKind(objects(), 'Cluster').map((cluster) => cluster.metadata.name);
-    expect(clusters.sort()).toEqual(production ? ['auth-db', 'orders-db', 'payments-db', 'tickets-db'] : []);
+    expect(clusters.sort()).toEqual(
+      production ? ['auth-db', 'orders-db', 'passes-db', 'payments-db', 'tickets-db'] : [],
+    );
     for (const statefulSet of statefulSets) {
       const name = statefulSet.metadata?.name ?? '';
       expect(statefulSet.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage).toBeTruthy();

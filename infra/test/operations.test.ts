@@ -28,7 +28,7 @@ import {
   teardownProblems,
   terraformPool,
 } from './lib/operations';
-import { listRepoFiles, readRepoFile } from './lib/repo';
+import { APP_NAMES, listRepoFiles, readRepoFile } from './lib/repo';
 
 const PRODUCTION = ['infra/k8s-prod', 'infra/k8s-staging'] as const;
 const clone = <T>(value: T): T => structuredClone(value);
@@ -117,6 +117,7 @@ describe('PostgreSQL: highly available and backed up', () => {
       expect(databases.map((set) => [set.metadata?.name, set.spec?.replicas])).toEqual([
         ['auth-postgres', 1],
         ['orders-postgres', 1],
+        ['passes-postgres', 1],
         ['payments-postgres', 1],
         ['tickets-postgres', 1],
       ]);
@@ -266,7 +267,7 @@ describe('observability', () => {
   const knownMetrics = () => {
     const recorded = groups().flatMap((group) => group.rules.map((rule) => rule.record ?? ''));
     const exported = listRepoFiles('.')
-      .filter((file) => /^(common|auth|tickets|orders|payments|expiration|client)\/src\/.*\.ts$/.test(file))
+      .filter((file) => new RegExp(`^(${['common', ...APP_NAMES].join('|')})/src/.*\\.ts$`).test(file))
       .flatMap((file) => [...readRepoFile(file).matchAll(/name: '([a-z_]+)'/g)].map((match) => match[1] ?? ''));
     return new Set([
       ...recorded,

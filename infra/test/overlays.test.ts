@@ -141,7 +141,7 @@ describe('infra/k8s-prod', () => {
     expect(config).toMatch(/^\s*sync_interval:\s*always$/m);
     const headless = byName<IService>(objects(), 'Service', nats.spec?.serviceName ?? '');
     expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
-    for (const app of ['tickets', 'orders', 'payments', 'expiration']) {
+    for (const app of ['tickets', 'orders', 'payments', 'passes', 'expiration']) {
       const container = appContainer(byName<IDeployment>(objects(), 'Deployment', `${app}-depl`));
       const vars = container ? providedEnv(container, objects()).vars : new Map();
       expect(vars.get('NATS_STREAM_REPLICAS')?.value).toBe('3');

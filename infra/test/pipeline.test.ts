@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -285,7 +286,16 @@ describe('repository settings', () => {
 });
 
 describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => {
-  const serve = (tickets: number) =>
+  /** A public key as /api/passes/keys publishes it, or with its private part when `leak`. */
+  const passKey = (leak = false) => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const { d, ...publicJwk } = privateKey.export({ format: 'jwk' });
+    return { ...publicJwk, ...(leak ? { d } : {}), kid: 'key-1' };
+  };
+  const serve = (
+    tickets: number,
+    { orders = 200, keys = [passKey()], catalog = 200 }: { orders?: number; keys?: object[]; catalog?: number } = {},
+  ) =>
     new Promise<{ url: string; close: () => void }>((resolve) => {
       const server = createServer((request, response) => {
         const json = (status: number, body: unknown) => {
@@ -298,7 +308,12 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
         } else if (request.url === '/api/users/currentuser') json(200, { currentUser: null });
         else if (request.url === '/api/tickets')
           json(tickets, tickets === 200 ? [] : { errors: [{ message: 'Something went wrong' }] });
-        else if (request.url === '/api/orders') json(200, []);
+        else if (request.url === '/api/events')
+          json(catalog, catalog === 200 ? { events: [], nextCursor: null } : { errors: [{ message: 'Not found' }] });
+        else if (request.url === '/api/orders')
+          json(orders, orders === 200 ? [] : { errors: [{ message: 'Not authorized', code: 'NOT_AUTHORIZED' }] });
+        else if (request.url === '/api/passes/keys') json(200, { keys });
+        else if (request.url === '/api/passes') json(401, { errors: [{ message: 'Not authorized' }] });
         else json(404, { errors: [{ message: 'Not found' }] });
       });
       server.listen(0, '127.0.0.1', () => {
@@ -328,12 +343,72 @@ describe('smoke test (smoke.mjs) against a stand-in that fails one step', () => 
     }
   });
 
+  it('passes against a stand-in that answers every read-only step as it should', async () => {
+    const stand = await serve(200, { orders: 401 });
+    try {
+      const result = await smoke(stand.url);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/✓ passes publishes its public keys/);
+    } finally {
+      stand.close();
+    }
+  });
+
+  it('fails when the passes JWK set publishes a private key', async () => {
+    const stand = await serve(200, { orders: 401, keys: [passKey(true)] });
+    try {
+      const result = await smoke(stand.url);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/pass keys: key key-1 publishes its private part \(d\)/);
+    } finally {
+      stand.close();
+    }
+  });
+
+  it('fails when /api/events is not routed to the catalog', async () => {
+    const stand = await serve(200, { orders: 401, catalog: 404 });
+    try {
+      const result = await smoke(stand.url);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stderr).toMatch(/event catalog: expected HTTP 200, got 404/);
+    } finally {
+      stand.close();
+    }
+  });
+
+  it("verifies a pass's code with the JWK set as a scanner would: another key's signature or a tampered payload fails", () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keys = [{ ...publicKey.export({ format: 'jwk' }), kid: 'key-1' }];
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signed = (payload: object, key = privateKey, kid = 'key-1') => {
+      const input = `${encode({ alg: 'EdDSA', kid })}.${encode(payload)}`;
+      return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+    };
+    const check = (code: string) => {
+      const script = `import('${path.join(ROOT, '.github/scripts/smoke.mjs')}').then(({ verifyPassCode }) => { try { verifyPassCode(${JSON.stringify(code)}, ${JSON.stringify(keys)}); console.log('ok'); } catch (error) { console.log(error.message); } })`;
+      return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout.trim();
+    };
+    const code = signed({ pass: 'p1', generation: 1 });
+    expect(check(code)).toBe('ok');
+    const [header, , signature] = code.split('.');
+    expect(check(`${header}.${encode({ pass: 'p1', generation: 2 })}.${signature}`)).toBe(
+      'the pass: its signature does not verify with the published key',
+    );
+    expect(check(signed({ pass: 'p1' }, generateKeyPairSync('ed25519').privateKey))).toBe(
+      'the pass: its signature does not verify with the published key',
+    );
+    expect(check(signed({ pass: 'p1' }, privateKey, 'key-0'))).toBe('the pass: kid key-0 is not in the JWK set');
+    expect(check('not-a-jws')).toBe('the pass: its code is not a compact JWS');
+  });
+
   it('fails when orders answers a signed-out request instead of refusing it', async () => {
     const stand = await serve(200);
     try {
       const result = await smoke(stand.url);
       expect(result.status).toBe(1);
-      expect(result.stdout).toMatch(/✓ tickets lists/);
+      expect(result.stdout).toMatch(/✓ the event catalog lists/);
       expect(result.stderr).toMatch(/orders when signed out: expected HTTP 401, got 200/);
     } finally {
       stand.close();

@@ -13,6 +13,7 @@ const passwords = {
   orders: 'orders-secret',
   payments: 'payments-secret',
   expiration: 'expiration-secret',
+  passes: 'passes-secret',
   operator: 'operator-secret',
 };
 

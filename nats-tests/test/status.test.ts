@@ -67,7 +67,7 @@ describe('status', () => {
       lastSeq: 4,
       duplicateWindowMs: 120_000,
       perSubject: { 'order.created': 1, 'ticket.created': 3 },
-      subjects: ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>', 'event.>'],
+      subjects: ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>', 'event.>', 'pass.>'],
     });
     expect(report.consumers).toEqual([
       expect.objectContaining({

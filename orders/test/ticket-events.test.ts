@@ -67,6 +67,27 @@ describe('ticket.created', () => {
   });
 });
 
+describe('tickets of a catalog event', () => {
+  it('when ticket.created and ticket.updated carry eventId, faceValue and seat, then the replica applies them as any ticket (it keeps none of the three)', async () => {
+    const details = { eventId: randomUUID(), faceValue: 4500, seat: { section: 'B', row: 'F', seat: '12' } };
+    const ticket = created({ title: 'Front row', price: 5000, ...details });
+    await bed.publish(Subjects.TicketCreated, ticket);
+    const stored = await waitFor(() => bed.ticket(ticket.id));
+    expect(stored).toEqual({
+      id: ticket.id,
+      title: 'Front row',
+      priceCents: 5000,
+      userId: ticket.userId,
+      version: 0,
+      withdrawn: false,
+    });
+
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Front row, moved', 5500), seat: null });
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+    expect(await bed.ticket(ticket.id)).toMatchObject({ title: 'Front row, moved', priceCents: 5500 });
+  });
+});
+
 describe('ticket.updated', () => {
   it('when the next version arrives, then it is applied', async () => {
     const ticket = created();

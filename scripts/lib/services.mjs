@@ -6,14 +6,18 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Every app of the platform; `route` is the path prefix the gateway and the Ingress send to it. */
+/**
+ * Every app of the platform; `routes` are the path prefixes the gateway and the Ingress send to it
+ * (none: no public API). tickets also serves the event catalog.
+ */
 export const APPS = [
-  { name: 'auth', route: '/api/users' },
-  { name: 'tickets', route: '/api/tickets' },
-  { name: 'orders', route: '/api/orders' },
-  { name: 'payments', route: '/api/payments' },
-  { name: 'expiration', route: null },
-  { name: 'client', route: '/' },
+  { name: 'auth', routes: ['/api/users'] },
+  { name: 'tickets', routes: ['/api/tickets', '/api/events'] },
+  { name: 'orders', routes: ['/api/orders'] },
+  { name: 'payments', routes: ['/api/payments'] },
+  { name: 'passes', routes: ['/api/passes'] },
+  { name: 'expiration', routes: [] },
+  { name: 'client', routes: ['/'] },
 ];
 
 /** The apps present in this checkout (a workspace with a package.json). */

@@ -11,9 +11,13 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import type { schema } from './db/schema';
 import { changeListingRouter } from './routes/change-listing.router';
+import { createEventRouter } from './routes/create-event.router';
 import { createTicketRouter } from './routes/create-ticket.router';
+import { listEventsRouter } from './routes/list-events.router';
 import { listTicketsRouter } from './routes/list-tickets.router';
+import { showEventRouter } from './routes/show-event.router';
 import { showTicketRouter } from './routes/show-ticket.router';
+import { updateEventRouter } from './routes/update-event.router';
 import { updateTicketRouter } from './routes/update-ticket.router';
 
 export interface AppDeps {
@@ -48,6 +52,10 @@ export function createApp({ config, db, relay, revocations, logger, readiness, d
       app.use(showTicketRouter(store));
       app.use(updateTicketRouter(store));
       app.use(changeListingRouter(store));
+      app.use(createEventRouter(store));
+      app.use(listEventsRouter(store));
+      app.use(showEventRouter(store));
+      app.use(updateEventRouter(store));
     },
   });
   registerOutboxMetrics(app.locals.metrics.registry, db);

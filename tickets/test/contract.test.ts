@@ -19,7 +19,7 @@ describe('the tickets API contract', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
   });
 
-  it('when a seller lists, browses, reads, edits, unlists and relists a ticket, then every operation answers as documented', async () => {
+  it('when a seller lists, browses, reads, edits, unlists and relists a ticket and an organizer runs an event, then every operation answers as documented', async () => {
     const seller = aUser();
     const app = bed.app();
     const created = await request(app)
@@ -53,6 +53,48 @@ describe('the tickets API contract', () => {
     await request(app).post(`/api/tickets/${created.body.id}/relist`).set('Cookie', seller.cookie).expect(200);
     await request(app).post(`/api/tickets/${created.body.id}/relist`).set('Cookie', seller.cookie).expect(409);
     await request(app).post(`/api/tickets/${randomUUID()}/relist`).set('Cookie', seller.cookie).expect(404);
+
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const event = await request(app)
+      .post('/api/events')
+      .set('Cookie', seller.cookie)
+      .send({ name: 'Jazz night', venue: 'Blue Hall', city: 'Lyon', startsAt, category: 'concert' })
+      .expect(201);
+    await request(app)
+      .post('/api/events')
+      .set('Cookie', seller.cookie)
+      .send({ name: 'Gone', venue: 'Hall', city: 'Lyon', startsAt: '2020-01-01T00:00:00Z' })
+      .expect(400);
+    await request(app)
+      .post('/api/tickets')
+      .set('Cookie', seller.cookie)
+      .send({
+        title: 'Seat',
+        price: 30,
+        eventId: event.body.id,
+        faceValue: 25,
+        seat: { section: 'A', row: '1', seat: '2' },
+      })
+      .expect(201);
+    await request(app)
+      .post('/api/tickets')
+      .set('Cookie', seller.cookie)
+      .send({ title: 'Seat', price: 30, eventId: randomUUID() })
+      .expect(404);
+    await request(app).get('/api/events').query({ q: 'jazz', sort: 'price', limit: '1' }).expect(200);
+    await request(app).get('/api/events').query({ from: startsAt, to: '2020-01-01T00:00:00Z' }).expect(400);
+    await request(app).get(`/api/events/${event.body.id}`).expect(200);
+    await request(app).get(`/api/events/${randomUUID()}`).expect(404);
+    await request(app)
+      .put(`/api/events/${event.body.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ name: 'Jazz night', venue: 'Red Hall', city: 'Lyon', startsAt })
+      .expect(200);
+    await request(app)
+      .put(`/api/events/${event.body.id}`)
+      .set('Cookie', aUser().cookie)
+      .send({ name: 'Mine', venue: 'Red Hall', city: 'Lyon', startsAt })
+      .expect(401);
 
     expect([...exercisedOperations()].sort()).toEqual(ticketsApi.operations.map((o) => o.operationId).sort());
   });

@@ -34,6 +34,9 @@ describe('POST /api/tickets', () => {
       status: 'available',
       soldAt: null,
       currency: 'usd',
+      eventId: null,
+      faceValue: null,
+      seat: null,
     });
     const row = await bed.ticketRow(response.body.id);
     expect(row).toMatchObject({

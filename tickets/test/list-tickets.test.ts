@@ -69,6 +69,9 @@ describe('GET /api/tickets', () => {
       status: 'available',
       soldAt: null,
       currency: 'usd',
+      eventId: null,
+      faceValue: null,
+      seat: null,
     });
     expect(page.nextCursor).toBeNull();
   });

@@ -25,6 +25,9 @@ describe('GET /api/tickets/:id', () => {
       status: 'available',
       soldAt: null,
       currency: 'usd',
+      eventId: null,
+      faceValue: null,
+      seat: null,
     });
   });
 

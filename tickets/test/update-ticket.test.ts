@@ -35,6 +35,9 @@ describe('PUT /api/tickets/:id', () => {
       status: 'available',
       soldAt: null,
       currency: 'usd',
+      eventId: null,
+      faceValue: null,
+      seat: null,
     });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'After', priceCents: 1525, version: 1 });
     const events = await bed.eventsAbout(ticket.id, 2);

@@ -50,6 +50,9 @@ describe('POST /api/tickets/:id/withdraw', () => {
       status: 'withdrawn',
       soldAt: null,
       currency: 'usd',
+      eventId: null,
+      faceValue: null,
+      seat: null,
     });
     expect((await bed.ticketRow(ticket.id))?.withdrawnAt).toBeInstanceOf(Date);
     const events = await bed.eventsAbout(ticket.id, 2);

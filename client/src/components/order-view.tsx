@@ -19,10 +19,15 @@ interface OrderViewProps {
   /** Worked out on the server at render time, so server and browser paint the same thing. */
   initialPhase: OrderPhase;
   publishableKey: string | null;
+  /** The buyer's pass for this order, once passes has issued it. */
+  passId?: string | null;
 }
 
+const PASS_REFRESH_MS = 2_000;
+const PASS_REFRESHES = 15;
+
 /** An order: pay before the countdown runs out, or see why it can no longer be paid. */
-export function OrderView({ order, initialPhase, publishableKey }: OrderViewProps) {
+export function OrderView({ order, initialPhase, publishableKey, passId = null }: OrderViewProps) {
   const router = useRouter();
   const [phase, setPhase] = useState<OrderPhase>(initialPhase);
   const [cancelling, setCancelling] = useState(false);
@@ -37,6 +42,20 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
   const [justPaid, setJustPaid] = useState<{ paymentId: string; paidAt: string } | null>(null);
   const paymentId = order.paymentId ?? justPaid?.paymentId ?? null;
   const paidAt = order.paidAt ?? justPaid?.paidAt ?? null;
+
+  // Paid, and the ticket not issued yet: passes issues it a moment after the payment. The page
+  // asks again every 2 s for half a minute, so "Show your ticket" appears without a reload.
+  const awaitingPass = phase === 'paid' && !passId;
+  useEffect(() => {
+    if (!awaitingPass) return;
+    let asked = 0;
+    const timer = setInterval(() => {
+      asked += 1;
+      if (asked > PASS_REFRESHES) clearInterval(timer);
+      else router.refresh();
+    }, PASS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [awaitingPass, router]);
 
   async function cancel() {
     setCancelling(true);
@@ -115,8 +134,17 @@ export function OrderView({ order, initialPhase, publishableKey }: OrderViewProp
           <div className="notice notice--success">
             <h2>Paid — the ticket is yours</h2>
             <p>Thank you! Your payment for {order.ticket.title} went through.</p>
+            {passId ? (
+              <p>
+                <Link href={`/passes/${passId}`} className="button">
+                  Show your ticket
+                </Link>
+              </p>
+            ) : (
+              <p>Your ticket is being issued: it will be in My tickets in a moment.</p>
+            )}
             <p>
-              <Link href="/orders">See all your orders</Link>
+              <Link href="/passes">My tickets</Link> · <Link href="/orders">See all your orders</Link>
             </p>
           </div>
         ) : null}

@@ -18,6 +18,9 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
           <SiteMenu>
             <ul>
               <li>
+                <NavLink href="/events">Events</NavLink>
+              </li>
+              <li>
                 <NavLink href="/tickets/new">Sell</NavLink>
               </li>
               {user ? (
@@ -27,6 +30,9 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
                   </li>
                   <li>
                     <NavLink href="/orders">My orders</NavLink>
+                  </li>
+                  <li>
+                    <NavLink href="/passes">My tickets</NavLink>
                   </li>
                   <li className="site-nav__user" title={user.email}>
                     <span className="visually-hidden">Signed in as </span>

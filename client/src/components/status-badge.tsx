@@ -1,5 +1,5 @@
 import type { OrderPhase } from '@/lib/order-phase';
-import type { TicketStatus } from '@/lib/types';
+import type { PassStatus, TicketStatus } from '@/lib/types';
 
 const TICKET_LABELS: Record<TicketStatus, string> = {
   available: 'On sale',
@@ -21,4 +21,14 @@ const ORDER_LABELS: Record<OrderPhase, string> = {
 
 export function OrderPhaseBadge({ phase }: { phase: OrderPhase }) {
   return <span className={`badge badge--order-${phase}`}>{ORDER_LABELS[phase]}</span>;
+}
+
+const PASS_LABELS: Record<PassStatus, string> = {
+  valid: 'Valid',
+  admitted: 'Checked in',
+  revoked: 'Revoked',
+};
+
+export function PassStatusBadge({ status }: { status: PassStatus }) {
+  return <span className={`badge badge--pass-${status}`}>{PASS_LABELS[status] ?? status}</span>;
 }

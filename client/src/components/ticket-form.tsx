@@ -4,26 +4,35 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { api } from '@/lib/api-client';
 import { type ErrorState, NO_ERRORS, toErrorState } from '@/lib/api-errors';
-import { MAX_TITLE_LENGTH, parsePrice, validateTicketInput } from '@/lib/ticket-input';
+import {
+  MAX_SEAT_PART_LENGTH,
+  MAX_TITLE_LENGTH,
+  parsePrice,
+  validateEventListing,
+  validateTicketInput,
+} from '@/lib/ticket-input';
 import type { Ticket } from '@/lib/types';
 import { FormAlert } from './form-errors';
 import { rememberSaved } from './saved-notice';
 import { TextField } from './text-field';
 
-const FIELDS = ['title', 'price'] as const;
+const FIELDS = ['title', 'price', 'faceValue', 'section', 'row', 'seat'] as const;
 
 interface TicketFormProps {
   /** Editing this ticket; creating a new one when absent. */
   ticket?: Pick<Ticket, 'id' | 'title' | 'price'>;
   /** Why the ticket cannot be edited now (reserved or sold): the form is shown, disabled, with it. */
   disabledReason?: string;
+  /** Listing a ticket for this catalog event: the form also asks for its face value and seat. */
+  event?: { id: string; name: string };
 }
 
 /** Sell a ticket, or edit one of your own. On success, goes to the ticket's page, which confirms it. */
-export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
+export function TicketForm({ ticket, disabledReason, event: forEvent }: TicketFormProps) {
   const router = useRouter();
   const [title, setTitle] = useState(ticket?.title ?? '');
   const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
+  const [listing, setListing] = useState({ faceValue: '', section: '', row: '', seat: '' });
   const [errors, setErrors] = useState<ErrorState>(NO_ERRORS);
   const [pending, setPending] = useState(false);
   const disabled = Boolean(disabledReason);
@@ -31,7 +40,7 @@ export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (disabled) return;
-    const fields = validateTicketInput({ title, price });
+    const fields = { ...validateTicketInput({ title, price }), ...(forEvent ? validateEventListing(listing) : {}) };
     if (Object.keys(fields).length > 0) {
       setErrors({ fields, form: [] });
       const first = FIELDS.find((name) => fields[name]);
@@ -40,7 +49,16 @@ export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
     }
     setPending(true);
     setErrors(NO_ERRORS);
-    const body = { title: title.trim(), price: parsePrice(price) };
+    const seat = { section: listing.section.trim(), row: listing.row.trim(), seat: listing.seat.trim() };
+    const body = forEvent
+      ? {
+          title: title.trim(),
+          price: parsePrice(price),
+          eventId: forEvent.id,
+          ...(listing.faceValue.trim() ? { faceValue: parsePrice(listing.faceValue) } : {}),
+          ...(seat.section ? { seat } : {}),
+        }
+      : { title: title.trim(), price: parsePrice(price) };
     try {
       const response = ticket
         ? await api.put<Ticket>(`/api/tickets/${ticket.id}`, body)
@@ -94,6 +112,38 @@ export function TicketForm({ ticket, disabledReason }: TicketFormProps) {
           error={errors.fields.price}
           required
         />
+        {forEvent ? (
+          <fieldset className="form__group">
+            <legend>For {forEvent.name}</legend>
+            <TextField
+              id="faceValue"
+              name="faceValue"
+              label="Face value (USD, optional)"
+              hint="What the ticket cost at the box office, as printed on it"
+              inputMode="decimal"
+              autoComplete="off"
+              className="input--price"
+              value={listing.faceValue}
+              onChange={(change) => setListing({ ...listing, faceValue: change.target.value })}
+              error={errors.fields.faceValue}
+            />
+            <div className="form__seat">
+              {(['section', 'row', 'seat'] as const).map((part) => (
+                <TextField
+                  key={part}
+                  id={part}
+                  name={part}
+                  label={part[0]!.toUpperCase() + part.slice(1)}
+                  autoComplete="off"
+                  maxLength={MAX_SEAT_PART_LENGTH}
+                  value={listing[part]}
+                  onChange={(change) => setListing({ ...listing, [part]: change.target.value })}
+                  error={errors.fields[part]}
+                />
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
         <FormAlert messages={errors.form} />
         <div className="form__actions">
           <button type="submit" className="button">

@@ -31,6 +31,38 @@ export function parsePrice(input: string): number | undefined {
   return Number(cleaned);
 }
 
+/** The longest section, row or seat, in characters (the tickets service's rule). */
+export const MAX_SEAT_PART_LENGTH = 20;
+
+/** What a seller may add to a listing for a catalog event: what the ticket cost, and where the seat is. */
+export interface EventListingInput {
+  faceValue: string;
+  section: string;
+  row: string;
+  seat: string;
+}
+
+export type EventListingErrors = Partial<Record<keyof EventListingInput, string>>;
+
+/** Face value and seat are optional; a seat is all three parts or none. */
+export function validateEventListing(input: EventListingInput): EventListingErrors {
+  const errors: EventListingErrors = {};
+  if (input.faceValue.trim() !== '') {
+    const problem = validateTicketInput({ title: 'x', price: input.faceValue }).price;
+    if (problem) errors.faceValue = problem.replace(/^Price/, 'Face value');
+  }
+  const parts = (['section', 'row', 'seat'] as const).map((name) => [name, input[name].trim()] as const);
+  if (parts.some(([, value]) => value !== '')) {
+    for (const [name, value] of parts) {
+      const label = name[0]!.toUpperCase() + name.slice(1);
+      if (value === '') errors[name] = `${label} is required with the rest of the seat`;
+      else if ([...value].length > MAX_SEAT_PART_LENGTH)
+        errors[name] = `${label} must be at most ${MAX_SEAT_PART_LENGTH} characters`;
+    }
+  }
+  return errors;
+}
+
 export function validateTicketInput({ title, price }: TicketInput): TicketInputErrors {
   const errors: TicketInputErrors = {};
   const trimmed = title.trim();

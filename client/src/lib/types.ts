@@ -4,7 +4,12 @@
 // decimal currency units.
 import type {
   CurrentUserJson,
+  EventJson,
+  EventPageJson,
+  EventWithListingsJson,
   OrderJson,
+  PassDetailJson,
+  PassJson,
   PaymentModeJson,
   TicketJson,
   TicketPageJson,
@@ -18,6 +23,16 @@ export type Ticket = TicketJson;
 export type TicketPage = TicketPageJson;
 export type Order = OrderJson;
 export type OrderStatus = OrderJson['status'];
+/** A catalog event (a concert, a match) with what is on sale for it (`GET /api/events`). */
+export type CatalogEvent = EventJson;
+export type CatalogEventPage = EventPageJson;
+/** An event with its tickets on sale, cheapest first (`GET /api/events/{id}`). */
+export type CatalogEventWithListings = EventWithListingsJson;
+/** A signed e-ticket pass (`GET /api/passes`); `code` is what the door scans. */
+export type Pass = PassJson;
+export type PassStatus = PassJson['status'];
+/** A pass with its code drawn as a QR code (`GET /api/passes/{id}`). */
+export type PassDetail = PassDetailJson;
 /** What `GET /api/users/currentuser` answers. */
 export type CurrentUserAnswer = CurrentUserJson;
 /** How payments run: `sandbox` means no money moves (`GET /api/payments/mode`). */

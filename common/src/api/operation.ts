@@ -77,8 +77,16 @@ export interface ServiceApi {
   description: string;
   /** The path every operation starts with; the OpenAPI document is served at `<prefix>/openapi.json`. */
   prefix: string;
+  /** Further path prefixes the service answers under (tickets: `/api/events`); its operations start with one of them. */
+  otherPrefixes?: readonly string[];
   operations: readonly ApiOperation[];
 }
+
+/** Every path prefix of `api`: its own, then the others. */
+export const prefixesOf = (api: Pick<ServiceApi, 'prefix' | 'otherPrefixes'>): string[] => [
+  api.prefix,
+  ...(api.otherPrefixes ?? []),
+];
 
 /** Types an operation while keeping its literal shape (so its schemas' types reach the handlers and the client). */
 export const defineOperation = <const O extends ApiOperation>(operation: O): O => operation;

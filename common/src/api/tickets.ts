@@ -4,8 +4,8 @@ import { TICKET_STATUSES } from '../events/subjects';
 export { TICKET_STATUSES, type TicketStatus } from '../events/subjects';
 
 import { CURRENCY_CODES, type CurrencyCode, currencySpec, fitsMinorUnits } from '../money/currencies';
-import { uuid } from './fields';
-import { defineOperation, type ServiceApi } from './operation';
+import { uuid, uuidField } from './fields';
+import { defineOperation } from './operation';
 
 /** The longest title, in characters (code points, like PostgreSQL's `char_length`, which the table checks). */
 export const TICKET_TITLE_MAX_LENGTH = 200;
@@ -50,6 +50,16 @@ export const ticketJson = z
     currency: z
       .enum(CURRENCY_CODES)
       .meta({ description: 'The currency the service sells in (`PAYMENT_CURRENCY`), lower case.' }),
+    eventId: uuid().nullable().meta({
+      description: 'The catalog event (`/api/events/{id}`) the ticket is for; null for a listing of its own.',
+    }),
+    faceValue: z.number().positive().nullable().meta({
+      description: 'The price printed on the ticket, in decimal units of `currency` like `price`; null when not given.',
+    }),
+    seat: z
+      .object({ section: z.string(), row: z.string(), seat: z.string() })
+      .nullable()
+      .meta({ description: 'Where the seat is, as printed on the ticket; null when not given.' }),
   })
   .meta({
     examples: [
@@ -63,6 +73,9 @@ export const ticketJson = z
         status: 'available',
         soldAt: null,
         currency: 'usd',
+        eventId: '5c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
+        faceValue: 40,
+        seat: { section: 'B', row: 'F', seat: '12' },
       },
     ],
   });
@@ -92,6 +105,9 @@ export const ticketPageJson = z
             status: 'available',
             soldAt: null,
             currency: 'usd',
+            eventId: null,
+            faceValue: null,
+            seat: null,
           },
         ],
         nextCursor:
@@ -115,7 +131,7 @@ function hasControlCharacter(value: string): boolean {
 }
 
 /** The rules of free text, in the order they are reported: well-formed, no control characters, at most `max` characters. */
-const freeText = (schema: z.ZodString, label: string, max: number) =>
+export const freeText = (schema: z.ZodString, label: string, max: number) =>
   schema
     .refine((value) => !LONE_SURROGATE.test(value), `${label} must be valid Unicode text`)
     .refine((value) => !hasControlCharacter(value), `${label} must not contain control characters`)
@@ -128,45 +144,89 @@ export const ticketTitle = freeText(
   TICKET_TITLE_MAX_LENGTH,
 ).meta({ description: 'Trimmed; then 1–200 characters, without control characters.' });
 
-const decimalsMessage = (currency: CurrencyCode) => {
+const decimalsMessage = (label: string, currency: CurrencyCode) => {
   const { exponent } = currencySpec(currency);
-  return exponent === 0 ? 'Price must be a whole number' : `Price must have at most ${exponent} decimal places`;
+  return exponent === 0 ? `${label} must be a whole number` : `${label} must have at most ${exponent} decimal places`;
 };
 
 /**
- * A price as sellers send it, in decimal units of `currency`: a JSON number ("20" is refused
+ * An amount as sellers send it, in decimal units of `currency`: a JSON number ("20" is refused
  * rather than coerced, so a client bug shows at once), > 0, ≤ {@link TICKET_MAX_PRICE}, with at
  * most the currency's decimals. Without a currency, the decimals are not checked (the document
- * states them in words: they depend on the service's `PAYMENT_CURRENCY`). Stripe's minimum charge
- * is the service's own check (`PRICE_BELOW_MINIMUM`).
+ * states them in words: they depend on the service's `PAYMENT_CURRENCY`).
  */
-export const ticketPrice = (currency?: CurrencyCode) =>
+const decimalAmount = (label: string, currency?: CurrencyCode) =>
   z
     .number({
       // JSON's 1e400 parses as Infinity, which zod does not count as a number: report it by its size.
       error: (issue) =>
         typeof issue.input !== 'number' || Number.isNaN(issue.input)
-          ? 'Price must be a number'
+          ? `${label} must be a number`
           : issue.input > 0
-            ? `Price must be at most ${TICKET_MAX_PRICE}`
-            : 'Price must be greater than 0',
+            ? `${label} must be at most ${TICKET_MAX_PRICE}`
+            : `${label} must be greater than 0`,
     })
-    .positive('Price must be greater than 0')
-    .max(TICKET_MAX_PRICE, `Price must be at most ${TICKET_MAX_PRICE}`)
-    .refine((price) => currency === undefined || fitsMinorUnits(price, currency), {
-      error: () => decimalsMessage(currency!),
-    })
-    .meta({
-      description:
-        'Decimal units of the currency the service sells in (`PAYMENT_CURRENCY`): a JSON number, not a string, with at most the currency’s decimals (two for USD, none for JPY), and at least the gateway’s minimum charge in it (`PRICE_BELOW_MINIMUM` otherwise).',
+    .positive(`${label} must be greater than 0`)
+    .max(TICKET_MAX_PRICE, `${label} must be at most ${TICKET_MAX_PRICE}`)
+    .refine((amount) => currency === undefined || fitsMinorUnits(amount, currency), {
+      error: () => decimalsMessage(label, currency!),
     });
 
 /**
- * The body of a listing and of an edit, as a service selling in `currency` validates it; without
- * a currency, as the document describes it. Any other field is refused ("Unknown field").
+ * A price as sellers send it (see {@link decimalAmount}). Stripe's minimum charge is the service's
+ * own check (`PRICE_BELOW_MINIMUM`).
+ */
+export const ticketPrice = (currency?: CurrencyCode) =>
+  decimalAmount('Price', currency).meta({
+    description:
+      'Decimal units of the currency the service sells in (`PAYMENT_CURRENCY`): a JSON number, not a string, with at most the currency’s decimals (two for USD, none for JPY), and at least the gateway’s minimum charge in it (`PRICE_BELOW_MINIMUM` otherwise).',
+  });
+
+/** The longest part of a seat (section, row, seat), in characters. */
+export const SEAT_PART_MAX_LENGTH = 20;
+
+const seatPart = (label: string) =>
+  freeText(
+    z
+      .string({ error: `${label} must be a string` })
+      .trim()
+      .min(1, `${label} is required`),
+    label,
+    SEAT_PART_MAX_LENGTH,
+  );
+
+/** A seat as sellers send it: each part trimmed, 1–20 characters. */
+export const seatInput = z
+  .strictObject(
+    { section: seatPart('Section'), row: seatPart('Row'), seat: seatPart('Seat') },
+    { error: 'Seat must be an object with section, row and seat' },
+  )
+  .meta({ description: 'Where the seat is: `section`, `row` and `seat`, each trimmed, 1–20 characters.' });
+
+/** The price printed on the ticket, in decimal units like the price (minor units in the events). */
+export const faceValueInput = (currency?: CurrencyCode) =>
+  decimalAmount('Face value', currency).meta({
+    description: `What the ticket cost at the box office, in decimal units of the service's currency like \`price\` (at most ${TICKET_MAX_PRICE}).`,
+  });
+
+const eventIdInput = uuidField('Event id').meta({
+  description: 'A catalog event (`POST /api/events`); 404 `EVENT_NOT_FOUND` when there is none.',
+});
+
+/**
+ * The body of a listing, as a service selling in `currency` validates it; without a currency, as
+ * the document describes it. `eventId`, `faceValue` and `seat` are optional (null is the same as
+ * absent), so `{ title, price }` lists a ticket as it always did. Any other field is refused
+ * ("Unknown field").
  */
 export const ticketInput = (currency?: CurrencyCode) =>
-  z.strictObject({ title: ticketTitle, price: ticketPrice(currency) });
+  z.strictObject({
+    title: ticketTitle,
+    price: ticketPrice(currency),
+    eventId: eventIdInput.nullable().optional(),
+    faceValue: faceValueInput(currency).nullable().optional(),
+    seat: seatInput.nullable().optional(),
+  });
 
 const CURSOR_INVALID = 'Cursor is not valid; use nextCursor from a previous page';
 const LIMIT_INVALID = `Limit must be an integer between 1 and ${TICKETS_MAX_PAGE_SIZE}`;
@@ -215,11 +275,11 @@ const createTicket = defineOperation({
   path: '/api/tickets',
   summary: 'List a ticket for sale',
   description:
-    'The signed-in user becomes its seller; the ticket is `available`, version 0, and `ticket.created` is published.',
+    'The signed-in user becomes its seller; the ticket is `available`, version 0, and `ticket.created` is published. `eventId`, `faceValue` and `seat` are optional.',
   auth: 'required',
   body: ticketInput(),
   responses: { 201: { description: 'The new listing.', body: ticketJson } },
-  errors: { 400: ['PRICE_BELOW_MINIMUM'] },
+  errors: { 400: ['PRICE_BELOW_MINIMUM'], 404: ['EVENT_NOT_FOUND'] },
 });
 
 const listTickets = defineOperation({
@@ -253,7 +313,7 @@ const updateTicket = defineOperation({
   path: '/api/tickets/{id}',
   summary: 'Edit a listing',
   description:
-    'The seller replaces the title and price of an available (or withdrawn) ticket: its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
+    'The seller replaces the title and price of an available (or withdrawn) ticket, and its `eventId`, `faceValue` and `seat` when given (absent keeps them, null clears them): its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
   auth: 'required',
   params: ticketIdParams,
   body: ticketInput(),
@@ -261,7 +321,7 @@ const updateTicket = defineOperation({
   errors: {
     400: ['PRICE_BELOW_MINIMUM', 'TICKET_RESERVED', 'TICKET_SOLD'],
     401: ['TICKET_NOT_OWNER'],
-    404: ['TICKET_NOT_FOUND'],
+    404: ['TICKET_NOT_FOUND', 'EVENT_NOT_FOUND'],
     409: ['TICKET_CONCURRENT_UPDATE'],
   },
 });
@@ -302,13 +362,5 @@ const relistTicket = defineOperation({
   },
 });
 
-/** The tickets service's operations, by name. */
+/** The tickets service's operations on listings, by name (its catalog's are `eventsOperations`). */
 export const ticketsOperations = { createTicket, listTickets, showTicket, updateTicket, withdrawTicket, relistTicket };
-
-export const ticketsApi: ServiceApi = {
-  service: 'tickets',
-  title: 'Ticketing tickets API',
-  description: 'Sellers list tickets, edit, unlist and relist them; everyone browses, searches and reads them.',
-  prefix: '/api/tickets',
-  operations: Object.values(ticketsOperations),
-};

@@ -6,6 +6,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'The request breaks a rule (see the codes); nothing changed.',
   401: 'Not signed in, or not allowed to act on this resource.',
   402: 'The payment was declined.',
+  403: 'Signed in, but not allowed to do this.',
   404: 'No such resource.',
   409: 'A concurrent change; reload and try again.',
   413: 'The body is over the size limit.',

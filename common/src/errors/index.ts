@@ -2,6 +2,7 @@ export * from './bad-gateway-error';
 export * from './bad-request-error';
 export * from './conflict-error';
 export * from './custom-error';
+export * from './forbidden-error';
 export * from './not-authorized-error';
 export * from './not-found-error';
 export * from './payload-too-large-error';

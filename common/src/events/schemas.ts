@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, type Subject, Subjects, TICKET_STATUSES } from './subjects';
+import { ORDER_STATUSES, PASS_REVOCATION_REASONS, type Subject, Subjects, TICKET_STATUSES } from './subjects';
 
 const id = z.uuid();
 const version = z.number().int().nonnegative();
@@ -116,6 +116,53 @@ export const eventCreatedData = z.object({
 
 export const eventUpdatedData = eventCreatedData;
 
+/** Which pass of a ticket this is: 1 for its first buyer, one more each time it is reissued on resale. */
+const generation = z.number().int().positive();
+
+/**
+ * passes issued a signed pass (version 0) to the buyer of a completed order. `faceValue` is what
+ * the holder paid for the ticket (the order's price), in minor units: the base of a resale cap.
+ */
+export const passIssuedData = z.object({
+  id,
+  version,
+  ticketId: id,
+  orderId: id,
+  /** The catalog event the ticket is for; null for a ticket of no event. */
+  eventId: id.nullable(),
+  holderId: id,
+  generation,
+  faceValue: cents,
+  currency,
+  issuedAt: instant,
+});
+
+/** passes revoked a pass (its next version): it is never admitted again. */
+export const passRevokedData = z.object({
+  id,
+  version,
+  ticketId: id,
+  eventId: id.nullable(),
+  holderId: id,
+  generation,
+  reason: z.enum(PASS_REVOCATION_REASONS),
+  /** The pass that replaces it (the next generation), when there is one. */
+  replacedBy: id.nullable(),
+  revokedAt: instant,
+});
+
+/** passes admitted a pass at the door (its next version): the organizer `admittedBy` scanned it. */
+export const passAdmittedData = z.object({
+  id,
+  version,
+  ticketId: id,
+  eventId: id,
+  holderId: id,
+  generation,
+  admittedBy: id,
+  admittedAt: instant,
+});
+
 /** What each event means, for the event catalog's readers (the AsyncAPI document). */
 export const eventDescriptions: Record<Subject, string> = {
   [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
@@ -132,6 +179,11 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.SessionsRevokedAll]: 'Every session of a user issued before `before` ended ("sign out everywhere").',
   [Subjects.EventCreated]: 'An organizer added an event (name, venue, city, start) to the catalog (version 0).',
   [Subjects.EventUpdated]: "A catalog event's next version: its organizer changed its details.",
+  [Subjects.PassIssued]:
+    "A buyer received a signed pass for the ticket of a completed order (version 0); `generation` counts the ticket's passes, `faceValue` is what the holder paid, in minor units.",
+  [Subjects.PassRevoked]:
+    'A pass will never be admitted (`reason: reissued`: the ticket was resold and `replacedBy` is the new generation).',
+  [Subjects.PassAdmitted]: 'An organizer scanned a pass at the door: it was admitted, once.',
 };
 
 /** The data schema of every subject: the one place a payload shape is declared. */
@@ -147,6 +199,9 @@ export const eventDataSchemas = {
   [Subjects.SessionsRevokedAll]: sessionsRevokedAllData,
   [Subjects.EventCreated]: eventCreatedData,
   [Subjects.EventUpdated]: eventUpdatedData,
+  [Subjects.PassIssued]: passIssuedData,
+  [Subjects.PassRevoked]: passRevokedData,
+  [Subjects.PassAdmitted]: passAdmittedData,
 } as const satisfies Record<Subject, z.ZodType>;
 
 export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
@@ -162,3 +217,6 @@ export type SessionRevokedData = EventData<typeof Subjects.SessionRevoked>;
 export type SessionsRevokedAllData = EventData<typeof Subjects.SessionsRevokedAll>;
 export type EventCreatedData = EventData<typeof Subjects.EventCreated>;
 export type EventUpdatedData = EventData<typeof Subjects.EventUpdated>;
+export type PassIssuedData = EventData<typeof Subjects.PassIssued>;
+export type PassRevokedData = EventData<typeof Subjects.PassRevoked>;
+export type PassAdmittedData = EventData<typeof Subjects.PassAdmitted>;

@@ -11,13 +11,24 @@ export const Subjects = {
   SessionsRevokedAll: 'session.revoked-all',
   EventCreated: 'event.created',
   EventUpdated: 'event.updated',
+  PassIssued: 'pass.issued',
+  PassRevoked: 'pass.revoked',
+  PassAdmitted: 'pass.admitted',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
 /** The JetStream stream that holds every event, and the subjects it captures. */
 export const STREAM_NAME = 'TICKETING';
-export const STREAM_SUBJECTS = ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>', 'event.>'] as const;
+export const STREAM_SUBJECTS = [
+  'ticket.>',
+  'order.>',
+  'payment.>',
+  'expiration.>',
+  'session.>',
+  'event.>',
+  'pass.>',
+] as const;
 
 /** Lifecycle of an order. `created`, `awaiting:payment` and `complete` are the active states. */
 export const OrderStatus = {
@@ -45,3 +56,14 @@ export const ACTIVE_ORDER_STATUSES: readonly OrderStatus[] = [
  */
 export const TICKET_STATUSES = ['available', 'reserved', 'sold', 'withdrawn'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/**
+ * Lifecycle of a pass (an e-ticket): `valid` can be admitted once; `admitted` was scanned at the
+ * door; `revoked` was replaced by a newer generation (the ticket was resold) and is never admitted.
+ */
+export const PASS_STATUSES = ['valid', 'admitted', 'revoked'] as const;
+export type PassStatus = (typeof PASS_STATUSES)[number];
+
+/** Why a pass was revoked: `reissued`, a newer generation went to the ticket's new buyer. */
+export const PASS_REVOCATION_REASONS = ['reissued'] as const;
+export type PassRevocationReason = (typeof PASS_REVOCATION_REASONS)[number];

@@ -15,6 +15,7 @@ export const EVENT_OWNERS = {
   orders: ['order.>'],
   payments: ['payment.>'],
   expiration: ['expiration.>'],
+  passes: ['pass.>'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EventOwner = keyof typeof EVENT_OWNERS;
@@ -46,6 +47,16 @@ export const EVENT_CONSUMERS: Record<EventOwner, readonly Subject[]> = {
     Subjects.SessionsRevokedAll,
   ],
   expiration: [Subjects.OrderCreated],
+  passes: [
+    Subjects.TicketCreated,
+    Subjects.TicketUpdated,
+    Subjects.OrderCreated,
+    Subjects.OrderCompleted,
+    Subjects.EventCreated,
+    Subjects.EventUpdated,
+    Subjects.SessionRevoked,
+    Subjects.SessionsRevokedAll,
+  ],
 };
 
 /** The operator's user: full access, for `npm run events`. */

@@ -1,7 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { SERVICE_APIS } from '../api';
-import type { ApiOperation, ServiceApi } from '../api/operation';
+import { type ApiOperation, prefixesOf, type ServiceApi } from '../api/operation';
 import { type ObservedResponse, observeResponses } from '../contracts/observer';
 import { openApiDocument } from '../contracts/openapi';
 
@@ -111,7 +111,9 @@ const GATEWAY_CODES = new Set(['BAD_GATEWAY', 'SERVICE_UNAVAILABLE']);
  * against the document of the service its path belongs to, like the answers of in-process apps.
  */
 export function checkAnswer(answer: Omit<ObservedResponse, 'api'>): void {
-  const api = SERVICE_APIS.find(({ prefix }) => answer.path === prefix || answer.path.startsWith(`${prefix}/`));
+  const api = SERVICE_APIS.find((candidate) =>
+    prefixesOf(candidate).some((prefix) => answer.path === prefix || answer.path.startsWith(`${prefix}/`)),
+  );
   const code = (answer.body as { errors?: Array<{ code?: string }> } | undefined)?.errors?.[0]?.code;
   if (!api || (answer.status >= 502 && code !== undefined && GATEWAY_CODES.has(code))) return;
   record?.({ ...answer, api });

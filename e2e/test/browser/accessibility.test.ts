@@ -266,7 +266,7 @@ describe('on a phone', () => {
       expect(await menu.getAttribute('aria-expanded')).toBe('true');
       await panel.waitFor({ state: 'visible' });
       await phone.keyboard.press('Tab');
-      expect(await phone.evaluate(() => document.activeElement?.textContent)).toBe('Sell');
+      expect(await phone.evaluate(() => document.activeElement?.textContent)).toBe('Events');
       // It opens over the page: nothing below the header moved.
       expect(await boxOf(phone.getByRole('main'))).toEqual(mainBefore);
 

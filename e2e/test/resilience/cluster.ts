@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,11 @@ import {
 } from '@ticketing/common/testing';
 import { ROOT } from '../platform';
 
-export const SERVICES = ['auth', 'tickets', 'orders', 'payments', 'expiration'] as const;
+export const SERVICES = ['auth', 'tickets', 'orders', 'payments', 'expiration', 'passes'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The services that own a database (expiration keeps its state in Redis). */
-export const DATABASE_SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
+export const DATABASE_SERVICES = ['auth', 'tickets', 'orders', 'payments', 'passes'] as const;
 export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
 /** Signs the webhook test events; payments is started with it so the webhook verifies instead of answering 503. */
@@ -80,6 +80,8 @@ interface Running {
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const jwtKey = `resilience-${randomUUID()}`;
+  // One signing key for the cluster's life, as a Secret gives one: codes stay valid across restarts.
+  const passSigningKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const logDir = mkdtempSync(path.join(tmpdir(), 'ticketing-resilience-'));
   const postgres = testPostgresServer();
   const [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
@@ -114,6 +116,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ...(service === 'payments'
       ? { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, RECONCILE_AFTER_SECONDS: '3', RECONCILE_INTERVAL_SECONDS: '1' }
       : {}),
+    ...(service === 'passes' ? { PASS_SIGNING_KEY: passSigningKey } : {}),
     ...(service in databaseUrls ? { DATABASE_URL: databaseUrls[service as DatabaseService] } : {}),
     ...options.env,
     ...options.serviceEnv?.[service],

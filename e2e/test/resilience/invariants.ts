@@ -220,6 +220,16 @@ interface SourceOrder {
   version: number;
   price_cents: number;
 }
+interface Pass {
+  id: string;
+  ticket_id: string;
+  order_id: string;
+  holder_id: string;
+  generation: number;
+  status: string;
+  admitted_at: Date | null;
+  revoked_at: Date | null;
+}
 interface ReplicaOrder {
   id: string;
   user_id: string;
@@ -391,6 +401,17 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
     }
   }
 
+  violations.push(
+    ...passViolations(
+      orders,
+      await observer.rows<Pass>(
+        'passes',
+        'select id, ticket_id, order_id, holder_id, generation, status, admitted_at, revoked_at from passes',
+      ),
+      ordersFinal,
+    ),
+  );
+
   // The money ledger, from payments' records and from the gateway's.
   const net = (entries: { order_id: string; amount: number; kept: boolean }[]) => {
     const byOrder = new Map<string, number>();
@@ -531,4 +552,61 @@ export async function expectConsistent(
   }
   const shown = violations.slice(0, 40).join('\n  ');
   throw new Error(`${violations.length} invariant violations:\n  ${shown}`);
+}
+
+/**
+ * Passes: a ticket has at most one current pass (valid or admitted); once the orders have settled,
+ * every ticket sold has exactly one, held by the buyer of its last completed order and issued for
+ * that order, with every earlier generation revoked; a revoked pass was never admitted after its
+ * revocation, and no pass exists for an order that is not complete.
+ */
+function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean): string[] {
+  const violations: string[] = [];
+  const orderById = new Map(orders.map((order) => [order.id, order]));
+  const byTicket = new Map<string, Pass[]>();
+  for (const pass of passes) byTicket.set(pass.ticket_id, [...(byTicket.get(pass.ticket_id) ?? []), pass]);
+  for (const pass of passes) {
+    const order = orderById.get(pass.order_id);
+    if (order && order.status !== 'complete') {
+      violations.push(`pass ${pass.id} was issued for order ${pass.order_id}, which is ${order.status}`);
+    }
+    if (order && order.user_id !== pass.holder_id) {
+      violations.push(
+        `pass ${pass.id} is held by ${pass.holder_id}, but order ${order.id} was bought by ${order.user_id}`,
+      );
+    }
+    if (pass.revoked_at && pass.admitted_at && pass.admitted_at > pass.revoked_at) {
+      violations.push(`pass ${pass.id} was admitted after it was revoked`);
+    }
+  }
+  for (const [ticketId, ofTicket] of byTicket) {
+    const current = ofTicket.filter((pass) => pass.status === 'valid' || pass.status === 'admitted');
+    if (current.length > 1) {
+      violations.push(
+        `ticket ${ticketId} has ${current.length} current passes: ${current.map((p) => p.id).join(', ')}`,
+      );
+    }
+    const newest = Math.max(...ofTicket.map((pass) => pass.generation));
+    for (const pass of ofTicket) {
+      if (pass.generation < newest && pass.status !== 'revoked' && pass.status !== 'admitted') {
+        violations.push(
+          `pass ${pass.id} (generation ${pass.generation}) is ${pass.status} behind generation ${newest}`,
+        );
+      }
+    }
+  }
+  if (settled) {
+    for (const order of orders) {
+      if (order.status !== 'complete') continue;
+      const current = (byTicket.get(order.ticket_id) ?? []).filter((pass) => pass.status !== 'revoked');
+      if (current.length !== 1 || current[0]!.order_id !== order.id) {
+        violations.push(
+          `ticket ${order.ticket_id}, sold by order ${order.id}, has ${current.length} current passes${
+            current.length === 1 ? ` (for order ${current[0]!.order_id})` : ''
+          }`,
+        );
+      }
+    }
+  }
+  return violations;
 }

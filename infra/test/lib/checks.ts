@@ -272,7 +272,7 @@ export function ingressProblems(objects: K8sObject[], apps: GatewayApp[]): strin
   const problems: string[] = [];
   if (ingress.spec?.ingressClassName !== 'nginx') problems.push('ingressClassName is not nginx');
   const services = new Set(ofKind<IService>(objects, 'Service').map((service) => service.metadata?.name));
-  const expected = new Map(apps.filter((app) => app.route).map((app) => [app.route as string, `${app.name}-srv`]));
+  const expected = new Map(apps.flatMap((app) => app.routes.map((route) => [route, `${app.name}-srv`] as const)));
   const rules = ingress.spec?.rules ?? [];
   if (rules.length === 0) problems.push('the Ingress has no rules');
   for (const rule of rules) {
@@ -822,4 +822,103 @@ export function natsVersionProblem(image: string): string | undefined {
   const [major, minor, patch] = version;
   const atLeast = major > 2 || (major === 2 && (minor > 10 || (minor === 10 && patch >= 23)));
   return atLeast ? undefined : `${image}: NATS before 2.10.23 can lose streams after crashes`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets made by hand
+
+/** A Secret key the manifests read, and who reads it. */
+export interface SecretReference {
+  name: string;
+  key?: string;
+  optional: boolean;
+  by: string;
+}
+
+/**
+ * Every Secret key the objects read: env secretKeyRefs, envFrom secretRefs, secret volumes and a
+ * Barman Cloud ObjectStore's credentials. Secrets that an operator makes are left out: the
+ * CloudNativePG application Secret `<cluster>-app` of a Cluster in the objects, and the Ingress
+ * certificates cert-manager issues.
+ */
+export function secretReferences(objects: K8sObject[]): SecretReference[] {
+  const clusters = new Set(objects.filter((object) => object.kind === 'Cluster').map((object) => object.metadata.name));
+  const references: SecretReference[] = [];
+  const walk = (node: unknown, by: string) => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, by);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const entries = node as Record<string, unknown>;
+    for (const [field, value] of Object.entries(entries)) {
+      const ref = value as { name?: string; key?: string; optional?: boolean; secretName?: string } | undefined;
+      if ((field === 'secretKeyRef' || field === 'accessKeyId' || field === 'secretAccessKey') && ref?.name)
+        references.push({ name: ref.name, key: ref.key, optional: ref.optional === true, by });
+      else if (field === 'secretRef' && ref?.name)
+        references.push({ name: ref.name, optional: ref.optional === true, by });
+      else if (field === 'secret' && ref?.secretName)
+        references.push({ name: ref.secretName, optional: ref.optional === true, by });
+      else walk(value, by);
+    }
+  };
+  for (const object of objects) {
+    if (object.kind === 'Ingress') continue;
+    walk(object.spec, `${object.kind} ${object.metadata.name}`);
+  }
+  return references.filter((reference) => {
+    const cluster = /^(.+)-app$/.exec(reference.name)?.[1];
+    return !(cluster && clusters.has(cluster));
+  });
+}
+
+/**
+ * The Secrets the documentation's shell blocks create (`kubectl create secret generic <name>`)
+ * and the keys each gets (`--from-literal=KEY=`, `--from-file=KEY=`), with `for x in a b c; do`
+ * loops expanded: a loop around the command names one Secret per item ("$svc-db-secret"), a
+ * loop inside it one key per item (the NATS users).
+ */
+export function documentedSecrets(markdown: string): Map<string, Set<string>> {
+  const secrets = new Map<string, Set<string>>();
+  const blocks = [...markdown.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  for (const block of blocks) {
+    const lines = block.replace(/\\\n\s*/g, ' ').split('\n');
+    let loop: { variable: string; items: string[] } | undefined;
+    for (const line of lines) {
+      const opening = /^\s*for (\w+) in ([^;]+); do\s*$/.exec(line);
+      if (opening) loop = { variable: opening[1] ?? '', items: (opening[2] ?? '').trim().split(/\s+/) };
+      if (/^\s*done\b/.test(line)) loop = undefined;
+      const command = /create secret generic ("?)(\$?[\w-]+)\1/.exec(line);
+      if (!command) continue;
+      const written = command[2] ?? '';
+      const names =
+        loop && written.startsWith(`$${loop.variable}`)
+          ? loop.items.map((item) => item + written.slice(loop!.variable.length + 1))
+          : [written];
+      const keys = [...line.matchAll(/--from-(?:literal|file)=(\w+)=/g)].map((match) => match[1] ?? '');
+      const inner = /\$\(for \w+ in ([^;]+); do printf -- '--from-literal=%s=/.exec(line);
+      if (inner) keys.push(...(inner[1] ?? '').trim().split(/\s+/));
+      for (const name of names) {
+        const known = secrets.get(name) ?? new Set<string>();
+        for (const key of keys) known.add(key);
+        secrets.set(name, known);
+      }
+    }
+  }
+  return secrets;
+}
+
+/** Every Secret key the objects need (optional ones aside) is made by a documented command. */
+export function undocumentedSecretProblems(references: SecretReference[], documented: Map<string, Set<string>>) {
+  const problems = new Map<string, string[]>();
+  for (const reference of references.filter((candidate) => !candidate.optional)) {
+    const keys = documented.get(reference.name);
+    const missing = !keys
+      ? `Secret ${reference.name} is created by no documented command`
+      : reference.key && !keys.has(reference.key)
+        ? `Secret ${reference.name}: the documented command does not set ${reference.key}`
+        : undefined;
+    if (missing) problems.set(missing, [...(problems.get(missing) ?? []), reference.by]);
+  }
+  return [...problems].map(([problem, readers]) => `${problem} (read by ${[...new Set(readers)].join(', ')})`);
 }

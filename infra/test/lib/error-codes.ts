@@ -1,3 +1,5 @@
+import { APP_NAMES } from './repo';
+
 /**
  * The error codes the APIs answer with and the README's "Error codes" section, checked against
  * each other: a code a service can answer is documented, and a documented code is still answered.
@@ -10,15 +12,12 @@ export interface SourceFile {
 }
 
 /**
- * Where the codes are written: the services, common's error classes and HTTP layer, and the rules
- * of common's API declarations (`params: { code }` on a zod refinement).
+ * Where the codes are written: every service of scripts/lib/services.mjs (a new one is read as
+ * soon as the gateway lists it), common's error classes and HTTP layer, and the rules of common's
+ * API declarations (`params: { code }` on a zod refinement).
  */
 export const ERROR_CODE_SOURCES = [
-  'auth/src',
-  'tickets/src',
-  'orders/src',
-  'payments/src',
-  'expiration/src',
+  ...APP_NAMES.filter((app) => app !== 'client').map((app) => `${app}/src`),
   'common/src/api',
   'common/src/errors',
   'common/src/http',

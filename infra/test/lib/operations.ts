@@ -10,6 +10,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import { stringify } from 'yaml';
 import { appContainer, selects } from './checks';
 import { type K8sObject, ofKind } from './kustomize';
+import { APP_NAMES, repoPathExists } from './repo';
 
 /**
  * The production rules of infra/README.md ("Operations"): data that survives, PostgreSQL that is
@@ -149,7 +150,11 @@ export function teardownProblems(files: { path: string; text: string }[]): strin
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-export const DATABASE_SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
+/**
+ * The services with a database of their own: those whose migrations/ folder their image copies
+ * (auth, tickets, orders, payments, passes), read from the gateway's list so a new one counts.
+ */
+export const DATABASE_SERVICES = APP_NAMES.filter((app) => repoPathExists(`${app}/migrations`));
 const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 
 /**
@@ -307,6 +312,7 @@ export const REQUIRED_ALERTS = [
   'TicketingExpirationQueueDeep',
   'TicketingSessionRevocationsStale',
   'TicketingRateLimitsNotShared',
+  'TicketingPassScansInvalid',
   'TicketingPostgresReplicationLag',
   'TicketingPostgresBackupFailed',
   'TicketingPostgresBackupTooOld',
@@ -322,6 +328,7 @@ export const AGREED_METRICS = [
   'ticketing_expiration_queue_depth',
   'ticketing_session_revocations_read_age_seconds',
   'ticketing_rate_limit_fallback_total',
+  'passes_scans_refused_total',
 ];
 
 const INPUTS_GROUP = 'ticketing-inputs';

@@ -20,8 +20,8 @@ export function listRepoFiles(relative: string): string[] {
 
 export interface GatewayApp {
   name: string;
-  /** The path prefix the gateway and the Ingress route to the app; null when it has no public API. */
-  route: string | null;
+  /** The path prefixes the gateway and the Ingress route to the app; none when it has no public API. */
+  routes: string[];
 }
 
 /**
@@ -31,9 +31,9 @@ export interface GatewayApp {
 export function gatewayApps(source = readRepoFile('scripts/lib/services.mjs')): GatewayApp[] {
   const block = /export const APPS = \[([\s\S]*?)\];/.exec(source)?.[1];
   if (!block) throw new Error('scripts/lib/services.mjs has no `export const APPS = [ ... ];`');
-  const apps = [...block.matchAll(/\{\s*name:\s*'([\w-]+)',\s*route:\s*(?:'([^']*)'|null)\s*\}/g)].map((match) => ({
+  const apps = [...block.matchAll(/\{\s*name:\s*'([\w-]+)',\s*routes:\s*\[([^\]]*)\]\s*\}/g)].map((match) => ({
     name: match[1] ?? '',
-    route: match[2] ?? null,
+    routes: [...(match[2] ?? '').matchAll(/'([^']*)'/g)].map((route) => route[1] ?? ''),
   }));
   const entries = block.match(/\{[^}]*\}/g) ?? [];
   if (apps.length === 0 || apps.length !== entries.length) {

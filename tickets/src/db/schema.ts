@@ -4,6 +4,32 @@ import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-o
 
 export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
+/**
+ * The catalog: events (a concert, a match) that listings may belong to. Its creator is its
+ * organizer; every edit is the next version, announced by exactly one event.updated.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey(),
+    organizerId: uuid('organizer_id').notNull(),
+    name: text('name').notNull(),
+    venue: text('venue').notNull(),
+    city: text('city').notNull(),
+    // Millisecond precision, so the keyset cursor (a JS Date) round-trips exactly.
+    startsAt: timestamp('starts_at', { withTimezone: true, precision: 3 }).notNull(),
+    category: text('category'),
+    version: integer('version').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('events_name_length', sql`char_length(${table.name}) between 1 and 200`),
+    // The catalog, soonest first (the default sort, and the `from`/`to` range).
+    index('events_starts_at_idx').on(table.startsAt, table.id),
+  ],
+);
+
 export const tickets = pgTable(
   'tickets',
   {
@@ -32,6 +58,13 @@ export const tickets = pgTable(
      * ticket is withdrawn again, not back on sale, if that order is cancelled.
      */
     withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    /** The catalog event the listing is for; null for a listing of its own. */
+    eventId: uuid('event_id').references(() => events.id),
+    /** The price printed on the ticket, in cents like the price; null when the seller did not give it. */
+    faceValueCents: integer('face_value_cents'),
+    seatSection: text('seat_section'),
+    seatRow: text('seat_row'),
+    seatNumber: text('seat_number'),
     // Millisecond precision, so the keyset cursor (a JS Date) round-trips exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -39,6 +72,12 @@ export const tickets = pgTable(
   (table) => [
     check('tickets_price_cents_range', sql`${table.priceCents} between 1 and 100000000`),
     check('tickets_title_length', sql`char_length(${table.title}) between 1 and 200`),
+    check('tickets_face_value_cents_range', sql`${table.faceValueCents} between 1 and 100000000`),
+    // A seat is all three parts or none.
+    check(
+      'tickets_seat_complete',
+      sql`(${table.seatSection} is null) = (${table.seatRow} is null) and (${table.seatRow} is null) = (${table.seatNumber} is null)`,
+    ),
     // The public listing: available tickets, newest first.
     index('tickets_available_idx')
       .on(table.createdAt, table.id)
@@ -48,6 +87,12 @@ export const tickets = pgTable(
       .on(table.createdAt, table.id)
       .where(sql`${table.soldAt} is null and ${table.withdrawnAt} is null`),
     index('tickets_user_idx').on(table.userId, table.createdAt, table.id),
+    // An event's tickets on sale, cheapest first: its count and lowest price in the catalog, its listings.
+    index('tickets_event_available_idx')
+      .on(table.eventId, table.priceCents, table.id)
+      .where(
+        sql`${table.eventId} is not null and ${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null`,
+      ),
   ],
 );
 
@@ -62,6 +107,7 @@ export const cancelledOrders = pgTable('cancelled_orders', {
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const schema = { tickets, cancelledOrders, outbox, processedEvents };
+export const schema = { events, tickets, cancelledOrders, outbox, processedEvents };
 
 export type TicketRow = typeof tickets.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

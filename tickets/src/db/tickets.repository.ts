@@ -3,7 +3,16 @@ import { asc, eq, gt } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
 import { type TicketRow, tickets } from './schema';
 
-export interface NewTicket {
+/** What a listing says about its ticket besides title and price; each null when not given. */
+export interface TicketDetails {
+  eventId: string | null;
+  faceValueCents: number | null;
+  seatSection: string | null;
+  seatRow: string | null;
+  seatNumber: string | null;
+}
+
+export interface NewTicket extends Partial<TicketDetails> {
   id: string;
   title: string;
   priceCents: number;
@@ -46,7 +55,7 @@ export async function lockTicketForEvent(
 }
 
 /** A ticket row as `pg` returns it (see {@link ticketOf}). */
-interface TicketColumns {
+export interface TicketColumns {
   id: string;
   title: string;
   price_cents: number;
@@ -56,14 +65,19 @@ interface TicketColumns {
   latest_reservation: number;
   sold_at: Date | null;
   withdrawn_at: Date | null;
+  event_id: string | null;
+  face_value_cents: number | null;
+  seat_section: string | null;
+  seat_row: string | null;
+  seat_number: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const TICKET_COLUMNS =
-  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, withdrawn_at, created_at, updated_at';
+export const TICKET_COLUMNS =
+  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, withdrawn_at, event_id, face_value_cents, seat_section, seat_row, seat_number, created_at, updated_at';
 
-const ticketOf = (row: TicketColumns): TicketRow => ({
+export const ticketOf = (row: TicketColumns): TicketRow => ({
   id: row.id,
   title: row.title,
   priceCents: row.price_cents,
@@ -73,6 +87,11 @@ const ticketOf = (row: TicketColumns): TicketRow => ({
   latestReservation: row.latest_reservation,
   soldAt: row.sold_at,
   withdrawnAt: row.withdrawn_at,
+  eventId: row.event_id,
+  faceValueCents: row.face_value_cents,
+  seatSection: row.seat_section,
+  seatRow: row.seat_row,
+  seatNumber: row.seat_number,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -98,7 +117,7 @@ const lockTicketForCancellationStatement = preparedStatement<TicketColumns & { f
 );
 
 export type TicketChange = Partial<
-  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'withdrawnAt' | 'latestReservation'>
+  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'withdrawnAt' | 'latestReservation'> & TicketDetails
 >;
 
 /** A condition a ticket's next version is written under, besides its version. */
@@ -130,6 +149,11 @@ export async function saveTicketVersion(
     next.soldAt,
     next.withdrawnAt,
     unlessOrderCancelled ?? null,
+    next.eventId,
+    next.faceValueCents,
+    next.seatSection,
+    next.seatRow,
+    next.seatNumber,
     ...eventValues(eventOf(next)),
   ]);
   return row && { ...next, updatedAt: row.updated_at };
@@ -142,11 +166,12 @@ const saveTicketVersionStatement = preparedStatement<{ updated_at: Date }>(
   withEventSql(
     `update tickets
      set title = $3, price_cents = $4, order_id = $5, latest_reservation = $6, sold_at = $7,
-         withdrawn_at = $8, version = $2 + 1, updated_at = now()
+         withdrawn_at = $8, event_id = $10, face_value_cents = $11, seat_section = $12, seat_row = $13,
+         seat_number = $14, version = $2 + 1, updated_at = now()
      where id = $1 and version = $2
        and ($9::uuid is null or not exists (select from cancelled_orders where order_id = $9))
      returning updated_at`,
-    10,
+    15,
   ),
 );
 

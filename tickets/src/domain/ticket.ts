@@ -1,5 +1,6 @@
-import { type CurrencyCode, fromMinorUnits, type TicketJson, type TicketStatus } from '@ticketing/common';
+import { type CurrencyCode, fromMinorUnits, type TicketJson, type TicketStatus, toMinorUnits } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
+import type { TicketDetails } from '../db/tickets.repository';
 
 /**
  * A ticket as the API shows it (`TicketJson`, the schema in common's tickets API): price in
@@ -29,5 +30,43 @@ export function toTicket(row: TicketRow, currency: CurrencyCode): TicketJson {
     status: ticketStatus(row),
     soldAt: row.soldAt?.toISOString() ?? null,
     currency,
+    eventId: row.eventId,
+    faceValue: row.faceValueCents === null ? null : fromMinorUnits(row.faceValueCents, currency),
+    seat: seatOf(row),
+  };
+}
+
+/** The seat of a listing as the API and the events show it; null when the seller gave none. */
+export function seatOf(row: Pick<TicketRow, 'seatSection' | 'seatRow' | 'seatNumber'>): Seat | null {
+  if (row.seatSection === null || row.seatRow === null || row.seatNumber === null) return null;
+  return { section: row.seatSection, row: row.seatRow, seat: row.seatNumber };
+}
+
+export interface Seat {
+  section: string;
+  row: string;
+  seat: string;
+}
+
+/** A listing's optional fields as the API takes them: absent stays absent, null clears. */
+export interface ListingDetailsInput {
+  eventId?: string | null;
+  faceValue?: number | null;
+  seat?: Seat | null;
+}
+
+/** The columns `input` sets (only those it names). */
+export function listingDetailsOf(
+  { eventId, faceValue, seat }: ListingDetailsInput,
+  currency: CurrencyCode,
+): Partial<TicketDetails> {
+  return {
+    ...(eventId !== undefined ? { eventId } : {}),
+    ...(faceValue !== undefined
+      ? { faceValueCents: faceValue === null ? null : toMinorUnits(faceValue, currency) }
+      : {}),
+    ...(seat !== undefined
+      ? { seatSection: seat?.section ?? null, seatRow: seat?.row ?? null, seatNumber: seat?.seat ?? null }
+      : {}),
   };
 }

@@ -4,17 +4,26 @@ import {
   ConflictError,
   type CurrencyCode,
   currencySpec,
+  type Executor,
   enqueueEvent,
   minimumPriceMessage,
   NotAuthorizedError,
   NotFoundError,
   type TicketPageJson,
 } from '@ticketing/common';
+import { eventExists } from '../db/events.repository';
 import type { TicketRow } from '../db/schema';
-import { findTicketById, insertTicket, queryTickets, saveTicketVersion } from '../db/tickets.repository';
+import {
+  findTicketById,
+  insertTicket,
+  queryTickets,
+  saveTicketVersion,
+  type TicketDetails,
+} from '../db/tickets.repository';
 import { ticketCreatedEvent, ticketUpdatedEvent } from '../events/ticket-events';
 
 import { encodeCursor, type ListPosition } from './cursor';
+import { eventNotFound } from './events';
 import { type Ticket, toTicket } from './ticket';
 import type { TicketStore } from './ticket-store';
 
@@ -24,11 +33,15 @@ export const MAX_EDIT_ATTEMPTS = 5;
 export interface TicketInput {
   title: string;
   priceCents: number;
+  /** The listing's event, face value and seat: absent keeps them (an edit) or leaves them out (a listing), null clears them. */
+  details?: Partial<TicketDetails>;
 }
 
 /**
  * A new listing: the ticket and its ticket.created in one transaction. A price below Stripe's
- * minimum charge in the currency could never be paid, so it is refused (400 `PRICE_BELOW_MINIMUM`).
+ * minimum charge in the currency could never be paid, so it is refused (400 `PRICE_BELOW_MINIMUM`);
+ * an `eventId` must name an event of the catalog (404 `EVENT_NOT_FOUND`: events are never deleted,
+ * and the foreign key holds the rest).
  */
 export async function createTicket(
   { relay, currency }: TicketStore,
@@ -38,7 +51,9 @@ export async function createTicket(
 ): Promise<Ticket> {
   assertChargeable(input.priceCents, currency);
   const row = await relay.transaction(async (tx) => {
-    const created = await insertTicket(tx, { id: randomUUID(), userId, ...input });
+    await assertEventExists(tx, input.details?.eventId);
+    const { title, priceCents, details } = input;
+    const created = await insertTicket(tx, { id: randomUUID(), userId, title, priceCents, ...details });
     await enqueueEvent(tx, ticketCreatedEvent(created, currency, correlationId));
     return created;
   });
@@ -99,8 +114,10 @@ export async function editTicket(
     const current = await findTicketById(store.db, id);
     assertEditable(current, userId);
     assertChargeable(input.priceCents, store.currency);
+    await assertEventExists(store.db, input.details?.eventId);
+    const change = { title: input.title, priceCents: input.priceCents, ...input.details };
     const saved = await store.relay.transaction((tx) =>
-      saveTicketVersion(tx, current, input, (next) => ticketUpdatedEvent(next, store.currency, correlationId)),
+      saveTicketVersion(tx, current, change, (next) => ticketUpdatedEvent(next, store.currency, correlationId)),
     );
     if (saved) return toTicket(saved, store.currency);
   }
@@ -157,6 +174,10 @@ function assertChargeable(priceCents: number, currency: CurrencyCode): void {
   if (priceCents < currencySpec(currency).minimumCharge) {
     throw new BadRequestError(minimumPriceMessage(currency), { code: 'PRICE_BELOW_MINIMUM', field: 'price' });
   }
+}
+
+async function assertEventExists(db: Executor, eventId: string | null | undefined): Promise<void> {
+  if (eventId && !(await eventExists(db, eventId))) throw eventNotFound();
 }
 
 const ticketNotFound = () => new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND');

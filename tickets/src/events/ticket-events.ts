@@ -1,6 +1,6 @@
 import { type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
-import { ticketStatus } from '../domain/ticket';
+import { seatOf, ticketStatus } from '../domain/ticket';
 
 /** ticket.created for a new ticket (version 0), correlated with the request that created it; the price in minor units of `currency`. */
 export function ticketCreatedEvent(
@@ -10,7 +10,15 @@ export function ticketCreatedEvent(
 ): Event<typeof Subjects.TicketCreated> {
   return createEvent(
     Subjects.TicketCreated,
-    { id: row.id, version: row.version, title: row.title, price: row.priceCents, currency, userId: row.userId },
+    {
+      id: row.id,
+      version: row.version,
+      title: row.title,
+      price: row.priceCents,
+      currency,
+      userId: row.userId,
+      ...listingDetails(row),
+    },
     { correlationId },
   );
 }
@@ -33,9 +41,17 @@ export function ticketUpdatedEvent(
       price: row.priceCents,
       currency,
       userId: row.userId,
+      ...listingDetails(row),
       orderId: row.orderId,
       status: ticketStatus(row),
     },
     { correlationId },
   );
 }
+
+/** The event, face value (cents) and seat of a listing, null when not given. */
+const listingDetails = (row: TicketRow) => ({
+  eventId: row.eventId,
+  faceValue: row.faceValueCents,
+  seat: seatOf(row),
+});

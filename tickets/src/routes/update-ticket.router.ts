@@ -9,6 +9,7 @@ import {
   validate,
 } from '@ticketing/common';
 import { Router } from 'express';
+import { listingDetailsOf } from '../domain/ticket';
 import type { TicketStore } from '../domain/ticket-store';
 import { editTicket } from '../domain/tickets';
 
@@ -17,7 +18,12 @@ export function updateTicketRouter(store: TicketStore): Router {
   const operation = { ...ticketsOperations.updateTicket, body: ticketInput(store.currency) };
   return Router().put(expressPath(operation), requireAuth, validate(operation), async (req, res) => {
     const { params, body } = inputOf(req, operation);
-    const input = { title: body.title, priceCents: toMinorUnits(body.price, store.currency) };
+    const { title, price, ...details } = body;
+    const input = {
+      title,
+      priceCents: toMinorUnits(price, store.currency),
+      details: listingDetailsOf(details, store.currency),
+    };
     const ticket = await editTicket(store, params.id, req.currentUser!.id, input, requestId(req));
     res.status(200).json(ticket);
   });

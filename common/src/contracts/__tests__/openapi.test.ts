@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import request from 'supertest';
 import { z } from 'zod';
 import { SERVICE_APIS } from '../../api';
-import { defineOperation, errorCodesOf, type ServiceApi } from '../../api/operation';
+import { defineOperation, errorCodesOf, prefixesOf, type ServiceApi } from '../../api/operation';
 import { buildApp } from '../../http/__tests__/test-app';
 import { inputOf, validate } from '../../http/validate';
 import { checkAnswer, checkContracts, checkResponse, exercisedOperations } from '../../testing/contracts';
@@ -108,7 +108,9 @@ describe('the OpenAPI documents', () => {
     const ids = APIS.flatMap((api) => api.operations.map((operation) => operation.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     for (const api of APIS)
-      for (const operation of api.operations) expect(operation.path.startsWith(api.prefix)).toBe(true);
+      for (const operation of api.operations) {
+        expect(prefixesOf(api).some((prefix) => operation.path.startsWith(prefix))).toBe(true);
+      }
   });
 
   it('when an operation is documented, then it lists each status with the codes it can answer', () => {

@@ -2,6 +2,7 @@ import {
   BadGatewayError,
   BadRequestError,
   CustomError,
+  ForbiddenError,
   NotAuthorizedError,
   NotFoundError,
   PayloadTooLargeError,
@@ -16,6 +17,7 @@ describe('the error hierarchy', () => {
     [new BadRequestError('Ticket is reserved'), 400, 'BAD_REQUEST', 'Ticket is reserved'],
     [new NotFoundError(), 404, 'NOT_FOUND', 'Not found'],
     [new NotAuthorizedError(), 401, 'NOT_AUTHORIZED', 'Not authorized'],
+    [new ForbiddenError(), 403, 'FORBIDDEN', 'Forbidden'],
     [new PaymentRequiredError('Card declined'), 402, 'PAYMENT_REQUIRED', 'Card declined'],
     [new PayloadTooLargeError(), 413, 'PAYLOAD_TOO_LARGE', 'Request body is too large'],
     [new TooManyRequestsError(), 429, 'RATE_LIMITED', 'Too many requests'],
@@ -36,6 +38,7 @@ describe('the error hierarchy', () => {
   it.each([
     [new NotFoundError('Ticket not found', 'TICKET_NOT_FOUND'), 'TICKET_NOT_FOUND'],
     [new NotAuthorizedError('Not the owner', 'TICKET_NOT_OWNER'), 'TICKET_NOT_OWNER'],
+    [new ForbiddenError('Not the organizer', 'NOT_EVENT_ORGANIZER'), 'NOT_EVENT_ORGANIZER'],
     [new PaymentRequiredError('Card declined', 'PAYMENT_DECLINED'), 'PAYMENT_DECLINED'],
     [new PayloadTooLargeError('Too big', 'UPLOAD_TOO_LARGE'), 'UPLOAD_TOO_LARGE'],
     [new TooManyRequestsError('Slow down', 'SIGNIN_RATE_LIMITED'), 'SIGNIN_RATE_LIMITED'],

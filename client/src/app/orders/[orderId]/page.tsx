@@ -8,7 +8,7 @@ import { signInPath } from '@/lib/navigation';
 import { orderPhase } from '@/lib/order-phase';
 import { apiGet, getSession } from '@/lib/server-api';
 import { stripePublishableKey } from '@/lib/server-config';
-import type { Order } from '@/lib/types';
+import type { Order, Pass } from '@/lib/types';
 
 type Params = Promise<{ orderId: string }>;
 
@@ -51,10 +51,18 @@ export default async function OrderPage({ params }: { params: Params }) {
   if (!result.ok) notFound();
 
   const order = result.data;
+  // A paid order's ticket: passes issues it a moment after the payment (order.completed).
+  const passes = order.status === 'complete' ? await apiGet<{ passes: Pass[] }>('/api/passes') : undefined;
+  const pass = passes?.ok ? passes.data.passes.find((candidate) => candidate.orderId === order.id) : undefined;
   return (
     <div className="narrow">
       <h1>Your order</h1>
-      <OrderView order={order} initialPhase={orderPhase(order)} publishableKey={stripePublishableKey()} />
+      <OrderView
+        order={order}
+        initialPhase={orderPhase(order)}
+        publishableKey={stripePublishableKey()}
+        passId={pass?.id ?? null}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { cache } from 'react';
 import { Countdown } from '@/components/countdown';
 import { FreshOnReturn } from '@/components/fresh-on-return';
 import { ListingToggle } from '@/components/listing-toggle';
+import { LocalTime } from '@/components/local-time';
 import { PurchaseButton } from '@/components/purchase-button';
 import { SavedNotice } from '@/components/saved-notice';
 import { ServiceProblem } from '@/components/service-problem';
@@ -13,7 +14,7 @@ import { TicketStatusBadge } from '@/components/status-badge';
 import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
-import type { Order, Ticket } from '@/lib/types';
+import type { CatalogEvent, Order, Ticket } from '@/lib/types';
 
 type Params = Promise<{ ticketId: string }>;
 
@@ -46,7 +47,10 @@ export default async function TicketPage({ params }: { params: Params }) {
 
   const ticket = result.data;
   const mine = session.user?.id === ticket.userId;
-  const order = mine ? undefined : await visitorsOrder(ticket, session.user !== null);
+  const [order, event] = await Promise.all([
+    mine ? undefined : visitorsOrder(ticket, session.user !== null),
+    ticket.eventId ? apiGet<CatalogEvent>(`/api/events/${ticket.eventId}`) : undefined,
+  ]);
   const holding = order !== undefined && (order.status === 'created' || order.status === 'awaiting:payment');
   const bought = order?.status === 'complete';
 
@@ -59,6 +63,19 @@ export default async function TicketPage({ params }: { params: Params }) {
       </p>
       <h1 className="ticket-detail__title">{ticket.title}</h1>
       <p className="ticket-detail__price price">{formatPrice(ticket.price, ticket.currency)}</p>
+      {event?.ok ? (
+        <p className="ticket-detail__event">
+          For <Link href={`/events/${event.data.id}`}>{event.data.name}</Link> · <LocalTime iso={event.data.startsAt} />{' '}
+          · {event.data.venue}, {event.data.city}
+        </p>
+      ) : null}
+      {ticket.seat || ticket.faceValue ? (
+        <p className="ticket-detail__seat">
+          {ticket.seat ? `Section ${ticket.seat.section} · Row ${ticket.seat.row} · Seat ${ticket.seat.seat}` : null}
+          {ticket.seat && ticket.faceValue ? ' · ' : null}
+          {ticket.faceValue ? `Face value ${formatPrice(ticket.faceValue, ticket.currency)}` : null}
+        </p>
+      ) : null}
 
       {mine ? (
         <div className="ticket-detail__actions">

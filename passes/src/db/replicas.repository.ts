@@ -1,0 +1,74 @@
+import { type Executor, updateVersioned } from '@ticketing/common';
+import { eq } from 'drizzle-orm';
+import { type EventRow, events, type OrderRow, orders, type TicketRow, tickets } from './schema';
+
+export async function findTicket(db: Executor, id: string): Promise<TicketRow | undefined> {
+  const [row] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
+  return row;
+}
+
+/** Inserts a ticket's replica at its first version; false when it is already there. */
+export async function insertTicket(db: Executor, ticket: TicketRow): Promise<boolean> {
+  const inserted = await db.insert(tickets).values(ticket).onConflictDoNothing().returning({ id: tickets.id });
+  return inserted.length > 0;
+}
+
+/** Moves the replica to `ticket.version` when it holds the version before it. */
+export function updateTicketToVersion(db: Executor, ticket: TicketRow): Promise<TicketRow | undefined> {
+  return updateVersioned(db, tickets, ticket.id, ticket.version - 1, { eventId: ticket.eventId });
+}
+
+/** The replica takes the ticket as the event carries it, whatever version it held (a gap that healed). */
+export async function overwriteTicket(db: Executor, ticket: TicketRow): Promise<void> {
+  const { id, ...values } = ticket;
+  await db.insert(tickets).values(ticket).onConflictDoUpdate({ target: tickets.id, set: values });
+}
+
+export async function findEvent(db: Executor, id: string): Promise<EventRow | undefined> {
+  const [row] = await db.select().from(events).where(eq(events.id, id)).limit(1);
+  return row;
+}
+
+export async function insertEvent(db: Executor, event: EventRow): Promise<boolean> {
+  const inserted = await db.insert(events).values(event).onConflictDoNothing().returning({ id: events.id });
+  return inserted.length > 0;
+}
+
+export function updateEventToVersion(db: Executor, event: EventRow): Promise<EventRow | undefined> {
+  const { id, version, ...values } = event;
+  return updateVersioned(db, events, id, version - 1, values);
+}
+
+export async function overwriteEvent(db: Executor, event: EventRow): Promise<void> {
+  const { id, ...values } = event;
+  await db.insert(events).values(event).onConflictDoUpdate({ target: events.id, set: values });
+}
+
+export async function findOrder(db: Executor, id: string): Promise<OrderRow | undefined> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, id)).limit(1);
+  return row;
+}
+
+/** Reads an order and locks its row until the transaction ends: its completions take turns. */
+export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).limit(1).for('update');
+  return row;
+}
+
+export async function insertOrder(db: Executor, order: OrderRow): Promise<boolean> {
+  const inserted = await db.insert(orders).values(order).onConflictDoNothing().returning({ id: orders.id });
+  return inserted.length > 0;
+}
+
+/** The replica takes the order as it is (a resync from orders). */
+export async function overwriteOrder(db: Executor, order: OrderRow): Promise<void> {
+  const { id, ...values } = order;
+  await db.insert(orders).values(order).onConflictDoUpdate({ target: orders.id, set: values });
+}
+
+export async function setOrderStatus(
+  db: Executor,
+  { id, version, status }: Pick<OrderRow, 'id' | 'version' | 'status'>,
+): Promise<void> {
+  await db.update(orders).set({ status, version }).where(eq(orders.id, id));
+}

@@ -1,0 +1,93 @@
+import { admitPassAtVersion, findPassForScan, revokedPassIdsOfEvent } from '../db/passes.repository';
+import { findEvent } from '../db/replicas.repository';
+import type { PassRow } from '../db/schema';
+import { passAdmittedEvent } from '../events/pass-events';
+import { InvalidPassCodeError, verifyPassCode } from '../signing/pass-codes';
+import type { PassesDeps } from './deps';
+import {
+  eventNotFound,
+  notEventOrganizer,
+  PassAlreadyAdmittedError,
+  passInvalid,
+  passNotForEvent,
+  passRevoked,
+} from './pass-errors';
+
+/** Reads and conditional admissions of one scan before it gives up (only a pass changing under it). */
+const MAX_SCAN_ATTEMPTS = 5;
+
+export type ScanRefusal = 'invalid' | 'not-organizer' | 'not-for-event' | 'revoked' | 'already-admitted';
+
+/**
+ * Checks a pass in: the code must verify with a key of the service and name a pass it issued;
+ * the scanner must organize the pass's event (one read, the pass with its event's organizer);
+ * then one statement admits it if it is still `valid` at the version read, and writes its
+ * pass.admitted to the outbox — of concurrent scans of one code exactly one wins.
+ */
+export async function scanPass(
+  deps: PassesDeps,
+  { code, scannerId, correlationId }: { code: string; scannerId: string; correlationId?: string },
+): Promise<PassRow> {
+  const refuse = (reason: ScanRefusal, error: Error): never => {
+    deps.metrics.scansRefused.inc({ reason });
+    throw error;
+  };
+  let claims: ReturnType<typeof verifyPassCode>;
+  try {
+    claims = verifyPassCode(deps.keys, code);
+  } catch (error) {
+    if (error instanceof InvalidPassCodeError) {
+      deps.logger.info({ reason: error.reason }, 'pass code refused');
+      return refuse('invalid', passInvalid());
+    }
+    throw error;
+  }
+  // Concurrent changes of the pass (a scan at another door, a revocation) make the conditional
+  // admission miss; the pass is then read again and judged as it is now.
+  for (let attempt = 0; ; attempt++) {
+    const found = await findPassForScan(deps.db, claims.pid);
+    const pass = found?.pass;
+    // A signed code always names the pass it was issued for; anything else is not ours to admit.
+    if (!pass || pass.ticketId !== claims.tid || pass.generation !== claims.gen || pass.holderId !== claims.hid) {
+      return refuse('invalid', passInvalid());
+    }
+    const eventId = pass.eventId;
+    if (eventId === null) return refuse('not-for-event', passNotForEvent());
+    if (found.organizerId !== scannerId) return refuse('not-organizer', notEventOrganizer());
+    if (pass.status === 'admitted' && pass.admittedAt) {
+      return refuse('already-admitted', new PassAlreadyAdmittedError(pass.admittedAt));
+    }
+    if (pass.status !== 'valid') return refuse('revoked', passRevoked());
+
+    const admitted: PassRow & { eventId: string } = {
+      ...pass,
+      eventId,
+      status: 'admitted',
+      admittedAt: new Date(),
+      admittedBy: scannerId,
+      version: pass.version + 1,
+    };
+    const won = await admitPassAtVersion(
+      deps.db,
+      { id: pass.id, version: pass.version, admittedBy: scannerId, at: admitted.admittedAt! },
+      passAdmittedEvent(admitted, { correlationId }),
+    );
+    if (won) {
+      deps.relay.wake();
+      deps.metrics.admitted.inc();
+      return admitted;
+    }
+    if (attempt >= MAX_SCAN_ATTEMPTS) throw new Error(`pass ${pass.id} kept changing while it was being admitted`);
+  }
+}
+
+/** The revoked pass ids of an event, for its organizer's offline scanners. */
+export async function eventRevocations(
+  deps: Pick<PassesDeps, 'db'>,
+  { eventId, userId }: { eventId: string; userId: string },
+): Promise<string[]> {
+  const event = await findEvent(deps.db, eventId);
+  if (!event) throw eventNotFound();
+  if (event.organizerId !== userId) throw notEventOrganizer();
+  return revokedPassIdsOfEvent(deps.db, eventId);
+}

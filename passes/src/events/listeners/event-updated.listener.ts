@@ -1,0 +1,27 @@
+import { type EventUpdatedData, Listener, type MessageContext, Subjects } from '@ticketing/common';
+import { DEFAULT_GAP_HEAL_MS, type PassesDeps } from '../../domain/deps';
+import { applyCatalogEvent } from '../../domain/replicas';
+import { type PassListenerDeps, SERVICE } from './listener-deps';
+
+/** event.updated: the catalog replica keeps each event's organizer (who may scan its passes), in version order. */
+export class EventUpdatedListener extends Listener<typeof Subjects.EventUpdated> {
+  readonly subject = Subjects.EventUpdated;
+  private readonly passes: PassesDeps;
+
+  constructor({ passes, ...deps }: PassListenerDeps) {
+    super({ ...deps, service: SERVICE });
+    this.passes = passes;
+  }
+
+  protected async onMessage(
+    data: EventUpdatedData,
+    { event, storedAt }: MessageContext<typeof Subjects.EventUpdated>,
+  ): Promise<void> {
+    const outcome = await applyCatalogEvent(this.passes.db, data, {
+      storedAt,
+      resync: event.resync,
+      healMs: this.passes.gapHealMs ?? DEFAULT_GAP_HEAL_MS,
+    });
+    this.logger.debug({ eventId: data.id, version: data.version, outcome }, 'catalog event replica');
+  }
+}

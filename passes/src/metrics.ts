@@ -1,0 +1,72 @@
+import type { Database } from '@ticketing/common';
+import { count, sql } from 'drizzle-orm';
+import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
+import { passes } from './db/schema';
+
+/** The passes service's own Prometheus metrics, next to the HTTP ones of common. */
+export interface PassMetrics {
+  issued: Counter;
+  revoked: Counter;
+  admitted: Counter;
+  /** Scans refused, by reason (`invalid`, `not-organizer`, `not-for-event`, `revoked`, `already-admitted`). */
+  scansRefused: Counter<'reason'>;
+  /** Adds the metrics to an app's registry (`app.locals.metrics.registry`). */
+  register(registry: Registry): void;
+}
+
+export function createPassMetrics(db: Database): PassMetrics {
+  const issued = new Counter({
+    name: 'passes_issued_total',
+    help: 'Passes issued to the buyers of completed orders (first passes and reissues)',
+    registers: [],
+  });
+  const revoked = new Counter({
+    name: 'passes_revoked_total',
+    help: 'Passes revoked because their ticket was reissued to a new buyer',
+    registers: [],
+  });
+  const admitted = new Counter({
+    name: 'passes_admitted_total',
+    help: 'Passes admitted at the door, once each',
+    registers: [],
+  });
+  const scansRefused = new Counter({
+    name: 'passes_scans_refused_total',
+    help: 'Scans that admitted nobody, by reason; many `invalid` ones mean forged codes or a key that was rotated out',
+    labelNames: ['reason'] as const,
+    registers: [],
+  });
+  // Read from the database at each scrape, so every replica reports the same truth.
+  const byStatus = new Gauge({
+    name: 'passes_by_status',
+    help: 'Passes in the database, by status',
+    labelNames: ['status'] as const,
+    registers: [],
+    async collect() {
+      const rows = await db
+        .select({ status: passes.status, total: count() })
+        .from(passes)
+        .groupBy(sql`${passes.status}`);
+      this.reset();
+      for (const row of rows) this.set({ status: row.status }, row.total);
+    },
+  });
+  const all: ReadonlyArray<readonly [string, Metric]> = [
+    ['passes_issued_total', issued],
+    ['passes_revoked_total', revoked],
+    ['passes_admitted_total', admitted],
+    ['passes_scans_refused_total', scansRefused],
+    ['passes_by_status', byStatus],
+  ];
+  return {
+    issued,
+    revoked,
+    admitted,
+    scansRefused,
+    register(registry) {
+      for (const [name, metric] of all) {
+        if (!registry.getSingleMetric(name)) registry.registerMetric(metric);
+      }
+    },
+  };
+}
