@@ -51,6 +51,12 @@ export interface BrowserTest {
    * logs "Failed to load resource … status of <status>" for it, which is then not an error.
    */
   expectFailedRequest(status: number, pathPrefix: string): void;
+  /**
+   * Takes the visitor's network away (or gives it back). While it is away, requests the page
+   * makes on its own (Next's prefetches of the header's links) fail with
+   * net::ERR_INTERNET_DISCONNECTED, as in any browser offline: those are not errors of the app.
+   */
+  setOffline(page: Page, offline: boolean): Promise<void>;
 }
 
 interface ConsoleProblem {
@@ -82,6 +88,8 @@ class BrowserTestRun implements BrowserTest {
   private readonly foreignRequests: string[] = [];
   private readonly consoleProblems: ConsoleProblem[] = [];
   private readonly allowedFailures: { status: number; pathPrefix: string }[] = [];
+  /** Visitors whose network the test took away at some point (see setOffline). */
+  private readonly wentOffline = new Set<string>();
   private steps = 0;
   readonly dir: string;
 
@@ -115,6 +123,7 @@ class BrowserTestRun implements BrowserTest {
       if (message.type() !== 'error') return;
       const source = message.location().url;
       if (this.isExpectedFailure(message.text(), source)) return;
+      if (this.wentOffline.has(name) && message.text().includes('net::ERR_INTERNET_DISCONNECTED')) return;
       this.consoleProblems.push({ visitor: name, page: page.url(), text: message.text(), source });
     });
     page.on('pageerror', (error) => {
@@ -140,6 +149,13 @@ class BrowserTestRun implements BrowserTest {
 
   expectFailedRequest(status: number, pathPrefix: string): void {
     this.allowedFailures.push({ status, pathPrefix });
+  }
+
+  async setOffline(page: Page, offline: boolean): Promise<void> {
+    const name = [...this.pages].find(([, visitorPage]) => visitorPage === page)?.[0];
+    if (name === undefined) throw new Error('setOffline: not a page of this test');
+    if (offline) this.wentOffline.add(name);
+    await page.context().setOffline(offline);
   }
 
   private isExpectedFailure(text: string, source: string): boolean {

@@ -203,7 +203,7 @@ describe('events, passes and check-in', () => {
       expect(await organizer.getByLabel('Check in offline').isChecked()).toBe(true);
 
       // The network goes; the door keeps working.
-      await organizer.context().setOffline(true);
+      await t.setOffline(organizer, true);
       const scan = async (code: string, outcome: string | RegExp) => {
         await organizer.getByLabel('Ticket code').fill(code);
         await organizer.getByRole('button', { name: 'Check in' }).click();
@@ -227,7 +227,7 @@ describe('events, passes and check-in', () => {
       await t.step(organizer, 'offline check-in');
 
       // Back online: the admissions go to the server, which reports the one it had already seen.
-      await organizer.context().setOffline(false);
+      await t.setOffline(organizer, false);
       t.expectFailedRequest(409, '/api/passes/scan');
       await organizer.getByRole('button', { name: 'Sync 2 admissions' }).click();
       await results(organizer).filter({ hasText: 'Synced: 1 admission(s) recorded on the server.' }).waitFor();

@@ -10,7 +10,7 @@ jest.setTimeout(SOAK ? 30 * 60_000 : 240_000);
 
 /** Short, so unpaid reservations expire within the test; the sweep is off, so only the timer expires them. */
 const WINDOW_SECONDS = 6;
-const VICTIMS: readonly ServiceName[] = ['tickets', 'orders', 'payments', 'expiration'];
+const VICTIMS: readonly ServiceName[] = ['tickets', 'orders', 'payments', 'expiration', 'passes'];
 
 let cluster: Cluster;
 let observer: Observer;
@@ -82,7 +82,7 @@ async function expectLedgerKept(ledger: Ledger, events: StreamEvent[]) {
 }
 
 describe('a service killed with SIGKILL during a burst of listings, reservations and payments', () => {
-  it('when tickets, orders, payments and expiration are each killed -9 in turn and restarted, then nothing accepted is lost or stuck and every invariant holds', async () => {
+  it('when tickets, orders, payments, expiration and passes are each killed -9 in turn and restarted, then nothing accepted is lost or stuck and every invariant holds', async () => {
     const rounds = SOAK ? 5 : 1;
     for (let round = 0; round < rounds; round++) {
       const victims = round === 0 ? VICTIMS : [...VICTIMS].sort(() => Math.random() - 0.5);

@@ -506,16 +506,41 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
       case 'session.revoked-all':
         // A user may sign out everywhere again: only its event id must be unique.
         break;
+      case 'event.created':
+        bump(`event.created of ${id}`);
+        break;
+      case 'event.updated':
+        bump(`event ${id} v${version}`);
+        break;
+      case 'pass.issued':
+        bump(`pass.issued of ${id}`);
+        bump(`pass.issued for order ${orderId}`);
+        break;
+      case 'pass.admitted':
+      case 'pass.revoked':
+        bump(`pass ${id} v${version}`);
+        break;
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
     }
   }
   for (const [key, n] of counts) if (n > 1) violations.push(`${key} is on the stream ${n} times`);
 
-  const [tickets, orders] = await Promise.all([
+  const [tickets, orders, passes] = await Promise.all([
     observer.rows<{ id: string; version: number }>('tickets', 'select id, version from tickets'),
     observer.rows<{ id: string; version: number }>('orders', 'select id, version from orders'),
+    observer.rows<{ id: string; version: number; order_id: string }>(
+      'passes',
+      'select id, version, order_id from passes',
+    ),
   ]);
+  for (const pass of passes) {
+    if (foreignIds.has(pass.order_id)) continue;
+    if (!counts.has(`pass.issued of ${pass.id}`)) violations.push(`pass.issued of ${pass.id} is missing`);
+    for (let v = 1; v <= pass.version; v++) {
+      if (!counts.has(`pass ${pass.id} v${v}`)) violations.push(`pass ${pass.id} v${v} was never announced`);
+    }
+  }
   for (const ticket of tickets) {
     if (!counts.has(`ticket.created of ${ticket.id}`)) violations.push(`ticket.created of ${ticket.id} is missing`);
     for (let v = 1; v <= ticket.version; v++) {
