@@ -22,6 +22,8 @@ const TICKET: Ticket = {
   eventId: null,
   faceValue: null,
   seat: null,
+  resaleOfPassId: null,
+  rejectionReason: null,
 };
 
 describe('ListingToggle', () => {

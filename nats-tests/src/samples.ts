@@ -99,6 +99,34 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     admittedBy: randomUUID(),
     admittedAt: new Date().toISOString(),
   }),
+  [Subjects.PassListed]: () => ({
+    id: randomUUID(),
+    version: 1,
+    ticketId: randomUUID(),
+    eventId: randomUUID(),
+    holderId: randomUUID(),
+    generation: 1,
+    listingId: randomUUID(),
+    listingVersion: 0,
+    listedAt: new Date().toISOString(),
+  }),
+  [Subjects.PassUnlisted]: () => ({
+    id: randomUUID(),
+    version: 2,
+    ticketId: randomUUID(),
+    eventId: randomUUID(),
+    holderId: randomUUID(),
+    generation: 1,
+    listingId: randomUUID(),
+    unlistedAt: new Date().toISOString(),
+  }),
+  [Subjects.PassLockRefused]: () => ({
+    passId: randomUUID(),
+    listingId: randomUUID(),
+    listingVersion: 0,
+    reason: 'admitted',
+    refusedAt: new Date().toISOString(),
+  }),
 };
 
 /**

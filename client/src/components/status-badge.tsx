@@ -6,6 +6,8 @@ const TICKET_LABELS: Record<TicketStatus, string> = {
   reserved: 'Reserved',
   sold: 'Sold',
   withdrawn: 'Unlisted',
+  pending: 'Awaiting the pass lock',
+  rejected: 'Rejected',
 };
 
 export function TicketStatusBadge({ status }: { status: TicketStatus }) {
@@ -25,6 +27,7 @@ export function OrderPhaseBadge({ phase }: { phase: OrderPhase }) {
 
 const PASS_LABELS: Record<PassStatus, string> = {
   valid: 'Valid',
+  listed: 'Listed for resale',
   admitted: 'Checked in',
   revoked: 'Revoked',
 };

@@ -18,7 +18,10 @@ export const passJson = z
       .meta({ description: "1 for the ticket's first buyer, one more each time it is reissued on resale." }),
     status: z.enum(PASS_STATUSES).meta({
       description:
-        '`valid`: admissible once; `admitted`: scanned at the door (`admittedAt`); `revoked`: replaced by a newer generation, never admitted.',
+        '`valid`: admissible once; `listed`: locked while its holder resells it (`listingId`), not admissible; `admitted`: scanned at the door (`admittedAt`); `revoked`: replaced by a newer generation, never admitted.',
+    }),
+    listingId: uuid().nullable().meta({
+      description: 'The resale listing (`/api/tickets/{id}`) the pass is locked for while `listed`; null otherwise.',
     }),
     code: z.string().meta({
       description:
@@ -38,6 +41,7 @@ export const passJson = z
         holderId: '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23',
         generation: 1,
         status: 'valid',
+        listingId: null,
         code: 'eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyJwaWQiOiIuLi4ifQ.c2lnbmF0dXJl',
         issuedAt: '2026-12-07T10:00:00.000Z',
         admittedAt: null,
@@ -95,11 +99,16 @@ export const revocationsQuery = z.object({ eventId: uuidField('eventId') });
 export const revocationListJson = z
   .object({
     eventId: uuid(),
-    revoked: z.array(uuid()).meta({ description: 'Ids (`pid`) of the passes of the event a scanner must refuse.' }),
+    revoked: z
+      .array(uuid())
+      .meta({ description: 'Ids (`pid`) of the revoked passes of the event: a scanner refuses them for good.' }),
+    listed: z.array(uuid()).meta({
+      description:
+        'Ids (`pid`) of the passes of the event locked for resale: a scanner refuses them while listed (they may be unlocked later).',
+    }),
   })
   .meta({
-    description:
-      'What an offline scanner refuses besides bad signatures: revoked passes (and, with resale, listed ones).',
+    description: 'What an offline scanner refuses besides bad signatures: revoked passes and passes listed for resale.',
   });
 
 export type RevocationListJson = z.infer<typeof revocationListJson>;
@@ -165,14 +174,14 @@ const scanPass = defineOperation({
   path: '/api/passes/scan',
   summary: 'Check a pass in at the door',
   description:
-    'By the organizer of the pass’s event. The first scan of a valid pass admits it; every later one answers `PASS_ALREADY_ADMITTED` with `admittedAt` in the error item. Concurrent scans of one code admit it once. A code of a revoked generation answers `PASS_REVOKED`; a code whose signature, key (`kid`) or shape is wrong answers `PASS_INVALID`; a pass of a ticket with no event cannot be checked in (`PASS_NOT_FOR_EVENT`).',
+    'By the organizer of the pass’s event. The first scan of a valid pass admits it; every later one answers `PASS_ALREADY_ADMITTED` with `admittedAt` in the error item. Concurrent scans of one code admit it once. A code of a revoked generation answers `PASS_REVOKED`; a pass locked for resale answers `PASS_LISTED`; a code whose signature, key (`kid`) or shape is wrong answers `PASS_INVALID`; a pass of a ticket with no event cannot be checked in (`PASS_NOT_FOR_EVENT`).',
   auth: 'required',
   body: scanRequestJson,
   responses: { 200: { description: 'Admitted: let the holder in.', body: scanResultJson } },
   errors: {
     400: ['PASS_INVALID'],
     403: ['NOT_EVENT_ORGANIZER'],
-    409: ['PASS_ALREADY_ADMITTED', 'PASS_REVOKED', 'PASS_NOT_FOR_EVENT'],
+    409: ['PASS_ALREADY_ADMITTED', 'PASS_REVOKED', 'PASS_LISTED', 'PASS_NOT_FOR_EVENT'],
   },
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TICKET_STATUSES } from '../events/subjects';
+import { PASS_LOCK_REFUSAL_REASONS, TICKET_STATUSES } from '../events/subjects';
 
 export { TICKET_STATUSES, type TicketStatus } from '../events/subjects';
 
@@ -41,7 +41,7 @@ export const ticketJson = z
     }),
     status: z.enum(TICKET_STATUSES).meta({
       description:
-        '`available` can be reserved and edited; `reserved` is held by an order until it is paid or ends; `sold` is final; `withdrawn` is unlisted by its seller (not on sale, cannot be reserved) until relisted.',
+        '`available` can be reserved and edited; `reserved` is held by an order until it is paid or ends; `sold` is final; `withdrawn` is unlisted by its seller (not on sale, cannot be reserved) until relisted; `pending`: a resale listing waiting for its pass to be locked (not on sale yet); `rejected`: a resale listing whose pass could not be locked (`rejectionReason`), never on sale.',
     }),
     soldAt: z.iso
       .datetime({ offset: true })
@@ -60,6 +60,14 @@ export const ticketJson = z
       .object({ section: z.string(), row: z.string(), seat: z.string() })
       .nullable()
       .meta({ description: 'Where the seat is, as printed on the ticket; null when not given.' }),
+    resaleOfPassId: uuid().nullable().meta({
+      description:
+        'The pass (`/api/passes/{id}`) this listing resells (secure swap): on completion its holder’s pass is revoked and the buyer gets the next generation; null for an ordinary listing.',
+    }),
+    rejectionReason: z.enum(PASS_LOCK_REFUSAL_REASONS).nullable().meta({
+      description:
+        'Why a resale listing is `rejected`: its pass was already `admitted`, `revoked` or `listed`, or the seller is `not_holder` of it; null otherwise.',
+    }),
   })
   .meta({
     examples: [
@@ -76,6 +84,8 @@ export const ticketJson = z
         eventId: '5c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
         faceValue: 40,
         seat: { section: 'B', row: 'F', seat: '12' },
+        resaleOfPassId: null,
+        rejectionReason: null,
       },
     ],
   });
@@ -108,6 +118,8 @@ export const ticketPageJson = z
             eventId: null,
             faceValue: null,
             seat: null,
+            resaleOfPassId: null,
+            rejectionReason: null,
           },
         ],
         nextCursor:
@@ -228,6 +240,27 @@ export const ticketInput = (currency?: CurrencyCode) =>
     seat: seatInput.nullable().optional(),
   });
 
+/** The highest resale price by default, in percent of what the pass's holder paid (`RESALE_PRICE_CAP_PERCENT`). */
+export const DEFAULT_RESALE_PRICE_CAP_PERCENT = 120;
+
+/**
+ * The body of a resale listing (secure swap): a pass its seller holds and a price, capped by the
+ * service at `RESALE_PRICE_CAP_PERCENT` of what the holder paid. The title is optional (the resold
+ * ticket's own title when absent); the event, face value and seat are the resold ticket's.
+ */
+export const resaleInput = (currency?: CurrencyCode) =>
+  z.strictObject({
+    resaleOfPassId: uuidField('Pass id').meta({
+      description:
+        'A pass the seller holds (`GET /api/passes`); 404 `PASS_NOT_FOUND` when the service has not seen it, 403 `NOT_PASS_HOLDER` when another user holds it.',
+    }),
+    price: ticketPrice(currency),
+    title: ticketTitle.optional(),
+  });
+
+/** A listing body: a resale when it names `resaleOfPassId`, an ordinary listing otherwise. */
+export const createTicketInput = (currency?: CurrencyCode) => z.union([resaleInput(currency), ticketInput(currency)]);
+
 const CURSOR_INVALID = 'Cursor is not valid; use nextCursor from a previous page';
 const LIMIT_INVALID = `Limit must be an integer between 1 and ${TICKETS_MAX_PAGE_SIZE}`;
 
@@ -275,11 +308,15 @@ const createTicket = defineOperation({
   path: '/api/tickets',
   summary: 'List a ticket for sale',
   description:
-    'The signed-in user becomes its seller; the ticket is `available`, version 0, and `ticket.created` is published. `eventId`, `faceValue` and `seat` are optional.',
+    'The signed-in user becomes its seller; the ticket is `available`, version 0, and `ticket.created` is published. `eventId`, `faceValue` and `seat` are optional. With `resaleOfPassId` it resells a pass the seller holds (secure swap): the price may be at most `RESALE_PRICE_CAP_PERCENT` (120 by default) of what the holder paid, the event, face value and seat are the resold ticket’s, and the listing starts `pending` — it goes on sale (`available`) once passes has locked the pass, or ends `rejected` with a `rejectionReason`.',
   auth: 'required',
-  body: ticketInput(),
-  responses: { 201: { description: 'The new listing.', body: ticketJson } },
-  errors: { 400: ['PRICE_BELOW_MINIMUM'], 404: ['EVENT_NOT_FOUND'] },
+  body: createTicketInput(),
+  responses: { 201: { description: 'The new listing (`pending` for a resale).', body: ticketJson } },
+  errors: {
+    400: ['PRICE_BELOW_MINIMUM', 'RESALE_PRICE_CAP'],
+    403: ['NOT_PASS_HOLDER'],
+    404: ['EVENT_NOT_FOUND', 'PASS_NOT_FOUND'],
+  },
 });
 
 const listTickets = defineOperation({

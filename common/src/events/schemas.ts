@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, PASS_REVOCATION_REASONS, type Subject, Subjects, TICKET_STATUSES } from './subjects';
+import {
+  ORDER_STATUSES,
+  PASS_LOCK_REFUSAL_REASONS,
+  PASS_REVOCATION_REASONS,
+  type Subject,
+  Subjects,
+  TICKET_STATUSES,
+} from './subjects';
 
 const id = z.uuid();
 const version = z.number().int().nonnegative();
@@ -38,16 +45,22 @@ export const ticketCreatedData = z.object({
   /** The price printed on the ticket (what its first buyer paid at the box office), if given. */
   faceValue: cents.nullable().optional(),
   seat: seat.nullable().optional(),
+  /**
+   * The pass this listing resells (secure swap); absent or null for an ordinary listing. Such a
+   * listing starts `pending` until passes locks the pass.
+   */
+  resaleOfPassId: id.nullable().optional(),
+  /**
+   * The ticket's state at this version: only `available` can be reserved (`withdrawn`: its seller
+   * unlisted it; `pending`: a resale listing whose pass is not locked yet; `rejected`: passes
+   * refused the lock). Absent from events published before it was carried: such a ticket was
+   * available (ticket.created) or never withdrawn (ticket.updated).
+   */
+  status: z.enum(TICKET_STATUSES).optional(),
 });
 
 export const ticketUpdatedData = ticketCreatedData.extend({
   orderId: id.nullable().optional(),
-  /**
-   * The ticket's state at this version (`withdrawn`: its seller unlisted it, so it cannot be
-   * reserved). Absent from events published before it was carried: such a ticket was never
-   * withdrawn.
-   */
-  status: z.enum(TICKET_STATUSES).optional(),
 });
 
 export const orderCreatedData = z.object({
@@ -163,6 +176,47 @@ export const passAdmittedData = z.object({
   admittedAt: instant,
 });
 
+/**
+ * passes locked a pass (its next version, status `listed`) for the resale listing `listingId` at
+ * that listing's version `listingVersion`: the listing may go on sale; the pass is not admissible.
+ */
+export const passListedData = z.object({
+  id,
+  version,
+  ticketId: id,
+  eventId: id.nullable(),
+  holderId: id,
+  generation,
+  listingId: id,
+  listingVersion: version,
+  listedAt: instant,
+});
+
+/** passes unlocked a listed pass (its next version, status `valid` again): its resale listing was withdrawn or rejected. */
+export const passUnlistedData = z.object({
+  id,
+  version,
+  ticketId: id,
+  eventId: id.nullable(),
+  holderId: id,
+  generation,
+  listingId: id,
+  unlistedAt: instant,
+});
+
+/**
+ * passes refused to lock pass `passId` for the resale listing `listingId` at its version
+ * `listingVersion` (the pass is unchanged, so this carries no pass version): the listing ends
+ * `rejected` with `reason`.
+ */
+export const passLockRefusedData = z.object({
+  passId: id,
+  listingId: id,
+  listingVersion: version,
+  reason: z.enum(PASS_LOCK_REFUSAL_REASONS),
+  refusedAt: instant,
+});
+
 /** What each event means, for the event catalog's readers (the AsyncAPI document). */
 export const eventDescriptions: Record<Subject, string> = {
   [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
@@ -184,6 +238,11 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.PassRevoked]:
     'A pass will never be admitted (`reason: reissued`: the ticket was resold and `replacedBy` is the new generation).',
   [Subjects.PassAdmitted]: 'An organizer scanned a pass at the door: it was admitted, once.',
+  [Subjects.PassListed]:
+    'A pass was locked for its resale listing `listingId` (status `listed`, not admissible): the listing may go on sale.',
+  [Subjects.PassUnlisted]: 'A listed pass was unlocked (status `valid` again): its resale listing was withdrawn.',
+  [Subjects.PassLockRefused]:
+    'passes refused to lock a pass for a resale listing (`reason`: admitted, revoked, listed or not_holder): the listing is rejected.',
 };
 
 /** The data schema of every subject: the one place a payload shape is declared. */
@@ -202,6 +261,9 @@ export const eventDataSchemas = {
   [Subjects.PassIssued]: passIssuedData,
   [Subjects.PassRevoked]: passRevokedData,
   [Subjects.PassAdmitted]: passAdmittedData,
+  [Subjects.PassListed]: passListedData,
+  [Subjects.PassUnlisted]: passUnlistedData,
+  [Subjects.PassLockRefused]: passLockRefusedData,
 } as const satisfies Record<Subject, z.ZodType>;
 
 export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
@@ -220,3 +282,6 @@ export type EventUpdatedData = EventData<typeof Subjects.EventUpdated>;
 export type PassIssuedData = EventData<typeof Subjects.PassIssued>;
 export type PassRevokedData = EventData<typeof Subjects.PassRevoked>;
 export type PassAdmittedData = EventData<typeof Subjects.PassAdmitted>;
+export type PassListedData = EventData<typeof Subjects.PassListed>;
+export type PassUnlistedData = EventData<typeof Subjects.PassUnlisted>;
+export type PassLockRefusedData = EventData<typeof Subjects.PassLockRefused>;

@@ -14,6 +14,9 @@ export const Subjects = {
   PassIssued: 'pass.issued',
   PassRevoked: 'pass.revoked',
   PassAdmitted: 'pass.admitted',
+  PassListed: 'pass.listed',
+  PassUnlisted: 'pass.unlisted',
+  PassLockRefused: 'pass.lock_refused',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
@@ -52,18 +55,29 @@ export const ACTIVE_ORDER_STATUSES: readonly OrderStatus[] = [
 /**
  * Lifecycle of a ticket, as the tickets service derives it: `available` can be reserved and
  * edited; `reserved` is held by an order; `sold` is final; `withdrawn` is unlisted by its seller
- * (not on sale until relisted).
+ * (not on sale until relisted). A resale listing (of a pass, `resaleOfPassId`) starts `pending`
+ * (not on sale) until passes locks the pass (`pass.listed`: it becomes `available`), or ends
+ * `rejected` when passes refuses the lock (`pass.lock_refused`).
  */
-export const TICKET_STATUSES = ['available', 'reserved', 'sold', 'withdrawn'] as const;
+export const TICKET_STATUSES = ['available', 'reserved', 'sold', 'withdrawn', 'pending', 'rejected'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /**
- * Lifecycle of a pass (an e-ticket): `valid` can be admitted once; `admitted` was scanned at the
- * door; `revoked` was replaced by a newer generation (the ticket was resold) and is never admitted.
+ * Lifecycle of a pass (an e-ticket): `valid` can be admitted once; `listed` is locked while its
+ * holder resells it (not admissible; back to `valid` if the listing is withdrawn); `admitted` was
+ * scanned at the door; `revoked` was replaced by a newer generation (the ticket was resold) and is
+ * never admitted.
  */
-export const PASS_STATUSES = ['valid', 'admitted', 'revoked'] as const;
+export const PASS_STATUSES = ['valid', 'listed', 'admitted', 'revoked'] as const;
 export type PassStatus = (typeof PASS_STATUSES)[number];
 
 /** Why a pass was revoked: `reissued`, a newer generation went to the ticket's new buyer. */
 export const PASS_REVOCATION_REASONS = ['reissued'] as const;
 export type PassRevocationReason = (typeof PASS_REVOCATION_REASONS)[number];
+
+/**
+ * Why passes refused to lock a pass for a resale listing: it was already `admitted`, `revoked` or
+ * `listed` (for another listing), or the listing's seller is `not_holder` of it.
+ */
+export const PASS_LOCK_REFUSAL_REASONS = ['admitted', 'revoked', 'listed', 'not_holder'] as const;
+export type PassLockRefusalReason = (typeof PASS_LOCK_REFUSAL_REASONS)[number];

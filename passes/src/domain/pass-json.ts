@@ -11,6 +11,7 @@ export function toPassJson(pass: PassRow): PassJson {
     holderId: pass.holderId,
     generation: pass.generation,
     status: pass.status,
+    listingId: null,
     code: pass.code,
     issuedAt: pass.issuedAt.toISOString(),
     admittedAt: pass.admittedAt?.toISOString() ?? null,

@@ -33,6 +33,8 @@ export function toTicket(row: TicketRow, currency: CurrencyCode): TicketJson {
     eventId: row.eventId,
     faceValue: row.faceValueCents === null ? null : fromMinorUnits(row.faceValueCents, currency),
     seat: seatOf(row),
+    resaleOfPassId: null,
+    rejectionReason: null,
   };
 }
 
