@@ -50,6 +50,8 @@ export function createPassMetrics(db: Database): PassMetrics {
     labelNames: ['reason'] as const,
     registers: [],
   });
+  // Each reason's series starts at 0, so the first conflict is an increase an alert can see.
+  for (const reason of ['admitted', 'revoked', 'missing']) resaleConflicts.inc({ reason }, 0);
   // Read from the database at each scrape, so every replica reports the same truth.
   const byStatus = new Gauge({
     name: 'passes_by_status',

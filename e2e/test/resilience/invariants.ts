@@ -518,8 +518,16 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
         break;
       case 'pass.admitted':
       case 'pass.revoked':
+      case 'pass.listed':
+      case 'pass.unlisted':
         bump(`pass ${id} v${version}`);
         break;
+      case 'pass.lock_refused': {
+        // The pass did not change: one refusal per version of the listing.
+        const { listingId, listingVersion } = event.data as { listingId?: string; listingVersion?: number };
+        bump(`pass.lock_refused of listing ${listingId} v${listingVersion}`);
+        break;
+      }
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
     }
@@ -580,7 +588,7 @@ export async function expectConsistent(
 }
 
 /**
- * Passes: a ticket has at most one current pass (valid or admitted); once the orders have settled,
+ * Passes: a ticket has at most one current pass (valid, listed or admitted); once the orders have settled,
  * every ticket sold has exactly one, held by the buyer of its last completed order and issued for
  * that order, with every earlier generation revoked; a revoked pass was never admitted after its
  * revocation, and no pass exists for an order that is not complete.
@@ -605,7 +613,9 @@ function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean)
     }
   }
   for (const [ticketId, ofTicket] of byTicket) {
-    const current = ofTicket.filter((pass) => pass.status === 'valid' || pass.status === 'admitted');
+    const current = ofTicket.filter(
+      (pass) => pass.status === 'valid' || pass.status === 'listed' || pass.status === 'admitted',
+    );
     if (current.length > 1) {
       violations.push(
         `ticket ${ticketId} has ${current.length} current passes: ${current.map((p) => p.id).join(', ')}`,
