@@ -153,6 +153,31 @@ describe('locking a pass for its resale listing', () => {
     },
   );
 
+  it('when a stranger lists a pass that was admitted, then the refusal says not_holder: the pass’s state does not leak', async () => {
+    const { organizer, pass } = await aHeldPass();
+    await scanPass(bed.deps, { code: pass.code, scannerId: organizer.id });
+    const listing = aResaleListing(pass, { userId: randomUUID() });
+
+    const refusals = await refused(listing);
+
+    expect(refusals.map((event) => event.data.reason)).toEqual(['not_holder']);
+  });
+
+  it('when the listing is pending again at a newer version while the pass is still listed for it (its withdrawal skipped), then the lock answers the newer version', async () => {
+    const { pass } = await aHeldPass();
+    const { listing } = await listed(pass);
+
+    await moveListing(listing, 1, 'pending');
+
+    await waitFor(async () => (await passNow(pass.id)).version === 2);
+    expect(await passNow(pass.id)).toMatchObject({ status: 'listed', listingId: listing.id });
+    const listings = await bed.published(Subjects.PassListed, pass.id);
+    expect(listings.map((event) => [event.data.version, event.data.listingVersion])).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
+  });
+
   it('when a second resale listing of a pass listed for another one arrives, then it is refused as listed and the first lock stays', async () => {
     const { pass } = await aHeldPass();
     const { listing: first } = await listed(pass);

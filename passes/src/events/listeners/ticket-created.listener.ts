@@ -3,7 +3,10 @@ import { DEFAULT_GAP_HEAL_MS, type PassesDeps } from '../../domain/deps';
 import { applyTicketVersion } from '../../domain/resale-lock';
 import { type PassListenerDeps, SERVICE } from './listener-deps';
 
-/** ticket.created: the tickets replica keeps each ticket's catalog event, in version order; a resale listing's version locks or unlocks its pass. */
+/**
+ * ticket.created: the tickets replica keeps each ticket's catalog event, in version order; a version
+ * of a resale listing also locks or unlocks the pass it resells (secure swap).
+ */
 export class TicketCreatedListener extends Listener<typeof Subjects.TicketCreated> {
   readonly subject = Subjects.TicketCreated;
   private readonly passes: PassesDeps;
