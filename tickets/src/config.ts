@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@ticketing/common';
+import { DEFAULT_RESALE_PRICE_CAP_PERCENT, env, loadConfig } from '@ticketing/common';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -17,6 +17,13 @@ export const configSchema = z.object({
   DATABASE_URL: env.databaseUrl,
   /** The currency listings are priced in; orders and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,
+  /** The highest resale price (secure swap), in percent of what the pass's holder paid. */
+  RESALE_PRICE_CAP_PERCENT: z.coerce
+    .number()
+    .int('must be a whole number of percent')
+    .min(100, 'must be at least 100 (a resale may ask what was paid)')
+    .max(1000, 'must be at most 1000')
+    .default(DEFAULT_RESALE_PRICE_CAP_PERCENT),
 });
 
 export type Config = z.infer<typeof configSchema>;

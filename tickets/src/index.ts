@@ -31,7 +31,12 @@ runMain('tickets', async () => {
     retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }, ...SESSION_REVOCATION_TABLES],
   });
   const sessions = await openSessionRevocations({ nc, logger, service: 'tickets', db: database.db });
-  const store = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
+  const store = {
+    db: database.db,
+    relay,
+    currency: config.PAYMENT_CURRENCY,
+    resalePriceCapPercent: config.RESALE_PRICE_CAP_PERCENT,
+  };
   const listeners = [...createTicketListeners({ nc, logger, store }), ...sessions.listeners];
   await startListeners(listeners);
 
