@@ -14,6 +14,8 @@ export const configSchema = z.object({
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,
+  /** How long a version gap in the passes replica lasts before a newer pass event is applied over it. */
+  GAP_HEAL_SECONDS: env.gapHealSeconds,
   DATABASE_URL: env.databaseUrl,
   /** The currency listings are priced in; orders and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,

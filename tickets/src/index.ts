@@ -37,7 +37,10 @@ runMain('tickets', async () => {
     currency: config.PAYMENT_CURRENCY,
     resalePriceCapPercent: config.RESALE_PRICE_CAP_PERCENT,
   };
-  const listeners = [...createTicketListeners({ nc, logger, store }), ...sessions.listeners];
+  const listeners = [
+    ...createTicketListeners({ nc, logger, store, gapHealMs: config.GAP_HEAL_SECONDS * 1000 }),
+    ...sessions.listeners,
+  ];
   await startListeners(listeners);
 
   const operations = serveAdminCommands(nc, {

@@ -31,6 +31,7 @@ describe('tickets configuration', () => {
       NATS_STREAM_REPLICAS: 1,
       EVENT_RETENTION_DAYS: 30,
       STREAM_MAX_BYTES: 1024 ** 3,
+      GAP_HEAL_SECONDS: 60,
       DATABASE_URL,
       PAYMENT_CURRENCY: 'usd',
       RESALE_PRICE_CAP_PERCENT: 120,

@@ -4,6 +4,7 @@ import { waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { type PassRow, passes } from '../src/db/schema';
+import { applyPassChange, putListingOnSale } from '../src/domain/pass-replica';
 import type { Ticket } from '../src/domain/ticket';
 import { aUser, createTicketsTestBed, orderEvents, type TestUser, type TicketsTestBed } from './harness';
 
@@ -349,6 +350,34 @@ describe('the passes replica', () => {
       return current?.version === 2 ? current : undefined;
     });
     expect(row).toMatchObject({ status: 'valid', listingId: null });
+    expect(await show(listing.id)).toMatchObject({ status: 'available', version: 1 });
+  });
+
+  it('when a version gap has lasted GAP_HEAL_SECONDS, then a later pass event is applied over it (and still puts its listing on sale)', async () => {
+    const { pass, holder } = await aPass();
+    const listing = await aResale(pass, holder);
+    const lost = { ...pass, version: 3 };
+    const relocked = passEvents.listed(lost, listing, 3);
+    const change = { ...relocked.data, status: 'listed' as const };
+    const answer = { passId: pass.id, listingId: listing.id, listingVersion: 0, correlationId: relocked.correlationId };
+
+    // Stored a moment ago: it waits for versions 1 and 2.
+    await expect(
+      applyPassChange(bed.store, change, { storedAt: new Date(), healMs: 60_000 }, (tx) =>
+        putListingOnSale(bed.store, tx, answer),
+      ),
+    ).rejects.toThrow(/at version 0, waiting before 3/);
+    expect(await passRow(pass.id)).toMatchObject({ version: 0, status: 'valid' });
+
+    // Stored longer ago than the heal time: versions 1 and 2 are never coming.
+    const healed = await applyPassChange(
+      bed.store,
+      change,
+      { storedAt: new Date(Date.now() - 61_000), healMs: 60_000 },
+      (tx) => putListingOnSale(bed.store, tx, answer),
+    );
+    expect(healed).toMatchObject({ replica: 'gap-skipped', listing: { outcome: 'changed' } });
+    expect(await passRow(pass.id)).toMatchObject({ version: 3, status: 'listed', listingId: listing.id });
     expect(await show(listing.id)).toMatchObject({ status: 'available', version: 1 });
   });
 

@@ -19,6 +19,13 @@ export type PassChange = Pick<
   'id' | 'version' | 'ticketId' | 'eventId' | 'holderId' | 'generation' | 'status' | 'listingId'
 >;
 
+/** The replica takes the pass's later version as the event carries it, whatever version it held (a gap that healed). */
+export async function overwritePassVersion(db: Executor, change: PassChange): Promise<PassRow | undefined> {
+  const { id, ...values } = change;
+  const [row] = await db.update(passes).set(values).where(eq(passes.id, id)).returning();
+  return row;
+}
+
 /** Moves the replica to `change.version` when it holds the version before it; undefined otherwise. */
 export function updatePassToVersion(db: Executor, change: PassChange): Promise<PassRow | undefined> {
   const { id, version, ...values } = change;

@@ -6,7 +6,13 @@ import {
   RetryLaterError,
   type Transaction,
 } from '@ticketing/common';
-import { findPass, insertPass, type PassChange, updatePassToVersion } from '../db/passes.repository';
+import {
+  findPass,
+  insertPass,
+  overwritePassVersion,
+  type PassChange,
+  updatePassToVersion,
+} from '../db/passes.repository';
 import type { schema, TicketRow } from '../db/schema';
 import { lockTicket, saveTicketVersion } from '../db/tickets.repository';
 import { ticketUpdatedEvent } from '../events/ticket-events';
@@ -14,8 +20,18 @@ import type { TicketStore } from './ticket-store';
 
 type Tx = Transaction<typeof schema>;
 
-/** How a pass event met the replica: the next version is applied, an older or equal one is a duplicate. */
-export type PassReplicaOutcome = 'applied' | 'duplicate';
+/**
+ * How a pass event met the replica: the next version is applied, an older or equal one is a
+ * duplicate; a later one whose gap lasted `healMs` is applied over the gap.
+ */
+export type PassReplicaOutcome = 'applied' | 'duplicate' | 'gap-skipped';
+
+/** When the stream stored the event, and how long a version gap may last before it is skipped. */
+export interface GapOptions {
+  storedAt: Date;
+  healMs: number;
+  now?: Date;
+}
 
 /** What a pass event did to a resale listing, if it was about one. */
 export type ListingOutcome = { outcome: 'changed'; listing: TicketRow } | { outcome: 'ignored'; reason: string };
@@ -41,19 +57,27 @@ export async function recordPassIssued({ db }: TicketStore, data: PassIssuedData
  * pass.listed / .unlisted / .revoked / .admitted: the replica moves to the event's version when it
  * holds the one before, and `withVersion` runs in the same transaction (so once per version); an
  * older or equal version is a duplicate; an early one (its predecessor, or pass.issued, has not
- * arrived) throws {@link RetryLaterError}, so the listener retries it later.
+ * arrived) throws {@link RetryLaterError}, so the listener retries it later — until the gap has
+ * lasted `healMs`: these events carry the whole pass but what its holder paid, which the replica
+ * already has, so the event is then applied over the gap (a lost version never comes). A pass
+ * whose pass.issued never arrived cannot be healed (its price is unknown): that event keeps being
+ * retried, then is parked as a dead letter.
  */
 export function applyPassChange(
   { relay }: TicketStore,
   change: PassChange,
+  { storedAt, healMs, now = new Date() }: GapOptions,
   withVersion?: (tx: Tx) => Promise<ListingOutcome>,
 ): Promise<{ replica: PassReplicaOutcome; listing?: ListingOutcome }> {
   return relay.transaction(async (tx) => {
-    if (await updatePassToVersion(tx, change)) {
-      return { replica: 'applied', ...(withVersion ? { listing: await withVersion(tx) } : {}) };
-    }
+    const also = async () => (withVersion ? { listing: await withVersion(tx) } : {});
+    if (await updatePassToVersion(tx, change)) return { replica: 'applied', ...(await also()) };
     const local = await findPass(tx, change.id);
     if (local && change.version <= local.version) return { replica: 'duplicate' };
+    if (local && now.getTime() - storedAt.getTime() >= healMs) {
+      await overwritePassVersion(tx, change);
+      return { replica: 'gap-skipped', ...(await also()) };
+    }
     throw new RetryLaterError(
       local
         ? `pass ${change.id} is at version ${local.version}, waiting before ${change.version}`

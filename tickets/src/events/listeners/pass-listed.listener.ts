@@ -1,7 +1,7 @@
 import { Listener, type MessageContext, type PassListedData, Subjects } from '@ticketing/common';
 import { applyPassChange, passVersionOf, putListingOnSale } from '../../domain/pass-replica';
 import type { TicketStore } from '../../domain/ticket-store';
-import { SERVICE, type TicketListenerDeps } from './listener-deps';
+import { DEFAULT_GAP_HEAL_MS, logReplica, SERVICE, type TicketListenerDeps } from './listener-deps';
 
 /**
  * pass.listed: the passes replica takes the pass's next version (`listed`) and, in the same
@@ -10,19 +10,22 @@ import { SERVICE, type TicketListenerDeps } from './listener-deps';
 export class PassListedListener extends Listener<typeof Subjects.PassListed> {
   readonly subject = Subjects.PassListed;
   private readonly store: TicketStore;
+  private readonly healMs: number;
 
-  constructor({ store, ...deps }: TicketListenerDeps) {
+  constructor({ store, gapHealMs = DEFAULT_GAP_HEAL_MS, ...deps }: TicketListenerDeps) {
     super({ ...deps, service: SERVICE });
     this.store = store;
+    this.healMs = gapHealMs;
   }
 
   protected async onMessage(
     data: PassListedData,
-    { event }: MessageContext<typeof Subjects.PassListed>,
+    { event, storedAt }: MessageContext<typeof Subjects.PassListed>,
   ): Promise<void> {
     const result = await applyPassChange(
       this.store,
       { ...passVersionOf(data), status: 'listed', listingId: data.listingId },
+      { storedAt, healMs: this.healMs },
       (tx) =>
         putListingOnSale(this.store, tx, {
           passId: data.id,
@@ -31,6 +34,7 @@ export class PassListedListener extends Listener<typeof Subjects.PassListed> {
           correlationId: event.correlationId,
         }),
     );
+    logReplica(this.logger, { passId: data.id, version: data.version }, result.replica);
     const about = { passId: data.id, version: data.version, listingId: data.listingId, replica: result.replica };
     if (result.listing?.outcome === 'changed') {
       this.logger.info({ ...about, listingVersion: result.listing.listing.version }, 'resale listing on sale');
