@@ -5,8 +5,10 @@ import { call, type Reply } from './http';
 
 /** What the services accepted during a burst (2xx answers) and how the rest went. */
 export interface Ledger {
-  /** Ticket id → seller id, for every 201 of POST /api/tickets. */
+  /** Ticket id → seller id, for every 201 of POST /api/tickets (resale listings included). */
   tickets: Map<string, string>;
+  /** Resale listing id → the pass it resells, for every 201 of POST /api/tickets with `resaleOfPassId`. */
+  resales: Map<string, string>;
   /** Order id → ticket id, for every 201 of POST /api/orders. */
   orders: Map<string, string>;
   /** Order id → payment id, for every 201 of POST /api/payments. */
@@ -39,19 +41,22 @@ export interface BurstOptions {
   stepTimeoutMs?: number;
 }
 
-type Service = 'tickets' | 'orders' | 'payments';
+type Service = 'tickets' | 'orders' | 'payments' | 'passes';
 
 /**
  * Shoppers that, until `durationMs` has passed (or `signal` aborts), each loop: a seller lists a ticket, a buyer
  * reserves it as soon as orders knows it, and then pays with tok_visa (½), is declined with
- * tok_chargeDeclined (¼, the order then expires) or does not pay (¼, it expires). A call that gets
- * no answer or a 404 (the service has not heard of the entity yet) is retried until the step
+ * tok_chargeDeclined (¼, the order then expires) or does not pay (¼, it expires). Every other
+ * paid ticket is resold (secure swap): once its pass is issued, the buyer lists it for resale at
+ * the price paid, and when the listing is on sale a second buyer reserves and pays it. A call that
+ * gets no answer or a 404 (the service has not heard of the entity yet) is retried until the step
  * times out. Only accepted requests are recorded in the ledger.
  */
 export async function runBurst(cluster: Cluster, options: BurstOptions): Promise<Ledger> {
   const { workers = 3, durationMs, stepTimeoutMs = 8_000, signal } = options;
   const ledger: Ledger = {
     tickets: new Map(),
+    resales: new Map(),
     orders: new Map(),
     paid: new Map(),
     declined: new Set(),
@@ -93,6 +98,58 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
     return reply;
   };
 
+  /** Asks `path` of `service` until `pick` finds what it waits for in a 200, up to the step's time-out. */
+  const poll = async <B, T>(service: Service, path: string, cookie: string, pick: (body: B) => T | undefined) => {
+    const deadline = Date.now() + stepTimeoutMs;
+    while (Date.now() < deadline) {
+      const reply = await send(service, 'GET', path, cookie);
+      const found = reply.status === 200 ? pick(reply.body as B) : undefined;
+      if (found !== undefined) return found;
+      await sleep(reply.status === 0 ? 200 : 100);
+    }
+    return undefined;
+  };
+
+  /** A new buyer reserves a resale listing and pays it with tok_visa, both recorded in the ledger. */
+  const buyResale = async (listingId: string) => {
+    const buyer = cluster.cookieFor();
+    const deadline = Date.now() + stepTimeoutMs;
+    let reserved = await step('orders', 'POST', '/api/orders', buyer, { ticketId: listingId });
+    // The listing goes on sale in orders a moment after tickets: orders answers 409 till then.
+    while (reserved.status === 409 && Date.now() < deadline && running()) {
+      await sleep(100);
+      reserved = await step('orders', 'POST', '/api/orders', buyer, { ticketId: listingId });
+    }
+    if (reserved.status !== 201) return;
+    const orderId: string = reserved.body.id;
+    ledger.orders.set(orderId, listingId);
+    const paid = await step('payments', 'POST', '/api/payments', buyer, { orderId, token: 'tok_visa' }, () =>
+      ledger.uncertain.add(orderId),
+    );
+    if (paid.status === 201) ledger.paid.set(orderId, paid.body.id);
+  };
+
+  /** The holder of a paid order's pass lists it for resale at `price`; a second buyer buys the listing. */
+  const resell = async (holderId: string, holder: string, orderId: string, price: number) => {
+    const passId = await poll(
+      'passes',
+      '/api/passes',
+      holder,
+      (body: { passes: { id: string; orderId: string; status: string }[] }) =>
+        body.passes.find((pass) => pass.orderId === orderId && pass.status === 'valid')?.id,
+    );
+    if (!passId || !running()) return;
+    const listed = await step('tickets', 'POST', '/api/tickets', holder, { resaleOfPassId: passId, price });
+    if (listed.status !== 201) return;
+    const listingId: string = listed.body.id;
+    ledger.tickets.set(listingId, holderId);
+    ledger.resales.set(listingId, passId);
+    const onSale = await poll('tickets', `/api/tickets/${listingId}`, holder, (body: { status: string }) =>
+      body.status === 'pending' ? undefined : body.status,
+    );
+    if (onSale === 'available') await buyResale(listingId);
+  };
+
   const shopper = async (n: number) => {
     for (let round = 0; running(); round++) {
       const sellerId = randomUUID();
@@ -105,7 +162,8 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
       const ticketId: string = listed.body.id;
       ledger.tickets.set(ticketId, sellerId);
 
-      const buyer = cluster.cookieFor();
+      const buyerId = randomUUID();
+      const buyer = cluster.cookieFor(buyerId);
       const reserved = await step('orders', 'POST', '/api/orders', buyer, { ticketId });
       if (reserved.status !== 201) continue;
       const orderId: string = reserved.body.id;
@@ -119,6 +177,7 @@ export async function runBurst(cluster: Cluster, options: BurstOptions): Promise
       );
       if (paid.status === 201) ledger.paid.set(orderId, paid.body.id);
       if (paid.status === 402) ledger.declined.add(orderId);
+      if (paid.status === 201 && choice === 0) await resell(buyerId, buyer, orderId, reserved.body.price);
     }
   };
 

@@ -110,6 +110,8 @@ describe('a service killed with SIGKILL during a burst of listings, reservations
       for (const victim of ['tickets', 'orders', 'payments']) expect(ledger.unanswered[victim]).toBeGreaterThan(0);
       expect(ledger.paid.size).toBeGreaterThan(0);
       expect(ledger.declined.size).toBeGreaterThan(0);
+      // Passes were resold mid-burst too (the secure swap's lock, sale and reissue under the same crashes).
+      expect(ledger.resales.size).toBeGreaterThan(0);
       // A charge cut short by the crash was settled by the reconciler: expectConsistent's money
       // ledger found no payment pending or errored. What the payments came to, for the record:
       const payments = await observer.rows<{ status: string; n: number }>(
@@ -118,7 +120,7 @@ describe('a service killed with SIGKILL during a burst of listings, reservations
       );
       console.info(
         `round ${round + 1}: ${ledger.tickets.size} tickets, ${ledger.orders.size} orders, ${ledger.paid.size} paid, ` +
-          `${ledger.declined.size} declined, ${ledger.uncertain.size} uncertain; payments ${JSON.stringify(payments)}; ` +
+          `${ledger.declined.size} declined, ${ledger.uncertain.size} uncertain, ${ledger.resales.size} resold; payments ${JSON.stringify(payments)}; ` +
           `down ms ${JSON.stringify(downFor)}; unanswered ${JSON.stringify(ledger.unanswered)}; ${events.length} events`,
       );
     }

@@ -201,7 +201,10 @@ interface SourceTicket {
   user_id: string;
   order_id: string | null;
   sold: boolean;
-  /** Its status is `withdrawn`: unlisted by its seller and not held by an order. */
+  /**
+   * Not on sale though free: unlisted by its seller (`withdrawn`), or a resale listing whose pass
+   * is not locked (`pending`) or could not be (`rejected`) — what orders' replica calls withdrawn.
+   */
   withdrawn: boolean;
 }
 interface ReplicaTicket {
@@ -279,7 +282,8 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
       observer.rows<SourceTicket>(
         'tickets',
         `select id, version, title, price_cents, user_id, order_id, sold_at is not null as sold,
-           (withdrawn_at is not null and order_id is null and sold_at is null) as withdrawn from tickets`,
+           (order_id is null and sold_at is null
+             and (withdrawn_at is not null or coalesce(resale_lock in ('pending', 'rejected'), false))) as withdrawn from tickets`,
       ),
       observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id, withdrawn from tickets'),
       observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version, price_cents from orders'),
