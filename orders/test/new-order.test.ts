@@ -190,7 +190,7 @@ describe('POST /api/orders', () => {
       .send({ ticketId: ticket.id })
       .expect(409);
     expect(response.body).toEqual({
-      errors: [{ message: 'This ticket is not on sale: its seller has unlisted it', code: 'TICKET_WITHDRAWN' }],
+      errors: [{ message: 'This ticket is not on sale', code: 'TICKET_WITHDRAWN' }],
     });
     expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
     expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);

@@ -159,7 +159,7 @@ describe('withdrawn tickets (ticket.updated status)', () => {
 
     const refused = await reserve(ticket.id).expect(409);
     expect(refused.body).toEqual({
-      errors: [{ message: 'This ticket is not on sale: its seller has unlisted it', code: 'TICKET_WITHDRAWN' }],
+      errors: [{ message: 'This ticket is not on sale', code: 'TICKET_WITHDRAWN' }],
     });
     expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
     expect(await bed.published(Subjects.OrderCreated)).toHaveLength(0);
@@ -168,6 +168,31 @@ describe('withdrawn tickets (ticket.updated status)', () => {
     await waitFor(async () => (await bed.ticket(ticket.id))?.version === 2);
     expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: false });
     await reserve(ticket.id).expect(201);
+  });
+
+  it('when a resale listing is created pending, then a buyer is refused with 409 TICKET_WITHDRAWN until ticket.updated says available', async () => {
+    const ticket = created({ status: 'pending', resaleOfPassId: randomUUID() });
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await waitFor(() => bed.ticket(ticket.id));
+    expect(await bed.ticket(ticket.id)).toMatchObject({ withdrawn: true });
+
+    const refused = await reserve(ticket.id).expect(409);
+    expect(refused.body).toEqual({ errors: [{ message: 'This ticket is not on sale', code: 'TICKET_WITHDRAWN' }] });
+    expect(await bed.ordersOfTicket(ticket.id)).toEqual([]);
+
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Concert', 2000), status: 'available' });
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+    await reserve(ticket.id).expect(201);
+  });
+
+  it('when a resale listing is rejected, then a buyer is refused with 409 TICKET_WITHDRAWN', async () => {
+    const ticket = created({ status: 'pending', resaleOfPassId: randomUUID() });
+    await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Concert', 2000), status: 'rejected' });
+    await waitFor(async () => (await bed.ticket(ticket.id))?.version === 1);
+
+    const refused = await reserve(ticket.id).expect(409);
+    expect(refused.body.errors).toEqual([{ message: 'This ticket is not on sale', code: 'TICKET_WITHDRAWN' }]);
   });
 
   it('when an update carries no status (published before status was carried), then the ticket is not withdrawn', async () => {

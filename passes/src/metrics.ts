@@ -8,8 +8,16 @@ export interface PassMetrics {
   issued: Counter;
   revoked: Counter;
   admitted: Counter;
-  /** Scans refused, by reason (`invalid`, `not-organizer`, `not-for-event`, `revoked`, `already-admitted`). */
+  /**
+   * Scans refused, by reason (`invalid`, `not-organizer`, `not-for-event`, `revoked`, `listed`,
+   * `already-admitted`).
+   */
   scansRefused: Counter<'reason'>;
+  /**
+   * Completed orders of resale listings that issued no pass, by the resold pass's state
+   * (`admitted`, `revoked`, `missing`): the buyer paid and holds nothing; an operator must act.
+   */
+  resaleConflicts: Counter<'reason'>;
   /** Adds the metrics to an app's registry (`app.locals.metrics.registry`). */
   register(registry: Registry): void;
 }
@@ -36,6 +44,14 @@ export function createPassMetrics(db: Database): PassMetrics {
     labelNames: ['reason'] as const,
     registers: [],
   });
+  const resaleConflicts = new Counter({
+    name: 'passes_resale_conflicts_total',
+    help: 'Completed resale orders that issued no pass because the resold pass was admitted or revoked meanwhile; each needs an operator',
+    labelNames: ['reason'] as const,
+    registers: [],
+  });
+  // Each reason's series starts at 0, so the first conflict is an increase an alert can see.
+  for (const reason of ['admitted', 'revoked', 'missing']) resaleConflicts.inc({ reason }, 0);
   // Read from the database at each scrape, so every replica reports the same truth.
   const byStatus = new Gauge({
     name: 'passes_by_status',
@@ -56,6 +72,7 @@ export function createPassMetrics(db: Database): PassMetrics {
     ['passes_revoked_total', revoked],
     ['passes_admitted_total', admitted],
     ['passes_scans_refused_total', scansRefused],
+    ['passes_resale_conflicts_total', resaleConflicts],
     ['passes_by_status', byStatus],
   ];
   return {
@@ -63,6 +80,7 @@ export function createPassMetrics(db: Database): PassMetrics {
     revoked,
     admitted,
     scansRefused,
+    resaleConflicts,
     register(registry) {
       for (const [name, metric] of all) {
         if (!registry.getSingleMetric(name)) registry.registerMetric(metric);

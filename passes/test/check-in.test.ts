@@ -192,7 +192,7 @@ describe('GET /api/passes/revocations', () => {
       .query({ eventId: event.id })
       .set('Cookie', organizer.cookie)
       .expect(200);
-    expect(response.body).toEqual({ eventId: event.id, revoked: [first.id] });
+    expect(response.body).toEqual({ eventId: event.id, revoked: [first.id], listed: [] });
     expect(response.body.revoked).not.toContain(second.id);
   });
 

@@ -80,8 +80,22 @@ describe('the tickets replica', () => {
     const alone = aTicketCreated();
     await bed.publish(Subjects.TicketCreated, withEvent);
     await bed.publish(Subjects.TicketCreated, alone);
-    expect(await waitFor(() => bed.ticket(withEvent.id))).toEqual({ id: withEvent.id, eventId, version: 0 });
-    expect(await waitFor(() => bed.ticket(alone.id))).toEqual({ id: alone.id, eventId: null, version: 0 });
+    expect(await waitFor(() => bed.ticket(withEvent.id))).toEqual({
+      id: withEvent.id,
+      eventId,
+      userId: withEvent.userId,
+      resaleOfPassId: null,
+      status: null,
+      version: 0,
+    });
+    expect(await waitFor(() => bed.ticket(alone.id))).toEqual({
+      id: alone.id,
+      eventId: null,
+      userId: alone.userId,
+      resaleOfPassId: null,
+      status: null,
+      version: 0,
+    });
   });
 
   it('when ticket.updated arrives before ticket.created, then it is retried and applied after it', async () => {

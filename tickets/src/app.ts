@@ -21,7 +21,8 @@ import { updateEventRouter } from './routes/update-event.router';
 import { updateTicketRouter } from './routes/update-ticket.router';
 
 export interface AppDeps {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY'> & Partial<Pick<Config, 'TRUST_PROXY'>>;
+  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'RESALE_PRICE_CAP_PERCENT'> &
+    Partial<Pick<Config, 'TRUST_PROXY'>>;
   db: Database<typeof schema>;
   /** Runs the transactions that publish (state change + outbox row) and wakes the relay after commit. */
   relay: OutboxRelay<typeof schema>;
@@ -35,7 +36,12 @@ export interface AppDeps {
 }
 
 export function createApp({ config, db, relay, revocations, logger, readiness, dependencies }: AppDeps): Express {
-  const store = { db, relay, currency: config.PAYMENT_CURRENCY };
+  const store = {
+    db,
+    relay,
+    currency: config.PAYMENT_CURRENCY,
+    resalePriceCapPercent: config.RESALE_PRICE_CAP_PERCENT,
+  };
   const app = createServiceApp({
     service: 'tickets',
     api: ticketsApi,

@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@ticketing/common';
+import { DEFAULT_RESALE_PRICE_CAP_PERCENT, env, loadConfig } from '@ticketing/common';
 import { z } from 'zod';
 
 export const configSchema = z.object({
@@ -14,9 +14,18 @@ export const configSchema = z.object({
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   EVENT_RETENTION_DAYS: env.eventRetentionDays,
   STREAM_MAX_BYTES: env.streamMaxBytes,
+  /** How long a version gap in the passes replica lasts before a newer pass event is applied over it. */
+  GAP_HEAL_SECONDS: env.gapHealSeconds,
   DATABASE_URL: env.databaseUrl,
   /** The currency listings are priced in; orders and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,
+  /** The highest resale price (secure swap), in percent of what the pass's holder paid. */
+  RESALE_PRICE_CAP_PERCENT: z.coerce
+    .number()
+    .int('must be a whole number of percent')
+    .min(100, 'must be at least 100 (a resale may ask what was paid)')
+    .max(1000, 'must be at most 1000')
+    .default(DEFAULT_RESALE_PRICE_CAP_PERCENT),
 });
 
 export type Config = z.infer<typeof configSchema>;

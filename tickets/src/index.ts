@@ -31,8 +31,16 @@ runMain('tickets', async () => {
     retainedTables: [{ table: cancelledOrders, writtenAt: cancelledOrders.cancelledAt }, ...SESSION_REVOCATION_TABLES],
   });
   const sessions = await openSessionRevocations({ nc, logger, service: 'tickets', db: database.db });
-  const store = { db: database.db, relay, currency: config.PAYMENT_CURRENCY };
-  const listeners = [...createTicketListeners({ nc, logger, store }), ...sessions.listeners];
+  const store = {
+    db: database.db,
+    relay,
+    currency: config.PAYMENT_CURRENCY,
+    resalePriceCapPercent: config.RESALE_PRICE_CAP_PERCENT,
+  };
+  const listeners = [
+    ...createTicketListeners({ nc, logger, store, gapHealMs: config.GAP_HEAL_SECONDS * 1000 }),
+    ...sessions.listeners,
+  ];
   await startListeners(listeners);
 
   const operations = serveAdminCommands(nc, {

@@ -31,8 +31,10 @@ describe('tickets configuration', () => {
       NATS_STREAM_REPLICAS: 1,
       EVENT_RETENTION_DAYS: 30,
       STREAM_MAX_BYTES: 1024 ** 3,
+      GAP_HEAL_SECONDS: 60,
       DATABASE_URL,
       PAYMENT_CURRENCY: 'usd',
+      RESALE_PRICE_CAP_PERCENT: 120,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -47,6 +49,37 @@ describe('tickets configuration', () => {
     expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, PAYMENT_CURRENCY: 'xyz' })).toThrow(
       /PAYMENT_CURRENCY is invalid: xyz is not a supported currency/,
     );
+  });
+
+  it('when RESALE_PRICE_CAP_PERCENT is given, then resale prices are capped at it', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, RESALE_PRICE_CAP_PERCENT: '150' })).toMatchObject({
+      RESALE_PRICE_CAP_PERCENT: 150,
+    });
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, RESALE_PRICE_CAP_PERCENT: '100' })).toMatchObject({
+      RESALE_PRICE_CAP_PERCENT: 100,
+    });
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, RESALE_PRICE_CAP_PERCENT: '1000' })).toMatchObject({
+      RESALE_PRICE_CAP_PERCENT: 1000,
+    });
+  });
+
+  it.each(['99', '1001', '120.5', 'lots'])('when RESALE_PRICE_CAP_PERCENT is %s, then the error names it', (value) => {
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, RESALE_PRICE_CAP_PERCENT: value })).toThrow(
+      /RESALE_PRICE_CAP_PERCENT is invalid/,
+    );
+  });
+
+  it('when RESALE_PRICE_CAP_PERCENT is out of range at start-up, then the service exits 1 naming it', () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      loadTicketsConfig({ JWT_KEY, DATABASE_URL, RESALE_PRICE_CAP_PERCENT: '50' });
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(String(stderr.mock.calls[0]?.[0])).toMatch(/RESALE_PRICE_CAP_PERCENT is invalid/);
+    } finally {
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
   });
 
   it('when the service loads its configuration from a valid environment, then it gets the parsed values', () => {

@@ -37,6 +37,8 @@ describe('POST /api/tickets', () => {
       eventId: null,
       faceValue: null,
       seat: null,
+      resaleOfPassId: null,
+      rejectionReason: null,
     });
     const row = await bed.ticketRow(response.body.id);
     expect(row).toMatchObject({

@@ -410,7 +410,7 @@ describe('GET /api/events', () => {
                  cross join lateral (
                    select count(*)::int as n, min(t.price_cents) as lowest from tickets t
                    where t.event_id = e.id and t.event_id is not null and t.order_id is null
-                     and t.sold_at is null and t.withdrawn_at is null
+                     and t.sold_at is null and t.withdrawn_at is null and (t.resale_lock is null or t.resale_lock = 'locked')
                  ) l
                  where (e.starts_at, e.id) > ('${row!.startsAt.toISOString()}'::timestamptz, '${randomUUID()}'::uuid)
                  order by e.starts_at, e.id limit 21`),

@@ -51,7 +51,9 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   NATS_STREAM_REPLICAS: 1,
   EVENT_RETENTION_DAYS: 30,
   STREAM_MAX_BYTES: 1024 ** 3,
+  GAP_HEAL_SECONDS: 60,
   PAYMENT_CURRENCY: 'usd',
+  RESALE_PRICE_CAP_PERCENT: 120,
 };
 
 export const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -83,7 +85,12 @@ export async function createTicketsTestBed() {
   const js = jetstream(nc);
   const relay = new OutboxRelay({ db: database.db, publish: createPublisher(nc), logger, pollIntervalMs: 50 });
   relay.start();
-  const store = { db: database.db, relay, currency: baseConfig.PAYMENT_CURRENCY };
+  const store = {
+    db: database.db,
+    relay,
+    currency: baseConfig.PAYMENT_CURRENCY,
+    resalePriceCapPercent: baseConfig.RESALE_PRICE_CAP_PERCENT,
+  };
   const sessions = await openSessionRevocations({
     nc,
     logger,

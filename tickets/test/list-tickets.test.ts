@@ -72,6 +72,8 @@ describe('GET /api/tickets', () => {
       eventId: null,
       faceValue: null,
       seat: null,
+      resaleOfPassId: null,
+      rejectionReason: null,
     });
     expect(page.nextCursor).toBeNull();
   });
@@ -192,6 +194,7 @@ describe('GET /api/tickets', () => {
         await tx.execute(sql`set local enable_seqscan = off`);
         const result = await tx.execute(
           sql.raw(`explain select id from tickets where sold_at is null and withdrawn_at is null
+                   and (resale_lock is null or resale_lock = 'locked')
                    and (created_at, id) < (now(), '${randomUUID()}'::uuid)
                    order by created_at desc, id desc limit 21`),
         );

@@ -28,6 +28,8 @@ describe('GET /api/tickets/:id', () => {
       eventId: null,
       faceValue: null,
       seat: null,
+      resaleOfPassId: null,
+      rejectionReason: null,
     });
   });
 

@@ -38,6 +38,8 @@ describe('PUT /api/tickets/:id', () => {
       eventId: null,
       faceValue: null,
       seat: null,
+      resaleOfPassId: null,
+      rejectionReason: null,
     });
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ title: 'After', priceCents: 1525, version: 1 });
     const events = await bed.eventsAbout(ticket.id, 2);

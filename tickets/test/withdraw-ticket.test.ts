@@ -53,6 +53,8 @@ describe('POST /api/tickets/:id/withdraw', () => {
       eventId: null,
       faceValue: null,
       seat: null,
+      resaleOfPassId: null,
+      rejectionReason: null,
     });
     expect((await bed.ticketRow(ticket.id))?.withdrawnAt).toBeInstanceOf(Date);
     const events = await bed.eventsAbout(ticket.id, 2);

@@ -350,16 +350,16 @@ const updateTicket = defineOperation({
   path: '/api/tickets/{id}',
   summary: 'Edit a listing',
   description:
-    'The seller replaces the title and price of an available (or withdrawn) ticket, and its `eventId`, `faceValue` and `seat` when given (absent keeps them, null clears them): its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409.',
+    'The seller replaces the title and price of an available (or withdrawn) ticket, and its `eventId`, `faceValue` and `seat` when given (absent keeps them, null clears them): its version goes up by one and `ticket.updated` is published. A reserved or sold ticket cannot be edited; an edit that keeps racing other changes answers 409. A resale listing keeps the event, face value and seat of the ticket it resells (naming other values answers `RESALE_LISTING_FIXED`) and its price stays within `RESALE_PRICE_CAP_PERCENT` of what the holder paid (`RESALE_PRICE_CAP`); while `pending` or once `rejected` it cannot be edited (`LISTING_PENDING`, `LISTING_REJECTED`).',
   auth: 'required',
   params: ticketIdParams,
   body: ticketInput(),
   responses: { 200: { description: 'The edited ticket.', body: ticketJson } },
   errors: {
-    400: ['PRICE_BELOW_MINIMUM', 'TICKET_RESERVED', 'TICKET_SOLD'],
+    400: ['PRICE_BELOW_MINIMUM', 'TICKET_RESERVED', 'TICKET_SOLD', 'RESALE_PRICE_CAP', 'RESALE_LISTING_FIXED'],
     401: ['TICKET_NOT_OWNER'],
     404: ['TICKET_NOT_FOUND', 'EVENT_NOT_FOUND'],
-    409: ['TICKET_CONCURRENT_UPDATE'],
+    409: ['TICKET_CONCURRENT_UPDATE', 'LISTING_PENDING', 'LISTING_REJECTED'],
   },
 });
 
@@ -369,7 +369,7 @@ const withdrawTicket = defineOperation({
   path: '/api/tickets/{id}/withdraw',
   summary: 'Unlist a ticket',
   description:
-    'The seller takes an available ticket off sale: it becomes `withdrawn`, leaves the listing and cannot be reserved; its version goes up by one and `ticket.updated` (with `status: withdrawn`) is published. Only an available ticket can be unlisted.',
+    'The seller takes an available ticket off sale: it becomes `withdrawn`, leaves the listing and cannot be reserved; its version goes up by one and `ticket.updated` (with `status: withdrawn`) is published. Only an available ticket can be unlisted (a resale listing `pending` or `rejected` answers `LISTING_PENDING` or `LISTING_REJECTED`); unlisting a resale listing unlocks its pass.',
   auth: 'required',
   params: ticketIdParams,
   responses: { 200: { description: 'The withdrawn ticket.', body: ticketJson } },
@@ -377,7 +377,7 @@ const withdrawTicket = defineOperation({
     400: ['TICKET_RESERVED', 'TICKET_SOLD'],
     401: ['TICKET_NOT_OWNER'],
     404: ['TICKET_NOT_FOUND'],
-    409: ['TICKET_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE'],
+    409: ['TICKET_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE', 'LISTING_PENDING', 'LISTING_REJECTED'],
   },
 });
 
@@ -387,15 +387,15 @@ const relistTicket = defineOperation({
   path: '/api/tickets/{id}/relist',
   summary: 'Put an unlisted ticket back on sale',
   description:
-    'The seller puts a withdrawn ticket back on sale: it becomes `available` again; its version goes up by one and `ticket.updated` is published. Only a withdrawn ticket can be relisted.',
+    'The seller puts a withdrawn ticket back on sale: it becomes `available` again; its version goes up by one and `ticket.updated` is published. Only a withdrawn ticket can be relisted. A resale listing becomes `pending` instead, until passes locks its pass again (then `available`, or `rejected`); a `rejected` one answers `LISTING_REJECTED`.',
   auth: 'required',
   params: ticketIdParams,
-  responses: { 200: { description: 'The ticket, available again.', body: ticketJson } },
+  responses: { 200: { description: 'The ticket, available again (a resale listing: `pending`).', body: ticketJson } },
   errors: {
     400: ['TICKET_RESERVED', 'TICKET_SOLD'],
     401: ['TICKET_NOT_OWNER'],
     404: ['TICKET_NOT_FOUND'],
-    409: ['TICKET_NOT_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE'],
+    409: ['TICKET_NOT_WITHDRAWN', 'TICKET_CONCURRENT_UPDATE', 'LISTING_PENDING', 'LISTING_REJECTED'],
   },
 });
 

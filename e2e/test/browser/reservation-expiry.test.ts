@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The function passed to warning.evaluate runs in the browser.
 /**
  * An unpaid reservation running out, in the browser. A platform of its own with a 10-second
  * window: short enough to wait for, long enough for the order page to show before it ends (the
@@ -31,6 +33,35 @@ describe('a reservation in the browser', () => {
       // Under 2 minutes from the start: the countdown warns (colour and words, announced once).
       await buyer.getByText('Less than 2 minutes left: pay now to keep the ticket.').waitFor();
       expect(await buyer.locator('.countdown--urgent').count()).toBe(1);
+      // Announced once: the warning sits in a polite live region whose text the countdown's ticks
+      // leave alone (every change of a live region is read out again).
+      const warning = buyer.locator('[aria-live="polite"]', {
+        hasText: 'Less than 2 minutes left: pay now to keep the ticket.',
+      });
+      expect(await warning.count()).toBe(1);
+      const tick = await warning.evaluate(
+        (element) =>
+          new Promise<{ liveChanges: number; timer: string }>((resolve) => {
+            const timer = document.querySelector('[role="timer"]')!;
+            let liveChanges = 0;
+            const live = new MutationObserver((records) => {
+              liveChanges += records.length;
+            });
+            live.observe(element, { childList: true, characterData: true, subtree: true });
+            const ticks = new MutationObserver(() => {
+              ticks.disconnect();
+              // The live region's own mutations of this tick are delivered before a timeout.
+              setTimeout(() => {
+                live.disconnect();
+                resolve({ liveChanges, timer: timer.textContent ?? '' });
+              }, 50);
+            });
+            ticks.observe(timer, { childList: true, characterData: true, subtree: true });
+          }),
+      );
+      expect(tick.timer).toMatch(/^Expires in |^Expired$/);
+      // At the tick that ends the window the warning rightly goes; at any other it must not change.
+      if (tick.timer !== 'Expired') expect(tick.liveChanges).toBe(0);
       await t.step(buyer, 'reserved');
 
       const expired = buyer.getByRole('status').getByRole('heading', { name: 'This reservation has expired' });

@@ -518,8 +518,15 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
         break;
       case 'pass.admitted':
       case 'pass.revoked':
+      case 'pass.listed':
+      case 'pass.unlisted':
         bump(`pass ${id} v${version}`);
         break;
+      case 'pass.lock_refused': {
+        const { listingId, listingVersion } = event.data as { listingId?: string; listingVersion?: number };
+        bump(`pass.lock_refused of listing ${listingId} v${listingVersion}`);
+        break;
+      }
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
     }
@@ -580,10 +587,13 @@ export async function expectConsistent(
 }
 
 /**
- * Passes: a ticket has at most one current pass (valid or admitted); once the orders have settled,
- * every ticket sold has exactly one, held by the buyer of its last completed order and issued for
- * that order, with every earlier generation revoked; a revoked pass was never admitted after its
- * revocation, and no pass exists for an order that is not complete.
+ * Passes: a ticket has at most one current pass (valid, listed or admitted), of its newest
+ * generation; once the orders have settled, every completed order has exactly one pass, held by
+ * its buyer, and every ticket sold has exactly one current pass, with every earlier generation
+ * revoked. A resale listing is a ticket of its own, but the pass its buyer gets continues the
+ * resold pass's chain (the same `ticket_id`, the next generation), so the chain's current pass is
+ * the one of its last completed order. A revoked pass was never admitted after its revocation,
+ * and no pass exists for an order that is not complete.
  */
 function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean): string[] {
   const violations: string[] = [];
@@ -605,7 +615,7 @@ function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean)
     }
   }
   for (const [ticketId, ofTicket] of byTicket) {
-    const current = ofTicket.filter((pass) => pass.status === 'valid' || pass.status === 'admitted');
+    const current = ofTicket.filter((pass) => pass.status !== 'revoked');
     if (current.length > 1) {
       violations.push(
         `ticket ${ticketId} has ${current.length} current passes: ${current.map((p) => p.id).join(', ')}`,
@@ -621,14 +631,20 @@ function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean)
     }
   }
   if (settled) {
+    const passesOfOrder = new Map<string, Pass[]>();
+    for (const pass of passes) passesOfOrder.set(pass.order_id, [...(passesOfOrder.get(pass.order_id) ?? []), pass]);
     for (const order of orders) {
       if (order.status !== 'complete') continue;
-      const current = (byTicket.get(order.ticket_id) ?? []).filter((pass) => pass.status !== 'revoked');
-      if (current.length !== 1 || current[0]!.order_id !== order.id) {
+      const issued = passesOfOrder.get(order.id) ?? [];
+      if (issued.length !== 1) {
+        violations.push(`order ${order.id} (ticket ${order.ticket_id}) is complete with ${issued.length} passes`);
+        continue;
+      }
+      const chain = byTicket.get(issued[0]!.ticket_id) ?? [];
+      const current = chain.filter((pass) => pass.status !== 'revoked');
+      if (current.length !== 1) {
         violations.push(
-          `ticket ${order.ticket_id}, sold by order ${order.id}, has ${current.length} current passes${
-            current.length === 1 ? ` (for order ${current[0]!.order_id})` : ''
-          }`,
+          `ticket ${issued[0]!.ticket_id}, sold by order ${order.id}, has ${current.length} current passes`,
         );
       }
     }

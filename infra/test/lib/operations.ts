@@ -313,6 +313,7 @@ export const REQUIRED_ALERTS = [
   'TicketingSessionRevocationsStale',
   'TicketingRateLimitsNotShared',
   'TicketingPassScansInvalid',
+  'TicketingPassResaleConflict',
   'TicketingPostgresReplicationLag',
   'TicketingPostgresBackupFailed',
   'TicketingPostgresBackupTooOld',
@@ -329,6 +330,7 @@ export const AGREED_METRICS = [
   'ticketing_session_revocations_read_age_seconds',
   'ticketing_rate_limit_fallback_total',
   'passes_scans_refused_total',
+  'passes_resale_conflicts_total',
 ];
 
 const INPUTS_GROUP = 'ticketing-inputs';

@@ -25,7 +25,11 @@ export const tickets = pgTable('tickets', {
   /** The seller: nobody may reserve their own listing. */
   userId: uuid('user_id').notNull(),
   version: integer('version').notNull(),
-  /** Its seller unlisted it (ticket.updated `status: withdrawn`): it cannot be reserved until relisted. */
+  /**
+   * Not on sale: its seller unlisted it (`status: withdrawn`) until relisted, or it is a resale
+   * listing `pending` its pass's lock or `rejected` (ticket.created / ticket.updated `status`).
+   * It cannot be reserved.
+   */
   withdrawn: boolean('withdrawn').notNull().default(false),
 });
 

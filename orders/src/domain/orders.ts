@@ -151,14 +151,14 @@ export async function cancelOrder(
   });
 }
 
-/** The ticket exists, is not the buyer's own listing and is on sale (its seller has not withdrawn it). */
+/** The ticket exists, is not the buyer's own listing and is on sale (not withdrawn, nor a resale listing pending or rejected). */
 function checkReservable(ticket: TicketRow | undefined, userId: string): asserts ticket is TicketRow {
   if (!ticket) throw ticketNotFound();
   if (sameId(ticket.userId, userId)) {
     throw new BadRequestError('You cannot buy your own ticket', { code: 'OWN_TICKET' });
   }
   if (ticket.withdrawn) {
-    throw new ConflictError('This ticket is not on sale: its seller has unlisted it', 'TICKET_WITHDRAWN');
+    throw new ConflictError('This ticket is not on sale', 'TICKET_WITHDRAWN');
   }
 }
 

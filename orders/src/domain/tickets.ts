@@ -4,6 +4,7 @@ import {
   type Database,
   RetryLaterError,
   type TicketCreatedData,
+  type TicketStatus,
   type TicketUpdatedData,
 } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
@@ -15,13 +16,20 @@ import { findTicket, insertTicket, overwriteTicket, updateTicketToVersion } from
  * is retried rather than a price stored in the wrong currency.
  */
 function toRow(
-  { id, version, title, price, currency, userId, status }: TicketCreatedData & Pick<TicketUpdatedData, 'status'>,
+  { id, version, title, price, currency, userId, status }: TicketCreatedData,
   ours: CurrencyCode,
 ): TicketRow {
   currencyOfEvent(currency, ours);
-  // A new listing is on sale; an update says whether its seller withdrew it (absent before status was carried: never).
-  return { id, version, title, priceCents: price, userId, withdrawn: status === 'withdrawn' };
+  // Absent before status was carried: a new listing was on sale and an update never withdrawn.
+  return { id, version, title, priceCents: price, userId, withdrawn: status !== undefined && NOT_ON_SALE.has(status) };
 }
+
+/**
+ * The states in which nobody may reserve a ticket besides an order's hold: its seller unlisted it
+ * (`withdrawn`), or it is a resale listing whose pass passes has not locked (`pending`) or would
+ * not lock (`rejected`). A resale listing's ticket.created already says `pending`.
+ */
+const NOT_ON_SALE: ReadonlySet<TicketStatus> = new Set(['withdrawn', 'pending', 'rejected']);
 
 /** How a ticket event was delivered: when the stream stored it, and whether it is a resync. */
 export interface ReplicaDelivery {

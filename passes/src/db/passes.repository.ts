@@ -23,6 +23,32 @@ export async function lockCurrentPassOfTicket(tx: Executor, ticketId: string): P
   return row;
 }
 
+/** A pass, locked until the transaction ends (its lock, unlock, revocation and admission take turns). */
+export async function lockPass(tx: Executor, id: string): Promise<PassRow | undefined> {
+  const [row] = await tx.select().from(passes).where(eq(passes.id, id)).limit(1).for('update');
+  return row;
+}
+
+/** Locks a pass for the resale listing `listingId`, as its next version. */
+export async function listPass(tx: Executor, { id, listingId }: { id: string; listingId: string }): Promise<PassRow> {
+  const [row] = await tx
+    .update(passes)
+    .set({ status: 'listed', listingId, version: sql`${passes.version} + 1` })
+    .where(eq(passes.id, id))
+    .returning();
+  return row as PassRow;
+}
+
+/** Unlocks a listed pass (`valid` again), as its next version. */
+export async function unlistPass(tx: Executor, id: string): Promise<PassRow> {
+  const [row] = await tx
+    .update(passes)
+    .set({ status: 'valid', listingId: null, version: sql`${passes.version} + 1` })
+    .where(and(eq(passes.id, id), eq(passes.status, 'listed')))
+    .returning();
+  return row as PassRow;
+}
+
 /** The highest generation the ticket's passes reached (0 when it has none). */
 export async function lastGeneration(db: Executor, ticketId: string): Promise<number> {
   const [row] = await db
@@ -44,7 +70,7 @@ export async function revokePass(
 ): Promise<PassRow | undefined> {
   const [row] = await tx
     .update(passes)
-    .set({ status: 'revoked', revokedAt: at, replacedBy, version: sql`${passes.version} + 1` })
+    .set({ status: 'revoked', revokedAt: at, replacedBy, listingId: null, version: sql`${passes.version} + 1` })
     .where(and(eq(passes.id, id), ne(passes.status, 'revoked')))
     .returning();
   return row;
@@ -66,6 +92,7 @@ interface PassForScanColumns {
   face_value: number;
   currency: string | null;
   code: string;
+  listing_id: string | null;
   version: number;
   issued_at: Date;
   admitted_at: Date | null;
@@ -78,7 +105,7 @@ interface PassForScanColumns {
 const passForScanStatement = preparedStatement<PassForScanColumns>(
   'passes_find_for_scan',
   `select p.id, p.ticket_id, p.order_id, p.event_id, p.holder_id, p.generation, p.status, p.face_value,
-          p.currency, p.code, p.version, p.issued_at, p.admitted_at, p.admitted_by, p.revoked_at,
+          p.currency, p.code, p.listing_id, p.version, p.issued_at, p.admitted_at, p.admitted_by, p.revoked_at,
           p.replaced_by, e.organizer_id
      from passes p left join events e on e.id = p.event_id
     where p.id = $1`,
@@ -106,6 +133,7 @@ export async function findPassForScan(
       faceValue: row.face_value,
       currency: row.currency,
       code: row.code,
+      listingId: row.listing_id,
       version: row.version,
       issuedAt: row.issued_at,
       admittedAt: row.admitted_at,
@@ -148,11 +176,16 @@ export function passesOfHolder(db: Executor, holderId: string): Promise<PassRow[
     .orderBy(desc(passes.issuedAt), desc(passes.generation));
 }
 
-export async function revokedPassIdsOfEvent(db: Executor, eventId: string): Promise<string[]> {
+/** The ids of an event's passes in `status` (`revoked` or `listed`: each has its partial index). */
+export async function passIdsOfEventIn(
+  db: Executor,
+  eventId: string,
+  status: Extract<PassRow['status'], 'revoked' | 'listed'>,
+): Promise<string[]> {
   const rows = await db
     .select({ id: passes.id })
     .from(passes)
-    .where(and(eq(passes.eventId, eventId), eq(passes.status, 'revoked')))
+    .where(and(eq(passes.eventId, eventId), eq(passes.status, status)))
     .orderBy(passes.id);
   return rows.map((row) => row.id);
 }

@@ -15,7 +15,8 @@ export async function insertTicket(db: Executor, ticket: TicketRow): Promise<boo
 
 /** Moves the replica to `ticket.version` when it holds the version before it. */
 export function updateTicketToVersion(db: Executor, ticket: TicketRow): Promise<TicketRow | undefined> {
-  return updateVersioned(db, tickets, ticket.id, ticket.version - 1, { eventId: ticket.eventId });
+  const { id, version, ...values } = ticket;
+  return updateVersioned(db, tickets, id, version - 1, values);
 }
 
 /** The replica takes the ticket as the event carries it, whatever version it held (a gap that healed). */

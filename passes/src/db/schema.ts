@@ -1,4 +1,4 @@
-import { PASS_STATUSES, type PassStatus } from '@ticketing/common';
+import { PASS_STATUSES, type PassStatus, type TicketStatus } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -11,10 +11,19 @@ export const ONE_PASS_PER_ORDER = 'passes_one_per_order';
 
 const statusList = (statuses: readonly string[]) => sql.raw(statuses.map((status) => `'${status}'`).join(', '));
 
-/** Replica of tickets' tickets, reduced to what a pass needs: the catalog event it is for. */
+/**
+ * Replica of tickets' tickets, reduced to what a pass needs: the catalog event it is for, and for
+ * a resale listing (secure swap) its seller, the pass it resells and its state at this version.
+ */
 export const tickets = pgTable('tickets', {
   id: uuid('id').primaryKey(),
   eventId: uuid('event_id'),
+  /** The seller (null in rows replicated before it was kept). */
+  userId: uuid('user_id'),
+  /** The pass a resale listing resells; null for an ordinary listing. */
+  resaleOfPassId: uuid('resale_of_pass_id'),
+  /** The ticket's status at this version; null when its event did not carry one. */
+  status: text('status').$type<TicketStatus>(),
   version: integer('version').notNull(),
 });
 
@@ -52,6 +61,8 @@ export const passes = pgTable(
     currency: text('currency'),
     /** The signed code (JWS) its QR code holds. */
     code: text('code').notNull(),
+    /** The resale listing the pass is locked for while `listed`; null otherwise. */
+    listingId: uuid('listing_id'),
     version: integer('version').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
     admittedAt: timestamp('admitted_at', { withTimezone: true }),
@@ -67,9 +78,11 @@ export const passes = pgTable(
     uniqueIndex(ONE_CURRENT_PASS_PER_TICKET).on(table.ticketId).where(sql`status <> 'revoked'`),
     index('passes_holder_idx').on(table.holderId, table.issuedAt),
     index('passes_event_revoked_idx').on(table.eventId).where(sql`status = 'revoked'`),
+    index('passes_event_listed_idx').on(table.eventId).where(sql`status = 'listed'`),
     check('passes_status_known', sql`status in (${statusList(PASS_STATUSES)})`),
     check('passes_admitted_has_time', sql`(status = 'admitted') = (admitted_at is not null and revoked_at is null)`),
     check('passes_revoked_has_time', sql`(status = 'revoked') = (revoked_at is not null)`),
+    check('passes_listed_has_listing', sql`(status = 'listed') = (listing_id is not null)`),
   ],
 );
 

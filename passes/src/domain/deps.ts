@@ -13,7 +13,7 @@ export interface PassesDeps {
   db: Database<PassesSchema>;
   relay: OutboxRelay<PassesSchema>;
   keys: PassKeys;
-  metrics: Pick<PassMetrics, 'issued' | 'revoked' | 'admitted' | 'scansRefused'>;
+  metrics: Pick<PassMetrics, 'issued' | 'revoked' | 'admitted' | 'scansRefused' | 'resaleConflicts'>;
   logger: Logger;
   /** How long a version gap in a replica lasts before it is skipped (GAP_HEAL_SECONDS; default 60 s). */
   gapHealMs?: number;

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent, isUniqueViolation, OrderStatus, RetryLaterError } from '@ticketing/common';
+import {
+  type Executor,
+  enqueueEvent,
+  isUniqueViolation,
+  markEventProcessed,
+  OrderStatus,
+  RetryLaterError,
+} from '@ticketing/common';
 import {
   findPassOfOrder,
   insertPass,
   lastGeneration,
   lockCurrentPassOfTicket,
+  lockPass,
   revokePass,
 } from '../db/passes.repository';
 import { findTicket, lockOrder, setOrderStatus } from '../db/replicas.repository';
-import { ONE_PASS_PER_ORDER, type PassRow } from '../db/schema';
+import { ONE_PASS_PER_ORDER, type OrderRow, type PassRow } from '../db/schema';
 import { passIssuedEvent, passRevokedEvent } from '../events/pass-events';
 import { signPassCode } from '../signing/pass-codes';
 import { DEFAULT_GAP_HEAL_MS, gapHealed, type PassesDeps } from './deps';
@@ -19,7 +27,17 @@ export type IssueOutcome =
   /** The order already has its pass (a redelivered order.completed). */
   | { outcome: 'duplicate'; pass: PassRow | undefined }
   /** The order is not complete in the replica (a resync said otherwise): no pass. */
-  | { outcome: 'not-complete' };
+  | { outcome: 'not-complete' }
+  /**
+   * The order bought a resale listing whose pass was admitted, revoked (resold by another listing)
+   * or is unknown: nothing is issued; `reported` is false when this order's conflict was reported before.
+   */
+  | { outcome: 'resale-conflict'; reason: ResaleConflictReason; resoldPassId: string; reported: boolean };
+
+export type ResaleConflictReason = 'admitted' | 'revoked' | 'missing';
+
+/** Records that a resale conflict was reported for an order (processed_events), so redeliveries count it once. */
+const RESALE_CONFLICT_RECORD = 'passes.resale-conflict';
 
 export interface CompleteOrderInput {
   id: string;
@@ -34,6 +52,11 @@ export interface CompleteOrderInput {
  * (the unique index on `order_id` decides, not a read). A ticket that already has a current pass
  * (it was resold) gets the next generation, and the previous pass is revoked in the same transaction:
  * a ticket has one current pass. Both events go through the outbox.
+ *
+ * An order of a resale listing (secure swap: the replica knows its `resaleOfPassId`) revokes the
+ * resold pass and issues the buyer the next generation of that pass's ticket chain — the pass
+ * follows the physical ticket, not the listing. If that pass was admitted or revoked meanwhile,
+ * nothing is issued: the sale needs an operator (logged, `passes_resale_conflicts_total`).
  *
  * An order not known yet is retried (order.created comes later). The ticket's catalog event comes
  * from the tickets replica; a ticket not known yet is waited for until the gap heals (GAP_HEAL_SECONDS),
@@ -58,48 +81,29 @@ export async function issuePassForOrder(deps: PassesDeps, input: CompleteOrderIn
       if (!ticket && !gapHealed(input.storedAt, healMs)) {
         throw new RetryLaterError(`ticket ${order.ticketId} of order ${order.id} is not known yet`);
       }
-      const now = new Date();
+      if (ticket?.resaleOfPassId) return reissueResoldPass(deps, tx, order, ticket.resaleOfPassId, input.correlationId);
+
       const id = randomUUID();
       const current = await lockCurrentPassOfTicket(tx, order.ticketId);
       const generation = (await lastGeneration(tx, order.ticketId)) + 1;
-      let revoked: PassRow | undefined;
-      if (current) {
-        revoked = await revokePass(tx, { id: current.id, replacedBy: id, at: now });
-        if (revoked) await enqueueEvent(tx, passRevokedEvent(revoked, { correlationId: input.correlationId }));
-      }
-      const eventId = ticket?.eventId ?? null;
-      const code = signPassCode(deps.keys, {
-        pid: id,
-        tid: order.ticketId,
-        eid: eventId,
-        hid: order.userId,
-        gen: generation,
-        iat: Math.floor(now.getTime() / 1000),
-      });
-      const pass = await insertPass(tx, {
+      return issue(deps, tx, order, {
         id,
         ticketId: order.ticketId,
-        orderId: order.id,
-        eventId,
-        holderId: order.userId,
+        eventId: ticket?.eventId ?? null,
         generation,
-        status: 'valid',
-        faceValue: order.priceCents,
-        currency: order.currency,
-        code,
-        version: 0,
-        issuedAt: now,
-        admittedAt: null,
-        admittedBy: null,
-        revokedAt: null,
-        replacedBy: null,
+        replacing: current,
+        correlationId: input.correlationId,
       });
-      await enqueueEvent(tx, passIssuedEvent(pass, { correlationId: input.correlationId }));
-      return { outcome: 'issued', pass, ...(revoked ? { revoked } : {}) };
     });
     if (result.outcome === 'issued') {
       deps.metrics.issued.inc();
       if (result.revoked) deps.metrics.revoked.inc();
+    } else if (result.outcome === 'resale-conflict' && result.reported) {
+      deps.metrics.resaleConflicts.inc({ reason: result.reason });
+      deps.logger.error(
+        { orderId: input.id, resoldPassId: result.resoldPassId, reason: result.reason },
+        'resale order completed but its pass was admitted or revoked meanwhile: no pass issued, the sale needs an operator',
+      );
     }
     return result;
   } catch (error) {
@@ -109,4 +113,90 @@ export async function issuePassForOrder(deps: PassesDeps, input: CompleteOrderIn
     }
     throw error;
   }
+}
+
+/**
+ * The completed order of a resale listing: the resold pass (listed, or valid again if a withdrawal
+ * raced the sale) is revoked and the buyer gets the next generation of its ticket chain. An
+ * admitted or revoked (already resold) pass cannot be taken back: a conflict, reported once per order.
+ */
+async function reissueResoldPass(
+  deps: PassesDeps,
+  tx: Executor,
+  order: OrderRow,
+  resoldPassId: string,
+  correlationId: string | undefined,
+): Promise<IssueOutcome> {
+  const resold = await lockPass(tx, resoldPassId);
+  if (!resold || resold.status === 'admitted' || resold.status === 'revoked') {
+    const reason: ResaleConflictReason = resold ? (resold.status as 'admitted' | 'revoked') : 'missing';
+    const reported = await markEventProcessed(tx, RESALE_CONFLICT_RECORD, order.id);
+    return { outcome: 'resale-conflict', reason, resoldPassId, reported };
+  }
+  return issue(deps, tx, order, {
+    id: randomUUID(),
+    ticketId: resold.ticketId,
+    eventId: resold.eventId,
+    generation: resold.generation + 1,
+    replacing: resold,
+    correlationId,
+  });
+}
+
+/** Issues the order's buyer a signed pass, revoking the pass it replaces; both events to the outbox. */
+async function issue(
+  deps: PassesDeps,
+  tx: Executor,
+  order: OrderRow,
+  {
+    id,
+    ticketId,
+    eventId,
+    generation,
+    replacing,
+    correlationId,
+  }: {
+    id: string;
+    ticketId: string;
+    eventId: string | null;
+    generation: number;
+    replacing: PassRow | undefined;
+    correlationId: string | undefined;
+  },
+): Promise<IssueOutcome> {
+  const now = new Date();
+  let revoked: PassRow | undefined;
+  if (replacing) {
+    revoked = await revokePass(tx, { id: replacing.id, replacedBy: id, at: now });
+    if (revoked) await enqueueEvent(tx, passRevokedEvent(revoked, { correlationId }));
+  }
+  const code = signPassCode(deps.keys, {
+    pid: id,
+    tid: ticketId,
+    eid: eventId,
+    hid: order.userId,
+    gen: generation,
+    iat: Math.floor(now.getTime() / 1000),
+  });
+  const pass = await insertPass(tx, {
+    id,
+    ticketId,
+    orderId: order.id,
+    eventId,
+    holderId: order.userId,
+    generation,
+    status: 'valid',
+    faceValue: order.priceCents,
+    currency: order.currency,
+    code,
+    listingId: null,
+    version: 0,
+    issuedAt: now,
+    admittedAt: null,
+    admittedBy: null,
+    revokedAt: null,
+    replacedBy: null,
+  });
+  await enqueueEvent(tx, passIssuedEvent(pass, { correlationId }));
+  return { outcome: 'issued', pass, ...(revoked ? { revoked } : {}) };
 }

@@ -17,6 +17,12 @@ export const eventNotFound = () => new NotFoundError('Event not found', 'EVENT_N
 export const passRevoked = () =>
   new ConflictError('This pass was revoked: the ticket was reissued to a newer pass', 'PASS_REVOKED');
 
+export const passListed = () =>
+  new ConflictError(
+    'This pass is locked while its holder resells it: it cannot be admitted unless the listing is withdrawn',
+    'PASS_LISTED',
+  );
+
 export const passNotForEvent = () =>
   new ConflictError('This pass is for a ticket of no event: there is no door to check it in at', 'PASS_NOT_FOR_EVENT');
 

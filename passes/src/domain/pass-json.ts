@@ -11,7 +11,7 @@ export function toPassJson(pass: PassRow): PassJson {
     holderId: pass.holderId,
     generation: pass.generation,
     status: pass.status,
-    listingId: null,
+    listingId: pass.listingId,
     code: pass.code,
     issuedAt: pass.issuedAt.toISOString(),
     admittedAt: pass.admittedAt?.toISOString() ?? null,

@@ -65,9 +65,19 @@ async function applyFullState<R extends { id: string; version: number }>(
   );
 }
 
-/** ticket.created / ticket.updated: the replica keeps the ticket's catalog event. */
+/**
+ * ticket.created / ticket.updated: the replica keeps the ticket's catalog event, and what the
+ * secure swap needs of a resale listing (its seller, the pass it resells, its status).
+ */
 export function applyTicket(db: Executor, data: TicketCreatedData, gap: GapOptions): Promise<ReplicaOutcome> {
-  const row: TicketRow = { id: data.id, eventId: data.eventId ?? null, version: data.version };
+  const row: TicketRow = {
+    id: data.id,
+    eventId: data.eventId ?? null,
+    userId: data.userId,
+    resaleOfPassId: data.resaleOfPassId ?? null,
+    status: data.status ?? null,
+    version: data.version,
+  };
   return applyFullState(
     row,
     gap,

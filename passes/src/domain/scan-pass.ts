@@ -1,4 +1,4 @@
-import { admitPassAtVersion, findPassForScan, revokedPassIdsOfEvent } from '../db/passes.repository';
+import { admitPassAtVersion, findPassForScan, passIdsOfEventIn } from '../db/passes.repository';
 import { findEvent } from '../db/replicas.repository';
 import type { PassRow } from '../db/schema';
 import { passAdmittedEvent } from '../events/pass-events';
@@ -9,6 +9,7 @@ import {
   notEventOrganizer,
   PassAlreadyAdmittedError,
   passInvalid,
+  passListed,
   passNotForEvent,
   passRevoked,
 } from './pass-errors';
@@ -16,7 +17,7 @@ import {
 /** Reads and conditional admissions of one scan before it gives up (only a pass changing under it). */
 const MAX_SCAN_ATTEMPTS = 5;
 
-export type ScanRefusal = 'invalid' | 'not-organizer' | 'not-for-event' | 'revoked' | 'already-admitted';
+export type ScanRefusal = 'invalid' | 'not-organizer' | 'not-for-event' | 'revoked' | 'listed' | 'already-admitted';
 
 /**
  * Checks a pass in: the code must verify with a key of the service and name a pass it issued;
@@ -57,6 +58,8 @@ export async function scanPass(
     if (pass.status === 'admitted' && pass.admittedAt) {
       return refuse('already-admitted', new PassAlreadyAdmittedError(pass.admittedAt));
     }
+    // Locked for resale: the holder may still withdraw the listing, so this is not final.
+    if (pass.status === 'listed') return refuse('listed', passListed());
     if (pass.status !== 'valid') return refuse('revoked', passRevoked());
 
     const admitted: PassRow & { eventId: string } = {
@@ -81,13 +84,20 @@ export async function scanPass(
   }
 }
 
-/** The revoked pass ids of an event, for its organizer's offline scanners. */
+/**
+ * What an event's offline scanners refuse: its revoked pass ids (for good) and its listed ones
+ * (locked for resale, while they stay listed). For the event's organizer.
+ */
 export async function eventRevocations(
   deps: Pick<PassesDeps, 'db'>,
   { eventId, userId }: { eventId: string; userId: string },
-): Promise<string[]> {
+): Promise<{ revoked: string[]; listed: string[] }> {
   const event = await findEvent(deps.db, eventId);
   if (!event) throw eventNotFound();
   if (event.organizerId !== userId) throw notEventOrganizer();
-  return revokedPassIdsOfEvent(deps.db, eventId);
+  const [revoked, listed] = await Promise.all([
+    passIdsOfEventIn(deps.db, eventId, 'revoked'),
+    passIdsOfEventIn(deps.db, eventId, 'listed'),
+  ]);
+  return { revoked, listed };
 }

@@ -1,4 +1,10 @@
-import { type CreateEventOptions, createEvent, type Event, Subjects } from '@ticketing/common';
+import {
+  type CreateEventOptions,
+  createEvent,
+  type Event,
+  type PassLockRefusalReason,
+  Subjects,
+} from '@ticketing/common';
 import type { PassRow } from '../db/schema';
 
 type Options = Pick<CreateEventOptions, 'correlationId'>;
@@ -55,4 +61,63 @@ export function passAdmittedEvent(pass: PassRow & { eventId: string }, options: 
     },
     options,
   );
+}
+
+/** The pass (its new version, `listed`) is locked for the resale listing at `listingVersion`. */
+export function passListedEvent(
+  pass: PassRow & { listingId: string },
+  { listingVersion, listedAt }: { listingVersion: number; listedAt: Date },
+  options: Options = {},
+): Event {
+  return createEvent(
+    Subjects.PassListed,
+    {
+      id: pass.id,
+      version: pass.version,
+      ticketId: pass.ticketId,
+      eventId: pass.eventId,
+      holderId: pass.holderId,
+      generation: pass.generation,
+      listingId: pass.listingId,
+      listingVersion,
+      listedAt: listedAt.toISOString(),
+    },
+    options,
+  );
+}
+
+/** The pass (its new version, `valid` again) is no longer locked for `listingId`. */
+export function passUnlistedEvent(
+  pass: PassRow,
+  { listingId, unlistedAt }: { listingId: string; unlistedAt: Date },
+  options: Options = {},
+): Event {
+  return createEvent(
+    Subjects.PassUnlisted,
+    {
+      id: pass.id,
+      version: pass.version,
+      ticketId: pass.ticketId,
+      eventId: pass.eventId,
+      holderId: pass.holderId,
+      generation: pass.generation,
+      listingId,
+      unlistedAt: unlistedAt.toISOString(),
+    },
+    options,
+  );
+}
+
+/** The pass was not locked for the listing at `listingVersion` (the pass is unchanged). */
+export function passLockRefusedEvent(
+  refusal: {
+    passId: string;
+    listingId: string;
+    listingVersion: number;
+    reason: PassLockRefusalReason;
+    refusedAt: Date;
+  },
+  options: Options = {},
+): Event {
+  return createEvent(Subjects.PassLockRefused, { ...refusal, refusedAt: refusal.refusedAt.toISOString() }, options);
 }

@@ -16,8 +16,8 @@ export function checkInRouter(deps: PassesDeps): Router {
     })
     .get(expressPath(listRevokedPasses), requireAuth, validate(listRevokedPasses), async (req, res) => {
       const { eventId } = inputOf(req, listRevokedPasses).query;
-      const revoked = await eventRevocations(deps, { eventId, userId: req.currentUser!.id });
+      const { revoked, listed } = await eventRevocations(deps, { eventId, userId: req.currentUser!.id });
       res.set('Cache-Control', 'private, no-store');
-      res.status(200).json({ eventId, revoked, listed: [] });
+      res.status(200).json({ eventId, revoked, listed });
     });
 }

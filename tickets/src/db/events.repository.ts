@@ -9,7 +9,7 @@ import {
 import { asc, eq, gt } from 'drizzle-orm';
 import type { EventPosition } from '../domain/event-cursor';
 import { type EventRow, events, type TicketRow } from './schema';
-import { escapeLike, TICKET_COLUMNS, type TicketColumns, ticketOf } from './tickets.repository';
+import { escapeLike, ON_SALE_RESALE, TICKET_COLUMNS, type TicketColumns, ticketOf } from './tickets.repository';
 
 export type NewEvent = Pick<EventRow, 'id' | 'organizerId' | 'name' | 'venue' | 'city' | 'startsAt' | 'category'>;
 
@@ -136,7 +136,7 @@ const SUMMARY_SQL = `
     select count(*)::int as available_listings, min(t.price_cents) as lowest_price_cents
     from tickets t
     where t.event_id = e.id and t.event_id is not null and t.order_id is null and t.sold_at is null
-      and t.withdrawn_at is null
+      and t.withdrawn_at is null and (t.resale_lock is null or t.resale_lock = 'locked')
   ) l`;
 
 export async function findEventSummary(db: Executor, id: string): Promise<EventSummaryRow | undefined> {
@@ -158,6 +158,7 @@ const availableTicketsOfEventStatement = preparedStatement<TicketColumns>(
   'tickets_available_of_event',
   `select ${TICKET_COLUMNS} from tickets
    where event_id = $1 and event_id is not null and order_id is null and sold_at is null and withdrawn_at is null
+     and ${ON_SALE_RESALE}
    order by price_cents, id`,
 );
 

@@ -1,4 +1,4 @@
-import { outbox, processedEvents } from '@ticketing/common';
+import { outbox, PASS_STATUSES, type PassLockRefusalReason, type PassStatus, processedEvents } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -65,6 +65,17 @@ export const tickets = pgTable(
     seatSection: text('seat_section'),
     seatRow: text('seat_row'),
     seatNumber: text('seat_number'),
+    /** The pass this listing resells (secure swap); null for an ordinary listing. */
+    resaleOfPassId: uuid('resale_of_pass_id'),
+    /**
+     * Where the lock of that pass stands for this listing: `pending` until passes locks it (not
+     * on sale), `locked` once it did (on sale unless withdrawn; a withdrawal unlocks the pass and
+     * a relisting waits for the lock again), `rejected` when passes refused (final). Null for an
+     * ordinary listing.
+     */
+    resaleLock: text('resale_lock').$type<ResaleLock>(),
+    /** Why passes refused the lock (`rejected`); null otherwise. */
+    rejectionReason: text('rejection_reason').$type<PassLockRefusalReason>(),
     // Millisecond precision, so the keyset cursor (a JS Date) round-trips exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -73,26 +84,67 @@ export const tickets = pgTable(
     check('tickets_price_cents_range', sql`${table.priceCents} between 1 and 100000000`),
     check('tickets_title_length', sql`char_length(${table.title}) between 1 and 200`),
     check('tickets_face_value_cents_range', sql`${table.faceValueCents} between 1 and 100000000`),
+    check('tickets_resale_lock_known', sql`${table.resaleLock} in ('pending', 'locked', 'rejected')`),
+    // A resale listing has a lock state, an ordinary one none; only a rejected one has a reason.
+    check('tickets_resale_lock_of_resale', sql`(${table.resaleOfPassId} is null) = (${table.resaleLock} is null)`),
+    check(
+      'tickets_rejection_reason_of_rejected',
+      sql`(${table.rejectionReason} is not null) = (${table.resaleLock} is not distinct from 'rejected')`,
+    ),
     // A seat is all three parts or none.
     check(
       'tickets_seat_complete',
       sql`(${table.seatSection} is null) = (${table.seatRow} is null) and (${table.seatRow} is null) = (${table.seatNumber} is null)`,
     ),
-    // The public listing: available tickets, newest first.
+    // The public listing: available tickets, newest first (never a resale listing waiting for its
+    // pass's lock, or refused it).
     index('tickets_available_idx')
       .on(table.createdAt, table.id)
-      .where(sql`${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null`),
+      .where(
+        sql`${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null and (${table.resaleLock} is null or ${table.resaleLock} = 'locked')`,
+      ),
     // The listing with `include=reserved`: available and reserved tickets, newest first.
     index('tickets_unsold_idx')
       .on(table.createdAt, table.id)
-      .where(sql`${table.soldAt} is null and ${table.withdrawnAt} is null`),
+      .where(
+        sql`${table.soldAt} is null and ${table.withdrawnAt} is null and (${table.resaleLock} is null or ${table.resaleLock} = 'locked')`,
+      ),
     index('tickets_user_idx').on(table.userId, table.createdAt, table.id),
     // An event's tickets on sale, cheapest first: its count and lowest price in the catalog, its listings.
     index('tickets_event_available_idx')
       .on(table.eventId, table.priceCents, table.id)
       .where(
-        sql`${table.eventId} is not null and ${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null`,
+        sql`${table.eventId} is not null and ${table.orderId} is null and ${table.soldAt} is null and ${table.withdrawnAt} is null and (${table.resaleLock} is null or ${table.resaleLock} = 'locked')`,
       ),
+  ],
+);
+
+/**
+ * Replica of passes' passes (pass.issued, .listed, .unlisted, .revoked, .admitted), in version
+ * order: who holds which pass and what they paid — what a resale listing is checked against.
+ */
+export const passes = pgTable(
+  'passes',
+  {
+    id: uuid('id').primaryKey(),
+    /** The ticket (a row of `tickets`) the pass admits to. */
+    ticketId: uuid('ticket_id').notNull(),
+    eventId: uuid('event_id'),
+    holderId: uuid('holder_id').notNull(),
+    generation: integer('generation').notNull(),
+    /** What the holder paid, in minor units: the base of the resale price cap. */
+    faceValueCents: integer('face_value_cents').notNull(),
+    currency: text('currency'),
+    status: text('status').$type<PassStatus>().notNull(),
+    /** The resale listing the pass is locked for while `listed`. */
+    listingId: uuid('listing_id'),
+    version: integer('version').notNull(),
+  },
+  (table) => [
+    check(
+      'passes_status_known',
+      sql`${table.status} in (${sql.raw(PASS_STATUSES.map((status) => `'${status}'`).join(', '))})`,
+    ),
   ],
 );
 
@@ -107,7 +159,11 @@ export const cancelledOrders = pgTable('cancelled_orders', {
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const schema = { events, tickets, cancelledOrders, outbox, processedEvents };
+export const schema = { events, tickets, passes, cancelledOrders, outbox, processedEvents };
+
+/** Where the lock of a resale listing's pass stands (see `tickets.resaleLock`). */
+export type ResaleLock = 'pending' | 'locked' | 'rejected';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type PassRow = typeof passes.$inferSelect;

@@ -1,7 +1,14 @@
-import { type Event, type Executor, eventValues, preparedStatement, withEventSql } from '@ticketing/common';
+import {
+  type Event,
+  type Executor,
+  eventValues,
+  type PassLockRefusalReason,
+  preparedStatement,
+  withEventSql,
+} from '@ticketing/common';
 import { asc, eq, gt } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
-import { type TicketRow, tickets } from './schema';
+import { type ResaleLock, type TicketRow, tickets } from './schema';
 
 /** What a listing says about its ticket besides title and price; each null when not given. */
 export interface TicketDetails {
@@ -17,6 +24,9 @@ export interface NewTicket extends Partial<TicketDetails> {
   title: string;
   priceCents: number;
   userId: string;
+  /** A resale listing: the pass it resells, and `pending` until passes locks it. */
+  resaleOfPassId?: string;
+  resaleLock?: ResaleLock;
 }
 
 export async function insertTicket(tx: Executor, ticket: NewTicket): Promise<TicketRow> {
@@ -26,6 +36,12 @@ export async function insertTicket(tx: Executor, ticket: NewTicket): Promise<Tic
 
 export async function findTicketById(db: Executor, id: string): Promise<TicketRow | undefined> {
   const [row] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
+  return row;
+}
+
+/** Reads the ticket and locks it until the transaction ends. */
+export async function lockTicket(tx: Executor, id: string): Promise<TicketRow | undefined> {
+  const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).limit(1).for('update');
   return row;
 }
 
@@ -70,12 +86,15 @@ export interface TicketColumns {
   seat_section: string | null;
   seat_row: string | null;
   seat_number: string | null;
+  resale_of_pass_id: string | null;
+  resale_lock: ResaleLock | null;
+  rejection_reason: PassLockRefusalReason | null;
   created_at: Date;
   updated_at: Date;
 }
 
 export const TICKET_COLUMNS =
-  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, withdrawn_at, event_id, face_value_cents, seat_section, seat_row, seat_number, created_at, updated_at';
+  'id, title, price_cents, user_id, version, order_id, latest_reservation, sold_at, withdrawn_at, event_id, face_value_cents, seat_section, seat_row, seat_number, resale_of_pass_id, resale_lock, rejection_reason, created_at, updated_at';
 
 export const ticketOf = (row: TicketColumns): TicketRow => ({
   id: row.id,
@@ -92,6 +111,9 @@ export const ticketOf = (row: TicketColumns): TicketRow => ({
   seatSection: row.seat_section,
   seatRow: row.seat_row,
   seatNumber: row.seat_number,
+  resaleOfPassId: row.resale_of_pass_id,
+  resaleLock: row.resale_lock,
+  rejectionReason: row.rejection_reason,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -117,7 +139,18 @@ const lockTicketForCancellationStatement = preparedStatement<TicketColumns & { f
 );
 
 export type TicketChange = Partial<
-  Pick<TicketRow, 'title' | 'priceCents' | 'orderId' | 'soldAt' | 'withdrawnAt' | 'latestReservation'> & TicketDetails
+  Pick<
+    TicketRow,
+    | 'title'
+    | 'priceCents'
+    | 'orderId'
+    | 'soldAt'
+    | 'withdrawnAt'
+    | 'latestReservation'
+    | 'resaleLock'
+    | 'rejectionReason'
+  > &
+    TicketDetails
 >;
 
 /** A condition a ticket's next version is written under, besides its version. */
@@ -154,6 +187,8 @@ export async function saveTicketVersion(
     next.seatSection,
     next.seatRow,
     next.seatNumber,
+    next.resaleLock,
+    next.rejectionReason,
     ...eventValues(eventOf(next)),
   ]);
   return row && { ...next, updatedAt: row.updated_at };
@@ -167,13 +202,19 @@ const saveTicketVersionStatement = preparedStatement<{ updated_at: Date }>(
     `update tickets
      set title = $3, price_cents = $4, order_id = $5, latest_reservation = $6, sold_at = $7,
          withdrawn_at = $8, event_id = $10, face_value_cents = $11, seat_section = $12, seat_row = $13,
-         seat_number = $14, version = $2 + 1, updated_at = now()
+         seat_number = $14, resale_lock = $15, rejection_reason = $16, version = $2 + 1, updated_at = now()
      where id = $1 and version = $2
        and ($9::uuid is null or not exists (select from cancelled_orders where order_id = $9))
      returning updated_at`,
-    15,
+    17,
   ),
 );
+
+/**
+ * The part of the partial indexes' predicates that keeps resale listings out of the public views
+ * until passes has locked their pass (`pending`), and for good when it refused (`rejected`).
+ */
+export const ON_SALE_RESALE = "(resale_lock is null or resale_lock = 'locked')";
 
 export interface TicketQuery {
   /** Only this seller's tickets, in every state; otherwise only available tickets of everyone. */
@@ -204,9 +245,9 @@ export async function queryTickets(
     values.push(userId);
     conditions.push(`user_id = $${values.length}`);
   } else if (includeReserved) {
-    conditions.push('sold_at is null and withdrawn_at is null');
+    conditions.push(`sold_at is null and withdrawn_at is null and ${ON_SALE_RESALE}`);
   } else {
-    conditions.push('order_id is null and sold_at is null and withdrawn_at is null');
+    conditions.push(`order_id is null and sold_at is null and withdrawn_at is null and ${ON_SALE_RESALE}`);
   }
   if (search) {
     values.push(`%${escapeLike(search)}%`);

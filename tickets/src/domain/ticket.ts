@@ -1,4 +1,13 @@
-import { type CurrencyCode, fromMinorUnits, type TicketJson, type TicketStatus, toMinorUnits } from '@ticketing/common';
+import {
+  BadRequestError,
+  type CurrencyCode,
+  currencySpec,
+  fromMinorUnits,
+  minimumPriceMessage,
+  type TicketJson,
+  type TicketStatus,
+  toMinorUnits,
+} from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
 import type { TicketDetails } from '../db/tickets.repository';
 
@@ -11,11 +20,13 @@ export type Ticket = TicketJson;
 
 /**
  * Sold is final; an order's hold comes next (a reservation that raced its seller's unlisting
- * holds the ticket all the same); then the seller's unlisting.
+ * holds the ticket all the same); then a resale listing's lock (`pending` until passes locks its
+ * pass, `rejected` when it refused); then the seller's unlisting.
  */
-export function ticketStatus(row: Pick<TicketRow, 'orderId' | 'soldAt' | 'withdrawnAt'>): TicketStatus {
+export function ticketStatus(row: Pick<TicketRow, 'orderId' | 'soldAt' | 'withdrawnAt' | 'resaleLock'>): TicketStatus {
   if (row.soldAt !== null) return 'sold';
   if (row.orderId !== null) return 'reserved';
+  if (row.resaleLock === 'pending' || row.resaleLock === 'rejected') return row.resaleLock;
   return row.withdrawnAt === null ? 'available' : 'withdrawn';
 }
 
@@ -33,8 +44,8 @@ export function toTicket(row: TicketRow, currency: CurrencyCode): TicketJson {
     eventId: row.eventId,
     faceValue: row.faceValueCents === null ? null : fromMinorUnits(row.faceValueCents, currency),
     seat: seatOf(row),
-    resaleOfPassId: null,
-    rejectionReason: null,
+    resaleOfPassId: row.resaleOfPassId,
+    rejectionReason: row.rejectionReason,
   };
 }
 
@@ -71,4 +82,11 @@ export function listingDetailsOf(
       ? { seatSection: seat?.section ?? null, seatRow: seat?.row ?? null, seatNumber: seat?.seat ?? null }
       : {}),
   };
+}
+
+/** Stripe refuses charges below its minimum for the currency: such a listing could never be bought. */
+export function assertChargeable(priceCents: number, currency: CurrencyCode): void {
+  if (priceCents < currencySpec(currency).minimumCharge) {
+    throw new BadRequestError(minimumPriceMessage(currency), { code: 'PRICE_BELOW_MINIMUM', field: 'price' });
+  }
 }

@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   BadRequestError,
   ConflictError,
-  type CurrencyCode,
-  currencySpec,
   type Executor,
   enqueueEvent,
-  minimumPriceMessage,
   NotAuthorizedError,
   NotFoundError,
   type TicketPageJson,
@@ -24,7 +21,8 @@ import { ticketCreatedEvent, ticketUpdatedEvent } from '../events/ticket-events'
 
 import { encodeCursor, type ListPosition } from './cursor';
 import { eventNotFound } from './events';
-import { type Ticket, toTicket } from './ticket';
+import { assertNotAwaitingLock, assertResaleEdit } from './resale';
+import { assertChargeable, type Ticket, toTicket } from './ticket';
 import type { TicketStore } from './ticket-store';
 
 /** How often an edit is re-read and retried when the ticket changed between its read and its write. */
@@ -102,6 +100,8 @@ export async function listTickets({ db, currency }: TicketStore, input: ListTick
  * applies to the version that was read, so a reservation or another edit landing in between
  * makes the write miss; the edit is then re-read and re-checked (a reservation → 400), up to
  * {@link MAX_EDIT_ATTEMPTS} times, then 409. The new price must reach Stripe's minimum charge too.
+ * A resale listing keeps the resold ticket's event, face value and seat and its price cap; a
+ * pending or rejected one cannot be edited (409 `LISTING_PENDING` / `LISTING_REJECTED`).
  */
 export async function editTicket(
   store: TicketStore,
@@ -114,8 +114,11 @@ export async function editTicket(
     const current = await findTicketById(store.db, id);
     assertEditable(current, userId);
     assertChargeable(input.priceCents, store.currency);
-    await assertEventExists(store.db, input.details?.eventId);
     const change = { title: input.title, priceCents: input.priceCents, ...input.details };
+    if (current.resaleOfPassId !== null) {
+      await assertResaleEdit(store.db, store, { ...current, resaleOfPassId: current.resaleOfPassId }, change);
+    }
+    await assertEventExists(store.db, input.details?.eventId);
     const saved = await store.relay.transaction((tx) =>
       saveTicketVersion(tx, current, change, (next) => ticketUpdatedEvent(next, store.currency, correlationId)),
     );
@@ -134,6 +137,8 @@ export type ListingChange = 'withdraw' | 'relist';
  * on a read and the write applies only to the version read; a reservation landing in between
  * makes it miss, and the re-read answers 400 `TICKET_RESERVED`. Unlisting a withdrawn ticket
  * answers 409 `TICKET_WITHDRAWN`, relisting one that is not withdrawn 409 `TICKET_NOT_WITHDRAWN`.
+ * A relisted resale listing is `pending` again until passes locks its pass; a pending or rejected
+ * one can be neither withdrawn nor relisted (409 `LISTING_PENDING` / `LISTING_REJECTED`).
  */
 export async function changeListing(
   store: TicketStore,
@@ -152,8 +157,10 @@ export async function changeListing(
       throw new ConflictError('Ticket is not unlisted: it is already on sale', 'TICKET_NOT_WITHDRAWN');
     }
     const withdrawnAt = change === 'withdraw' ? new Date() : null;
+    // A relisted resale listing waits for passes to lock its pass again (the withdrawal unlocked it).
+    const relock = change === 'relist' && current.resaleOfPassId !== null ? { resaleLock: 'pending' as const } : {};
     const saved = await store.relay.transaction((tx) =>
-      saveTicketVersion(tx, current, { withdrawnAt }, (next) =>
+      saveTicketVersion(tx, current, { withdrawnAt, ...relock }, (next) =>
         ticketUpdatedEvent(next, store.currency, correlationId),
       ),
     );
@@ -167,13 +174,7 @@ function assertEditable(ticket: TicketRow | undefined, userId: string): asserts 
   if (ticket.userId !== userId) throw new NotAuthorizedError('Not authorized', 'TICKET_NOT_OWNER');
   if (ticket.soldAt !== null) throw new BadRequestError('Ticket is sold', { code: 'TICKET_SOLD' });
   if (ticket.orderId !== null) throw new BadRequestError('Ticket is reserved', { code: 'TICKET_RESERVED' });
-}
-
-/** Stripe refuses charges below its minimum for the currency: such a listing could never be bought. */
-function assertChargeable(priceCents: number, currency: CurrencyCode): void {
-  if (priceCents < currencySpec(currency).minimumCharge) {
-    throw new BadRequestError(minimumPriceMessage(currency), { code: 'PRICE_BELOW_MINIMUM', field: 'price' });
-  }
+  assertNotAwaitingLock(ticket);
 }
 
 async function assertEventExists(db: Executor, eventId: string | null | undefined): Promise<void> {

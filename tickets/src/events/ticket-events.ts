@@ -18,6 +18,8 @@ export function ticketCreatedEvent(
       currency,
       userId: row.userId,
       ...listingDetails(row),
+      // Only a resale listing says so (it starts `pending`): an ordinary one keeps the event it always had.
+      ...(row.resaleOfPassId === null ? {} : { status: ticketStatus(row) }),
     },
     { correlationId },
   );
@@ -25,7 +27,7 @@ export function ticketCreatedEvent(
 
 /**
  * ticket.updated for one version of a ticket: `orderId` is null when the ticket is free, and
- * `status` tells orders' replica whether its seller has withdrawn it.
+ * `status` tells orders' replica whether it is on sale (`withdrawn`, `pending`, `rejected`: not).
  */
 export function ticketUpdatedEvent(
   row: TicketRow,
@@ -49,9 +51,10 @@ export function ticketUpdatedEvent(
   );
 }
 
-/** The event, face value (cents) and seat of a listing, null when not given. */
+/** The event, face value (cents) and seat of a listing, null when not given; the pass a resale listing resells. */
 const listingDetails = (row: TicketRow) => ({
   eventId: row.eventId,
   faceValue: row.faceValueCents,
   seat: seatOf(row),
+  ...(row.resaleOfPassId === null ? {} : { resaleOfPassId: row.resaleOfPassId }),
 });

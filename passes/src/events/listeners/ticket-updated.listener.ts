@@ -1,9 +1,12 @@
 import { Listener, type MessageContext, Subjects, type TicketUpdatedData } from '@ticketing/common';
 import { DEFAULT_GAP_HEAL_MS, type PassesDeps } from '../../domain/deps';
-import { applyTicket } from '../../domain/replicas';
+import { applyTicketVersion } from '../../domain/resale-lock';
 import { type PassListenerDeps, SERVICE } from './listener-deps';
 
-/** ticket.updated: the tickets replica keeps each ticket's catalog event, in version order. */
+/**
+ * ticket.updated: the tickets replica keeps each ticket's catalog event, in version order; a version
+ * of a resale listing also locks or unlocks the pass it resells (secure swap).
+ */
 export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdated> {
   readonly subject = Subjects.TicketUpdated;
   private readonly passes: PassesDeps;
@@ -17,11 +20,24 @@ export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdate
     data: TicketUpdatedData,
     { event, storedAt }: MessageContext<typeof Subjects.TicketUpdated>,
   ): Promise<void> {
-    const outcome = await applyTicket(this.passes.db, data, {
-      storedAt,
-      resync: event.resync,
-      healMs: this.passes.gapHealMs ?? DEFAULT_GAP_HEAL_MS,
-    });
+    const { outcome, resale } = await applyTicketVersion(
+      this.passes,
+      data,
+      { storedAt, resync: event.resync, healMs: this.passes.gapHealMs ?? DEFAULT_GAP_HEAL_MS },
+      event.correlationId,
+    );
     this.logger.debug({ ticketId: data.id, version: data.version, outcome }, 'ticket replica');
+    if (resale && resale.step !== 'none') {
+      this.logger.info(
+        {
+          listingId: data.id,
+          listingVersion: data.version,
+          passId: data.resaleOfPassId,
+          step: resale.step,
+          ...(resale.step === 'refused' ? { reason: resale.reason } : {}),
+        },
+        'resale listing of a pass',
+      );
+    }
   }
 }

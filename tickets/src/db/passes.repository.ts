@@ -1,0 +1,33 @@
+import { type Executor, updateVersioned } from '@ticketing/common';
+import { eq } from 'drizzle-orm';
+import { type PassRow, passes } from './schema';
+
+export async function findPass(db: Executor, id: string): Promise<PassRow | undefined> {
+  const [row] = await db.select().from(passes).where(eq(passes.id, id)).limit(1);
+  return row;
+}
+
+/** Inserts a pass's replica at its first version (pass.issued); false when it is already there. */
+export async function insertPass(db: Executor, pass: PassRow): Promise<boolean> {
+  const inserted = await db.insert(passes).values(pass).onConflictDoNothing().returning({ id: passes.id });
+  return inserted.length > 0;
+}
+
+/** What a later version of a pass says of it (every pass event but pass.issued). */
+export type PassChange = Pick<
+  PassRow,
+  'id' | 'version' | 'ticketId' | 'eventId' | 'holderId' | 'generation' | 'status' | 'listingId'
+>;
+
+/** The replica takes the pass's later version as the event carries it, whatever version it held (a gap that healed). */
+export async function overwritePassVersion(db: Executor, change: PassChange): Promise<PassRow | undefined> {
+  const { id, ...values } = change;
+  const [row] = await db.update(passes).set(values).where(eq(passes.id, id)).returning();
+  return row;
+}
+
+/** Moves the replica to `change.version` when it holds the version before it; undefined otherwise. */
+export function updatePassToVersion(db: Executor, change: PassChange): Promise<PassRow | undefined> {
+  const { id, version, ...values } = change;
+  return updateVersioned(db, passes, id, version - 1, values);
+}
