@@ -174,6 +174,7 @@ describe('secure swap', () => {
       );
       expect(await buyerA.getByRole('img', { name: 'QR code of this ticket' }).count()).toBe(0);
       await t.step(buyerA, 'pass listed for resale');
+      await t.doc(buyerA, 'pass-listed');
 
       // At the door, the listed pass is refused: online, and offline from the downloaded list.
       const organizer = await t.visitor('organizer');
