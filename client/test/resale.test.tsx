@@ -6,29 +6,13 @@ import { TicketStatusBadge } from '@/components/status-badge';
 import { api } from '@/lib/api-client';
 import { canResell, capText, REJECTION_REASONS, resaleCap, validateResalePrice } from '@/lib/resale';
 import type { Ticket } from '@/lib/types';
-import { apiError, networkError, ok } from './helpers';
+import { apiError, errorUnder, hintOf, networkError, ok } from './helpers';
 
 const mockRouter = { push: jest.fn(), refresh: jest.fn(), replace: jest.fn(), back: jest.fn(), prefetch: jest.fn() };
 jest.mock('next/navigation', () => ({ useRouter: () => mockRouter }));
 
 const PASS_ID = '7b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
 const LISTING_ID = '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-
-function errorUnder(input: HTMLElement): string {
-  const errorId = input
-    .getAttribute('aria-describedby')
-    ?.split(' ')
-    .find((id) => id.endsWith('-error'));
-  return document.getElementById(errorId ?? '')?.textContent ?? '';
-}
-
-function hintOf(input: HTMLElement): string {
-  const hintId = input
-    .getAttribute('aria-describedby')
-    ?.split(' ')
-    .find((id) => id.endsWith('-hint'));
-  return document.getElementById(hintId ?? '')?.textContent ?? '';
-}
 
 describe('the resale price cap', () => {
   it('is floor(paid × percent / 100) in minor units, as the tickets service computes it', () => {

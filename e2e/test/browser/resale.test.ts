@@ -5,12 +5,12 @@
  * second buyer pays for it and gets a new pass of the next generation, which the door admits,
  * while the first buyer's code is refused as revoked.
  */
-import { waitFor } from '@ticketing/common/testing';
 import type { Page } from 'playwright-core';
-import { type BrowserTest, type Marketplace, useMarketplace } from './browser-harness';
+import { type BrowserTest, useMarketplace } from './browser-harness';
 import {
   accountViaApi,
   alertIn,
+  cookieOf,
   mainNav,
   ORDER_URL,
   pay,
@@ -21,6 +21,7 @@ import {
   signIn,
   signUp,
   TICKET_URL,
+  untilOrdersKnows,
 } from './user-steps';
 
 jest.setTimeout(300_000);
@@ -35,22 +36,6 @@ function aMonthAhead(): string {
   const at = new Date(Date.now() + 30 * 24 * 3600_000);
   at.setUTCSeconds(0, 0);
   return at.toISOString();
-}
-
-/** The session cookie of a browser visitor, for API calls on their behalf. */
-async function cookieOf(page: Page): Promise<string> {
-  return (await page.context().cookies())
-    .filter((cookie) => cookie.name.startsWith('session'))
-    .map((cookie) => `${cookie.name}=${cookie.value}`)
-    .join('; ');
-}
-
-/** Waits until orders knows the ticket (ticket.created): the seller may not buy it, as a probe. */
-async function untilOrdersKnows(market: Marketplace, sellerCookie: string, ticketId: string): Promise<void> {
-  await waitFor(async () => {
-    const probe = await market.api('POST', '/api/orders', { cookie: sellerCookie, json: { ticketId } });
-    return probe.status !== 404;
-  });
 }
 
 /**
