@@ -18,3 +18,18 @@ export function networkError(): AxiosError {
 export function ok<T>(data: T, status = 200): AxiosResponse<T> {
   return { status, statusText: '', data, headers: {}, config } as AxiosResponse<T>;
 }
+
+/** The text of what an input's `aria-describedby` names with `suffix` (`-error`, `-hint`), as a screen reader reads it. */
+function describedBy(input: HTMLElement, suffix: string): string {
+  const id = input
+    .getAttribute('aria-describedby')
+    ?.split(' ')
+    .find((candidate) => candidate.endsWith(suffix));
+  return document.getElementById(id ?? '')?.textContent ?? '';
+}
+
+/** The error shown under an input (TextField), empty when there is none. */
+export const errorUnder = (input: HTMLElement): string => describedBy(input, '-error');
+
+/** The hint shown with an input (TextField). */
+export const hintOf = (input: HTMLElement): string => describedBy(input, '-hint');

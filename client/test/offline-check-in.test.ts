@@ -29,10 +29,11 @@ const claimsFor = (eid: string | null = EVENT) => ({
   iat: 1_800_000_000,
 });
 
-const state = (keys: PassKey[], revoked: string[] = []): OfflineState => ({
+const state = (keys: PassKey[], revoked: string[] = [], listed: string[] = []): OfflineState => ({
   eventId: EVENT,
   keys,
   revoked,
+  listed,
   downloadedAt: '2030-01-01T00:00:00.000Z',
   admissions: [],
 });
@@ -82,5 +83,28 @@ describe('offline check-in', () => {
     const elsewhere = await checkInOffline(code(privateKey, claimsFor(randomUUID())), state([jwk]));
     expect(elsewhere.verdict.result).toBe('other-event');
     expect(elsewhere.state.admissions).toEqual([]);
+  });
+
+  it('when a pass is listed for resale, then it is refused offline as listed and nothing is recorded', async () => {
+    const listedClaims = claimsFor();
+    const listed = await checkInOffline(code(privateKey, listedClaims), state([jwk], [], [listedClaims.pid]));
+    expect(listed.verdict).toEqual({ result: 'listed', claims: listedClaims });
+    expect(listed.state.admissions).toEqual([]);
+
+    // Another pass of the same event is still admitted.
+    const other = await checkInOffline(code(privateKey, claimsFor()), listed.state);
+    expect(other.verdict.result).toBe('admitted');
+  });
+
+  it('when a pass is both revoked and listed, then it is refused as revoked: that is final', async () => {
+    const claims = claimsFor();
+    const both = await checkInOffline(code(privateKey, claims), state([jwk], [claims.pid], [claims.pid]));
+    expect(both.verdict.result).toBe('revoked');
+  });
+
+  it('when the offline data was saved before resale (no listed list), then it still admits', async () => {
+    const { listed: _none, ...saved } = state([jwk]);
+    const admitted = await checkInOffline(code(privateKey, claimsFor()), saved);
+    expect(admitted.verdict.result).toBe('admitted');
   });
 });

@@ -2,20 +2,12 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { TicketForm } from '@/components/ticket-form';
 import { api } from '@/lib/api-client';
 import { parsePrice, validateTicketInput } from '@/lib/ticket-input';
-import { apiError, ok } from './helpers';
+import { apiError, errorUnder, ok } from './helpers';
 
 const mockRouter = { push: jest.fn(), refresh: jest.fn(), replace: jest.fn(), back: jest.fn(), prefetch: jest.fn() };
 jest.mock('next/navigation', () => ({ useRouter: () => mockRouter }));
 
 const TICKET = { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 20.5 };
-
-function errorUnder(input: HTMLElement): string {
-  const errorId = input
-    .getAttribute('aria-describedby')
-    ?.split(' ')
-    .find((id) => id.endsWith('-error'));
-  return document.getElementById(errorId ?? '')?.textContent ?? '';
-}
 
 function fill(title: string, price: string) {
   fireEvent.change(screen.getByLabelText('Title'), { target: { value: title } });

@@ -11,6 +11,7 @@ import {
   type PassKey,
   saveOfflineState,
 } from '@/lib/offline-check-in';
+import type { RevocationList } from '@/lib/types';
 
 type Tone = 'admit' | 'refuse' | 'info';
 
@@ -31,6 +32,7 @@ const REFUSALS: Record<string, string> = {
 
 const OFFLINE_REFUSALS = {
   revoked: REFUSALS.PASS_REVOKED!,
+  listed: 'Refuse: Listed for resale — this ticket cannot be used at the door while it is on sale.',
   'other-event': 'Refuse: this ticket is for another event.',
 } as const;
 
@@ -83,19 +85,24 @@ export function CheckIn({ eventId }: { eventId: string }) {
     try {
       const [keys, revocations] = await Promise.all([
         api.get<{ keys: PassKey[] }>('/api/passes/keys'),
-        api.get<{ revoked: string[] }>(`/api/passes/revocations?eventId=${eventId}`),
+        api.get<RevocationList>(`/api/passes/revocations?eventId=${eventId}`),
       ]);
+      // A passes service older than resale answers no `listed`.
+      const listed: string[] = revocations.data.listed ?? [];
       store({
         eventId,
         keys: keys.data.keys,
         revoked: revocations.data.revoked,
+        listed,
         downloadedAt: new Date().toISOString(),
         admissions: offline?.admissions ?? [],
       });
       setUseOffline(true);
       say(
         'info',
-        `Ready offline: ${keys.data.keys.length} signing key(s), ${revocations.data.revoked.length} refused pass(es).`,
+        `Ready offline: ${keys.data.keys.length} signing key(s), ${revocations.data.revoked.length + listed.length} refused pass(es)${
+          listed.length > 0 ? ` (${listed.length} listed for resale)` : ''
+        }.`,
       );
     } catch (error) {
       say(

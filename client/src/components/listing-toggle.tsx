@@ -15,9 +15,11 @@ interface ListingToggleProps {
   title?: string;
 }
 
-const DONE: Record<ListingToggleProps['status'], string> = {
+const DONE: Partial<Record<Ticket['status'], string>> = {
   available: 'Relisted — your ticket is on sale again.',
   withdrawn: 'Unlisted — buyers can no longer find or buy this ticket.',
+  // A relisted resale listing waits for its pass to be locked again.
+  pending: 'Relisted — locking your pass; your listing goes on sale when it is locked.',
 };
 
 /** The seller's Unlist (available) or Relist (withdrawn) button; the page shows the new state after it. */
@@ -35,7 +37,7 @@ export function ListingToggle({ ticketId, status, title }: ListingToggleProps) {
     setDone('');
     try {
       const { data } = await api.post<Ticket>(`/api/tickets/${ticketId}/${action}`);
-      if (data.status === 'available' || data.status === 'withdrawn') setDone(DONE[data.status]);
+      setDone(DONE[data.status] ?? '');
       router.refresh();
     } catch (error) {
       setMessages(toErrorState(error).form);

@@ -1,8 +1,9 @@
 /**
  * Check-in without the server: a pass's code is a JWS (compact, EdDSA over Ed25519) whose payload
  * names the pass (`pid`), ticket (`tid`), event (`eid`), holder (`hid`) and generation (`gen`).
- * With the JWK set of `GET /api/passes/keys` and the event's revocation list, the browser checks
- * the signature (WebCrypto), the event and the list, and keeps the passes it admitted so that a
+ * With the JWK set of `GET /api/passes/keys` and the event's revocation list (revoked passes, and
+ * passes locked while listed for resale), the browser checks the signature (WebCrypto), the event
+ * and the list, and keeps the passes it admitted so that a
  * second scan of one is refused; they are sent to the server once it can be reached again.
  */
 
@@ -27,6 +28,7 @@ export type OfflineVerdict =
   | { result: 'admitted'; claims: PassClaims }
   | { result: 'already-admitted'; claims: PassClaims; at: string }
   | { result: 'revoked'; claims: PassClaims }
+  | { result: 'listed'; claims: PassClaims }
   | { result: 'other-event'; claims: PassClaims }
   | { result: 'invalid'; reason: string };
 
@@ -43,6 +45,12 @@ export interface OfflineState {
   eventId: string;
   keys: PassKey[];
   revoked: string[];
+  /**
+   * Passes listed for resale when the list was downloaded: refused while listed (a withdrawn
+   * listing gives the pass back, which the next download learns). Absent in data saved before
+   * resale existed.
+   */
+  listed?: string[];
   downloadedAt: string;
   admissions: OfflineAdmission[];
 }
@@ -131,6 +139,7 @@ export async function checkInOffline(
   const { claims } = verified;
   if (claims.eid !== state.eventId) return { verdict: { result: 'other-event', claims }, state };
   if (state.revoked.includes(claims.pid)) return { verdict: { result: 'revoked', claims }, state };
+  if (state.listed?.includes(claims.pid)) return { verdict: { result: 'listed', claims }, state };
   const earlier = state.admissions.find((admission) => admission.pid === claims.pid);
   if (earlier) return { verdict: { result: 'already-admitted', claims, at: earlier.at }, state };
   const admission: OfflineAdmission = { pid: claims.pid, code: code.trim(), at: now.toISOString(), synced: false };

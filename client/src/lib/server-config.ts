@@ -1,3 +1,5 @@
+import type { DEFAULT_RESALE_PRICE_CAP_PERCENT } from '@ticketing/common/api';
+
 /**
  * Where the server side of the app reaches the services: the gateway locally, the Ingress
  * controller in Kubernetes. Read at request time (not at build time), so one image fits every
@@ -11,4 +13,26 @@ export function apiBaseUrl(): string {
 /** Stripe's publishable key, when real Stripe Elements should collect cards; null in the sandbox. */
 export function stripePublishableKey(): string | null {
   return process.env.STRIPE_PUBLISHABLE_KEY?.trim() || null;
+}
+
+/**
+ * common's default cap. A type-only import keeps common (and zod) out of the app's bundles; the
+ * literal type makes the compiler refuse this copy if common's value changes.
+ */
+const DEFAULT_CAP: typeof DEFAULT_RESALE_PRICE_CAP_PERCENT = 120;
+
+/**
+ * The highest resale price, in percent of what the holder paid: `RESALE_PRICE_CAP_PERCENT`, the
+ * tickets service's setting (an integer from 100 to 1000), so the sell page states the cap the
+ * service enforces. Anything else in the variable is ignored with a warning.
+ */
+export function resalePriceCapPercent(): number {
+  const raw = process.env.RESALE_PRICE_CAP_PERCENT?.trim();
+  if (!raw) return DEFAULT_CAP;
+  const value = Number(raw);
+  if (/^\d+$/.test(raw) && value >= 100 && value <= 1000) return value;
+  console.warn(
+    `[client] RESALE_PRICE_CAP_PERCENT=${JSON.stringify(raw)} is not an integer from 100 to 1000: using ${DEFAULT_CAP}`,
+  );
+  return DEFAULT_CAP;
 }

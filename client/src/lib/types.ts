@@ -11,6 +11,7 @@ import type {
   PassDetailJson,
   PassJson,
   PaymentModeJson,
+  RevocationListJson,
   TicketJson,
   TicketPageJson,
   UserJson,
@@ -33,6 +34,8 @@ export type Pass = PassJson;
 export type PassStatus = PassJson['status'];
 /** A pass with its code drawn as a QR code (`GET /api/passes/{id}`). */
 export type PassDetail = PassDetailJson;
+/** What an offline scanner refuses besides bad signatures: revoked passes and listed ones (`GET /api/passes/revocations`). */
+export type RevocationList = RevocationListJson;
 /** What `GET /api/users/currentuser` answers. */
 export type CurrentUserAnswer = CurrentUserJson;
 /** How payments run: `sandbox` means no money moves (`GET /api/payments/mode`). */

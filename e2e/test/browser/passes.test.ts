@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import { type Marketplace, useMarketplace } from './browser-harness';
 import {
   accountViaApi,
+  cookieOf,
   mainNav,
   pay,
   purchase,
@@ -19,6 +20,7 @@ import {
   signIn,
   signUp,
   TICKET_URL,
+  untilOrdersKnows,
 } from './user-steps';
 
 jest.setTimeout(240_000);
@@ -38,22 +40,6 @@ async function readQrCode(page: Page): Promise<string> {
   const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   if (!decoded) throw new Error('the QR code on the page could not be read');
   return decoded.data;
-}
-
-/** The session cookie of a browser visitor, for API calls on their behalf. */
-async function cookieOf(page: Page): Promise<string> {
-  return (await page.context().cookies())
-    .filter((cookie) => cookie.name.startsWith('session'))
-    .map((cookie) => `${cookie.name}=${cookie.value}`)
-    .join('; ');
-}
-
-/** Waits until orders knows the ticket (ticket.created): the seller may not buy it, as a probe. */
-async function untilOrdersKnows(market: Marketplace, sellerCookie: string, ticketId: string): Promise<void> {
-  await waitFor(async () => {
-    const probe = await market.api('POST', '/api/orders', { cookie: sellerCookie, json: { ticketId } });
-    return probe.status !== 404;
-  });
 }
 
 /** An event, a ticket for it and a buyer who paid for it, all through the API; returns the buyer's pass. */

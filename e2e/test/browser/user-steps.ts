@@ -133,3 +133,19 @@ export async function ticketViaApi(
   });
   return ticketId;
 }
+
+/** The session cookie of a browser visitor, for API calls on their behalf. */
+export async function cookieOf(page: Page): Promise<string> {
+  return (await page.context().cookies())
+    .filter((cookie) => cookie.name.startsWith('session'))
+    .map((cookie) => `${cookie.name}=${cookie.value}`)
+    .join('; ');
+}
+
+/** Waits until orders knows the ticket (ticket.created): the seller may not buy it, as a probe. */
+export async function untilOrdersKnows(market: Marketplace, sellerCookie: string, ticketId: string): Promise<void> {
+  await waitFor(async () => {
+    const probe = await market.api('POST', '/api/orders', { cookie: sellerCookie, json: { ticketId } });
+    return probe.status !== 404;
+  });
+}

@@ -5,8 +5,9 @@ import { LocalTime } from '@/components/local-time';
 import { ServiceProblem } from '@/components/service-problem';
 import { PassStatusBadge } from '@/components/status-badge';
 import { signInPath } from '@/lib/navigation';
+import { canResell } from '@/lib/resale';
 import { apiGet, getSession } from '@/lib/server-api';
-import type { PassDetail, Ticket } from '@/lib/types';
+import type { CatalogEvent, PassDetail, Ticket } from '@/lib/types';
 
 type Params = Promise<{ passId: string }>;
 
@@ -40,8 +41,17 @@ export default async function PassPage({ params }: { params: Params }) {
   }
 
   const pass = result.data;
-  const ticket = await apiGet<Ticket>(`/api/tickets/${encodeURIComponent(pass.ticketId)}`);
+  const [ticket, event] = await Promise.all([
+    apiGet<Ticket>(`/api/tickets/${encodeURIComponent(pass.ticketId)}`),
+    pass.eventId && pass.status === 'valid'
+      ? apiGet<CatalogEvent>(`/api/events/${encodeURIComponent(pass.eventId)}`)
+      : undefined,
+  ]);
   const title = ticket.ok ? ticket.data.title : 'Your ticket';
+  // Resold only before its event starts; while the event cannot be read, the offer waits.
+  const sellable = pass.eventId
+    ? event?.ok === true && canResell(pass, event.data.startsAt)
+    : canResell(pass, undefined);
 
   return (
     <div className="narrow pass">
@@ -62,6 +72,7 @@ export default async function PassPage({ params }: { params: Params }) {
             height={256}
           />
           <p className="muted">It admits one person, once. A screenshot works too.</p>
+
           <details className="pass__text">
             <summary>Can’t scan? Show the code as text</summary>
             <p className="pass__jws">
@@ -69,6 +80,38 @@ export default async function PassPage({ params }: { params: Params }) {
             </p>
           </details>
         </section>
+      ) : null}
+      {sellable ? (
+        <section className="card pass__resale" aria-labelledby="pass-resale-title">
+          <h2 id="pass-resale-title">Can’t go?</h2>
+          <p className="muted">
+            Resell it here, at a capped price: the buyer gets a new code and this one stops working.
+          </p>
+          <p>
+            <Link href={`/passes/${pass.id}/sell`} className="button button--secondary">
+              Sell this ticket
+            </Link>
+          </p>
+        </section>
+      ) : null}
+      {pass.status === 'listed' ? (
+        <div className="notice notice--info" role="status">
+          <h2>Listed for resale</h2>
+          <p>
+            This ticket is on sale
+            {pass.listingId ? (
+              <>
+                {' '}
+                — <Link href={`/tickets/${pass.listingId}`}>see your listing</Link>
+              </>
+            ) : null}
+            . While it is listed it cannot be used at the door: its code is refused.
+          </p>
+          <p>
+            Unlisting it on the listing’s page gives your ticket back. When a buyer pays, this ticket is cancelled and
+            the buyer gets a new one.
+          </p>
+        </div>
       ) : null}
       {pass.status === 'admitted' ? (
         <div className="notice notice--info" role="status">

@@ -8,6 +8,7 @@ import { FreshOnReturn } from '@/components/fresh-on-return';
 import { ListingToggle } from '@/components/listing-toggle';
 import { LocalTime } from '@/components/local-time';
 import { PurchaseButton } from '@/components/purchase-button';
+import { ResaleListingState } from '@/components/resale-listing-state';
 import { SavedNotice } from '@/components/saved-notice';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
@@ -79,8 +80,9 @@ export default async function TicketPage({ params }: { params: Params }) {
 
       {mine ? (
         <div className="ticket-detail__actions">
-          <p>This is your listing.</p>
-          {ticket.status === 'withdrawn' ? (
+          <p>This is your listing{ticket.resaleOfPassId ? ' of a ticket you bought' : ''}.</p>
+          <ResaleListingState ticket={ticket} />
+          {ticket.status === 'withdrawn' && !ticket.resaleOfPassId ? (
             <p className="notice notice--info">
               You have unlisted this ticket: buyers cannot find or buy it until you relist it.
             </p>
@@ -157,6 +159,20 @@ export default async function TicketPage({ params }: { params: Params }) {
           Someone is buying this ticket right now. If they do not pay in time it goes back on sale — check again in a
           few minutes.
         </p>
+      ) : null}
+
+      {!mine && ticket.resaleOfPassId && ticket.status === 'available' ? (
+        <p className="muted">
+          A resold ticket: when you pay, the seller’s ticket is cancelled and a new one is issued to you.
+        </p>
+      ) : null}
+
+      {!mine && ticket.status === 'pending' ? (
+        <p className="notice notice--info">This ticket is not on sale yet: its seller’s ticket is being locked.</p>
+      ) : null}
+
+      {!mine && ticket.status === 'rejected' ? (
+        <p className="notice notice--info">This ticket is not on sale: its listing was refused.</p>
       ) : null}
 
       {!mine && ticket.status === 'withdrawn' ? (

@@ -3,11 +3,13 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ListingToggle } from '@/components/listing-toggle';
 import { Pagination } from '@/components/pagination';
+import { PendingListingsRefresh } from '@/components/resale-listing-state';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
 import { readTrail } from '@/lib/cursor-trail';
 import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
+import { rejectionText } from '@/lib/resale';
 import { apiGet, getSession } from '@/lib/server-api';
 import type { TicketPage } from '@/lib/types';
 
@@ -50,6 +52,7 @@ export default async function MyListingsPage({ searchParams }: { searchParams: S
         </div>
       ) : (
         <>
+          <PendingListingsRefresh pending={result.data.tickets.some((ticket) => ticket.status === 'pending')} />
           <table className="data-table">
             <thead>
               <tr>
@@ -77,6 +80,15 @@ export default async function MyListingsPage({ searchParams }: { searchParams: S
                         {' '}
                         on <time dateTime={ticket.soldAt}>{formatDate(ticket.soldAt)}</time>
                       </span>
+                    ) : null}
+                    {ticket.status === 'pending' ? (
+                      <span className="listing-note">
+                        {' '}
+                        Locking your pass… your listing goes on sale when it is locked.
+                      </span>
+                    ) : null}
+                    {ticket.status === 'rejected' ? (
+                      <span className="listing-note"> Refused: {rejectionText(ticket.rejectionReason)}.</span>
                     ) : null}
                   </td>
                   <td className="data-table__actions">

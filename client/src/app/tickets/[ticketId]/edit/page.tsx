@@ -25,6 +25,8 @@ const LOCKED: Partial<Record<TicketStatus, string>> = {
   reserved:
     'A buyer has reserved this ticket and is paying for it, so it cannot be edited now. If the reservation expires, you can edit it again.',
   sold: 'This ticket has been sold, so it can no longer be edited.',
+  pending: 'This resale listing is waiting for your pass to be locked; you can edit it once it is on sale.',
+  rejected: 'This resale listing was refused, so it can no longer be edited.',
 };
 
 export default async function EditTicketPage({ params }: { params: Params }) {
