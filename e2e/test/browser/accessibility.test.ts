@@ -13,8 +13,10 @@ import { useMarketplace } from './browser-harness';
 import {
   accountViaApi,
   alertIn,
+  aMonthAhead,
   mainNav,
   PASSWORD,
+  paidPassViaApi,
   purchase,
   search,
   seeHeading,
@@ -314,6 +316,17 @@ describe('what can be tapped, focused and skipped', () => {
       await buyer.goto(`/tickets/${listed.ids[0]}`);
       const orderId = await purchase(buyer);
       const visitor = await t.visitor('visitor');
+      // An event of the seller's, and a pass of it held by a buyer: the catalog, check-in and passes pages.
+      const created = await market.api('POST', '/api/events', {
+        cookie: listed.seller!.cookie,
+        json: { name: 'Tap test festival', venue: 'Hall 1', city: 'Utrecht', startsAt: aMonthAhead().iso },
+      });
+      expect(created.status).toBe(201);
+      const eventId: string = created.body.id;
+      const pass = await paidPassViaApi(market, eventId, 'tapper');
+      const holder = await t.visitor('holder');
+      await holder.goto('/auth/signin');
+      await signIn(holder, 'tapper-buyer@example.test');
 
       const pages: [Page, string][] = [
         [visitor, '/'],
@@ -331,6 +344,13 @@ describe('what can be tapped, focused and skipped', () => {
         [owner, `/tickets/${listed.ids[2]}/edit`],
         [owner, '/tickets/mine'],
         [owner, '/tickets/new'],
+        [visitor, '/events'],
+        [visitor, `/events/${eventId}`],
+        [owner, '/events/new'],
+        [owner, `/events/${eventId}/check-in`],
+        [holder, '/passes'],
+        [holder, `/passes/${pass.id}`],
+        [holder, `/passes/${pass.id}/sell`],
       ];
       t.expectFailedRequest(404, '/no-such-page');
       const small: string[] = [];

@@ -4,15 +4,16 @@
  * code the organizer's check-in page admits once — online, and offline with the JWK set and the
  * revocation list only, syncing afterwards (the server keeps the first admission).
  */
-import { waitFor } from '@ticketing/common/testing';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { type Marketplace, useMarketplace } from './browser-harness';
+import { useMarketplace } from './browser-harness';
 import {
   accountViaApi,
+  aMonthAhead,
   cookieOf,
   mainNav,
+  paidPassViaApi,
   pay,
   purchase,
   SUCCEEDING_CARD,
@@ -27,49 +28,12 @@ jest.setTimeout(240_000);
 
 const market = useMarketplace();
 
-/** A `datetime-local` value a month from now, and the same instant as the API takes it. */
-function aMonthAhead(): { local: string; iso: string } {
-  const at = new Date(Date.now() + 30 * 24 * 3600_000);
-  at.setUTCSeconds(0, 0);
-  return { local: at.toISOString().slice(0, 16), iso: at.toISOString() };
-}
-
 /** What the QR code on the page says, read from a screenshot of it (as a phone camera would). */
 async function readQrCode(page: Page): Promise<string> {
   const image = PNG.sync.read(await page.getByRole('img', { name: 'QR code of this ticket' }).screenshot());
   const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   if (!decoded) throw new Error('the QR code on the page could not be read');
   return decoded.data;
-}
-
-/** An event, a ticket for it and a buyer who paid for it, all through the API; returns the buyer's pass. */
-async function paidPassViaApi(
-  market: Marketplace,
-  eventId: string,
-  name: string,
-): Promise<{ id: string; code: string }> {
-  const seller = await accountViaApi(market, `${name}-seller@example.test`);
-  const listed = await market.api('POST', '/api/tickets', {
-    cookie: seller.cookie,
-    json: { title: `${name} ticket`, price: 30, eventId },
-  });
-  expect(listed.status).toBe(201);
-  await untilOrdersKnows(market, seller.cookie, listed.body.id);
-  const buyer = await accountViaApi(market, `${name}-buyer@example.test`);
-  const order = await market.api('POST', '/api/orders', { cookie: buyer.cookie, json: { ticketId: listed.body.id } });
-  expect(order.status).toBe(201);
-  await waitFor(async () => {
-    const paid = await market.api('POST', '/api/payments', {
-      cookie: buyer.cookie,
-      json: { orderId: order.body.id, token: 'tok_visa' },
-    });
-    return paid.status === 201;
-  });
-  return waitFor(async () => {
-    const passes = await market.api('GET', '/api/passes', { cookie: buyer.cookie });
-    const pass = passes.body.passes?.[0];
-    return pass ? { id: pass.id as string, code: pass.code as string } : undefined;
-  });
 }
 
 const results = (page: Page) => page.getByRole('region', { name: 'Scans' }).getByRole('listitem');

@@ -10,6 +10,7 @@ import { type BrowserTest, useMarketplace } from './browser-harness';
 import {
   accountViaApi,
   alertIn,
+  aMonthAhead,
   cookieOf,
   mainNav,
   ORDER_URL,
@@ -30,13 +31,6 @@ const market = useMarketplace();
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const PASS_URL = new RegExp(`/passes/(${UUID})$`);
-
-/** An event a month from now, as the API takes its start. */
-function aMonthAhead(): string {
-  const at = new Date(Date.now() + 30 * 24 * 3600_000);
-  at.setUTCSeconds(0, 0);
-  return at.toISOString();
-}
 
 /**
  * Purchases the ticket on the page the buyer is looking at. orders learns that a resale listing
@@ -92,7 +86,7 @@ describe('secure swap', () => {
       const organizerAccount = await accountViaApi(market, 'quay-organizer@example.test');
       const created = await market.api('POST', '/api/events', {
         cookie: organizerAccount.cookie,
-        json: { name: 'Quayside Strings', venue: 'Quay 3', city: 'Antwerp', startsAt: aMonthAhead() },
+        json: { name: 'Quayside Strings', venue: 'Quay 3', city: 'Antwerp', startsAt: aMonthAhead().iso },
       });
       expect(created.status).toBe(201);
       const eventId: string = created.body.id;
@@ -214,7 +208,7 @@ describe('secure swap', () => {
       const organizerAccount = await accountViaApi(market, 'dock-organizer@example.test');
       const created = await market.api('POST', '/api/events', {
         cookie: organizerAccount.cookie,
-        json: { name: 'Dockside Brass', venue: 'Dock 9', city: 'Ghent', startsAt: aMonthAhead() },
+        json: { name: 'Dockside Brass', venue: 'Dock 9', city: 'Ghent', startsAt: aMonthAhead().iso },
       });
       expect(created.status).toBe(201);
       const eventId: string = created.body.id;

@@ -149,3 +149,40 @@ export async function untilOrdersKnows(market: Marketplace, sellerCookie: string
     return probe.status !== 404;
   });
 }
+
+/** A `datetime-local` value a month from now, and the same instant as the API takes it. */
+export function aMonthAhead(): { local: string; iso: string } {
+  const at = new Date(Date.now() + 30 * 24 * 3600_000);
+  at.setUTCSeconds(0, 0);
+  return { local: at.toISOString().slice(0, 16), iso: at.toISOString() };
+}
+
+/** A ticket for `eventId` and a buyer who paid for it, all through the API; returns the buyer's pass. */
+export async function paidPassViaApi(
+  market: Marketplace,
+  eventId: string,
+  name: string,
+): Promise<{ id: string; code: string }> {
+  const seller = await accountViaApi(market, `${name}-seller@example.test`);
+  const listed = await market.api('POST', '/api/tickets', {
+    cookie: seller.cookie,
+    json: { title: `${name} ticket`, price: 30, eventId },
+  });
+  expect(listed.status).toBe(201);
+  await untilOrdersKnows(market, seller.cookie, listed.body.id);
+  const buyer = await accountViaApi(market, `${name}-buyer@example.test`);
+  const order = await market.api('POST', '/api/orders', { cookie: buyer.cookie, json: { ticketId: listed.body.id } });
+  expect(order.status).toBe(201);
+  await waitFor(async () => {
+    const paid = await market.api('POST', '/api/payments', {
+      cookie: buyer.cookie,
+      json: { orderId: order.body.id, token: 'tok_visa' },
+    });
+    return paid.status === 201;
+  });
+  return waitFor(async () => {
+    const passes = await market.api('GET', '/api/passes', { cookie: buyer.cookie });
+    const pass = passes.body.passes?.[0];
+    return pass ? { id: pass.id as string, code: pass.code as string } : undefined;
+  });
+}
