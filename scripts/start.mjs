@@ -234,7 +234,16 @@ async function startApp(app, baseEnv, targets, databaseUrls) {
   const port = await freePort();
   const env =
     app.name === 'client'
-      ? { ...baseEnv, PORT: String(port), HOSTNAME: '127.0.0.1', NODE_ENV: dev ? 'development' : 'production' }
+      ? {
+          ...baseEnv,
+          PORT: String(port),
+          HOSTNAME: '127.0.0.1',
+          NODE_ENV: dev ? 'development' : 'production',
+          // Next's server closes an idle connection after Node's default 5 s, while the gateway
+          // keeps one for 30 s: a page request sent down a socket the client was closing got a
+          // 502. Like the services (common's KEEP_ALIVE_TIMEOUT_MS), it keeps them longer.
+          KEEP_ALIVE_TIMEOUT: '65000',
+        }
       : {
           ...baseEnv,
           PORT: String(port),

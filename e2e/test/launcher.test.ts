@@ -113,6 +113,29 @@ describe('npm start', () => {
     expect(addresses).toEqual(Object.fromEntries(Object.keys(ports).map((name) => [name, ['127.0.0.1']])));
   });
 
+  it('every app keeps an idle connection open longer than the gateway does (30 s), so the gateway never reuses one the app is closing', async () => {
+    const clientLog = readFileSync(path.join(platform.dataDir, 'logs', 'client.log'), 'utf8');
+    const ports: Record<string, number> = {
+      client: Number(/Local:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(clientLog)?.[1]),
+    };
+    for (const service of ['auth', 'tickets', 'orders', 'payments', 'passes', 'expiration']) {
+      const log = readFileSync(path.join(platform.dataDir, 'logs', `${service}.log`), 'utf8');
+      const listening = log.split('\n').find((line) => line.includes(`"${service} listening"`));
+      ports[service] = (JSON.parse(listening ?? '{}') as { port: number }).port;
+    }
+    // Node's server states its idle timeout in each keep-alive answer: `Keep-Alive: timeout=<s>`.
+    const idleSeconds = async (port: number) => {
+      const response = await fetch(`http://127.0.0.1:${port}/livez`);
+      await response.arrayBuffer();
+      return Number(/timeout=(\d+)/.exec(response.headers.get('keep-alive') ?? '')?.[1]);
+    };
+    const timeouts = Object.fromEntries(
+      await Promise.all(Object.entries(ports).map(async ([name, port]) => [name, await idleSeconds(port)] as const)),
+    );
+    for (const [name, seconds] of Object.entries(timeouts))
+      expect({ name, longerThanGateway: seconds > 30 }).toEqual({ name, longerThanGateway: true });
+  });
+
   it('signs passes with the key it made once in the data directory, and publishes it at /api/passes/keys', async () => {
     const pem = readFileSync(path.join(platform.dataDir, 'pass-signing-key.pem'), 'utf8');
     const { x } = createPublicKey(pem).export({ format: 'jwk' });
