@@ -134,6 +134,7 @@ describe('seller tools in the browser', () => {
         scope.locator('.ticket-card__price').evaluate((price) => getComputedStyle(price).color);
       expect(await priceColour(card)).not.toBe(await priceColour(onSale));
       expect(await onSale.getByText('Reserved — may come back').count()).toBe(0);
+      await t.doc(visitor, 'reserved-card');
       await search(visitor, 'blues');
       await ticketCard(visitor, title).getByText('Reserved — may come back', { exact: true }).waitFor();
       await t.step(visitor, 'reserved in the list');
