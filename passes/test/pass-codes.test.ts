@@ -53,6 +53,21 @@ describe('pass codes (JWS, EdDSA)', () => {
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(payload);
   });
 
+  it('when a code is scanned again, then its verified claims are reused, and a code differing in any byte is still verified on its own', () => {
+    const payload = claims();
+    const code = signPassCode(keys, payload);
+    const first = verifyPassCode(keys, code);
+    expect(verifyPassCode(keys, code)).toBe(first);
+    expect(first).toEqual(payload);
+    const [header, body, signature] = code.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+    expect(reason(() => verifyPassCode(keys, `${header}.${body}.${flipped}`))).toBe('bad-signature');
+    // Another key set (a process with other keys) knows nothing of this one's verdicts.
+    expect(reason(() => verifyPassCode(loadPassKeys({ signingKey: generateSigningKeyPem() }), code))).toBe(
+      'unknown-key',
+    );
+  });
+
   it('when a code is signed by another key, then jose refuses it with the JWK set, and so does the service', async () => {
     const other = loadPassKeys({ signingKey: generateSigningKeyPem() });
     const forged = signPassCode({ signing: { ...other.signing, kid: keys.signing.kid } }, claims());

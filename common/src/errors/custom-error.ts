@@ -28,7 +28,12 @@ export abstract class CustomError extends Error {
   readonly code: string;
 
   protected constructor(message: string, code: string) {
+    // An answer, not a fault: the error handler never logs these, so capturing the stack (about
+    // 50 µs, on every 404, 409 or 400) would be wasted. The name, message and code say what happened.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
     this.code = code;
   }
