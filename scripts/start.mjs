@@ -101,7 +101,7 @@ const DATABASE_APPS = ['auth', 'tickets', 'orders', 'payments', 'passes'];
 async function startDatabases(apps) {
   const services = DATABASE_APPS.filter((name) => apps.some((app) => app.name === name));
   if (!process.env.DATABASE_URL) {
-    const port = await freePort();
+    const port = await freePort([GATEWAY_PORT]);
     const sink = logSink(path.join(LOGS, 'postgres.log'));
     const server = await startEmbeddedPostgres({
       dataDir: DATA,
@@ -185,7 +185,7 @@ async function startNats() {
   const { EVENT_OWNER_NAMES, OPERATOR_USER, natsAuthorizationConfig } = await import(
     '@ticketing/common/nats-permissions'
   );
-  const port = await freePort();
+  const port = await freePort([GATEWAY_PORT]);
   const url = `nats://127.0.0.1:${port}`;
   const dir = path.join(DATA, 'nats');
   mkdirSync(dir, { recursive: true });
@@ -208,7 +208,7 @@ async function startNats() {
 
 async function startRedis() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const port = await freePort();
+  const port = await freePort([GATEWAY_PORT]);
   const dir = path.join(DATA, 'redis');
   mkdirSync(dir, { recursive: true });
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''];
@@ -231,7 +231,7 @@ async function startGateway(apps, targets) {
 }
 
 async function startApp(app, baseEnv, targets, databaseUrls) {
-  const port = await freePort();
+  const port = await freePort([GATEWAY_PORT]);
   const env =
     app.name === 'client'
       ? {

@@ -9,9 +9,11 @@ import { createServer, Socket } from 'node:net';
  * range, so a port the kernel hands to some other socket cannot take it between this check and
  * the moment the app binds it.
  */
-export async function freePort() {
+export async function freePort(reserved = []) {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 12768);
+    // A port promised to something that does not listen yet (the gateway's) is not free.
+    if (reserved.includes(port)) continue;
     const free = await new Promise((resolve) => {
       const server = createServer();
       server.unref();
