@@ -67,7 +67,17 @@ describe('status', () => {
       lastSeq: 4,
       duplicateWindowMs: 120_000,
       perSubject: { 'order.created': 1, 'ticket.created': 3 },
-      subjects: ['ticket.>', 'order.>', 'payment.>', 'expiration.>', 'session.>', 'event.>', 'pass.>'],
+      subjects: [
+        'ticket.>',
+        'order.>',
+        'payment.>',
+        'expiration.>',
+        'session.>',
+        'event.>',
+        'pass.>',
+        'payout.>',
+        'claim.>',
+      ],
     });
     expect(report.consumers).toEqual([
       expect.objectContaining({

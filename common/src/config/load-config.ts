@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { trustProxyProblem } from '../http/trust-proxy';
 import { CURRENCY_CODES, type CurrencyCode, DEFAULT_CURRENCY, isSupportedCurrency } from '../money/currencies';
+import { FEE_PERCENT_MAX } from '../money/fees';
 
 /** Raised by {@link parseConfig}; its message names every variable that is missing or invalid. */
 export class ConfigError extends Error {
@@ -118,6 +119,19 @@ export const env = {
     z
       .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
       .transform((value) => value === 'true' || value === '1')
+      .default(fallback),
+  /**
+   * `BUYER_FEE_PERCENT` / `SELLER_FEE_PERCENT`: a fee in percent of a ticket's price, from 0 to
+   * {@link FEE_PERCENT_MAX}, with at most two decimals (7.5 is 7.5 %). orders, payments and the web
+   * app read the same variables (the `fees-config` ConfigMap), so the price a buyer is shown is
+   * the one charged.
+   */
+  feePercent: (fallback: number) =>
+    z.coerce
+      .number({ error: 'must be a number of percent' })
+      .min(0, 'must be at least 0')
+      .max(FEE_PERCENT_MAX, `must be at most ${FEE_PERCENT_MAX}`)
+      .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'must have at most two decimals')
       .default(fallback),
   /**
    * `PAYMENT_CURRENCY`: the one currency of listings, orders and charges. tickets, orders and

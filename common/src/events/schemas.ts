@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CLAIM_OUTCOMES,
   ORDER_STATUSES,
   PASS_LOCK_REFUSAL_REASONS,
   PASS_REVOCATION_REASONS,
@@ -76,7 +77,23 @@ export const orderCreatedData = z.object({
    * reservations were numbered: such an order is older than every numbered one.
    */
   reservationNumber: z.number().int().positive().optional(),
-  ticket: z.object({ id, price: cents, currency }),
+  /**
+   * The buyer fee stored on the order at reservation (`BUYER_FEE_PERCENT` of the price), in minor
+   * units. Absent from events published before fees: 0.
+   */
+  buyerFee: z.number().int().nonnegative().optional(),
+  /** What the buyer is charged: the ticket's price plus the buyer fee. Absent before fees: the price. */
+  total: cents.optional(),
+  ticket: z.object({
+    id,
+    /** The ticket's price at reservation: what its seller's payout is computed from. */
+    price: cents,
+    currency,
+    /** The ticket's seller, who is paid out once the order completes (absent from older events). */
+    sellerId: id.optional(),
+    /** The catalog event the ticket is for (null: none); its start sets when the seller is paid. */
+    eventId: id.nullable().optional(),
+  }),
 });
 
 export const orderCancelledData = z.object({
@@ -169,6 +186,8 @@ export const passAdmittedData = z.object({
   id,
   version,
   ticketId: id,
+  /** The order the pass was issued for (absent from events published before it was carried). */
+  orderId: id.optional(),
   eventId: id,
   holderId: id,
   generation,
@@ -217,6 +236,63 @@ export const passLockRefusedData = z.object({
   refusedAt: instant,
 });
 
+/** payments paid a seller for a sale (its payout, version `version`): `transferId` is the gateway's transfer. */
+export const payoutPaidData = z.object({
+  id,
+  version,
+  orderId: id,
+  sellerId: id,
+  /** What the seller received: the ticket's price less the seller fee, in minor units. */
+  amount: cents,
+  currency,
+  transferId: text,
+  paidAt: instant,
+});
+
+/** payments cancelled a payout before paying it: the buyer was refunded (a claim or a refund). */
+export const payoutCancelledData = z.object({
+  id,
+  version,
+  orderId: id,
+  sellerId: id,
+  amount: cents,
+  currency,
+  cancelledAt: instant,
+});
+
+/** payments took a paid payout back from the seller (a transfer reversal): the buyer was refunded. */
+export const payoutReversedData = z.object({
+  id,
+  version,
+  orderId: id,
+  sellerId: id,
+  amount: cents,
+  currency,
+  reversalId: text,
+  reversedAt: instant,
+});
+
+/** A buyer opened a claim on a completed order ("my ticket did not work"): the seller's payout is held. */
+export const claimOpenedData = z.object({
+  id,
+  version,
+  orderId: id,
+  buyerId: id,
+  openedAt: instant,
+});
+
+/** A claim ended (`outcome`); `resolvedBy` is the operator, null when it was declined automatically. */
+export const claimResolvedData = z.object({
+  id,
+  version,
+  orderId: id,
+  buyerId: id,
+  outcome: z.enum(CLAIM_OUTCOMES),
+  reason: text.nullable(),
+  resolvedBy: id.nullable(),
+  resolvedAt: instant,
+});
+
 /** What each event means, for the event catalog's readers (the AsyncAPI document). */
 export const eventDescriptions: Record<Subject, string> = {
   [Subjects.TicketCreated]: 'A seller listed a ticket (version 0). Money in minor units.',
@@ -243,6 +319,15 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.PassUnlisted]: 'A listed pass was unlocked (status `valid` again): its resale listing was withdrawn.',
   [Subjects.PassLockRefused]:
     'passes refused to lock a pass for a resale listing (`reason`: admitted, revoked, listed or not_holder): the listing is rejected.',
+  [Subjects.PayoutPaid]:
+    "A seller was paid for a sale (the ticket's price less the seller fee), once its hold after the event ended: `transferId` is the transfer to their payout account.",
+  [Subjects.PayoutCancelled]: "A sale's payout was cancelled before it was paid: the buyer was refunded.",
+  [Subjects.PayoutReversed]:
+    'A paid payout was taken back from the seller (a transfer reversal): the buyer was refunded.',
+  [Subjects.ClaimOpened]:
+    "A buyer opened a claim on a completed order: the seller's payout is held until it is resolved.",
+  [Subjects.ClaimResolved]:
+    'A claim ended: `declined` (the pass was admitted at the door), `refunded` (the buyer got their money back) or `released` (the seller is paid).',
 };
 
 /** The data schema of every subject: the one place a payload shape is declared. */
@@ -264,6 +349,11 @@ export const eventDataSchemas = {
   [Subjects.PassListed]: passListedData,
   [Subjects.PassUnlisted]: passUnlistedData,
   [Subjects.PassLockRefused]: passLockRefusedData,
+  [Subjects.PayoutPaid]: payoutPaidData,
+  [Subjects.PayoutCancelled]: payoutCancelledData,
+  [Subjects.PayoutReversed]: payoutReversedData,
+  [Subjects.ClaimOpened]: claimOpenedData,
+  [Subjects.ClaimResolved]: claimResolvedData,
 } as const satisfies Record<Subject, z.ZodType>;
 
 export type EventData<S extends Subject> = z.infer<(typeof eventDataSchemas)[S]>;
@@ -285,3 +375,8 @@ export type PassAdmittedData = EventData<typeof Subjects.PassAdmitted>;
 export type PassListedData = EventData<typeof Subjects.PassListed>;
 export type PassUnlistedData = EventData<typeof Subjects.PassUnlisted>;
 export type PassLockRefusedData = EventData<typeof Subjects.PassLockRefused>;
+export type PayoutPaidData = EventData<typeof Subjects.PayoutPaid>;
+export type PayoutCancelledData = EventData<typeof Subjects.PayoutCancelled>;
+export type PayoutReversedData = EventData<typeof Subjects.PayoutReversed>;
+export type ClaimOpenedData = EventData<typeof Subjects.ClaimOpened>;
+export type ClaimResolvedData = EventData<typeof Subjects.ClaimResolved>;

@@ -17,6 +17,11 @@ export const Subjects = {
   PassListed: 'pass.listed',
   PassUnlisted: 'pass.unlisted',
   PassLockRefused: 'pass.lock_refused',
+  PayoutPaid: 'payout.paid',
+  PayoutCancelled: 'payout.cancelled',
+  PayoutReversed: 'payout.reversed',
+  ClaimOpened: 'claim.opened',
+  ClaimResolved: 'claim.resolved',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
@@ -31,6 +36,8 @@ export const STREAM_SUBJECTS = [
   'session.>',
   'event.>',
   'pass.>',
+  'payout.>',
+  'claim.>',
 ] as const;
 
 /** Lifecycle of an order. `created`, `awaiting:payment` and `complete` are the active states. */
@@ -81,3 +88,11 @@ export type PassRevocationReason = (typeof PASS_REVOCATION_REASONS)[number];
  */
 export const PASS_LOCK_REFUSAL_REASONS = ['admitted', 'revoked', 'listed', 'not_holder'] as const;
 export type PassLockRefusalReason = (typeof PASS_LOCK_REFUSAL_REASONS)[number];
+
+/**
+ * How a buyer's claim ("my ticket did not work") ended: `declined` (the pass was admitted at the
+ * door, so the ticket worked), `refunded` (an operator gave the buyer their money back; the
+ * seller's payout is cancelled or reversed) or `released` (an operator paid the seller after all).
+ */
+export const CLAIM_OUTCOMES = ['declined', 'refunded', 'released'] as const;
+export type ClaimOutcome = (typeof CLAIM_OUTCOMES)[number];

@@ -13,7 +13,7 @@ export const EVENT_OWNERS = {
   auth: ['session.>'],
   tickets: ['ticket.>', 'event.>'],
   orders: ['order.>'],
-  payments: ['payment.>'],
+  payments: ['payment.>', 'payout.>', 'claim.>'],
   expiration: ['expiration.>'],
   passes: ['pass.>'],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,2 +1,3 @@
 export * from './currencies';
 export * from './event-currency';
+export * from './fees';
