@@ -3,6 +3,7 @@ import type { Event } from '../events';
 import type { Logger } from '../logging';
 import type { Database, Executor, Transaction } from './create-database';
 import { type OutboxRow, outbox } from './outbox';
+import { preparedStatement } from './prepared';
 
 /**
  * Only one relay per database publishes at a time: each batch takes this transaction-level
@@ -60,6 +61,36 @@ function entityOf(event: Event): string {
 }
 
 const FIRST_BACKOFF_MS = 100;
+
+type ClaimedRow = Pick<OutboxRow, 'id' | 'payload' | 'attempts'>;
+
+/**
+ * Takes the relay lock and marks up to `$1` pending rows published, returning them in `id`
+ * order — one prepared statement, planned once per connection, since every batch runs it. With
+ * the lock taken by another relay, one row comes back with `locked` false and no id.
+ */
+const CLAIM_PENDING = preparedStatement<{
+  locked: boolean;
+  id: string | null;
+  payload: OutboxRow['payload'];
+  attempts: number;
+}>(
+  'outbox_relay_claim_pending',
+  `with relay_lock as materialized (
+     select pg_try_advisory_xact_lock(${OUTBOX_RELAY_LOCK_KEY}) as locked
+   ),
+   claimed as (
+     update outbox set published_at = clock_timestamp()
+     where (select locked from relay_lock) and published_at is null and parked_at is null
+       and id in (
+         select id from outbox where published_at is null and parked_at is null order by id limit $1
+       )
+     returning id, payload, attempts
+   )
+   select relay_lock.locked, claimed.id, claimed.payload, claimed.attempts
+   from relay_lock left join claimed on true
+   order by claimed.id`,
+);
 
 /**
  * Publishes the outbox: pending rows in `id` order, each marked `published_at` once the broker
@@ -254,58 +285,58 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
    * the lock left it (an UPDATE waits for and re-reads a row changed since its snapshot), so a
    * row another relay published is never claimed again.
    */
-  async #claimPending(tx: Executor): Promise<Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[] | undefined> {
-    const pending = and(isNull(outbox.publishedAt), isNull(outbox.parkedAt));
-    const result = await tx.execute(sql`
-      with relay_lock as materialized (
-        select pg_try_advisory_xact_lock(${sql.raw(String(OUTBOX_RELAY_LOCK_KEY))}) as locked
-      ),
-      claimed as (
-        update ${outbox} set published_at = clock_timestamp()
-        where (select locked from relay_lock) and ${pending}
-          and ${outbox.id} in (
-            select ${outbox.id} from ${outbox} where ${pending} order by ${outbox.id} limit ${this.#batchSize}
-          )
-        returning ${outbox.id}, ${outbox.payload}, ${outbox.attempts}
-      )
-      select relay_lock.locked, claimed.id, claimed.payload, claimed.attempts
-      from relay_lock left join claimed on true
-      order by claimed.id`);
-    const rows = (
-      result as unknown as {
-        rows: { locked: boolean; id: string | null; payload: OutboxRow['payload']; attempts: number }[];
-      }
-    ).rows;
+  async #claimPending(tx: Executor): Promise<ClaimedRow[] | undefined> {
+    const rows = await CLAIM_PENDING.run(tx, [this.#batchSize]);
     if (rows[0]?.locked !== true) return undefined;
     return rows
       .filter((row) => row.id !== null)
       .map((row) => ({ id: Number(row.id), payload: row.payload, attempts: row.attempts }));
   }
 
-  async #publishClaimed(
-    executor: Executor,
-    rows: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>[],
-  ): Promise<BatchOutcome> {
+  /**
+   * Publishes the claimed rows in waves: each wave sends the earliest unpublished row of every
+   * entity at once and waits for all their acknowledgements, so a batch of many entities costs
+   * one round trip to the broker rather than one per row, while an entity's next event is only
+   * sent once its previous one was acknowledged — the per-entity order holds whatever fails.
+   */
+  async #publishClaimed(executor: Executor, rows: ClaimedRow[]): Promise<BatchOutcome> {
     const published = new Set<number>();
     /** Entities whose event failed in this batch: their later events wait, to keep the order. */
     const waiting = new Set<string>();
     let error: unknown;
-    for (const row of rows) {
-      const entity = entityOf(row.payload);
-      if (waiting.has(entity)) continue;
-      try {
-        await this.#publish(row.payload);
-        published.add(row.id);
-      } catch (publishError) {
-        const failure = publishError ?? new Error('publish failed');
+    let remaining = rows;
+    while (remaining.length > 0 && error === undefined) {
+      const wave: ClaimedRow[] = [];
+      const later: ClaimedRow[] = [];
+      const inWave = new Set<string>();
+      for (const row of remaining) {
+        const entity = entityOf(row.payload);
+        if (waiting.has(entity)) continue;
+        if (inWave.has(entity)) later.push(row);
+        else {
+          inWave.add(entity);
+          wave.push(row);
+        }
+      }
+      const outcomes = await Promise.allSettled(wave.map((row) => this.#publish(row.payload)));
+      const failed: [ClaimedRow, unknown][] = [];
+      outcomes.forEach((outcome, index) => {
+        const row = wave[index]!;
+        if (outcome.status === 'fulfilled') published.add(row.id);
+        else failed.push([row, outcome.reason ?? new Error('publish failed')]);
+      });
+      if (failed.length > 0) {
         if (!(await this.#isRowFault())) {
           // An outage: stop here, publishing later rows would break the order.
-          error = failure;
+          error = failed[0]![1];
           break;
         }
-        await this.#recordRowFailure(executor, row, failure);
-        waiting.add(entity);
+        for (const [row, failure] of failed) {
+          await this.#recordRowFailure(executor, row, failure);
+          waiting.add(entityOf(row.payload));
+        }
       }
+      remaining = later;
     }
     const unpublished = rows.filter((row) => !published.has(row.id)).map((row) => row.id);
     if (unpublished.length > 0) {
@@ -320,7 +351,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   }
 
   /** Counts a failure of the row's own; parks it after `maxAttempts`. */
-  async #recordRowFailure(executor: Executor, row: Pick<OutboxRow, 'id' | 'payload' | 'attempts'>, failure: unknown) {
+  async #recordRowFailure(executor: Executor, row: ClaimedRow, failure: unknown) {
     const attempts = row.attempts + 1;
     const lastError = (failure instanceof Error ? failure.message : String(failure)).slice(0, 1_000);
     const park = attempts >= this.#maxAttempts;
