@@ -3,7 +3,7 @@ import type { Event } from '../events';
 import type { Logger } from '../logging';
 import type { Database, Executor, Transaction } from './create-database';
 import { type OutboxRow, outbox } from './outbox';
-import { preparedStatement } from './prepared';
+import { clientOf, preparedStatement, takeEventQueued } from './prepared';
 
 /**
  * Only one relay per database publishes at a time: each batch takes this transaction-level
@@ -178,10 +178,21 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     await this.#queue;
   }
 
-  /** Runs `fn` in a database transaction, then wakes the relay once it has committed. */
+  /**
+   * Runs `fn` in a database transaction, then wakes the relay once it has committed — when it
+   * wrote an event to the outbox ({@link enqueueEvent}, a {@link withEventSql} statement): a
+   * transaction that only changed state (a replica applying an event) costs the relay no batch.
+   */
   async transaction<T>(fn: (tx: Transaction<S>) => Promise<T>): Promise<T> {
-    const result = await this.#db.transaction(fn);
-    this.wake();
+    let queued = false;
+    const result = await this.#db.transaction(async (tx) => {
+      const connection = clientOf(tx);
+      takeEventQueued(connection); // a mark left by a statement outside a relay transaction
+      const value = await fn(tx);
+      queued = takeEventQueued(connection);
+      return value;
+    });
+    if (queued) this.wake();
     return result;
   }
 

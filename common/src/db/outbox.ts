@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Event } from '../events';
 import type { Executor } from './create-database';
+import { clientOf, noteEventQueued } from './prepared';
 
 /**
  * The transactional outbox: an event is written here in the same transaction as the state
@@ -61,6 +62,7 @@ export type OutboxRow = typeof outbox.$inferSelect;
  */
 export async function enqueueEvent(tx: Executor, event: Event): Promise<void> {
   await tx.insert(outbox).values({ eventId: event.eventId, subject: event.subject, payload: event });
+  noteEventQueued(clientOf(tx));
 }
 
 /**

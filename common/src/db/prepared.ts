@@ -7,7 +7,7 @@ interface Queryable {
 }
 
 /** The `pg` pool or connection behind a Drizzle database or transaction. */
-function clientOf(executor: Executor): Queryable {
+export function clientOf(executor: Executor): Queryable {
   const client = (executor as unknown as { session?: { client?: Queryable } }).session?.client;
   if (typeof client?.query !== 'function') throw new Error('not a node-postgres database or transaction');
   return client;
@@ -24,12 +24,32 @@ function clientOf(executor: Executor): Queryable {
  * event pays for every statement. `name` must be unique in the process.
  */
 export function preparedStatement<R extends QueryResultRow>(name: string, text: string) {
+  // A statement that writes to the outbox (withEventSql) tells the relay's transaction to wake it.
+  const queuesEvent = /\binsert\s+into\s+outbox\b/i.test(text);
   return {
     name,
     text,
     async run(executor: Executor, values: unknown[]): Promise<R[]> {
-      const { rows } = await clientOf(executor).query<R>({ name, text, values });
+      const client = clientOf(executor);
+      const { rows } = await client.query<R>({ name, text, values });
+      if (queuesEvent) noteEventQueued(client);
       return rows;
     },
   };
+}
+
+/** Connections whose open transaction wrote an outbox row since it was last asked. */
+const queuedOn = new WeakSet<object>();
+
+/**
+ * Notes that `connection` (a transaction's `pg` client, see {@link clientOf}) wrote an event to
+ * the outbox, so the relay's transaction knows it has something to publish once it commits.
+ */
+export function noteEventQueued(connection: object): void {
+  queuedOn.add(connection);
+}
+
+/** Whether `connection` wrote an outbox row since the last call, and forgets it. */
+export function takeEventQueued(connection: object): boolean {
+  return queuedOn.delete(connection);
 }

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { sql } from 'drizzle-orm';
 import { createEvent, type Event, Subjects } from '../../events';
 import { jetStreamHealthy } from '../../messaging/health';
 import { type NatsServerHandle, startNatsServer } from '../../testing/nats-server';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { waitFor } from '../../testing/wait-for';
 import { createDatabase, type DatabaseHandle, type Transaction } from '../create-database';
-import { enqueueEvent, outbox } from '../outbox';
+import { enqueueEvent, eventValues, outbox, withEventSql } from '../outbox';
 import {
   OutboxRelay,
   type OutboxRelayOptions,
@@ -16,6 +17,7 @@ import {
   pendingOutboxCount,
   retryParkedOutboxRow,
 } from '../outbox-relay';
+import { preparedStatement } from '../prepared';
 import * as schema from './fixtures/schema';
 import {
   anEvent,
@@ -130,6 +132,37 @@ describe('OutboxRelay', () => {
     await waitFor(async () => (await streamEventIds(jsm)).includes(event.eventId), { intervalMs: 5 });
 
     expect(Date.now() - committedAt).toBeLessThan(1000);
+  });
+
+  it('when a relay transaction writes no event, then it costs no batch, and one that writes an event through a prepared statement wakes the relay', async () => {
+    let transactions = 0; // the relay's own transactions: one per batch, and one per relay.transaction
+    const counting = new Proxy(database.db, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        return (...args: Parameters<typeof target.transaction>) => {
+          transactions += 1;
+          return target.transaction(...args);
+        };
+      },
+    });
+    const relay = aRelay({ db: counting, pollIntervalMs: 60_000 });
+    relay.start();
+    await waitFor(() => transactions > 0); // the first batch began…
+    await relay.drain(); // …and ended: the relay sleeps until its poll, a minute away
+    const before = transactions;
+
+    await relay.transaction((tx) => tx.execute(sql`select 1`));
+    // A wake would have run a batch within coalesceMs (5 ms); give it sixty times that.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(transactions - before).toBe(1);
+
+    const queued = anEvent();
+    const statement = preparedStatement('outbox_relay_test_queue', withEventSql('select 1 as one', 1));
+    await relay.transaction((tx) => statement.run(tx, eventValues(queued)));
+    await waitFor(async () => (await streamEventIds(jsm)).includes(queued.eventId), {
+      intervalMs: 5,
+      timeoutMs: 5_000,
+    });
   });
 
   it('when the relay is started, then it publishes what earlier runs left pending, and later commits on poll', async () => {
