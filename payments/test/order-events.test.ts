@@ -34,6 +34,8 @@ describe('order.created', () => {
       userId: order.userId,
       status: 'created',
       priceCents: 2500,
+      sellerId: null,
+      eventId: null,
       expiresAt: new Date(order.expiresAt),
       version: 0,
     });

@@ -19,6 +19,8 @@ const toRow = (data: OrderCreatedData) => ({
   userId: data.userId,
   status: data.status,
   priceCents: data.ticket.price,
+  sellerId: data.ticket.sellerId ?? null,
+  eventId: data.ticket.eventId ?? null,
   expiresAt: new Date(data.expiresAt),
   version: data.version,
 });
