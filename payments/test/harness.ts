@@ -227,13 +227,20 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
       await Promise.all([nats.stop(), database.close()]);
     },
 
-    /** An order in the replica, as if order.created had arrived; owned by `userId`. */
+    /**
+     * An order in the replica, as if order.created had arrived; owned by `userId`. No buyer fee
+     * unless `overrides` give one; its total follows the price and the fee.
+     */
     async anOrder(overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
+      const priceCents = overrides.priceCents ?? 2050;
+      const buyerFeeCents = overrides.buyerFeeCents ?? 0;
       const order: OrderRow = {
         id: randomUUID(),
         userId: randomUUID(),
         status: OrderStatus.Created,
-        priceCents: 2050,
+        priceCents,
+        buyerFeeCents,
+        totalCents: priceCents + buyerFeeCents,
         sellerId: null,
         eventId: null,
         expiresAt: new Date(Date.now() + 15 * 60_000),
@@ -251,7 +258,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         .values({
           id: randomUUID(),
           orderId: order.id,
-          amount: order.priceCents,
+          amount: order.totalCents,
           currency: 'usd',
           status: 'pending',
           attempt: 0,

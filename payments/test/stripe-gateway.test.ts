@@ -65,6 +65,16 @@ describe('StripeGateway against the Stripe stand-in', () => {
     expect((await bed.paymentsCreated(order.id)).map((e) => e.data.stripeId)).toEqual([payment!.stripeId]);
   });
 
+  it('when the order carries a buyer fee, then the PaymentIntent is for the total (price + fee)', async () => {
+    const buyer = aUser();
+    const order = await bed.anOrder({ userId: buyer.id, priceCents: 4500, buyerFeeCents: 450 });
+
+    await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(201);
+
+    expect(standIn.chargeRequests().map((charge) => charge.body.amount)).toEqual(['4950']);
+    expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'succeeded', amount: 4950 });
+  });
+
   it('when the token is a PaymentMethod id, then it is sent as payment_method', async () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id });

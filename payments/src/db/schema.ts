@@ -45,11 +45,15 @@ export const orders = pgTable(
     id: uuid('id').primaryKey(),
     userId: uuid('user_id').notNull(),
     status: text('status').$type<OrderStatus>().notNull(),
-    /** The ticket's price when the order was made, in cents: what is charged. */
+    /** The ticket's price when the order was made, in cents: what the seller's payout is computed from. */
     priceCents: integer('price_cents').notNull(),
-    /** The ticket's seller (order.created's `ticket.sellerId`): who is paid out; null for older events. */
+    /** The buyer fee stored on the order (order.created `buyerFee`); 0 for orders made before fees. */
+    buyerFeeCents: integer('buyer_fee_cents').notNull().default(0),
+    /** What is charged: the price plus the buyer fee (order.created `total`; the price before fees). */
+    totalCents: integer('total_cents').notNull(),
+    /** The ticket's seller, to be paid out (null: an order.created from before it was carried). */
     sellerId: uuid('seller_id'),
-    /** The catalog event the ticket is for (null: none): its start sets when the seller is paid. */
+    /** The ticket's catalog event, whose start sets when the seller is paid out (null: none, or not carried). */
     eventId: uuid('event_id'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     version: integer('version').notNull(),

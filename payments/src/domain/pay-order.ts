@@ -133,7 +133,8 @@ async function claimOrder(deps: PaymentsDeps, { orderId, userId, now = new Date(
       const claimed = await insertPendingPayment(tx, {
         id: randomUUID(),
         orderId,
-        amount: order.priceCents,
+        // The all-in total the buyer was shown: the ticket's price plus the buyer fee.
+        amount: order.totalCents,
         currency: deps.currency,
         attempt: await countFailedAttempts(tx, orderId),
       });
