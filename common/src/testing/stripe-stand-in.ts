@@ -51,7 +51,10 @@ export interface StripeStandIn {
    * after each (default 50), retrying until the webhook answers 2xx.
    */
   forwardEvents(url: string, secret: string, options?: { delayMs?: number }): void;
-  /** Back to normal answers; hanging requests are cut off. Recorded requests are kept unless asked. */
+  /**
+   * Back to normal answers; hanging requests are cut off. Recorded requests (and the list of
+   * transfers made) are kept unless asked.
+   */
   reset(options?: { clearRequests?: boolean }): void;
   close(): Promise<void>;
 }
@@ -580,7 +583,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       webhook = undefined;
       failures = { times: 0, status: 500 };
       cutHanging();
-      if (clearRequests) requests.length = 0;
+      if (clearRequests) {
+        requests.length = 0;
+        transfers.clear();
+      }
     },
     async close() {
       closed = true;
