@@ -33,7 +33,7 @@ const pay = (cookie: string[], body: object, app = bed.app()) =>
   request(app).post('/api/payments').set('Cookie', cookie).send(body);
 
 describe('StripeGateway against the Stripe stand-in', () => {
-  it('when a buyer pays with a card token, then one confirmed PaymentIntent is created with the amount, currency, metadata and idempotency key, and 201 is answered', async () => {
+  it('when a buyer pays with a card token, then one confirmed PaymentIntent is created with the amount, currency, metadata, idempotency key and the order’s transfer group, and 201 is answered', async () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id, priceCents: 1234 });
 
@@ -52,6 +52,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
           allowed_payment_method_types: ['card'],
           metadata: { orderId: order.id, userId: buyer.id, paymentId: response.body.id },
           payment_method_data: { type: 'card', card: { token: 'tok_visa' } },
+          transfer_group: `order-${order.id}`,
         },
       },
     ]);
