@@ -42,6 +42,39 @@ export type CurrentUserAnswer = CurrentUserJson;
 export type PaymentMode = PaymentModeJson;
 
 /**
+ * The seller's payout account (`GET /api/payments/payout-account`): `none` until set up,
+ * `onboarding` while Stripe's onboarding is unfinished, `ready` once payouts can be paid to it;
+ * `awaiting` is what the seller's sales hold for it.
+ */
+export interface PayoutAccount {
+  status: 'none' | 'onboarding' | 'ready';
+  awaiting: { sales: number; amount: number; currency: string };
+}
+
+/** What starting or continuing onboarding answers (`POST /api/payments/payout-account`). */
+export interface PayoutOnboarding {
+  status: PayoutAccount['status'];
+  /** Stripe's hosted onboarding page; null when the account is ready (the sandbox's at once). */
+  onboardingUrl: string | null;
+}
+
+export type PayoutState = 'held' | 'awaiting_account' | 'on_hold' | 'paid' | 'cancelled' | 'reversed' | 'failed';
+
+/** One sale and what it pays the seller (`GET /api/payments/payouts`); amounts are decimal. */
+export interface Payout {
+  id: string;
+  orderId: string;
+  ticketId: string;
+  price: number;
+  sellerFee: number;
+  amount: number;
+  currency: string;
+  state: PayoutState;
+  dueAt: string | null;
+  paidAt: string | null;
+}
+
+/**
  * One entry of the `errors` array of every error response (README → Error codes). Branch on
  * `code`, which is stable; `message` is for showing and may change.
  */
