@@ -27,8 +27,8 @@ const PAYOUT: Payout = {
   paidAt: null,
 };
 
-const NOTHING_WAITING = { sales: 0, amount: 0, currency: 'usd' };
-const ONE_SALE_WAITING = { sales: 1, amount: 42.75, currency: 'usd' };
+const NOTHING_WAITING: PayoutAccount['awaiting'] = { sales: 0, amount: 0, currency: 'usd' };
+const ONE_SALE_WAITING: PayoutAccount['awaiting'] = { sales: 1, amount: 42.75, currency: 'usd' };
 
 /** The text of a rendered element, spaces as a reader sees them. */
 const textOf = (element: Element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim();

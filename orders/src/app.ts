@@ -25,6 +25,7 @@ export interface AppDeps extends Omit<OrdersDeps, 'currency'> {
     | 'MAX_ACTIVE_RESERVATIONS'
     | 'RESERVATION_COOLDOWN_SECONDS'
     | 'RATE_LIMIT_ORDERS'
+    | 'BUYER_FEE_PERCENT'
   > &
     Partial<Pick<Config, 'TRUST_PROXY'>>;
   /** The revoked sessions, in memory: their cookies are refused. */
@@ -68,6 +69,7 @@ export function createApp({
           windowSeconds: config.EXPIRATION_WINDOW_SECONDS,
           maxActiveReservations: config.MAX_ACTIVE_RESERVATIONS,
           cooldownSeconds: config.RESERVATION_COOLDOWN_SECONDS,
+          buyerFeePercent: config.BUYER_FEE_PERCENT,
           requestsPerMinute: config.RATE_LIMIT_ORDERS,
           rateLimits: { service: 'orders', redis, logger, registry: app.locals.metrics.registry },
         }),

@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@ticketing/common';
+import { DEFAULT_BUYER_FEE_PERCENT, env, loadConfig } from '@ticketing/common';
 import { z } from 'zod';
 
 /** An empty variable counts as unset, so `SWEEP_INTERVAL_SECONDS=` does not silently mean 0 (disabled). */
@@ -34,6 +34,8 @@ export const configSchema = z.object({
   REDIS_URL: env.redisUrl,
   /** The currency of every price; tickets and payments read the same variable. */
   PAYMENT_CURRENCY: env.paymentCurrency,
+  /** The buyer fee, in percent of the ticket's price, stored on each order at reservation (0–50). */
+  BUYER_FEE_PERCENT: env.feePercent(DEFAULT_BUYER_FEE_PERCENT),
 });
 
 export type Config = z.infer<typeof configSchema>;

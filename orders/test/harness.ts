@@ -54,6 +54,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   RATE_LIMIT_ORDERS: 1000,
   REDIS_URL: 'redis://127.0.0.1:6379',
   PAYMENT_CURRENCY: 'usd',
+  BUYER_FEE_PERCENT: 10,
 };
 
 /** The reservation rules of {@link baseConfig}, for tests that call the use case directly. */
@@ -61,6 +62,7 @@ export const RESERVATION_RULES = {
   windowSeconds: baseConfig.EXPIRATION_WINDOW_SECONDS,
   maxActiveReservations: baseConfig.MAX_ACTIVE_RESERVATIONS,
   cooldownSeconds: baseConfig.RESERVATION_COOLDOWN_SECONDS,
+  buyerFeePercent: baseConfig.BUYER_FEE_PERCENT,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -169,14 +171,20 @@ export async function createOrdersTestBed() {
         userId: randomUUID(),
         version: 0,
         withdrawn: false,
+        eventId: null,
         ...overrides,
       };
       await db.insert(tickets).values(ticket);
       return ticket;
     },
 
-    /** An order stored directly (no event), for states a test needs to start from; it costs the ticket's price. */
+    /**
+     * An order stored directly (no event), for states a test needs to start from; it costs the
+     * ticket's price and no fee unless `overrides` say otherwise (its total follows).
+     */
     async anOrder(ticket: TicketRow, overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
+      const priceCents = overrides.priceCents ?? ticket.priceCents;
+      const buyerFeeCents = overrides.buyerFeeCents ?? 0;
       const [row] = await db
         .insert(orders)
         .values({
@@ -185,7 +193,9 @@ export async function createOrdersTestBed() {
           status: OrderStatus.Created,
           expiresAt: new Date(Date.now() + 15 * 60_000),
           ticketId: ticket.id,
-          priceCents: ticket.priceCents,
+          priceCents,
+          buyerFeeCents,
+          totalCents: priceCents + buyerFeeCents,
           reservationNumber: nextReservationNumber(ticket.id),
           version: 0,
           ...overrides,

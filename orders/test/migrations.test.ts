@@ -114,4 +114,34 @@ describe('orders migrations', () => {
       await server.dropDatabase(url);
     }
   });
+  it('when a database made before fees holds an order, then migrating gives it no fee and a total equal to its price, and its ticket no catalog event', async () => {
+    const server = testPostgresServer();
+    const url = await server.createDatabase();
+    const before = migrationsUpTo(7);
+    try {
+      const old = await createDatabase({ url, schema: {}, migrationsFolder: before, poolSize: 1 });
+      const [ticketId, orderId] = [randomUUID(), randomUUID()];
+      await old.db.execute(
+        sql`insert into tickets (id, title, price_cents, user_id, version) values (${ticketId}, 'Old', 4500, ${randomUUID()}, 1)`,
+      );
+      await old.db.execute(
+        sql`insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version) values (${orderId}, ${randomUUID()}, 'complete', now(), ${ticketId}, 4500, 1, 1)`,
+      );
+      await old.close();
+
+      const current = await createDatabase({ url, schema: {}, migrationsFolder, poolSize: 1 });
+      const orders = await current.db.execute(
+        sql`select price_cents, buyer_fee_cents, total_cents from orders where id = ${orderId}`,
+      );
+      const tickets = await current.db.execute(sql`select event_id from tickets where id = ${ticketId}`);
+      await current.close();
+      expect((orders as unknown as { rows: unknown[] }).rows).toEqual([
+        { price_cents: 4500, buyer_fee_cents: 0, total_cents: 4500 },
+      ]);
+      expect((tickets as unknown as { rows: unknown[] }).rows).toEqual([{ event_id: null }]);
+    } finally {
+      rmSync(before, { recursive: true, force: true });
+      await server.dropDatabase(url);
+    }
+  });
 });

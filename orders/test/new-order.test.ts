@@ -58,6 +58,8 @@ describe('POST /api/orders', () => {
       expiresAt: expect.stringMatching(ISO),
       version: 0,
       price: 20.5,
+      buyerFee: 2.05,
+      total: 22.55,
       currency: 'usd',
       ticket: { id: ticket.id, title: 'Opera', price: 20.5 },
       createdAt: expect.stringMatching(ISO),
@@ -77,6 +79,8 @@ describe('POST /api/orders', () => {
       status: OrderStatus.Created,
       version: 0,
       priceCents: 2050,
+      buyerFeeCents: 205,
+      totalCents: 2255,
     });
 
     const events = await bed.published(Subjects.OrderCreated, response.body.id);
@@ -89,7 +93,9 @@ describe('POST /api/orders', () => {
         status: 'created',
         userId: buyer.id,
         expiresAt: response.body.expiresAt,
-        ticket: { id: ticket.id, price: 2050, currency: 'usd' },
+        buyerFee: 205,
+        total: 2255,
+        ticket: { id: ticket.id, price: 2050, currency: 'usd', sellerId: ticket.userId, eventId: null },
       },
     });
   });

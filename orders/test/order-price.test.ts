@@ -71,8 +71,20 @@ describe('the price of an order', () => {
       .send({ ticketId: ticket.id })
       .expect(201);
 
-    expect(response.body).toMatchObject({ price: 5000, currency: 'jpy', ticket: { price: 5000 } });
+    expect(response.body).toMatchObject({
+      price: 5000,
+      buyerFee: 500,
+      total: 5500,
+      currency: 'jpy',
+      ticket: { price: 5000 },
+    });
     const [created] = await bed.published(Subjects.OrderCreated, response.body.id);
-    expect(created?.data.ticket).toEqual({ id: ticket.id, price: 5000, currency: 'jpy' });
+    expect(created?.data.ticket).toEqual({
+      id: ticket.id,
+      price: 5000,
+      currency: 'jpy',
+      sellerId: ticket.userId,
+      eventId: null,
+    });
   });
 });

@@ -41,6 +41,7 @@ describe('ticket.created', () => {
       userId: ticket.userId,
       version: 0,
       withdrawn: false,
+      eventId: null,
     });
   });
 
@@ -68,7 +69,7 @@ describe('ticket.created', () => {
 });
 
 describe('tickets of a catalog event', () => {
-  it('when ticket.created and ticket.updated carry eventId, faceValue and seat, then the replica applies them as any ticket (it keeps none of the three)', async () => {
+  it('when ticket.created and ticket.updated carry eventId, faceValue and seat, then the replica keeps the event (order.created passes it on) and neither the face value nor the seat', async () => {
     const details = { eventId: randomUUID(), faceValue: 4500, seat: { section: 'B', row: 'F', seat: '12' } };
     const ticket = created({ title: 'Front row', price: 5000, ...details });
     await bed.publish(Subjects.TicketCreated, ticket);
@@ -80,6 +81,7 @@ describe('tickets of a catalog event', () => {
       userId: ticket.userId,
       version: 0,
       withdrawn: false,
+      eventId: details.eventId,
     });
 
     await bed.publish(Subjects.TicketUpdated, { ...update(ticket, 1, 'Front row, moved', 5500), seat: null });

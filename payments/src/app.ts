@@ -13,10 +13,21 @@ import { createWebhookVerifier } from './gateway/stripe-webhooks';
 import type { PaymentMetrics } from './metrics';
 import { newPaymentRouter } from './routes/new-payment.router';
 import { paymentModeRouter } from './routes/payment-mode.router';
+import { payoutsRouter } from './routes/payouts.router';
 import { WEBHOOK_PATH, webhookRouter } from './routes/webhook.router';
 
-export interface AppDeps extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'orderWaitMs'> {
-  config: Pick<Config, 'JWT_KEY' | 'NODE_ENV' | 'PAYMENT_CURRENCY' | 'STRIPE_WEBHOOK_SECRET' | 'ORDER_WAIT_MS'> &
+export interface AppDeps
+  extends Omit<PaymentsDeps, 'currency' | 'metrics' | 'orderWaitMs' | 'sellerFeePercent' | 'payoutHoldHours'> {
+  config: Pick<
+    Config,
+    | 'JWT_KEY'
+    | 'NODE_ENV'
+    | 'PAYMENT_CURRENCY'
+    | 'STRIPE_WEBHOOK_SECRET'
+    | 'ORDER_WAIT_MS'
+    | 'SELLER_FEE_PERCENT'
+    | 'PAYOUT_HOLD_HOURS'
+  > &
     Partial<Pick<Config, 'TRUST_PROXY'>>;
   metrics: PaymentMetrics;
   /** The revoked sessions, in memory: their cookies are refused. */
@@ -49,6 +60,8 @@ export function createApp({
     wakeRefunds,
     currency: config.PAYMENT_CURRENCY,
     orderWaitMs: config.ORDER_WAIT_MS,
+    sellerFeePercent: config.SELLER_FEE_PERCENT,
+    payoutHoldHours: config.PAYOUT_HOLD_HOURS,
   };
   const mode: PaymentModeJson = {
     gateway: gateway.name === 'sandbox' ? 'sandbox' : 'stripe',
@@ -71,6 +84,7 @@ export function createApp({
       routes.use(paymentModeRouter(mode));
       routes.use(webhookRouter(payments, verify));
       routes.use(newPaymentRouter(payments));
+      routes.use(payoutsRouter(payments));
     },
   });
   metrics.register(app.locals.metrics.registry);

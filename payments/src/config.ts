@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@ticketing/common';
+import { DEFAULT_SELLER_FEE_PERCENT, env, loadConfig } from '@ticketing/common';
 import { z } from 'zod';
 
 export const configSchema = z
@@ -51,6 +51,21 @@ export const configSchema = z
     RECONCILE_AFTER_SECONDS: env.positiveInt(120),
     /** Pause between two reconciler runs; 0 turns the reconciler off. */
     RECONCILE_INTERVAL_SECONDS: env.nonNegativeInt(30),
+    /** What the platform keeps of a ticket's price when paying its seller (percent, 0–50). */
+    SELLER_FEE_PERCENT: env.feePercent(DEFAULT_SELLER_FEE_PERCENT),
+    /**
+     * How long after the event's start (or the sale, for a ticket of no event) a seller is paid.
+     * Fractions are allowed (tests and demos hold for seconds: 0.001 is 3.6 s).
+     */
+    PAYOUT_HOLD_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .nonnegative('must be 0 or more hours')
+      .max(24 * 365, 'must be at most a year (8760 hours)')
+      .default(48),
+    /** Pause between two sweeps of the payout scheduler; 0 turns it off (another replica pays). */
+    PAYOUT_INTERVAL_SECONDS: env.nonNegativeInt(30),
+    /** Transfers a payout may have refused before it is parked as `failed` for an operator. */
+    PAYOUT_MAX_ATTEMPTS: env.positiveInt(5),
   })
   .superRefine((config, context) => {
     // Fail closed: a production pod whose Stripe secret went missing must not "charge" real

@@ -21,12 +21,13 @@ import { paymentAdminCommands } from './events/admin-commands';
 import { createPaymentListeners } from './events/payment-listeners';
 import { createGateway } from './gateway/create-gateway';
 import { PaymentReconciler } from './jobs/payment-reconciler';
+import { PayoutScheduler } from './jobs/payout-scheduler';
 import { RefundWorker } from './jobs/refund-worker';
 import { createPaymentMetrics } from './metrics';
 import { WEBHOOK_PATH } from './routes/webhook.router';
 
 // Start-up order: config → database (migrations) → NATS → stream → outbox relay → session
-// revocations → gateway → listeners → refund worker and reconciler → HTTP.
+// revocations → gateway → listeners → refund worker, reconciler and payout scheduler → HTTP.
 runMain('payments', async () => {
   const config = loadPaymentsConfig();
   const logger = createLogger('payments', config.LOG_LEVEL);
@@ -58,6 +59,8 @@ runMain('payments', async () => {
     currency: config.PAYMENT_CURRENCY,
     orderWaitMs: config.ORDER_WAIT_MS,
     gapHealMs: config.GAP_HEAL_SECONDS * 1000,
+    sellerFeePercent: config.SELLER_FEE_PERCENT,
+    payoutHoldHours: config.PAYOUT_HOLD_HOURS,
     wakeRefunds: () => refundWorker.wake(),
   };
   const unsettledAfterMs = config.RECONCILE_AFTER_SECONDS * 1000;
@@ -67,15 +70,21 @@ runMain('payments', async () => {
     intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     unsettledAfterMs,
   });
+  const payoutScheduler = new PayoutScheduler({
+    payments,
+    intervalMs: config.PAYOUT_INTERVAL_SECONDS * 1000,
+    maxAttempts: config.PAYOUT_MAX_ATTEMPTS,
+  });
   const listeners = [...createPaymentListeners({ nc, logger, payments }), ...sessions.listeners];
   await startListeners(listeners);
   refundWorker.start();
   reconciler.start();
+  payoutScheduler.start();
   const admin = serveAdminCommands(nc, {
     service: 'payments',
     handlers: {
       ...eventOperationCommands(nc, { service: 'payments', listeners, db: database.db, relay }),
-      ...paymentAdminCommands(payments),
+      ...paymentAdminCommands(payments, { wakePayouts: () => payoutScheduler.wake() }),
     },
     logger,
   });
@@ -99,6 +108,7 @@ runMain('payments', async () => {
     cleanup: [
       () => admin.stop(),
       () => reconciler.stop(),
+      () => payoutScheduler.stop(),
       () => refundWorker.stop(),
       () => closeListeners(listeners),
       () => sessions.revocations.stop(),

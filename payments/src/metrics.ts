@@ -1,6 +1,7 @@
 import type { Database } from '@ticketing/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { oldestUnsettledPaymentAt } from './db/payments.repository';
+import { failedPayoutCount } from './db/payouts.repository';
 import { refundBacklog } from './db/refunds.repository';
 import type { BreakerState } from './gateway/breaker.gateway';
 
@@ -14,6 +15,8 @@ export interface PaymentMetrics {
   refundsFailed: Gauge;
   /** Refund intents still to be performed. */
   refundsPending: Gauge;
+  /** Payouts whose transfer was refused repeatedly, parked for an operator. */
+  payoutsFailed: Gauge;
   /** Age of the oldest payment still pending or errored: the reconciler is behind when it grows. */
   oldestUnsettled: Gauge;
   /** Adds the metrics to an app's registry (`app.locals.metrics.registry`). */
@@ -63,6 +66,14 @@ export function createPaymentMetrics(gateway: { readonly state: BreakerState }, 
       this.set((await refundBacklog(db)).pending);
     },
   });
+  const payoutsFailed = new Gauge({
+    name: 'payments_payouts_failed',
+    help: 'Payouts whose transfer the payment gateway refused PAYOUT_MAX_ATTEMPTS times (failed), waiting for an operator',
+    registers: [],
+    async collect() {
+      this.set(await failedPayoutCount(db));
+    },
+  });
   const oldestUnsettled = new Gauge({
     name: 'ticketing_reconciler_oldest_unsettled_seconds',
     help: 'Seconds since the oldest payment still pending or errored was last touched (0 when none)',
@@ -79,6 +90,7 @@ export function createPaymentMetrics(gateway: { readonly state: BreakerState }, 
     ['payments_gateway_breaker_state', breakerState],
     ['ticketing_refunds_failed', refundsFailed],
     ['ticketing_refunds_pending', refundsPending],
+    ['payments_payouts_failed', payoutsFailed],
     ['ticketing_reconciler_oldest_unsettled_seconds', oldestUnsettled],
   ] as const;
   return {
@@ -88,6 +100,7 @@ export function createPaymentMetrics(gateway: { readonly state: BreakerState }, 
     breakerState,
     refundsFailed,
     refundsPending,
+    payoutsFailed,
     oldestUnsettled,
     register(registry) {
       for (const [name, metric] of all) {

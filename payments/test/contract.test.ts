@@ -18,7 +18,7 @@ describe('the payments API contract', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
   });
 
-  it('when a buyer reads the mode and pays, and Stripe reports the charge, then every operation answers as documented', async () => {
+  it('when a buyer reads the mode and pays, Stripe reports the charge and a seller connects a payout account and reads their payouts, then every operation answers as documented', async () => {
     const buyer = aUser();
     const app = bed.app();
     const order = await bed.anOrder({ userId: buyer.id });
@@ -42,6 +42,11 @@ describe('the payments API contract', () => {
       .send(event.payload)
       .expect(200, { received: true });
     await request(app).post('/api/payments/webhook').send(event.payload).expect(400);
+    const seller = aUser();
+    await request(app).get('/api/payments/payout-account').set('Cookie', seller.cookie).expect(200);
+    await request(app).post('/api/payments/payout-account').set('Cookie', seller.cookie).expect(200);
+    await request(app).get('/api/payments/payouts?limit=0').set('Cookie', seller.cookie).expect(400);
+    await request(app).get('/api/payments/payouts').set('Cookie', seller.cookie).expect(200);
 
     expect([...exercisedOperations()].sort()).toEqual(paymentsApi.operations.map((o) => o.operationId).sort());
   });

@@ -1,11 +1,18 @@
 import type {
+  AccountLink,
+  AccountLinkRequest,
   ChargeRequest,
   ChargeResult,
+  ConnectedAccountState,
+  CreateAccountRequest,
   PaymentGateway,
   PaymentIntentState,
   RefundRequest,
   RefundResult,
   RetrieveRequest,
+  ReverseTransferRequest,
+  TransferRequest,
+  TransferResult,
 } from '../src/gateway/payment-gateway';
 
 /**
@@ -54,5 +61,32 @@ export class FakeGateway implements PaymentGateway {
   refund(request: RefundRequest): Promise<RefundResult> {
     this.refunds.push(request);
     return this.onRefund(request);
+  }
+
+  readonly transfers: TransferRequest[] = [];
+  /** Replace to script a transfer; by default each key gets one `tr_fake_…`, replayed like Stripe's. */
+  onTransfer: (request: TransferRequest) => Promise<TransferResult> = async (request) => ({
+    id: `tr_fake_${request.idempotencyKey}`,
+  });
+
+  async createAccount({ userId }: CreateAccountRequest): Promise<ConnectedAccountState> {
+    return { id: `acct_fake_${userId}`, ready: true };
+  }
+
+  async createAccountLink({ returnUrl }: AccountLinkRequest): Promise<AccountLink> {
+    return { url: returnUrl };
+  }
+
+  async retrieveAccount(accountId: string): Promise<ConnectedAccountState> {
+    return { id: accountId, ready: true };
+  }
+
+  transfer(request: TransferRequest): Promise<TransferResult> {
+    this.transfers.push(request);
+    return this.onTransfer(request);
+  }
+
+  async reverseTransfer({ transferId }: ReverseTransferRequest): Promise<TransferResult> {
+    return { id: `trr_fake_${transferId}` };
   }
 }

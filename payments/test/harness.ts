@@ -35,10 +35,14 @@ import Stripe from 'stripe';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import {
+  type OrderHistoryRow,
   type OrderRow,
+  orderHistory,
   orders,
   type PaymentRow,
+  type PayoutRow,
   payments,
+  payouts,
   type RefundRow,
   refunds,
   schema,
@@ -51,6 +55,7 @@ import type { PaymentGateway } from '../src/gateway/payment-gateway';
 import { SandboxGateway } from '../src/gateway/sandbox.gateway';
 import { StripeGateway } from '../src/gateway/stripe.gateway';
 import { PaymentReconciler } from '../src/jobs/payment-reconciler';
+import { PayoutScheduler, type PayoutSchedulerOptions } from '../src/jobs/payout-scheduler';
 import { RefundWorker } from '../src/jobs/refund-worker';
 import { createPaymentMetrics, type PaymentMetrics } from '../src/metrics';
 
@@ -79,6 +84,10 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   ORDER_WAIT_MS: 0,
   RECONCILE_AFTER_SECONDS: 120,
   RECONCILE_INTERVAL_SECONDS: 0,
+  SELLER_FEE_PERCENT: 5,
+  PAYOUT_HOLD_HOURS: 48,
+  PAYOUT_INTERVAL_SECONDS: 0,
+  PAYOUT_MAX_ATTEMPTS: 5,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
@@ -91,6 +100,8 @@ export interface PaymentsTestBedOptions {
   unsettledAfterMs?: number;
   /** How long a payment waits for an unknown order (default 0: at once 404). */
   orderWaitMs?: number;
+  /** PAYOUT_HOLD_HOURS of the use cases (default 48, as in production). */
+  payoutHoldHours?: number;
 }
 
 /** A StripeGateway aimed at the stand-in. */
@@ -134,6 +145,8 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
     logger,
     currency: 'usd',
     orderWaitMs: options.orderWaitMs ?? 0,
+    sellerFeePercent: 5,
+    payoutHoldHours: options.payoutHoldHours ?? 48,
     wakeRefunds: () => refundWorker.wake(),
   };
   // Fast retries, so a test sees several attempts within a second or two.
@@ -214,13 +227,22 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
       await Promise.all([nats.stop(), database.close()]);
     },
 
-    /** An order in the replica, as if order.created had arrived; owned by `userId`. */
+    /**
+     * An order in the replica, as if order.created had arrived; owned by `userId`. No buyer fee
+     * unless `overrides` give one; its total follows the price and the fee.
+     */
     async anOrder(overrides: Partial<OrderRow> = {}): Promise<OrderRow> {
+      const priceCents = overrides.priceCents ?? 2050;
+      const buyerFeeCents = overrides.buyerFeeCents ?? 0;
       const order: OrderRow = {
         id: randomUUID(),
         userId: randomUUID(),
         status: OrderStatus.Created,
-        priceCents: 2050,
+        priceCents,
+        buyerFeeCents,
+        totalCents: priceCents + buyerFeeCents,
+        sellerId: null,
+        eventId: null,
         expiresAt: new Date(Date.now() + 15 * 60_000),
         version: 0,
         ...overrides,
@@ -236,7 +258,7 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
         .values({
           id: randomUUID(),
           orderId: order.id,
-          amount: order.priceCents,
+          amount: order.totalCents,
           currency: 'usd',
           status: 'pending',
           attempt: 0,
@@ -257,6 +279,50 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
 
     async refundsOf(orderId: string): Promise<RefundRow[]> {
       return db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(refunds.createdAt);
+    },
+
+    async payoutOf(orderId: string): Promise<PayoutRow | undefined> {
+      const [row] = await db.select().from(payouts).where(eq(payouts.orderId, orderId));
+      return row;
+    },
+
+    async historyOf(orderId: string): Promise<OrderHistoryRow[]> {
+      return db.select().from(orderHistory).where(eq(orderHistory.orderId, orderId)).orderBy(orderHistory.at);
+    },
+
+    /**
+     * A completed sale: the order in the replica (sold by `sellerId`, for `eventId`), then
+     * order.completed as orders publishes it; resolves with the payout payments recorded.
+     */
+    async aSale(
+      overrides: Partial<OrderRow> & { sellerId: string },
+    ): Promise<{ order: OrderRow; ticketId: string; payout: PayoutRow }> {
+      const order = await bed.anOrder({ status: OrderStatus.AwaitingPayment, ...overrides });
+      const ticketId = randomUUID();
+      await bed.publish(Subjects.OrderCompleted, {
+        id: order.id,
+        version: order.version + 1,
+        ticket: { id: ticketId },
+      });
+      await waitFor(async () => (await bed.payoutOf(order.id)) !== undefined);
+      return { order, ticketId, payout: (await bed.payoutOf(order.id))! };
+    },
+
+    /** A payout scheduler on the bed's use cases, not started, with quick retries (tests call runOnce). */
+    payoutScheduler(
+      options: Partial<Omit<PayoutSchedulerOptions, 'payments'>> & {
+        holdHours?: number;
+        gateway?: PaymentGateway;
+      } = {},
+    ): PayoutScheduler {
+      const { holdHours = 0, gateway: own, ...rest } = options;
+      return new PayoutScheduler({
+        payments: { ...deps, payoutHoldHours: holdHours, ...(own ? { gateway: own } : {}) },
+        intervalMs: 0,
+        retryBaseMs: 1,
+        retryMaxMs: 5,
+        ...rest,
+      });
     },
 
     async stripeEventIds(): Promise<string[]> {

@@ -24,8 +24,9 @@ const created = (overrides: Partial<OrderCreatedData> = {}): OrderCreatedData =>
 const next = (order: OrderCreatedData, version: number) => ({ id: order.id, version, ticket: { id: order.ticket.id } });
 
 describe('order.created', () => {
-  it('when an order is created, then its replica is stored with the owner, price in cents, expiry and version', async () => {
-    const order = created();
+  it('when an order is created, then its replica is stored with the owner, amounts in cents, seller, event, expiry and version', async () => {
+    const [sellerId, eventId] = [randomUUID(), randomUUID()];
+    const order = created({ buyerFee: 250, total: 2750, ticket: { id: randomUUID(), price: 2500, sellerId, eventId } });
     await bed.publish(Subjects.OrderCreated, order);
 
     const stored = await waitFor(() => bed.order(order.id));
@@ -34,6 +35,10 @@ describe('order.created', () => {
       userId: order.userId,
       status: 'created',
       priceCents: 2500,
+      buyerFeeCents: 250,
+      totalCents: 2750,
+      sellerId,
+      eventId,
       expiresAt: new Date(order.expiresAt),
       version: 0,
     });

@@ -33,7 +33,7 @@ const pay = (cookie: string[], body: object, app = bed.app()) =>
   request(app).post('/api/payments').set('Cookie', cookie).send(body);
 
 describe('StripeGateway against the Stripe stand-in', () => {
-  it('when a buyer pays with a card token, then one confirmed PaymentIntent is created with the amount, currency, metadata and idempotency key, and 201 is answered', async () => {
+  it('when a buyer pays with a card token, then one confirmed PaymentIntent is created with the amount, currency, metadata, idempotency key and the order’s transfer group, and 201 is answered', async () => {
     const buyer = aUser();
     const order = await bed.anOrder({ userId: buyer.id, priceCents: 1234 });
 
@@ -52,6 +52,7 @@ describe('StripeGateway against the Stripe stand-in', () => {
           allowed_payment_method_types: ['card'],
           metadata: { orderId: order.id, userId: buyer.id, paymentId: response.body.id },
           payment_method_data: { type: 'card', card: { token: 'tok_visa' } },
+          transfer_group: `order-${order.id}`,
         },
       },
     ]);
@@ -62,6 +63,16 @@ describe('StripeGateway against the Stripe stand-in', () => {
       stripeId: expect.stringMatching(/^pi_/),
     });
     expect((await bed.paymentsCreated(order.id)).map((e) => e.data.stripeId)).toEqual([payment!.stripeId]);
+  });
+
+  it('when the order carries a buyer fee, then the PaymentIntent is for the total (price + fee)', async () => {
+    const buyer = aUser();
+    const order = await bed.anOrder({ userId: buyer.id, priceCents: 4500, buyerFeeCents: 450 });
+
+    await pay(buyer.cookie, { orderId: order.id, token: 'tok_visa' }).expect(201);
+
+    expect(standIn.chargeRequests().map((charge) => charge.body.amount)).toEqual(['4950']);
+    expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'succeeded', amount: 4950 });
   });
 
   it('when the token is a PaymentMethod id, then it is sent as payment_method', async () => {

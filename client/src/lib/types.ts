@@ -11,6 +11,10 @@ import type {
   PassDetailJson,
   PassJson,
   PaymentModeJson,
+  PayoutAccountJson,
+  PayoutJson,
+  PayoutListJson,
+  PayoutOnboardingJson,
   RevocationListJson,
   TicketJson,
   TicketPageJson,
@@ -46,33 +50,13 @@ export type PaymentMode = PaymentModeJson;
  * `onboarding` while Stripe's onboarding is unfinished, `ready` once payouts can be paid to it;
  * `awaiting` is what the seller's sales hold for it.
  */
-export interface PayoutAccount {
-  status: 'none' | 'onboarding' | 'ready';
-  awaiting: { sales: number; amount: number; currency: string };
-}
-
+export type PayoutAccount = PayoutAccountJson;
 /** What starting or continuing onboarding answers (`POST /api/payments/payout-account`). */
-export interface PayoutOnboarding {
-  status: PayoutAccount['status'];
-  /** Stripe's hosted onboarding page; null when the account is ready (the sandbox's at once). */
-  onboardingUrl: string | null;
-}
-
-export type PayoutState = 'held' | 'awaiting_account' | 'on_hold' | 'paid' | 'cancelled' | 'reversed' | 'failed';
-
+export type PayoutOnboarding = PayoutOnboardingJson;
 /** One sale and what it pays the seller (`GET /api/payments/payouts`); amounts are decimal. */
-export interface Payout {
-  id: string;
-  orderId: string;
-  ticketId: string;
-  price: number;
-  sellerFee: number;
-  amount: number;
-  currency: string;
-  state: PayoutState;
-  dueAt: string | null;
-  paidAt: string | null;
-}
+export type Payout = PayoutJson;
+export type PayoutList = PayoutListJson;
+export type { PayoutState } from '@ticketing/common/api';
 
 /**
  * One entry of the `errors` array of every error response (README → Error codes). Branch on

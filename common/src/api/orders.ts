@@ -4,7 +4,10 @@ import { CURRENCY_CODES } from '../money/currencies';
 import { instant, uuid, uuidField } from './fields';
 import { defineOperation, type ServiceApi } from './operation';
 
-/** An order as the API shows it; prices are decimal units of `currency` (events carry minor units). */
+/**
+ * An order as the API shows it; amounts are decimal units of `currency` (events carry minor
+ * units), all stored on the order at reservation: `total` = `price` + `buyerFee`.
+ */
 export const orderJson = z
   .object({
     id: uuid(),
@@ -15,10 +18,17 @@ export const orderJson = z
     }),
     expiresAt: instant(),
     version: z.int().nonnegative(),
-    price: z
-      .number()
-      .positive()
-      .meta({ description: 'What the buyer pays: the price stored on the order at reservation.' }),
+    price: z.number().positive().meta({
+      description:
+        "The ticket's price (the seller's price) when it was reserved, stored on the order; fees come on top.",
+    }),
+    buyerFee: z.number().nonnegative().meta({
+      description:
+        'The service fee the buyer pays on top of the price: `BUYER_FEE_PERCENT` of it at reservation, rounded half up to the cent (0 on orders made before fees).',
+    }),
+    total: z.number().positive().meta({
+      description: 'What the buyer pays and is charged: `price` + `buyerFee`, stored on the order at reservation.',
+    }),
     currency: z.enum(CURRENCY_CODES),
     ticket: z.object({
       id: uuid(),
@@ -26,7 +36,7 @@ export const orderJson = z
       price: z
         .number()
         .positive()
-        .meta({ description: 'The same as the order price (the listing may have changed since).' }),
+        .meta({ description: "The same as the order's `price` (the listing may have changed since)." }),
     }),
     createdAt: instant().meta({ description: 'When the ticket was reserved (the order was made).' }),
     paidAt: instant().nullable().meta({ description: 'When the payment completed the order; null until it is paid.' }),
@@ -44,6 +54,8 @@ export const orderJson = z
         expiresAt: '2026-12-06T18:15:00.000Z',
         version: 0,
         price: 45,
+        buyerFee: 4.5,
+        total: 49.5,
         currency: 'usd',
         ticket: { id: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', title: 'Concert, row F', price: 45 },
         createdAt: '2026-12-06T18:00:00.000Z',
@@ -63,7 +75,7 @@ const createOrder = defineOperation({
   path: '/api/orders',
   summary: 'Reserve a ticket',
   description:
-    'Reserves the ticket for the signed-in buyer until `expiresAt` (`EXPIRATION_WINDOW_SECONDS`). At most one active order per ticket: every other buyer gets `TICKET_RESERVED`. A ticket its seller unlisted cannot be reserved (409 `TICKET_WITHDRAWN`).',
+    'Reserves the ticket for the signed-in buyer until `expiresAt` (`EXPIRATION_WINDOW_SECONDS`), storing its price, the buyer fee (`BUYER_FEE_PERCENT`) and their total on the order. At most one active order per ticket: every other buyer gets `TICKET_RESERVED`. A ticket its seller unlisted cannot be reserved (409 `TICKET_WITHDRAWN`).',
   auth: 'required',
   body: z.object({ ticketId: uuidField('ticketId') }),
   responses: { 201: { description: 'The reservation.', body: orderJson } },

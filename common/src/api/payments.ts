@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CURRENCY_CODES } from '../money/currencies';
-import { uuid } from './fields';
+import { instant, uuid } from './fields';
 import { defineOperation, type ServiceApi } from './operation';
 
 /** A Stripe test token (`tok_visa`) or PaymentMethod id (`pm_card_visa`, `pm_1Q…`). */
@@ -192,8 +192,171 @@ const receiveStripeEvent = defineOperation({
   },
 });
 
+/** Where a seller's payout account stands. */
+export const PAYOUT_ACCOUNT_STATUSES = ['none', 'onboarding', 'ready'] as const;
+export type PayoutAccountStatus = (typeof PAYOUT_ACCOUNT_STATUSES)[number];
+
+const accountStatus = z.enum(PAYOUT_ACCOUNT_STATUSES).meta({
+  description:
+    '`none`: no payout account yet; `onboarding`: a Stripe Connect account whose onboarding is not finished; `ready`: payouts can be paid to it.',
+});
+
+const decimal = (description: string) => z.number().nonnegative().meta({ description });
+
+/** The signed-in seller's payout account, and the money waiting for it. */
+export const payoutAccountJson = z
+  .object({
+    status: accountStatus,
+    awaiting: z
+      .object({
+        sales: z.number().int().nonnegative().meta({ description: 'Sales whose payout waits for a ready account.' }),
+        amount: decimal('What those payouts add up to, in decimal units of `currency`.'),
+        currency: z.enum(CURRENCY_CODES),
+      })
+      .meta({ description: 'Payouts held until the account is ready (none once it is).' }),
+  })
+  .meta({ examples: [{ status: 'none', awaiting: { sales: 1, amount: 42.75, currency: 'usd' } }] });
+
+export type PayoutAccountJson = z.infer<typeof payoutAccountJson>;
+
+/** The answer to starting (or continuing) onboarding. */
+export const payoutOnboardingJson = z
+  .object({
+    status: accountStatus,
+    onboardingUrl: z.url().nullable().meta({
+      description:
+        "Stripe's hosted onboarding page (an account link, valid a few minutes; it returns to the web app's `/payouts`); null when the account is ready (the sandbox's at once).",
+    }),
+  })
+  .meta({
+    examples: [
+      { status: 'onboarding', onboardingUrl: 'https://connect.stripe.com/setup/e/acct_1Q2w3E4r5T6y7U8i/aBcD' },
+      { status: 'ready', onboardingUrl: null },
+    ],
+  });
+
+export type PayoutOnboardingJson = z.infer<typeof payoutOnboardingJson>;
+
+/** How a seller sees one payout. */
+export const PAYOUT_STATES = [
+  'held',
+  'awaiting_account',
+  'on_hold',
+  'paid',
+  'cancelled',
+  'reversed',
+  'failed',
+] as const;
+export type PayoutState = (typeof PAYOUT_STATES)[number];
+
+export const payoutJson = z.object({
+  id: uuid(),
+  orderId: uuid(),
+  ticketId: uuid(),
+  price: decimal('The ticket’s price the buyer paid for it (the buyer fee not included).'),
+  sellerFee: decimal('The seller fee (`SELLER_FEE_PERCENT` of the price) the platform keeps.'),
+  amount: decimal('What the seller receives: price − seller fee.'),
+  currency: z.enum(CURRENCY_CODES),
+  state: z.enum(PAYOUT_STATES).meta({
+    description:
+      '`held` until `dueAt`; `awaiting_account` until the seller’s payout account is ready; `on_hold` while a claim is open; `paid`; `cancelled` (refunded before payout); `reversed` (taken back after payout); `failed` (the transfer was refused repeatedly; an operator retries it).',
+  }),
+  dueAt: instant().nullable().meta({
+    description:
+      'When the payout is due: the event’s start (or the sale, without an event) plus `PAYOUT_HOLD_HOURS`; null when not known yet.',
+  }),
+  paidAt: instant().nullable(),
+});
+
+export type PayoutJson = z.infer<typeof payoutJson>;
+
+export const payoutListQuery = z.strictObject({
+  state: z.enum(PAYOUT_STATES).optional().meta({ description: 'Only the payouts in this state.' }),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(100, 'limit must be at most 100')
+    .default(50)
+    .meta({ description: 'The newest `limit` payouts (1–100, default 50).' }),
+});
+
+export const payoutListJson = z.object({ payouts: z.array(payoutJson) }).meta({
+  examples: [
+    {
+      payouts: [
+        {
+          id: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+          orderId: '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34',
+          ticketId: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+          price: 45,
+          sellerFee: 2.25,
+          amount: 42.75,
+          currency: 'usd',
+          state: 'held',
+          dueAt: '2026-12-12T22:00:00.000Z',
+          paidAt: null,
+        },
+      ],
+    },
+  ],
+});
+
+export type PayoutListJson = z.infer<typeof payoutListJson>;
+
+const GATEWAY_ERRORS = {
+  502: ['GATEWAY_ERROR'],
+  503: ['GATEWAY_TIMEOUT', 'GATEWAY_UNAVAILABLE', 'GATEWAY_CIRCUIT_OPEN'],
+} as const;
+
+const showPayoutAccount = defineOperation({
+  operationId: 'showPayoutAccount',
+  method: 'get',
+  path: '/api/payments/payout-account',
+  summary: 'The seller’s payout account',
+  description:
+    'Where the signed-in seller’s payout account stands, and how much of their sales waits for it. An account still onboarding is looked up at Stripe (the seller may just have finished); if Stripe cannot be reached, the last known status is answered.',
+  auth: 'required',
+  responses: { 200: { description: 'The account’s status and the payouts waiting for it.', body: payoutAccountJson } },
+  errors: {},
+});
+
+const startPayoutOnboarding = defineOperation({
+  operationId: 'startPayoutOnboarding',
+  method: 'post',
+  path: '/api/payments/payout-account',
+  summary: 'Connect a payout account',
+  description:
+    'Creates the seller’s payout account once (a Stripe Connect Express account; in the sandbox an offline account, ready at once) and answers a fresh onboarding link while it is not ready. Calling it again continues the same onboarding.',
+  auth: 'required',
+  responses: {
+    200: { description: 'The account’s status, and where to finish onboarding.', body: payoutOnboardingJson },
+  },
+  errors: GATEWAY_ERRORS,
+});
+
+const listPayouts = defineOperation({
+  operationId: 'listPayouts',
+  method: 'get',
+  path: '/api/payments/payouts',
+  summary: 'My payouts',
+  description:
+    'The signed-in seller’s sales and what each pays them (the ticket’s price less the seller fee), newest first, with its state.',
+  auth: 'required',
+  query: payoutListQuery,
+  responses: { 200: { description: 'The seller’s payouts.', body: payoutListJson } },
+  errors: {},
+});
+
 /** The payments service's operations, by name. */
-export const paymentsOperations = { createPayment, showPaymentMode, receiveStripeEvent };
+export const paymentsOperations = {
+  createPayment,
+  showPaymentMode,
+  receiveStripeEvent,
+  showPayoutAccount,
+  startPayoutOnboarding,
+  listPayouts,
+};
 
 export const paymentsApi: ServiceApi = {
   service: 'payments',

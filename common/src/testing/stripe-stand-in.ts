@@ -32,12 +32,29 @@ export interface StripeStandIn {
   slowAnswers(ms: number): void;
   /** From now on (until reset) refunds are refused for good, as for a disputed charge. */
   disputeRefunds(): void;
+  /** The POST /v1/transfers requests: the payouts attempted. */
+  transferRequests(): RecordedRequest[];
+  /** The transfers made (each one moved money once, however often its key was replayed). */
+  transfers(): StandInTransfer[];
+  /**
+   * The connected account finishes onboarding: its `transfers` capability becomes `active` and
+   * `payouts_enabled` true, as Stripe reports once the seller has given what it asks for.
+   */
+  completeOnboarding(accountId: string): void;
+  /**
+   * From now on (until reset) transfers are refused with a 400 `invalid_request_error` (default:
+   * the platform's balance is too low, `balance_insufficient`), as Stripe refuses them.
+   */
+  refuseTransfers(refusal?: { message: string; code: string }): void;
   /**
    * From now on, sends Stripe-signed events about what it does to the webhook at `url`, `delayMs`
    * after each (default 50), retrying until the webhook answers 2xx.
    */
   forwardEvents(url: string, secret: string, options?: { delayMs?: number }): void;
-  /** Back to normal answers; hanging requests are cut off. Recorded requests are kept unless asked. */
+  /**
+   * Back to normal answers; hanging requests are cut off. Recorded requests (and the list of
+   * transfers made) are kept unless asked.
+   */
   reset(options?: { clearRequests?: boolean }): void;
   close(): Promise<void>;
 }
@@ -52,6 +69,24 @@ interface StoredIntent {
   metadata: Record<string, unknown>;
   latestCharge: string | null;
   refunded: boolean;
+  body: Record<string, unknown>;
+}
+
+/** A transfer the stand-in made to a connected account. */
+export interface StandInTransfer {
+  id: string;
+  amount: number;
+  currency: string;
+  destination: string;
+  transferGroup: string | null;
+  metadata: Record<string, unknown>;
+  /** The reversal ids, when it was taken back. */
+  reversals: string[];
+}
+
+interface StoredAccount {
+  id: string;
+  ready: boolean;
   body: Record<string, unknown>;
 }
 
@@ -78,14 +113,19 @@ export const PROCESSING_TOKEN = 'tok_standin_processing';
 
 /**
  * A local HTTP server that speaks the part of the Stripe API the payments service uses —
- * POST /v1/payment_intents, GET /v1/payment_intents/:id and /search (by metadata) and
- * POST /v1/refunds, form-encoded, with Stripe's idempotency
+ * POST /v1/payment_intents, GET /v1/payment_intents/:id and /search (by metadata),
+ * POST /v1/refunds, and the Connect parts (POST /v1/accounts of Express accounts, GET
+ * /v1/accounts/:id, POST /v1/account_links, POST /v1/transfers, POST /v1/transfers/:id/reversals),
+ * form-encoded, with Stripe's idempotency
  * (a repeated Idempotency-Key replays the first answer) and Stripe-shaped errors — and records
  * every request, so tests check what the SDK really sent.
  */
 export async function startStripeStandIn(): Promise<StripeStandIn> {
   const requests: RecordedRequest[] = [];
   const intents = new Map<string, StoredIntent>();
+  const accounts = new Map<string, StoredAccount>();
+  const transfers = new Map<string, StandInTransfer>();
+  let transferRefusal: { message: string; code: string } | undefined;
   const remembered = new Map<string, { fingerprint: string; answer: Answer }>();
   const hanging = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
@@ -169,6 +209,18 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Answer {
     if (method === 'POST' && path === '/v1/payment_intents') return createIntent(body);
     if (method === 'POST' && path === '/v1/refunds') return createRefund(body);
+    if (method === 'POST' && path === '/v1/accounts') return createAccount(body);
+    if (method === 'POST' && path === '/v1/account_links') return createAccountLink(body);
+    if (method === 'POST' && path === '/v1/transfers') return createTransfer(body);
+    const account = /^\/v1\/accounts\/([^/]+)$/.exec(path);
+    if (method === 'GET' && account) {
+      const found = accounts.get(decodeURIComponent(account[1]!));
+      return found
+        ? { status: 200, body: accountBody(found) }
+        : { status: 404, body: invalidRequest(`No such account: '${account[1]}'`, 'resource_missing') };
+    }
+    const reversal = /^\/v1\/transfers\/([^/]+)\/reversals$/.exec(path);
+    if (method === 'POST' && reversal) return createReversal(decodeURIComponent(reversal[1]!));
     if (method === 'GET' && path === '/v1/payment_intents/search') return searchIntents(query.get('query') ?? '');
     const retrieve = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === 'GET' && retrieve) {
@@ -262,6 +314,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       allowed_payment_method_types: ['card'],
       payment_method_types: ['card'],
       metadata: body.metadata ?? {},
+      transfer_group: body.transfer_group ?? null,
       client_secret: `${id}_secret_${randomBytes(8).toString('hex')}`,
       created: Math.floor(Date.now() / 1000),
       livemode: false,
@@ -340,6 +393,141 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     };
   }
 
+  function accountBody(account: StoredAccount): Record<string, unknown> {
+    return {
+      ...account.body,
+      charges_enabled: false,
+      payouts_enabled: account.ready,
+      details_submitted: account.ready,
+      capabilities: { transfers: account.ready ? 'active' : 'inactive' },
+    };
+  }
+
+  /** Express accounts only (`type: express`, or the controller properties that make one). */
+  function createAccount(body: Record<string, unknown>): Answer {
+    const controller = body.controller as { stripe_dashboard?: { type?: string } } | undefined;
+    const express = body.type === 'express' || controller?.stripe_dashboard?.type === 'express';
+    if (!express) {
+      return {
+        status: 400,
+        body: invalidRequest('The stand-in creates Express accounts only (type: express).', 'parameter_invalid_empty'),
+      };
+    }
+    const id = stripeId('acct');
+    const account: StoredAccount = {
+      id,
+      ready: false,
+      body: {
+        id,
+        object: 'account',
+        type: 'express',
+        email: body.email ?? null,
+        country: body.country ?? 'US',
+        metadata: body.metadata ?? {},
+        created: Math.floor(Date.now() / 1000),
+      },
+    };
+    accounts.set(id, account);
+    return { status: 200, body: accountBody(account) };
+  }
+
+  function createAccountLink(body: Record<string, unknown>): Answer {
+    const account = accounts.get(String(body.account ?? ''));
+    if (!account) {
+      return { status: 400, body: invalidRequest(`No such account: '${body.account ?? ''}'`, 'resource_missing') };
+    }
+    for (const field of ['refresh_url', 'return_url', 'type'] as const) {
+      if (!body[field])
+        return { status: 400, body: invalidRequest(`Missing required param: ${field}.`, 'parameter_missing') };
+    }
+    if (body.type !== 'account_onboarding' && body.type !== 'account_update') {
+      return { status: 400, body: invalidRequest(`Invalid type: ${body.type}`, 'parameter_invalid_string') };
+    }
+    const created = Math.floor(Date.now() / 1000);
+    return {
+      status: 200,
+      body: {
+        object: 'account_link',
+        created,
+        expires_at: created + 300,
+        url: `https://connect.stripe.com/setup/e/${account.id}/${randomBytes(8).toString('hex')}`,
+      },
+    };
+  }
+
+  function createTransfer(body: Record<string, unknown>): Answer {
+    const amount = Number(body.amount);
+    if (!Number.isInteger(amount) || amount <= 0)
+      return { status: 400, body: invalidRequest('Invalid integer', 'parameter_invalid_integer') };
+    const destination = String(body.destination ?? '');
+    const account = accounts.get(destination);
+    if (!account)
+      return { status: 400, body: invalidRequest(`No such destination: '${destination}'`, 'resource_missing') };
+    if (!account.ready) {
+      return {
+        status: 400,
+        body: invalidRequest(
+          'Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments',
+          'insufficient_capabilities_for_transfer',
+        ),
+      };
+    }
+    if (transferRefusal) return { status: 400, body: invalidRequest(transferRefusal.message, transferRefusal.code) };
+    const transfer: StandInTransfer = {
+      id: stripeId('tr'),
+      amount,
+      currency: String(body.currency ?? ''),
+      destination,
+      transferGroup: (body.transfer_group as string | undefined) ?? null,
+      metadata: (body.metadata ?? {}) as Record<string, unknown>,
+      reversals: [],
+    };
+    transfers.set(transfer.id, transfer);
+    return { status: 200, body: transferBody(transfer) };
+  }
+
+  function transferBody(transfer: StandInTransfer): Record<string, unknown> {
+    return {
+      id: transfer.id,
+      object: 'transfer',
+      amount: transfer.amount,
+      amount_reversed: transfer.reversals.length > 0 ? transfer.amount : 0,
+      currency: transfer.currency,
+      destination: transfer.destination,
+      transfer_group: transfer.transferGroup,
+      metadata: transfer.metadata,
+      reversed: transfer.reversals.length > 0,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+    };
+  }
+
+  /** A reversal of the whole transfer (the only kind payments asks for). */
+  function createReversal(transferId: string): Answer {
+    const transfer = transfers.get(transferId);
+    if (!transfer)
+      return { status: 404, body: invalidRequest(`No such transfer: '${transferId}'`, 'resource_missing') };
+    if (transfer.reversals.length > 0) {
+      return {
+        status: 400,
+        body: invalidRequest(`Transfer ${transferId} has already been fully reversed.`, 'transfer_already_reversed'),
+      };
+    }
+    const id = stripeId('trr');
+    transfer.reversals.push(id);
+    return {
+      status: 200,
+      body: {
+        id,
+        object: 'transfer_reversal',
+        amount: transfer.amount,
+        currency: transfer.currency,
+        transfer: transfer.id,
+        created: Math.floor(Date.now() / 1000),
+      },
+    };
+  }
+
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
@@ -368,6 +556,21 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     disputeRefunds() {
       refundsDisputed = true;
     },
+    transferRequests: () => requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers'),
+    transfers: () => [...transfers.values()],
+    completeOnboarding(accountId) {
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`The stand-in has no account ${accountId}`);
+      account.ready = true;
+    },
+    refuseTransfers(
+      refusal = {
+        message: 'You have insufficient available funds in your Stripe account.',
+        code: 'balance_insufficient',
+      },
+    ) {
+      transferRefusal = refusal;
+    },
     forwardEvents(url, secret, { delayMs = 50 } = {}) {
       webhook = { url, secret, delayMs };
     },
@@ -376,10 +579,14 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       delayMs = 0;
       answerDelayMs = 0;
       refundsDisputed = false;
+      transferRefusal = undefined;
       webhook = undefined;
       failures = { times: 0, status: 500 };
       cutHanging();
-      if (clearRequests) requests.length = 0;
+      if (clearRequests) {
+        requests.length = 0;
+        transfers.clear();
+      }
     },
     async close() {
       closed = true;

@@ -222,6 +222,8 @@ interface SourceOrder {
   ticket_id: string;
   version: number;
   price_cents: number;
+  /** What the buyer is charged: the price plus the buyer fee. */
+  total_cents: number;
 }
 interface Pass {
   id: string;
@@ -239,6 +241,7 @@ interface ReplicaOrder {
   status: string;
   version: number;
   price_cents: number;
+  total_cents: number;
 }
 interface Payment {
   id: string;
@@ -286,8 +289,14 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
              and (withdrawn_at is not null or coalesce(resale_lock in ('pending', 'rejected'), false))) as withdrawn from tickets`,
       ),
       observer.rows<ReplicaTicket>('orders', 'select id, version, title, price_cents, user_id, withdrawn from tickets'),
-      observer.rows<SourceOrder>('orders', 'select id, user_id, status, ticket_id, version, price_cents from orders'),
-      observer.rows<ReplicaOrder>('payments', 'select id, user_id, status, version, price_cents from orders'),
+      observer.rows<SourceOrder>(
+        'orders',
+        'select id, user_id, status, ticket_id, version, price_cents, total_cents from orders',
+      ),
+      observer.rows<ReplicaOrder>(
+        'payments',
+        'select id, user_id, status, version, price_cents, total_cents from orders',
+      ),
       observer.rows<Payment>('payments', 'select id, order_id, status, amount from payments'),
       observer.pendingOutbox(),
       observer.rows<GatewayCharge>(
@@ -382,10 +391,11 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
     } else if (
       replica.version !== order.version ||
       replica.status !== order.status ||
-      replica.price_cents !== order.price_cents
+      replica.price_cents !== order.price_cents ||
+      replica.total_cents !== order.total_cents
     ) {
       violations.push(
-        `order ${order.id}: payments' replica is v${replica.version} ${replica.status} ${replica.price_cents}, orders has v${order.version} ${order.status} ${order.price_cents}`,
+        `order ${order.id}: payments' replica is v${replica.version} ${replica.status} ${replica.price_cents}/${replica.total_cents}, orders has v${order.version} ${order.status} ${order.price_cents}/${order.total_cents}`,
       );
     }
     const succeeded = succeededByOrder.get(order.id) ?? [];
@@ -394,8 +404,9 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
       violations.push(`order ${order.id} is ${order.status} with ${succeeded.length} succeeded payments`);
     }
     for (const payment of succeeded) {
-      if (replica && payment.amount !== replica.price_cents) {
-        violations.push(`payment ${payment.id} charged ${payment.amount}, its order costs ${replica.price_cents}`);
+      // The buyer is charged the all-in total: the ticket's price plus the buyer fee.
+      if (replica && payment.amount !== replica.total_cents) {
+        violations.push(`payment ${payment.id} charged ${payment.amount}, its order costs ${replica.total_cents}`);
       }
     }
   }
@@ -430,7 +441,7 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
   );
   const taken = net(gatewayCharges.map((charge) => ({ ...charge, kept: !charge.refunded })));
   for (const order of orders) {
-    const owed = order.status === 'complete' ? (replicaOrderById.get(order.id)?.price_cents ?? 0) : 0;
+    const owed = order.status === 'complete' ? (replicaOrderById.get(order.id)?.total_cents ?? 0) : 0;
     const ledgers =
       gatewayCharges.length > 0
         ? ([

@@ -26,7 +26,15 @@ export interface OrderWithTicket extends OrderRow {
 
 export type NewOrder = Pick<
   OrderRow,
-  'id' | 'userId' | 'status' | 'expiresAt' | 'ticketId' | 'priceCents' | 'reservationNumber'
+  | 'id'
+  | 'userId'
+  | 'status'
+  | 'expiresAt'
+  | 'ticketId'
+  | 'priceCents'
+  | 'buyerFeeCents'
+  | 'totalCents'
+  | 'reservationNumber'
 >;
 
 /**
@@ -47,6 +55,8 @@ export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event:
       order.expiresAt,
       order.ticketId,
       order.priceCents,
+      order.buyerFeeCents,
+      order.totalCents,
       order.reservationNumber,
       ...eventValues(event),
     ]);
@@ -63,9 +73,9 @@ export async function insertOrderWithEvent(tx: Executor, order: NewOrder, event:
 const insertOrderWithEventStatement = preparedStatement<{ created_at: Date }>(
   'orders_insert_order_with_event',
   withEventSql(
-    `insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, version)
-     values ($1, $2, $3, $4, $5, $6, $7, 0) returning created_at`,
-    8,
+    `insert into orders (id, user_id, status, expires_at, ticket_id, price_cents, buyer_fee_cents, total_cents, reservation_number, version)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0) returning created_at`,
+    10,
   ),
 );
 
@@ -102,6 +112,8 @@ interface OrderColumns {
   expires_at: Date;
   ticket_id: string;
   price_cents: number;
+  buyer_fee_cents: number;
+  total_cents: number;
   reservation_number: number;
   cancel_reason: CancelReason | null;
   paid_at: Date | null;
@@ -111,7 +123,7 @@ interface OrderColumns {
 }
 
 const ORDER_COLUMNS =
-  'id, user_id, status, expires_at, ticket_id, price_cents, reservation_number, cancel_reason, paid_at, payment_id, version, created_at';
+  'id, user_id, status, expires_at, ticket_id, price_cents, buyer_fee_cents, total_cents, reservation_number, cancel_reason, paid_at, payment_id, version, created_at';
 
 const orderOf = (row: OrderColumns): OrderRow => ({
   id: row.id,
@@ -120,6 +132,8 @@ const orderOf = (row: OrderColumns): OrderRow => ({
   expiresAt: row.expires_at,
   ticketId: row.ticket_id,
   priceCents: row.price_cents,
+  buyerFeeCents: row.buyer_fee_cents,
+  totalCents: row.total_cents,
   reservationNumber: row.reservation_number,
   cancelReason: row.cancel_reason,
   paidAt: row.paid_at,
@@ -254,7 +268,7 @@ const reservationStateStatement = preparedStatement<
   TicketColumns & { next_reservation_number: number; active: number; last_expired_at: Date | null; overdue: boolean }
 >(
   'orders_reservation_state',
-  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn,
+  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn, t.event_id,
      (select coalesce(max(o.reservation_number), 0) + 1 from orders o where o.ticket_id = t.id) as next_reservation_number,
      (select count(*)::int from orders o
        where o.user_id = $2 and o.status in ('${Status.Created}', '${Status.AwaitingPayment}') and o.expires_at >= $3) as active,
@@ -316,12 +330,18 @@ const setOrderStatusStatement = preparedStatement(
   ),
 );
 
-/** Orders in id order after `afterId` (keyset pages for a resync). */
-export function ordersAfter(db: Executor, afterId: string | undefined, limit: number): Promise<OrderRow[]> {
-  return db
-    .select()
+/** Orders with their tickets in id order after `afterId` (keyset pages for a resync). */
+export async function ordersAfter(
+  db: Executor,
+  afterId: string | undefined,
+  limit: number,
+): Promise<OrderWithTicket[]> {
+  const rows = await db
+    .select({ order: orders, ticket: tickets })
     .from(orders)
+    .innerJoin(tickets, eq(orders.ticketId, tickets.id))
     .where(afterId ? gt(orders.id, afterId) : undefined)
     .orderBy(asc(orders.id))
     .limit(limit);
+  return rows.map((row) => ({ ...row.order, ticket: row.ticket }));
 }

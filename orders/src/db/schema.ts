@@ -31,6 +31,11 @@ export const tickets = pgTable('tickets', {
    * It cannot be reserved.
    */
   withdrawn: boolean('withdrawn').notNull().default(false),
+  /**
+   * The catalog event the ticket is for (ticket.created / ticket.updated `eventId`), null for a
+   * listing of its own: order.created passes it on to payments, whose payout waits for the event.
+   */
+  eventId: uuid('event_id'),
 });
 
 export const orders = pgTable(
@@ -48,6 +53,14 @@ export const orders = pgTable(
      * charged, whatever the seller does to the listing afterwards.
      */
     priceCents: integer('price_cents').notNull(),
+    /**
+     * The buyer fee stored at reservation (BUYER_FEE_PERCENT of the price then, minor units), so a
+     * later change of the percentage never changes what an existing order costs. 0 on orders made
+     * before fees.
+     */
+    buyerFeeCents: integer('buyer_fee_cents').notNull().default(0),
+    /** What the buyer is charged: the price plus the buyer fee (a check keeps them equal). */
+    totalCents: integer('total_cents').notNull(),
     /**
      * The order's place among its ticket's orders (1, 2, …), published in order.created: tickets
      * lets only a higher number replace the reservation it holds. Unique per ticket, so two
@@ -77,6 +90,8 @@ export const orders = pgTable(
     uniqueIndex(RESERVATION_NUMBER_PER_TICKET).on(table.ticketId, table.reservationNumber),
     check('orders_status_known', sql`status in (${statusList(ORDER_STATUSES)})`),
     check('orders_price_cents_positive', sql`${table.priceCents} > 0`),
+    check('orders_buyer_fee_cents_not_negative', sql`${table.buyerFeeCents} >= 0`),
+    check('orders_total_is_price_plus_fee', sql`${table.totalCents} = ${table.priceCents} + ${table.buyerFeeCents}`),
     check(
       'orders_cancel_reason_known',
       sql`cancel_reason in (${sql.raw(CANCEL_REASONS.map((r) => `'${r}'`).join(', '))})`,

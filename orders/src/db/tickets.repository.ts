@@ -15,6 +15,7 @@ export interface TicketColumns {
   user_id: string;
   version: number;
   withdrawn: boolean;
+  event_id: string | null;
 }
 
 export const ticketOf = (row: TicketColumns): TicketRow => ({
@@ -24,6 +25,7 @@ export const ticketOf = (row: TicketColumns): TicketRow => ({
   userId: row.user_id,
   version: row.version,
   withdrawn: row.withdrawn,
+  eventId: row.event_id,
 });
 
 /**
@@ -42,7 +44,7 @@ export async function findTicketForReservation(
 
 const ticketForReservationStatement = preparedStatement<TicketColumns & { held: boolean }>(
   'orders_ticket_for_reservation',
-  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn,
+  `select t.id, t.title, t.price_cents, t.user_id, t.version, t.withdrawn, t.event_id,
      exists (select from orders o
        where o.ticket_id = t.id and o.status in (${ACTIVE_ORDER_STATUSES.map((status) => `'${status}'`).join(', ')})
          and (o.status <> '${OrderStatus.Created}' or o.expires_at >= $2)) as held
@@ -67,15 +69,16 @@ export async function updateTicketToVersion(db: Executor, ticket: TicketRow): Pr
     ticket.priceCents,
     ticket.userId,
     ticket.withdrawn,
+    ticket.eventId,
   ]);
   return row && ticketOf(row);
 }
 
 const updateTicketToVersionStatement = preparedStatement<TicketColumns>(
   'orders_update_ticket_to_version',
-  `update tickets set title = $3, price_cents = $4, user_id = $5, withdrawn = $6, version = $2
+  `update tickets set title = $3, price_cents = $4, user_id = $5, withdrawn = $6, event_id = $7, version = $2
    where id = $1 and version = $2 - 1
-   returning id, title, price_cents, user_id, version, withdrawn`,
+   returning id, title, price_cents, user_id, version, withdrawn, event_id`,
 );
 
 /** Writes the ticket's full state whatever version the replica holds (a resync, or a healed gap). */

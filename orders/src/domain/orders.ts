@@ -6,6 +6,7 @@ import {
   NotAuthorizedError,
   NotFoundError,
   OrderStatus,
+  orderAmounts,
   TooManyRequestsError,
 } from '@ticketing/common';
 import {
@@ -32,6 +33,8 @@ export interface ReservationRules {
   maxActiveReservations: number;
   /** How long a buyer who let a reservation expire waits to reserve that ticket again; 0 = never (RESERVATION_COOLDOWN_SECONDS). */
   cooldownSeconds: number;
+  /** The buyer fee in percent of the ticket's price, stored on the order (BUYER_FEE_PERCENT). */
+  buyerFeePercent: number;
 }
 
 export interface ReserveTicketInput extends ReservationRules {
@@ -95,21 +98,25 @@ export async function reserveTicket(
         await cancelLockedOrder(tx, overdue, 'expired', correlationId);
       }
     }
+    // The price the replica holds now, its fee and their total are the order's for good:
+    // shown, published and charged, whatever the seller or the fee percentage do afterwards.
+    const amounts = orderAmounts(ticket.priceCents, input.buyerFeePercent);
     const newOrder = {
       id: randomUUID(),
       userId,
       status: OrderStatus.Created,
       expiresAt: new Date(now.getTime() + input.windowSeconds * 1000),
       ticketId,
-      // The price the replica holds now is the order's for good: shown, published and charged.
-      priceCents: ticket.priceCents,
+      priceCents: amounts.price,
+      buyerFeeCents: amounts.buyerFee,
+      totalCents: amounts.total,
       reservationNumber: state.nextReservationNumber,
     };
     // The order and its order.created are written by one statement: one round trip less per sale.
     const order = await insertOrderWithEvent(
       tx,
       newOrder,
-      orderCreatedEvent({ ...newOrder, version: 0 }, currency, { correlationId }),
+      orderCreatedEvent({ ...newOrder, version: 0, ticket }, currency, { correlationId }),
     );
     // The unique index refused it: rolling back also undoes the cancellation above, if any.
     if (!order) throw ticketReserved();

@@ -7,7 +7,7 @@ const PAGE = 500;
 
 /**
  * `npm run events -- resync orders`: republishes every order's current state (status, version,
- * price, reservation number) as a resync order.created, through the outbox, a page per
+ * amounts, reservation number, the ticket's seller and event) as a resync order.created, through the outbox, a page per
  * transaction. Replicas apply it whatever version they hold, and tickets follows the status
  * (reserved, released or sold): how they converge after orders' database was restored from a
  * backup. Resolves with how many orders were republished.

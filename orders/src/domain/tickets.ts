@@ -16,12 +16,20 @@ import { findTicket, insertTicket, overwriteTicket, updateTicketToVersion } from
  * is retried rather than a price stored in the wrong currency.
  */
 function toRow(
-  { id, version, title, price, currency, userId, status }: TicketCreatedData,
+  { id, version, title, price, currency, userId, status, eventId }: TicketCreatedData,
   ours: CurrencyCode,
 ): TicketRow {
   currencyOfEvent(currency, ours);
   // Absent before status was carried: a new listing was on sale and an update never withdrawn.
-  return { id, version, title, priceCents: price, userId, withdrawn: status !== undefined && NOT_ON_SALE.has(status) };
+  return {
+    id,
+    version,
+    title,
+    priceCents: price,
+    userId,
+    withdrawn: status !== undefined && NOT_ON_SALE.has(status),
+    eventId: eventId ?? null,
+  };
 }
 
 /**

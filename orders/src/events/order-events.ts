@@ -1,14 +1,27 @@
 import { type CreateEventOptions, type CurrencyCode, createEvent, type Event, Subjects } from '@ticketing/common';
-import type { OrderRow } from '../db/schema';
+import type { OrderRow, TicketRow } from '../db/schema';
 
 type Options = Pick<CreateEventOptions, 'correlationId' | 'resync'>;
 
-/** order.created with the price stored on the order (minor units of `currency`), so payments charges what the buyer was shown. */
+/**
+ * order.created with the amounts stored on the order (minor units of `currency`), so payments
+ * charges the total the buyer was shown, and with the ticket's seller and event, so payments
+ * knows whom to pay out, and when.
+ */
 export function orderCreatedEvent(
   order: Pick<
     OrderRow,
-    'id' | 'version' | 'status' | 'userId' | 'expiresAt' | 'reservationNumber' | 'ticketId' | 'priceCents'
-  >,
+    | 'id'
+    | 'version'
+    | 'status'
+    | 'userId'
+    | 'expiresAt'
+    | 'reservationNumber'
+    | 'ticketId'
+    | 'priceCents'
+    | 'buyerFeeCents'
+    | 'totalCents'
+  > & { ticket: Pick<TicketRow, 'userId' | 'eventId'> },
   currency: CurrencyCode,
   options: Options = {},
 ): Event {
@@ -21,7 +34,15 @@ export function orderCreatedEvent(
       userId: order.userId,
       expiresAt: order.expiresAt.toISOString(),
       reservationNumber: order.reservationNumber,
-      ticket: { id: order.ticketId, price: order.priceCents, currency },
+      buyerFee: order.buyerFeeCents,
+      total: order.totalCents,
+      ticket: {
+        id: order.ticketId,
+        price: order.priceCents,
+        currency,
+        sellerId: order.ticket.userId,
+        eventId: order.ticket.eventId,
+      },
     },
     options,
   );

@@ -1,6 +1,13 @@
 import type { Executor } from '@ticketing/common';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { type SandboxPaymentIntentRow, sandboxPaymentIntents } from './schema';
+import {
+  type SandboxAccountRow,
+  type SandboxPaymentIntentRow,
+  type SandboxTransferRow,
+  sandboxAccounts,
+  sandboxPaymentIntents,
+  sandboxTransfers,
+} from './schema';
 
 export type NewSandboxPaymentIntent = Omit<SandboxPaymentIntentRow, 'refundId' | 'refundIdempotencyKey' | 'createdAt'>;
 
@@ -55,6 +62,62 @@ export async function markSandboxIntentRefunded(
     .update(sandboxPaymentIntents)
     .set({ refundId: refund.refundId, refundIdempotencyKey: refund.idempotencyKey })
     .where(and(eq(sandboxPaymentIntents.id, id), isNull(sandboxPaymentIntents.refundId)))
+    .returning();
+  return row;
+}
+
+/** Stores a sandbox account unless its idempotency key is taken; returns the account stored under the key. */
+export async function storeSandboxAccount(
+  db: Executor,
+  account: Pick<SandboxAccountRow, 'id' | 'idempotencyKey' | 'userId'>,
+): Promise<SandboxAccountRow> {
+  const [inserted] = await db.insert(sandboxAccounts).values(account).onConflictDoNothing().returning();
+  if (inserted) return inserted;
+  const [stored] = await db
+    .select()
+    .from(sandboxAccounts)
+    .where(eq(sandboxAccounts.idempotencyKey, account.idempotencyKey));
+  return stored!;
+}
+
+export async function findSandboxAccount(db: Executor, id: string): Promise<SandboxAccountRow | undefined> {
+  const [row] = await db.select().from(sandboxAccounts).where(eq(sandboxAccounts.id, id));
+  return row;
+}
+
+export type NewSandboxTransfer = Omit<SandboxTransferRow, 'reversalId' | 'reversalIdempotencyKey' | 'createdAt'>;
+
+/** Stores a transfer unless its idempotency key is taken; returns the transfer stored under the key either way. */
+export async function storeSandboxTransfer(db: Executor, transfer: NewSandboxTransfer): Promise<SandboxTransferRow> {
+  const [inserted] = await db.insert(sandboxTransfers).values(transfer).onConflictDoNothing().returning();
+  return inserted ?? (await findSandboxTransferByKey(db, transfer.idempotencyKey))!;
+}
+
+export async function findSandboxTransferByKey(db: Executor, key: string): Promise<SandboxTransferRow | undefined> {
+  const [row] = await db.select().from(sandboxTransfers).where(eq(sandboxTransfers.idempotencyKey, key));
+  return row;
+}
+
+export async function findSandboxTransfer(db: Executor, id: string): Promise<SandboxTransferRow | undefined> {
+  const [row] = await db.select().from(sandboxTransfers).where(eq(sandboxTransfers.id, id));
+  return row;
+}
+
+export async function findSandboxReversalByKey(db: Executor, key: string): Promise<SandboxTransferRow | undefined> {
+  const [row] = await db.select().from(sandboxTransfers).where(eq(sandboxTransfers.reversalIdempotencyKey, key));
+  return row;
+}
+
+/** Records the reversal of a transfer not reversed yet; undefined when it already was. */
+export async function markSandboxTransferReversed(
+  db: Executor,
+  id: string,
+  reversal: { reversalId: string; idempotencyKey: string },
+): Promise<SandboxTransferRow | undefined> {
+  const [row] = await db
+    .update(sandboxTransfers)
+    .set({ reversalId: reversal.reversalId, reversalIdempotencyKey: reversal.idempotencyKey })
+    .where(and(eq(sandboxTransfers.id, id), isNull(sandboxTransfers.reversalId)))
     .returning();
   return row;
 }

@@ -1,6 +1,17 @@
 import { ORDER_STATUSES, type OrderStatus } from '@ticketing/common';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export { outbox, processedEvents, revokedSessions, revokedUsers } from '@ticketing/common';
 
@@ -34,8 +45,16 @@ export const orders = pgTable(
     id: uuid('id').primaryKey(),
     userId: uuid('user_id').notNull(),
     status: text('status').$type<OrderStatus>().notNull(),
-    /** The ticket's price when the order was made, in cents: what is charged. */
+    /** The ticket's price when the order was made, in cents: what the seller's payout is computed from. */
     priceCents: integer('price_cents').notNull(),
+    /** The buyer fee stored on the order (order.created `buyerFee`); 0 for orders made before fees. */
+    buyerFeeCents: integer('buyer_fee_cents').notNull().default(0),
+    /** What is charged: the price plus the buyer fee (order.created `total`; the price before fees). */
+    totalCents: integer('total_cents').notNull(),
+    /** The ticket's seller, to be paid out (null: an order.created from before it was carried). */
+    sellerId: uuid('seller_id'),
+    /** The ticket's catalog event, whose start sets when the seller is paid out (null: none, or not carried). */
+    eventId: uuid('event_id'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     version: integer('version').notNull(),
   },
@@ -160,9 +179,163 @@ export const sandboxPaymentIntents = pgTable('sandbox_payment_intents', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The sandbox's connected accounts (`acct_sandbox_…`), one per idempotency key (`account-<userId>`):
+ * ready at once, since there is no onboarding offline.
+ */
+export const sandboxAccounts = pgTable('sandbox_accounts', {
+  id: text('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  userId: uuid('user_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The sandbox's transfers to connected accounts, keyed by their idempotency key (`payout-<id>`),
+ * which replays the first transfer, and their reversals, keyed likewise: money moves once per key.
+ */
+export const sandboxTransfers = pgTable('sandbox_transfers', {
+  id: text('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  /** The request's parameters: the same key with other parameters is an idempotency error. */
+  fingerprint: text('fingerprint').notNull(),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  destination: text('destination').notNull(),
+  transferGroup: text('transfer_group').notNull(),
+  metadata: jsonb('metadata').$type<Record<string, string>>().notNull(),
+  reversalId: text('reversal_id'),
+  reversalIdempotencyKey: text('reversal_idempotency_key').unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Sellers' payout accounts: a Stripe Connect Express account (or the sandbox's), created once per
+ * seller; `ready` once it can receive transfers (onboarding finished).
+ */
+export const payoutAccounts = pgTable('payout_accounts', {
+  userId: uuid('user_id').primaryKey(),
+  accountId: text('account_id').notNull().unique(),
+  ready: boolean('ready').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Replica of the catalog's events (event.created / event.updated), reduced to when they start. */
+export const events = pgTable('events', {
+  id: uuid('id').primaryKey(),
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  version: integer('version').notNull(),
+});
+
+/** Orders whose pass was admitted at the door (pass.admitted): a claim on them is declined. */
+export const admittedOrders = pgTable('admitted_orders', {
+  orderId: uuid('order_id').primaryKey(),
+  admittedAt: timestamp('admitted_at', { withTimezone: true }).notNull(),
+});
+
+/** The life of a seller's payout. */
+export const PayoutStatus = {
+  /** Not paid yet: waiting for its due time, the seller's account, or the scheduler. */
+  Held: 'held',
+  Paid: 'paid',
+  /** The buyer was refunded before it was paid. */
+  Cancelled: 'cancelled',
+  /** Paid, then taken back (a transfer reversal). */
+  Reversed: 'reversed',
+  /** The gateway refused the transfer `PAYOUT_MAX_ATTEMPTS` times: parked for an operator. */
+  Failed: 'failed',
+} as const;
+
+export type PayoutStatus = (typeof PayoutStatus)[keyof typeof PayoutStatus];
+
+export const PAYOUT_STATUSES = Object.values(PayoutStatus);
+
+/**
+ * One payout per completed order (order_id is unique: a sale is paid out once), written when
+ * order.completed is applied. The scheduler transfers `amount_cents` to the seller's account with
+ * the idempotency key `payout-<id>` once it is due.
+ */
+export const payouts = pgTable(
+  'payouts',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id').notNull(),
+    sellerId: uuid('seller_id').notNull(),
+    ticketId: uuid('ticket_id').notNull(),
+    /** The payment that charged the buyer (null if payments holds none, e.g. paid before this replica). */
+    paymentId: uuid('payment_id'),
+    priceCents: integer('price_cents').notNull(),
+    sellerFeeCents: integer('seller_fee_cents').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    currency: text('currency').notNull(),
+    /** The catalog event the ticket is for: the payout is due `PAYOUT_HOLD_HOURS` after its start. */
+    eventId: uuid('event_id'),
+    /** When the order completed: without an event, the payout is due `PAYOUT_HOLD_HOURS` after it. */
+    soldAt: timestamp('sold_at', { withTimezone: true }).notNull(),
+    status: text('status').$type<PayoutStatus>().notNull(),
+    /** Failed transfer attempts so far. */
+    attempts: integer('attempts').notNull().default(0),
+    /** Times an operator put the parked payout back; each gets a fresh idempotency key. */
+    operatorRetries: integer('operator_retries').notNull().default(0),
+    /** When the scheduler may try next (also a lease: a scheduler that takes it pushes it ahead). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    /** The gateway's transfer (`tr_…`) once paid. */
+    transferId: text('transfer_id'),
+    reversalId: text('reversal_id'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    version: integer('version').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('payouts_one_per_order').on(table.orderId),
+    uniqueIndex('payouts_transfer_id_unique').on(table.transferId),
+    index('payouts_seller_idx').on(table.sellerId, table.soldAt),
+    index('payouts_due_idx').on(table.nextAttemptAt).where(sql`status = 'held'`),
+    check('payouts_status_known', sql`status in (${statusList(PAYOUT_STATUSES)})`),
+    check('payouts_amount_positive', sql`amount_cents > 0`),
+    check('payouts_amounts_add_up', sql`amount_cents = price_cents - seller_fee_cents`),
+  ],
+);
+
+/** Every step of an order's money (sold, paid out, …): one entry each, for support and claims. */
+export const orderHistory = pgTable(
+  'order_history',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id').notNull(),
+    /** `sold`, `payout_paid`, `payout_failed`, … */
+    kind: text('kind').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('order_history_order_idx').on(table.orderId, table.at)],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
 export type SandboxPaymentIntentRow = typeof sandboxPaymentIntents.$inferSelect;
+export type SandboxAccountRow = typeof sandboxAccounts.$inferSelect;
+export type SandboxTransferRow = typeof sandboxTransfers.$inferSelect;
+export type PayoutAccountRow = typeof payoutAccounts.$inferSelect;
+export type CatalogEventRow = typeof events.$inferSelect;
+export type PayoutRow = typeof payouts.$inferSelect;
+export type OrderHistoryRow = typeof orderHistory.$inferSelect;
 
-export const schema = { orders, payments, stripeEvents, refunds, sandboxPaymentIntents };
+export const schema = {
+  orders,
+  payments,
+  stripeEvents,
+  refunds,
+  sandboxPaymentIntents,
+  sandboxAccounts,
+  sandboxTransfers,
+  payoutAccounts,
+  events,
+  admittedOrders,
+  payouts,
+  orderHistory,
+};

@@ -21,6 +21,10 @@ export interface PaymentsDeps {
   orderWaitMs: number;
   /** Has the refund worker look for due refund intents now: call it after committing one. */
   wakeRefunds(): void;
+  /** What the platform keeps of a ticket's price when paying its seller (SELLER_FEE_PERCENT). */
+  sellerFeePercent: number;
+  /** How long after the event's start (or the sale) a seller is paid (PAYOUT_HOLD_HOURS). */
+  payoutHoldHours: number;
   /** How long a version gap in the orders replica lasts before it is skipped (GAP_HEAL_SECONDS; default 60 s). */
   gapHealMs?: number;
 }

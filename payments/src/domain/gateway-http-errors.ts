@@ -12,7 +12,7 @@ import {
  * buyer's to fix; everything else says the gateway is the problem (502/503), so Stripe retries
  * a webhook and a buyer may retry the payment. Unknown errors are returned as they are (500).
  */
-export function gatewayHttpError(error: unknown, operation: 'charge' | 'refund'): unknown {
+export function gatewayHttpError(error: unknown, operation: 'charge' | 'refund' | 'connect'): unknown {
   if (operation === 'charge') {
     if (error instanceof GatewayDeclinedError) return new PaymentRequiredError(error.message, 'CARD_DECLINED');
     if (error instanceof GatewayRejectedError) {
@@ -50,7 +50,9 @@ export function gatewayHttpError(error: unknown, operation: 'charge' | 'refund')
     error instanceof GatewayIdempotencyError
   ) {
     return new BadGatewayError(
-      `The payment gateway failed to ${operation} the payment; please try again`,
+      operation === 'connect'
+        ? 'The payment gateway failed to set up the payout account; please try again'
+        : `The payment gateway failed to ${operation} the payment; please try again`,
       'GATEWAY_ERROR',
     );
   }

@@ -14,11 +14,16 @@ import {
   updateOrderToVersion,
 } from '../db/orders.repository';
 
+/** Events published before fees carry no fee and no total: such an order costs its price. */
 const toRow = (data: OrderCreatedData) => ({
   id: data.id,
   userId: data.userId,
   status: data.status,
   priceCents: data.ticket.price,
+  buyerFeeCents: data.buyerFee ?? 0,
+  totalCents: data.total ?? data.ticket.price + (data.buyerFee ?? 0),
+  sellerId: data.ticket.sellerId ?? null,
+  eventId: data.ticket.eventId ?? null,
   expiresAt: new Date(data.expiresAt),
   version: data.version,
 });

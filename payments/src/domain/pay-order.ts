@@ -78,6 +78,8 @@ export async function payOrder(deps: PaymentsDeps, input: PayOrderInput): Promis
       currency: payment.currency,
       token: input.token,
       idempotencyKey: chargeIdempotencyKey(payment.orderId, payment.attempt),
+      // Links the charge to the transfer that pays the seller later (separate charges and transfers).
+      transferGroup: transferGroupOf(payment.orderId),
       metadata: { orderId: payment.orderId, userId: input.userId, paymentId: payment.id },
     });
   } catch (error) {
@@ -131,7 +133,8 @@ async function claimOrder(deps: PaymentsDeps, { orderId, userId, now = new Date(
       const claimed = await insertPendingPayment(tx, {
         id: randomUUID(),
         orderId,
-        amount: order.priceCents,
+        // The all-in total the buyer was shown: the ticket's price plus the buyer fee.
+        amount: order.totalCents,
         currency: deps.currency,
         attempt: await countFailedAttempts(tx, orderId),
       });
@@ -226,3 +229,6 @@ async function settleCharge(
       throw new ServiceUnavailableError('The payment could not be confirmed; please try again', 'PAYMENT_UNCONFIRMED');
   }
 }
+
+/** The transfer group of an order's charge and of its payout's transfer. */
+export const transferGroupOf = (orderId: string): string => `order-${orderId}`;

@@ -1,8 +1,12 @@
 import type { Logger } from '@ticketing/common';
 import CircuitBreaker from 'opossum';
 import {
+  type AccountLink,
+  type AccountLinkRequest,
   type ChargeRequest,
   type ChargeResult,
+  type ConnectedAccountState,
+  type CreateAccountRequest,
   GatewayUnavailableError,
   isClientSideGatewayError,
   type PaymentGateway,
@@ -10,6 +14,9 @@ import {
   type RefundRequest,
   type RefundResult,
   type RetrieveRequest,
+  type ReverseTransferRequest,
+  type TransferRequest,
+  type TransferResult,
 } from './payment-gateway';
 
 export interface BreakerOptions {
@@ -74,6 +81,26 @@ export class CircuitBreakerGateway implements PaymentGateway {
 
   retrieve(request: RetrieveRequest): Promise<PaymentIntentState | undefined> {
     return this.#fire(() => this.#inner.retrieve(request));
+  }
+
+  createAccount(request: CreateAccountRequest): Promise<ConnectedAccountState> {
+    return this.#fire(() => this.#inner.createAccount(request));
+  }
+
+  createAccountLink(request: AccountLinkRequest): Promise<AccountLink> {
+    return this.#fire(() => this.#inner.createAccountLink(request));
+  }
+
+  retrieveAccount(accountId: string): Promise<ConnectedAccountState> {
+    return this.#fire(() => this.#inner.retrieveAccount(accountId));
+  }
+
+  transfer(request: TransferRequest): Promise<TransferResult> {
+    return this.#fire(() => this.#inner.transfer(request));
+  }
+
+  reverseTransfer(request: ReverseTransferRequest): Promise<TransferResult> {
+    return this.#fire(() => this.#inner.reverseTransfer(request));
   }
 
   /** Stops the breaker's timers and closes the gateway behind it (shutdown, tests). */

@@ -23,6 +23,23 @@ export interface PaymentGateway {
    * @throws {@link GatewayUnavailableError} or {@link GatewayFailedError} when the gateway cannot say
    */
   retrieve(request: RetrieveRequest): Promise<PaymentIntentState | undefined>;
+  /**
+   * Creates a seller's connected account (Stripe Connect Express), once per `idempotencyKey`
+   * (`account-<userId>`); the sandbox's is ready at once, Stripe's after onboarding.
+   */
+  createAccount(request: CreateAccountRequest): Promise<ConnectedAccountState>;
+  /** A fresh onboarding link (Stripe's hosted onboarding) for a connected account. */
+  createAccountLink(request: AccountLinkRequest): Promise<AccountLink>;
+  /** Whether a connected account can receive transfers now. */
+  retrieveAccount(accountId: string): Promise<ConnectedAccountState>;
+  /**
+   * Moves `amount` from the platform's balance to a connected account, once per `idempotencyKey`
+   * (`payout-<payoutId>`): a repeated call returns the first transfer. Refusals (the destination
+   * cannot receive transfers, the balance is too low) throw {@link GatewayRejectedError}.
+   */
+  transfer(request: TransferRequest): Promise<TransferResult>;
+  /** Takes a transfer back in full, once per `idempotencyKey` (`payout-<payoutId>-reversal`). */
+  reverseTransfer(request: ReverseTransferRequest): Promise<TransferResult>;
   /** Releases what the gateway holds (timers, deliveries in flight), at shutdown. */
   close?(): Promise<void>;
 }
@@ -35,6 +52,11 @@ export interface ChargeRequest {
   /** A Stripe token (`tok_…`) or PaymentMethod id (`pm_…`). */
   token: string;
   idempotencyKey: string;
+  /**
+   * `order-<orderId>`: links the charge to the transfer that later pays the seller (Stripe's
+   * separate charges and transfers).
+   */
+  transferGroup?: string;
   /** `paymentId` lets {@link PaymentGateway.retrieve} find a charge whose answer was lost. */
   metadata: { orderId: string; userId: string; paymentId: string };
 }
@@ -72,6 +94,55 @@ export interface RefundResult {
   /** The Refund id (`re_…`). */
   id: string;
   status: string;
+}
+
+export interface CreateAccountRequest {
+  userId: string;
+  /** Prefills Stripe's onboarding. */
+  email?: string;
+  idempotencyKey: string;
+}
+
+/** A connected account as the gateway reports it. */
+export interface ConnectedAccountState {
+  /** `acct_…` (the sandbox's `acct_sandbox_…`). */
+  id: string;
+  /** Transfers can be made to it (Stripe: the `transfers` capability is active and payouts are enabled). */
+  ready: boolean;
+}
+
+export interface AccountLinkRequest {
+  accountId: string;
+  /** Where Stripe sends the seller when the link expired or was used: the web app asks for a new one. */
+  refreshUrl: string;
+  /** Where Stripe sends the seller after onboarding. */
+  returnUrl: string;
+}
+
+export interface AccountLink {
+  url: string;
+}
+
+export interface TransferRequest {
+  /** In the currency's smallest unit. */
+  amount: number;
+  currency: string;
+  /** The connected account (`acct_…`). */
+  destination: string;
+  /** `order-<orderId>`, as on the charge. */
+  transferGroup: string;
+  idempotencyKey: string;
+  metadata: { payoutId: string; orderId: string };
+}
+
+export interface ReverseTransferRequest {
+  transferId: string;
+  idempotencyKey: string;
+}
+
+/** A transfer (`tr_…`) or a transfer reversal (`trr_…`). */
+export interface TransferResult {
+  id: string;
 }
 
 /** Base of the errors a gateway throws; the use cases map each kind to an HTTP answer. */

@@ -1,17 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@ticketing/common';
 import {
+  findSandboxAccount,
   findSandboxIntent,
   findSandboxIntentByKey,
   findSandboxIntentOfPayment,
   findSandboxRefundByKey,
+  findSandboxReversalByKey,
+  findSandboxTransfer,
+  findSandboxTransferByKey,
   markSandboxIntentRefunded,
+  markSandboxTransferReversed,
+  storeSandboxAccount,
   storeSandboxIntent,
+  storeSandboxTransfer,
 } from '../db/sandbox.repository';
-import type { SandboxPaymentIntentRow } from '../db/schema';
+import type { SandboxPaymentIntentRow, SandboxTransferRow } from '../db/schema';
 import {
+  type AccountLink,
+  type AccountLinkRequest,
   type ChargeRequest,
   type ChargeResult,
+  type ConnectedAccountState,
+  type CreateAccountRequest,
   GatewayDeclinedError,
   GatewayIdempotencyError,
   GatewayRejectedError,
@@ -20,6 +31,9 @@ import {
   type RefundRequest,
   type RefundResult,
   type RetrieveRequest,
+  type ReverseTransferRequest,
+  type TransferRequest,
+  type TransferResult,
 } from './payment-gateway';
 import { AUTHENTICATION_REQUIRED_TOKENS, DECLINING_TOKENS, SUCCEEDING_TOKENS } from './sandbox-tokens';
 import type { SandboxWebhooks } from './sandbox-webhooks';
@@ -35,6 +49,11 @@ const IDEMPOTENCY_MISMATCH =
  * (in the service's database, table `sandbox_payment_intents`), so a charge is still known after
  * a restart and can be retrieved and refunded. Given {@link SandboxWebhooks}, it also sends the
  * signed events Stripe would. Its ids look like `pi_sandbox_…` and `re_sandbox_…`.
+ *
+ * Connect, offline: a seller's account (`acct_sandbox_…`, table `sandbox_accounts`) is ready at
+ * once; transfers (`tr_sandbox_…`) and their reversals (`trr_sandbox_…`) are recorded in
+ * `sandbox_transfers`, once per idempotency key like Stripe's. A transfer to an account the sandbox
+ * did not create is refused, as Stripe refuses an unknown destination.
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
@@ -100,6 +119,70 @@ export class SandboxGateway implements PaymentGateway {
       amount: intent.amount,
       ...(intent.error ? { message: intent.error.message } : {}),
     };
+  }
+
+  async createAccount({ userId, idempotencyKey }: CreateAccountRequest): Promise<ConnectedAccountState> {
+    const account = await storeSandboxAccount(this.#db, { id: sandboxId('acct'), idempotencyKey, userId });
+    return { id: account.id, ready: true };
+  }
+
+  /** There is nothing to fill in offline: the link leads straight back to the web app. */
+  async createAccountLink({ accountId, returnUrl }: AccountLinkRequest): Promise<AccountLink> {
+    await this.retrieveAccount(accountId);
+    return { url: returnUrl };
+  }
+
+  async retrieveAccount(accountId: string): Promise<ConnectedAccountState> {
+    if (!(await findSandboxAccount(this.#db, accountId))) {
+      throw new GatewayRejectedError(`No such account: '${accountId}'`, 'resource_missing');
+    }
+    return { id: accountId, ready: true };
+  }
+
+  async transfer(request: TransferRequest): Promise<TransferResult> {
+    const fingerprint = canonicalJson(request);
+    const previous = await findSandboxTransferByKey(this.#db, request.idempotencyKey);
+    if (previous) return replayTransfer(previous, fingerprint);
+    if (!Number.isInteger(request.amount) || request.amount <= 0) {
+      throw new GatewayRejectedError('Invalid integer', 'parameter_invalid_integer');
+    }
+    if (!(await findSandboxAccount(this.#db, request.destination))) {
+      throw new GatewayRejectedError(`No such destination: '${request.destination}'`, 'resource_missing');
+    }
+    const { idempotencyKey, amount, currency, destination, transferGroup, metadata } = request;
+    const stored = await storeSandboxTransfer(this.#db, {
+      id: sandboxId('tr'),
+      idempotencyKey,
+      fingerprint,
+      amount,
+      currency,
+      destination,
+      transferGroup,
+      metadata: { ...metadata },
+    });
+    return replayTransfer(stored, fingerprint);
+  }
+
+  async reverseTransfer({ transferId, idempotencyKey }: ReverseTransferRequest): Promise<TransferResult> {
+    const replayed = await findSandboxReversalByKey(this.#db, idempotencyKey);
+    if (replayed) {
+      if (replayed.id !== transferId) throw new GatewayIdempotencyError(IDEMPOTENCY_MISMATCH);
+      return { id: replayed.reversalId! };
+    }
+    if (!(await findSandboxTransfer(this.#db, transferId))) {
+      throw new GatewayRejectedError(`No such transfer: '${transferId}'`, 'resource_missing');
+    }
+    const reversed = await markSandboxTransferReversed(this.#db, transferId, {
+      reversalId: sandboxId('trr'),
+      idempotencyKey,
+    });
+    if (!reversed) {
+      throw new GatewayRejectedError(
+        `Transfer ${transferId} has already been fully reversed.`,
+        'transfer_already_reversed',
+      );
+    }
+    return { id: reversed.reversalId! };
   }
 
   /** Stops delivering webhook events (shutdown). */
@@ -168,6 +251,11 @@ function replayCharge(intent: SandboxPaymentIntentRow, fingerprint: string): Cha
   }
   if (intent.status === 'requires_action') return { id: intent.id, status: intent.status, message: error!.message };
   return { id: intent.id, status: intent.status };
+}
+
+function replayTransfer(transfer: SandboxTransferRow, fingerprint: string): TransferResult {
+  if (transfer.fingerprint !== fingerprint) throw new GatewayIdempotencyError(IDEMPOTENCY_MISMATCH);
+  return { id: transfer.id };
 }
 
 /** JSON with sorted keys at every level, so equal parameters give equal fingerprints. */

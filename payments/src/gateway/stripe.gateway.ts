@@ -1,7 +1,11 @@
 import Stripe from 'stripe';
 import {
+  type AccountLink,
+  type AccountLinkRequest,
   type ChargeRequest,
   type ChargeResult,
+  type ConnectedAccountState,
+  type CreateAccountRequest,
   GatewayDeclinedError,
   GatewayFailedError,
   GatewayIdempotencyError,
@@ -12,6 +16,9 @@ import {
   type RefundRequest,
   type RefundResult,
   type RetrieveRequest,
+  type ReverseTransferRequest,
+  type TransferRequest,
+  type TransferResult,
 } from './payment-gateway';
 
 export interface StripeGatewayOptions {
@@ -50,7 +57,14 @@ export class StripeGateway implements PaymentGateway {
     });
   }
 
-  async charge({ amount, currency, token, idempotencyKey, metadata }: ChargeRequest): Promise<ChargeResult> {
+  async charge({
+    amount,
+    currency,
+    token,
+    idempotencyKey,
+    transferGroup,
+    metadata,
+  }: ChargeRequest): Promise<ChargeResult> {
     // A PaymentMethod id is used as it is; a card token becomes the PaymentMethod through
     // payment_method_data, which is how PaymentIntents take Stripe's test tokens.
     const method: Pick<Stripe.PaymentIntentCreateParams, 'payment_method' | 'payment_method_data'> = token.startsWith(
@@ -64,7 +78,15 @@ export class StripeGateway implements PaymentGateway {
       // allowed_payment_method_types: API 2026-09-30.endive (pinned by SDK v23) refuses the
       // older payment_method_types with a 400 payment_method_types_no_longer_supported.
       const intent = await this.#stripe.paymentIntents.create(
-        { amount, currency, confirm: true, allowed_payment_method_types: ['card'], metadata, ...method },
+        {
+          amount,
+          currency,
+          confirm: true,
+          allowed_payment_method_types: ['card'],
+          metadata,
+          ...(transferGroup ? { transfer_group: transferGroup } : {}),
+          ...method,
+        },
         { idempotencyKey },
       );
       return { id: intent.id, status: intent.status, message: intent.last_payment_error?.message ?? undefined };
@@ -99,6 +121,79 @@ export class StripeGateway implements PaymentGateway {
       throw translated;
     }
   }
+
+  /** An Express account: Stripe hosts its onboarding and its dashboard; the platform pays it by transfers. */
+  async createAccount({ userId, email, idempotencyKey }: CreateAccountRequest): Promise<ConnectedAccountState> {
+    try {
+      const account = await this.#stripe.accounts.create(
+        {
+          type: 'express',
+          ...(email ? { email } : {}),
+          capabilities: { transfers: { requested: true } },
+          metadata: { userId },
+        },
+        { idempotencyKey },
+      );
+      return accountState(account);
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+
+  async createAccountLink({ accountId, refreshUrl, returnUrl }: AccountLinkRequest): Promise<AccountLink> {
+    try {
+      const link = await this.#stripe.accountLinks.create({
+        account: accountId,
+        refresh_url: refreshUrl,
+        return_url: returnUrl,
+        type: 'account_onboarding',
+      });
+      return { url: link.url };
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+
+  async retrieveAccount(accountId: string): Promise<ConnectedAccountState> {
+    try {
+      return accountState(await this.#stripe.accounts.retrieve(accountId));
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+
+  async transfer({
+    amount,
+    currency,
+    destination,
+    transferGroup,
+    idempotencyKey,
+    metadata,
+  }: TransferRequest): Promise<TransferResult> {
+    try {
+      const transfer = await this.#stripe.transfers.create(
+        { amount, currency, destination, transfer_group: transferGroup, metadata },
+        { idempotencyKey },
+      );
+      return { id: transfer.id };
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+
+  async reverseTransfer({ transferId, idempotencyKey }: ReverseTransferRequest): Promise<TransferResult> {
+    try {
+      const reversal = await this.#stripe.transfers.createReversal(transferId, {}, { idempotencyKey });
+      return { id: reversal.id };
+    } catch (error) {
+      throw translateStripeError(error);
+    }
+  }
+}
+
+/** Ready when Stripe lets the platform transfer to it and the seller can be paid out from it. */
+function accountState(account: Stripe.Account): ConnectedAccountState {
+  return { id: account.id, ready: account.capabilities?.transfers === 'active' && account.payouts_enabled === true };
 }
 
 function intentState(intent: Stripe.PaymentIntent): PaymentIntentState {

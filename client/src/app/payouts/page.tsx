@@ -8,7 +8,7 @@ import { PayoutList } from '@/components/payout-list';
 import { ServiceProblem } from '@/components/service-problem';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
-import type { Payout, PayoutAccount, Ticket } from '@/lib/types';
+import type { Payout, PayoutAccount, PayoutList as PayoutListAnswer, Ticket } from '@/lib/types';
 
 export const metadata: Metadata = { title: 'My payouts' };
 
@@ -32,7 +32,7 @@ export default async function MyPayoutsPage() {
 
   const [account, list] = await Promise.all([
     apiGet<PayoutAccount>('/api/payments/payout-account'),
-    apiGet<{ payouts: Payout[] }>('/api/payments/payouts'),
+    apiGet<PayoutListAnswer>('/api/payments/payouts'),
   ]);
   if ((!account.ok && account.unreachable) || (!list.ok && list.unreachable)) {
     return (

@@ -8,7 +8,7 @@ import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { canResell, resaleCap } from '@/lib/resale';
 import { apiGet, getPayoutAccount, getSession } from '@/lib/server-api';
-import { resalePriceCapPercent } from '@/lib/server-config';
+import { resalePriceCapPercent, sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent, Order, PassDetail, Ticket } from '@/lib/types';
 
 type Params = Promise<{ passId: string }>;
@@ -90,7 +90,7 @@ export default async function SellPassPage({ params }: { params: Params }) {
         your ticket is cancelled and the buyer gets a new one.
       </p>
       <PayoutNotice account={payoutAccount} />
-      <SellPassForm passId={pass.id} cap={cap} title={title} />
+      <SellPassForm passId={pass.id} cap={cap} title={title} sellerFeePercent={sellerFeePercent()} />
       {back}
     </div>
   );

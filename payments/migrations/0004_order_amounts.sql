@@ -1,0 +1,7 @@
+ALTER TABLE "orders" ADD COLUMN "buyer_fee_cents" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Orders replicated before fees cost their ticket's price and nothing more: fee 0, total = price.
+ALTER TABLE "orders" ADD COLUMN "total_cents" integer;--> statement-breakpoint
+UPDATE "orders" SET "total_cents" = "price_cents" + "buyer_fee_cents";--> statement-breakpoint
+ALTER TABLE "orders" ALTER COLUMN "total_cents" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "seller_id" uuid;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "event_id" uuid;

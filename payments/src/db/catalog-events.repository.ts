@@ -1,0 +1,39 @@
+import { type Executor, updateVersioned } from '@ticketing/common';
+import { eq } from 'drizzle-orm';
+import { admittedOrders, type CatalogEventRow, events } from './schema';
+
+export async function findCatalogEvent(db: Executor, id: string): Promise<CatalogEventRow | undefined> {
+  const [row] = await db.select().from(events).where(eq(events.id, id)).limit(1);
+  return row;
+}
+
+/** Inserts an event's replica at its first version; false when it is already there. */
+export async function insertCatalogEvent(db: Executor, event: CatalogEventRow): Promise<boolean> {
+  const inserted = await db.insert(events).values(event).onConflictDoNothing().returning({ id: events.id });
+  return inserted.length > 0;
+}
+
+/** Moves the replica to `event.version` when it holds the version before it. */
+export function updateCatalogEventToVersion(
+  db: Executor,
+  event: CatalogEventRow,
+): Promise<CatalogEventRow | undefined> {
+  const { id, version, ...values } = event;
+  return updateVersioned(db, events, id, version - 1, values);
+}
+
+/** The replica takes the event as it is, whatever version it held (a gap that healed, a resync). */
+export async function overwriteCatalogEvent(db: Executor, event: CatalogEventRow): Promise<void> {
+  const { id, ...values } = event;
+  await db.insert(events).values(event).onConflictDoUpdate({ target: events.id, set: values });
+}
+
+/** Records that an order's pass was admitted at the door (the first admission counts); false when known. */
+export async function recordAdmittedOrder(db: Executor, orderId: string, admittedAt: Date): Promise<boolean> {
+  const inserted = await db
+    .insert(admittedOrders)
+    .values({ orderId, admittedAt })
+    .onConflictDoNothing()
+    .returning({ orderId: admittedOrders.orderId });
+  return inserted.length > 0;
+}

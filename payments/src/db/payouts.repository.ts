@@ -1,0 +1,201 @@
+import type { Executor, PayoutState } from '@ticketing/common';
+import { and, asc, count, desc, eq, sql, sum } from 'drizzle-orm';
+import { events, PaymentStatus, type PayoutRow, PayoutStatus, payments, payoutAccounts, payouts } from './schema';
+
+/** The hold as an SQL interval (hours may be fractional). */
+const holdInterval = (holdHours: number) => sql`(${holdHours * 3600}::float8 * interval '1 second')`;
+
+/**
+ * When a payout is due: the hold after its event's start, or after the sale for a ticket of no
+ * event; null while the event is one payments has not heard of (such a payout is not due).
+ */
+const dueAtOf = (holdHours: number) =>
+  sql<Date | null>`case
+    when ${payouts.eventId} is null then ${payouts.soldAt} + ${holdInterval(holdHours)}
+    else ${events.startsAt} + ${holdInterval(holdHours)} end`.mapWith(payouts.soldAt);
+
+/** Stores the payout of a sale unless the order has one; returns it when it is new. */
+export async function insertPayout(
+  tx: Executor,
+  payout: Omit<
+    PayoutRow,
+    | 'attempts'
+    | 'operatorRetries'
+    | 'nextAttemptAt'
+    | 'lastError'
+    | 'transferId'
+    | 'reversalId'
+    | 'paidAt'
+    | 'version'
+    | 'createdAt'
+    | 'updatedAt'
+  >,
+): Promise<PayoutRow | undefined> {
+  const [row] = await tx.insert(payouts).values(payout).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findPayout(db: Executor, id: string): Promise<PayoutRow | undefined> {
+  const [row] = await db.select().from(payouts).where(eq(payouts.id, id));
+  return row;
+}
+
+export async function findPayoutOfOrder(db: Executor, orderId: string): Promise<PayoutRow | undefined> {
+  const [row] = await db.select().from(payouts).where(eq(payouts.orderId, orderId));
+  return row;
+}
+
+/** A payout the scheduler took, with the account it is paid to. */
+export type ClaimedPayout = PayoutRow & { accountId: string };
+
+/**
+ * Takes the next payout that is due, for `leaseMs`: held, its hold over, its seller's account
+ * ready, and not tried again before `next_attempt_at`. Its `next_attempt_at` moves ahead, so that
+ * another scheduler (another replica) skips it meanwhile; SKIP LOCKED lets schedulers take
+ * different payouts at once. Only payouts due by `dueBy` (the sweep's start) are taken, so a
+ * payout retried soon after a failure waits for the next sweep. (Claims, when they come, will hold a payout here too.)
+ */
+export async function claimDuePayout(
+  db: Executor,
+  { holdHours, leaseMs, dueBy }: { holdHours: number; leaseMs: number; dueBy: Date },
+): Promise<ClaimedPayout | undefined> {
+  const result = await db.execute(sql`
+    update payouts set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
+    where id = (
+      select p.id from payouts p
+      join payout_accounts a on a.user_id = p.seller_id and a.ready
+      left join events e on e.id = p.event_id
+      where p.status = ${PayoutStatus.Held} and p.next_attempt_at <= least(now(), ${dueBy.toISOString()}::timestamptz)
+        and (p.event_id is null or e.id is not null)
+        and coalesce(e.starts_at, p.sold_at) + ${holdInterval(holdHours)} <= now()
+      order by p.next_attempt_at limit 1
+      for update of p skip locked
+    )
+    returning id`);
+  const [claimed] = (result as unknown as { rows: { id: string }[] }).rows;
+  if (!claimed) return undefined;
+  const [row] = await db
+    .select({ payout: payouts, accountId: payoutAccounts.accountId })
+    .from(payouts)
+    .innerJoin(payoutAccounts, eq(payoutAccounts.userId, payouts.sellerId))
+    .where(eq(payouts.id, claimed.id));
+  return row ? { ...row.payout, accountId: row.accountId } : undefined;
+}
+
+/** Records the transfer of a payout still held (its next version); undefined when it was settled meanwhile. */
+export async function markPayoutPaid(
+  tx: Executor,
+  id: string,
+  { transferId }: { transferId: string },
+): Promise<PayoutRow | undefined> {
+  const [row] = await tx
+    .update(payouts)
+    .set({
+      status: PayoutStatus.Paid,
+      transferId,
+      paidAt: sql`now()`,
+      lastError: null,
+      version: sql`${payouts.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(payouts.id, id), eq(payouts.status, PayoutStatus.Held)))
+    .returning();
+  return row;
+}
+
+export type PayoutFailureChange = Pick<PayoutRow, 'attempts' | 'lastError'> &
+  Partial<Pick<PayoutRow, 'nextAttemptAt' | 'status'>>;
+
+/** Records a failed transfer of a payout still held (retry later, or parked); undefined when settled meanwhile. */
+export async function recordPayoutFailure(
+  tx: Executor,
+  id: string,
+  change: PayoutFailureChange,
+): Promise<PayoutRow | undefined> {
+  const [row] = await tx
+    .update(payouts)
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(and(eq(payouts.id, id), eq(payouts.status, PayoutStatus.Held)))
+    .returning();
+  return row;
+}
+
+/** Puts a parked (`failed`) payout back in the scheduler's hands, due now; undefined when it is not parked. */
+export async function retryParkedPayout(tx: Executor, id: string): Promise<PayoutRow | undefined> {
+  const [row] = await tx
+    .update(payouts)
+    .set({
+      status: PayoutStatus.Held,
+      attempts: 0,
+      operatorRetries: sql`${payouts.operatorRetries} + 1`,
+      nextAttemptAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(payouts.id, id), eq(payouts.status, PayoutStatus.Failed)))
+    .returning();
+  return row;
+}
+
+/** The payouts in `status` (every one when omitted), oldest first: the operator's list. */
+export function listPayouts(db: Executor, status?: PayoutStatus): Promise<PayoutRow[]> {
+  return db
+    .select()
+    .from(payouts)
+    .where(status ? eq(payouts.status, status) : undefined)
+    .orderBy(asc(payouts.createdAt));
+}
+
+/** How many payouts are parked for an operator. */
+export async function failedPayoutCount(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(payouts).where(eq(payouts.status, PayoutStatus.Failed));
+  return row?.n ?? 0;
+}
+
+/** A seller's payout as "My payouts" shows it. */
+export interface SellerPayout extends PayoutRow {
+  state: PayoutState;
+  dueAt: Date | null;
+}
+
+/** A seller's payouts, newest sale first, with the state they see (awaiting their account, held until …). */
+export async function listSellerPayouts(
+  db: Executor,
+  sellerId: string,
+  { holdHours, state, limit }: { holdHours: number; state?: PayoutState; limit: number },
+): Promise<SellerPayout[]> {
+  const stateOf = sql<PayoutState>`case
+    when ${payouts.status} <> ${PayoutStatus.Held} then ${payouts.status}
+    when ${payoutAccounts.ready} is not true then 'awaiting_account'
+    else 'held' end`;
+  const rows = await db
+    .select({ payout: payouts, state: stateOf, dueAt: dueAtOf(holdHours) })
+    .from(payouts)
+    .leftJoin(events, eq(events.id, payouts.eventId))
+    .leftJoin(payoutAccounts, eq(payoutAccounts.userId, payouts.sellerId))
+    .where(and(eq(payouts.sellerId, sellerId), state ? sql`${stateOf} = ${state}` : undefined))
+    .orderBy(desc(payouts.soldAt), desc(payouts.id))
+    .limit(limit);
+  return rows.map(({ payout, state: seen, dueAt }) => ({ ...payout, state: seen, dueAt }));
+}
+
+/** A seller's payouts still held, and what they add up to (what waits for their account). */
+export async function heldPayoutsOfSeller(
+  db: Executor,
+  sellerId: string,
+): Promise<{ sales: number; amountCents: number }> {
+  const [row] = await db
+    .select({ sales: count(), amount: sum(payouts.amountCents).mapWith(Number) })
+    .from(payouts)
+    .where(and(eq(payouts.sellerId, sellerId), eq(payouts.status, PayoutStatus.Held)));
+  return { sales: row?.sales ?? 0, amountCents: row?.amount ?? 0 };
+}
+
+/** The payment that charged an order's buyer, if payments holds one. */
+export async function succeededPaymentIdOfOrder(db: Executor, orderId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, PaymentStatus.Succeeded)))
+    .limit(1);
+  return row?.id;
+}

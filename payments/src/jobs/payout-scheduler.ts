@@ -1,0 +1,89 @@
+import { PeriodicJob } from '@ticketing/common';
+import { claimDuePayout } from '../db/payouts.repository';
+import type { PaymentsDeps } from '../domain/deps';
+import { attemptPayout, type PayoutAttemptOutcome } from '../domain/payouts';
+
+export interface PayoutSchedulerOptions {
+  payments: PaymentsDeps;
+  /** Pause between two sweeps (PAYOUT_INTERVAL_SECONDS; 0: the scheduler does not run by itself). */
+  intervalMs: number;
+  /** Refused transfers before a payout is parked as `failed` (PAYOUT_MAX_ATTEMPTS, default 5). */
+  maxAttempts?: number;
+  /** First retry delay after a failed transfer, doubled after each (default 1 min). */
+  retryBaseMs?: number;
+  /** Longest retry delay (default 1 h). */
+  retryMaxMs?: number;
+  /**
+   * How long a payout taken by a scheduler is hidden from the others (default 5 min): longer than
+   * a transfer can take with its retries, so two schedulers never transfer at once; if the one
+   * that took it dies, another takes it after the lease and repeats the transfer with its key.
+   */
+  leaseMs?: number;
+  /** Payouts handled per sweep at most (default 50); the next sweep takes the rest. */
+  batchSize?: number;
+}
+
+/**
+ * Pays sellers whose payout is due: a sweep over the data every `intervalMs` (no in-memory timers,
+ * so nothing is lost with a restart), safe on every replica — each due payout is taken by one
+ * scheduler at a time (SKIP LOCKED and a lease) and transferred with its idempotency key.
+ */
+export class PayoutScheduler {
+  readonly #payments: PaymentsDeps;
+  readonly #options: Required<Omit<PayoutSchedulerOptions, 'payments'>>;
+  readonly #job: PeriodicJob;
+
+  constructor({ payments, ...options }: PayoutSchedulerOptions) {
+    this.#payments = payments;
+    this.#options = {
+      maxAttempts: 5,
+      retryBaseMs: 60_000,
+      retryMaxMs: 60 * 60_000,
+      leaseMs: 5 * 60_000,
+      batchSize: 50,
+      ...options,
+    };
+    this.#job = new PeriodicJob({
+      name: 'payout-scheduler',
+      logger: payments.logger,
+      intervalMs: this.#options.intervalMs,
+      run: () => this.runOnce(),
+    });
+  }
+
+  start(): void {
+    this.#job.start();
+  }
+
+  /** Sweeps now (an operator put a payout back). */
+  wake(): void {
+    this.#job.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.#job.stop();
+  }
+
+  /** One sweep: attempts every payout due now, up to the batch size; resolves with what each came to. */
+  async runOnce(): Promise<PayoutAttemptOutcome[]> {
+    const { leaseMs, batchSize, retryBaseMs, retryMaxMs, maxAttempts } = this.#options;
+    const outcomes: PayoutAttemptOutcome[] = [];
+    const dueBy = new Date();
+    while (outcomes.length < batchSize) {
+      const payout = await claimDuePayout(this.#payments.db, {
+        holdHours: this.#payments.payoutHoldHours,
+        leaseMs,
+        dueBy,
+      });
+      if (!payout) break;
+      outcomes.push(
+        await attemptPayout(this.#payments, payout, {
+          now: new Date(),
+          maxAttempts,
+          retryDelayMs: (attempts) => Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs),
+        }),
+      );
+    }
+    return outcomes;
+  }
+}
