@@ -23,5 +23,5 @@ export function awaitingText(awaiting: PayoutAccount['awaiting']): string | unde
 export const ACCOUNT_STATUS_TEXT: Record<PayoutAccount['status'], string> = {
   none: 'You have not set up payouts yet. Set them up to get paid for your sales.',
   onboarding: 'Your payout account setup is not finished yet. Continue it to get paid for your sales.',
-  ready: 'Payouts are ready: your sales are paid to your payout account.',
+  ready: 'Each sale is paid to your payout account once its hold is over.',
 };
