@@ -177,6 +177,18 @@ describe('PayoutSetup', () => {
     expect(hardNavigate).not.toHaveBeenCalled();
   });
 
+  it('when the page refreshes with the ready account, then the announcement stays and no button is offered', async () => {
+    post.mockResolvedValue(ok({ status: 'ready', onboardingUrl: null }));
+    const page = render(<PayoutAccountPanel account={{ status: 'none', awaiting: ONE_SALE_WAITING }} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Set up payouts' }));
+    await waitFor(() => expect(mockRouter.refresh).toHaveBeenCalled());
+    page.rerender(<PayoutAccountPanel account={{ status: 'ready', awaiting: NOTHING_WAITING }} />);
+    expect(screen.getByRole('heading', { name: 'Payouts are ready' })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Payouts are ready');
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.queryByText(/is waiting for your payout account/)).toBeNull();
+  });
+
   it('when Stripe cannot be reached, then the message is shown in the alert and the button works again', async () => {
     post.mockRejectedValue(
       apiError(503, [{ message: 'The payment provider is unavailable', code: 'GATEWAY_UNAVAILABLE' }]),

@@ -18,7 +18,7 @@ export function PayoutAccountPanel({ account }: { account: PayoutAccount }) {
           <strong>{waiting}.</strong>
         </p>
       ) : null}
-      {account.status === 'ready' ? null : <PayoutSetup status={account.status} />}
+      <PayoutSetup status={account.status} />
     </section>
   );
 }

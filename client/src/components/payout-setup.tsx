@@ -12,8 +12,10 @@ import { FormAlert } from './form-errors';
  * "Set up payouts" (no account yet) or "Continue setup" (onboarding unfinished): starts or
  * continues onboarding and follows Stripe's onboarding link, which brings the seller back to
  * /payouts; an account that is ready at once (the sandbox's) is said so here and the page refreshes.
+ * Rendered for a ready account too, with no button: the refreshed page keeps this status region
+ * (and what it announced) instead of replacing it.
  */
-export function PayoutSetup({ status }: { status: Exclude<PayoutAccount['status'], 'ready'> }) {
+export function PayoutSetup({ status }: { status: PayoutAccount['status'] }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [messages, setMessages] = useState<string[]>([]);
@@ -42,12 +44,13 @@ export function PayoutSetup({ status }: { status: Exclude<PayoutAccount['status'
 
   return (
     <div className="payout-setup">
-      {done ? null : (
+      {done || status === 'ready' ? null : (
         <button type="button" className="button" onClick={start} disabled={pending} aria-busy={pending}>
           {pending ? 'Setting up…' : label}
         </button>
       )}
-      <p role="status" className="payout-setup__done">
+      {/* Once the page shows the ready account, its heading says it: the region stays for screen readers. */}
+      <p role="status" className={status === 'ready' ? 'visually-hidden' : 'payout-setup__done'}>
         {done}
       </p>
       <FormAlert messages={messages} />
