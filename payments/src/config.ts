@@ -66,6 +66,11 @@ export const configSchema = z
     PAYOUT_INTERVAL_SECONDS: env.nonNegativeInt(30),
     /** Transfers a payout may have refused before it is parked as `failed` for an operator. */
     PAYOUT_MAX_ATTEMPTS: env.positiveInt(5),
+    /**
+     * How long a payout taken by one replica's scheduler is hidden from the others: longer than a
+     * transfer can take; after a crash, another replica repeats the transfer (same key) after it.
+     */
+    PAYOUT_LEASE_SECONDS: env.positiveInt(300),
   })
   .superRefine((config, context) => {
     // Fail closed: a production pod whose Stripe secret went missing must not "charge" real
