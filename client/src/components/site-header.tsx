@@ -29,6 +29,9 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
                     <NavLink href="/tickets/mine">My listings</NavLink>
                   </li>
                   <li>
+                    <NavLink href="/payouts">My payouts</NavLink>
+                  </li>
+                  <li>
                     <NavLink href="/orders">My orders</NavLink>
                   </li>
                   <li>

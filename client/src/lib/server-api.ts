@@ -2,7 +2,7 @@ import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getJson } from './http-json';
 import { apiBaseUrl } from './server-config';
-import type { ApiErrorItem, CurrentUser, CurrentUserAnswer, PaymentMode } from './types';
+import type { ApiErrorItem, CurrentUser, CurrentUserAnswer, PaymentMode, PayoutAccount } from './types';
 
 export type { PaymentMode } from './types';
 
@@ -80,4 +80,13 @@ export const getPaymentMode = cache(async (): Promise<PaymentMode | undefined> =
   if (!result.ok) return undefined;
   knownMode = { mode: result.data, until: Date.now() + MODE_TTL_MS };
   return result.data;
+});
+
+/**
+ * The signed-in seller's payout account, once per request; undefined when payments did not answer
+ * (pages then say nothing about payouts rather than something wrong).
+ */
+export const getPayoutAccount = cache(async (): Promise<PayoutAccount | undefined> => {
+  const result = await apiGet<PayoutAccount>('/api/payments/payout-account');
+  return result.ok ? result.data : undefined;
 });

@@ -11,6 +11,10 @@ import type {
   PassDetailJson,
   PassJson,
   PaymentModeJson,
+  PayoutAccountJson,
+  PayoutJson,
+  PayoutListJson,
+  PayoutOnboardingJson,
   RevocationListJson,
   TicketJson,
   TicketPageJson,
@@ -40,6 +44,19 @@ export type RevocationList = RevocationListJson;
 export type CurrentUserAnswer = CurrentUserJson;
 /** How payments run: `sandbox` means no money moves (`GET /api/payments/mode`). */
 export type PaymentMode = PaymentModeJson;
+
+/**
+ * The seller's payout account (`GET /api/payments/payout-account`): `none` until set up,
+ * `onboarding` while Stripe's onboarding is unfinished, `ready` once payouts can be paid to it;
+ * `awaiting` is what the seller's sales hold for it.
+ */
+export type PayoutAccount = PayoutAccountJson;
+/** What starting or continuing onboarding answers (`POST /api/payments/payout-account`). */
+export type PayoutOnboarding = PayoutOnboardingJson;
+/** One sale and what it pays the seller (`GET /api/payments/payouts`); amounts are decimal. */
+export type Payout = PayoutJson;
+export type PayoutList = PayoutListJson;
+export type { PayoutState } from '@ticketing/common/api';
 
 /**
  * One entry of the `errors` array of every error response (README → Error codes). Branch on

@@ -344,6 +344,7 @@ describe('what can be tapped, focused and skipped', () => {
         [owner, `/tickets/${listed.ids[2]}/edit`],
         [owner, '/tickets/mine'],
         [owner, '/tickets/new'],
+        [owner, '/payouts'],
         [visitor, '/events'],
         [visitor, `/events/${eventId}`],
         [owner, '/events/new'],

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ListingToggle } from '@/components/listing-toggle';
 import { Pagination } from '@/components/pagination';
+import { PayoutNotice } from '@/components/payout-notice';
 import { PendingListingsRefresh } from '@/components/resale-listing-state';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
@@ -10,7 +11,7 @@ import { readTrail } from '@/lib/cursor-trail';
 import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { rejectionText } from '@/lib/resale';
-import { apiGet, getSession } from '@/lib/server-api';
+import { apiGet, getPayoutAccount, getSession } from '@/lib/server-api';
 import type { TicketPage } from '@/lib/types';
 
 export const metadata: Metadata = { title: 'My listings' };
@@ -25,16 +26,22 @@ export default async function MyListingsPage({ searchParams }: { searchParams: S
   const trail = readTrail('/tickets/mine', await searchParams, {});
   const query = new URLSearchParams({ mine: 'true', limit: '20' });
   if (trail.cursor) query.set('cursor', trail.cursor);
-  const result = await apiGet<TicketPage>(`/api/tickets?${query}`);
+  const [result, payoutAccount] = await Promise.all([apiGet<TicketPage>(`/api/tickets?${query}`), getPayoutAccount()]);
 
   return (
     <>
       <div className="page-head">
         <h1>My listings</h1>
-        <Link href="/tickets/new" className="button">
-          Sell a ticket
-        </Link>
+        <div className="button-row">
+          <Link href="/payouts" className="button button--secondary">
+            My payouts
+          </Link>
+          <Link href="/tickets/new" className="button">
+            Sell a ticket
+          </Link>
+        </div>
       </div>
+      <PayoutNotice account={payoutAccount} showAwaiting />
       {!result.ok ? (
         result.unreachable ? (
           <ServiceProblem what="Your listings" retryHref="/tickets/mine" />

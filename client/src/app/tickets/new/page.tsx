@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { PayoutNotice } from '@/components/payout-notice';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketForm } from '@/components/ticket-form';
 import { signInPath } from '@/lib/navigation';
-import { apiGet, getSession } from '@/lib/server-api';
+import { apiGet, getPayoutAccount, getSession } from '@/lib/server-api';
 import { sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent } from '@/lib/types';
 
@@ -21,11 +22,15 @@ export default async function NewTicketPage({ searchParams }: { searchParams: Se
   const session = await getSession();
   if (session.unknown) return <ServiceProblem what="Accounts" retryHref={path} />;
   if (!session.user) redirect(signInPath(path));
-  const event = eventId ? await apiGet<CatalogEvent>(`/api/events/${eventId}`) : undefined;
+  const [event, payoutAccount] = await Promise.all([
+    eventId ? apiGet<CatalogEvent>(`/api/events/${eventId}`) : undefined,
+    getPayoutAccount(),
+  ]);
   return (
     <div className="narrow">
       <h1>Sell a ticket</h1>
       <p className="muted">Buyers reserve it for a short time while they pay; you can edit it until then.</p>
+      <PayoutNotice account={payoutAccount} />
       {event && !event.ok ? (
         <p className="notice notice--problem" role="alert">
           That event could not be found: the ticket will be listed on its own.

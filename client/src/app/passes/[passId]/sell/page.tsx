@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
+import { PayoutNotice } from '@/components/payout-notice';
 import { SellPassForm } from '@/components/sell-pass-form';
 import { ServiceProblem } from '@/components/service-problem';
 import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { canResell, resaleCap } from '@/lib/resale';
-import { apiGet, getSession } from '@/lib/server-api';
+import { apiGet, getPayoutAccount, getSession } from '@/lib/server-api';
 import { resalePriceCapPercent, sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent, Order, PassDetail, Ticket } from '@/lib/types';
 
@@ -40,10 +41,11 @@ export default async function SellPassPage({ params }: { params: Params }) {
     );
   }
   const pass = result.data;
-  const [order, ticket, event] = await Promise.all([
+  const [order, ticket, event, payoutAccount] = await Promise.all([
     apiGet<Order>(`/api/orders/${encodeURIComponent(pass.orderId)}`),
     apiGet<Ticket>(`/api/tickets/${encodeURIComponent(pass.ticketId)}`),
     pass.eventId ? apiGet<CatalogEvent>(`/api/events/${encodeURIComponent(pass.eventId)}`) : undefined,
+    getPayoutAccount(),
   ]);
   if (!order.ok) return <ServiceProblem what="Orders" retryHref={path} />;
   if (event && !event.ok) return <ServiceProblem what="Events" retryHref={path} />;
@@ -89,6 +91,7 @@ export default async function SellPassPage({ params }: { params: Params }) {
         the ticket’s price. Once your listing is on sale, your ticket is locked: it cannot be used at the door until you
         unlist it. When a buyer pays, your ticket is cancelled and the buyer gets a new one.
       </p>
+      <PayoutNotice account={payoutAccount} />
       <SellPassForm passId={pass.id} cap={cap} title={title} sellerFeePercent={sellerFeePercent()} />
       {back}
     </div>
