@@ -66,6 +66,20 @@ export const configSchema = z
     PAYOUT_INTERVAL_SECONDS: env.nonNegativeInt(30),
     /** Transfers a payout may have refused before it is parked as `failed` for an operator. */
     PAYOUT_MAX_ATTEMPTS: env.positiveInt(5),
+    /**
+     * The accounts that decide buyers' claims (the operator page): their emails, comma-separated,
+     * compared without case. Empty (the default): nobody is an operator.
+     */
+    OPERATOR_EMAILS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((email) => email.trim().toLowerCase())
+          .filter((email) => email !== ''),
+      )
+      .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' }))),
   })
   .superRefine((config, context) => {
     // Fail closed: a production pod whose Stripe secret went missing must not "charge" real

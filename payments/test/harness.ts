@@ -88,6 +88,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   PAYOUT_HOLD_HOURS: 48,
   PAYOUT_INTERVAL_SECONDS: 0,
   PAYOUT_MAX_ATTEMPTS: 5,
+  OPERATOR_EMAILS: [],
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
