@@ -138,4 +138,17 @@ describe('payments configuration', () => {
       }),
     ).toMatchObject({ ORDER_WAIT_MS: 0, RECONCILE_AFTER_SECONDS: 300, RECONCILE_INTERVAL_SECONDS: 0 });
   });
+  it('when OPERATOR_EMAILS is not given, then nobody is an operator; when given, the list is read trimmed and lower-cased; a bad address is named', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL }).OPERATOR_EMAILS).toEqual([]);
+    expect(
+      parseConfig(configSchema, {
+        JWT_KEY,
+        DATABASE_URL,
+        OPERATOR_EMAILS: ' Ops@Ticketing.dev, ,second@ticketing.dev ',
+      }).OPERATOR_EMAILS,
+    ).toEqual(['ops@ticketing.dev', 'second@ticketing.dev']);
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, OPERATOR_EMAILS: 'ops, x@y.dev' })).toThrow(
+      /OPERATOR_EMAILS/,
+    );
+  });
 });
