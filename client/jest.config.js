@@ -17,7 +17,11 @@ module.exports = require('../jest.preset.js')(__dirname, {
       },
     ],
   },
-  moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+  moduleNameMapper: {
+    '^@/(.*)$': '<rootDir>/src/$1',
+    // As in tsconfig.json: common's fee arithmetic, from its sources (it imports nothing).
+    '^@ticketing/common/fees$': '<rootDir>/../common/src/money/fees.ts',
+  },
   // The build output holds a copy of package.json (standalone) that jest would take for a module.
   modulePathIgnorePatterns: ['<rootDir>/.next/'],
   collectCoverageFrom: ['<rootDir>/src/{components,lib}/**/*.{ts,tsx}', '!<rootDir>/src/**/*.test.{ts,tsx}'],

@@ -18,6 +18,8 @@ function order(overrides: Partial<Order> = {}): Order {
     expiresAt: new Date(NOW + 5_000).toISOString(),
     version: 0,
     price: 20,
+    buyerFee: 2,
+    total: 22,
     currency: 'usd',
     ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 20 },
     createdAt: new Date(NOW - 60_000).toISOString(),
@@ -26,6 +28,10 @@ function order(overrides: Partial<Order> = {}): Order {
     ...overrides,
   };
 }
+
+/** The all-in total the order's summary shows (beside "Total", above its breakdown). */
+const shownTotal = () =>
+  screen.getByText('Total', { selector: 'dt' }).nextElementSibling?.querySelector('.price')?.textContent;
 
 describe('orderPhase', () => {
   it('tells paid, pending, expired and cancelled orders apart', () => {
@@ -60,21 +66,38 @@ describe('OrderView', () => {
     expect(screen.queryByRole('timer')).toBeNull();
   });
 
-  it('when the order was reserved at another price than the ticket has now, then it shows and charges the order’s price', () => {
+  it('when the order was reserved at another price than the ticket has now, then it shows and charges the order’s total', () => {
     render(
       <OrderView
         order={order({
           expiresAt: new Date(Date.now() + 600_000).toISOString(),
           price: 20.5,
+          buyerFee: 2.05,
+          total: 22.55,
           ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 99 },
         })}
         initialPhase="pending"
         publishableKey={null}
       />,
     );
-    expect(screen.getByText('Price').nextSibling?.textContent).toBe('$20.50');
-    expect(screen.getByRole('button', { name: 'Pay $20.50' })).toBeTruthy();
+    expect(shownTotal()).toBe('$22.55');
+    expect(screen.getByRole('button', { name: 'Pay $22.55' })).toBeTruthy();
     expect(screen.queryByText('$99.00')).toBeNull();
+  });
+
+  it('when the order stores amounts another fee percentage would not give, then it shows the stored ones, never recomputed', () => {
+    render(
+      <OrderView
+        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString(), price: 40, buyerFee: 3, total: 43 })}
+        initialPhase="pending"
+        publishableKey={null}
+      />,
+    );
+    expect(shownTotal()).toBe('$43.00');
+    expect(screen.getByText('Price breakdown').closest('details')?.textContent).toContain(
+      'Ticket $40.00 · Service fee $3.00 · Total $43.00',
+    );
+    expect(screen.getByRole('button', { name: 'Pay $43.00' })).toBeTruthy();
   });
 
   it('when the order is priced in yen, then its price and the payment button are in yen, without decimals', () => {
@@ -83,6 +106,8 @@ describe('OrderView', () => {
         order={order({
           expiresAt: new Date(Date.now() + 600_000).toISOString(),
           price: 5000,
+          buyerFee: 500,
+          total: 5500,
           currency: 'jpy',
           ticket: { id: '0b9a4c7e-6a3b-4c1d-8e2f-3a4b5c6d7e8f', title: 'Concert', price: 5000 },
         })}
@@ -90,8 +115,8 @@ describe('OrderView', () => {
         publishableKey={null}
       />,
     );
-    expect(screen.getByText('Price').nextSibling?.textContent).toBe('¥5,000');
-    expect(screen.getByRole('button', { name: 'Pay ¥5,000' })).toBeTruthy();
+    expect(shownTotal()).toBe('¥5,500');
+    expect(screen.getByRole('button', { name: 'Pay ¥5,500' })).toBeTruthy();
   });
 
   it('when the payment goes through, then it shows the order as paid', async () => {
@@ -106,7 +131,7 @@ describe('OrderView', () => {
     fireEvent.change(screen.getByLabelText('Card number'), { target: { value: '4242 4242 4242 4242' } });
     fireEvent.change(screen.getByLabelText('Expiry date (MM/YY)'), { target: { value: '12/99' } });
     fireEvent.change(screen.getByLabelText('Security code (CVC)'), { target: { value: '123' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Pay $20.00' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Pay $22.00' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Paid — the ticket is yours'));
     expect(screen.queryByLabelText('Card number')).toBeNull();
     expect(mockRouter.refresh).toHaveBeenCalled();
@@ -191,17 +216,22 @@ describe('OrderView', () => {
     expect(screen.queryByText('Payment reference')).toBeNull();
   });
 
-  it('before paying, shows a summary: the ticket, its price and the total', () => {
+  it('before paying, shows a summary: the ticket, its price, the service fee and the total', () => {
     render(
       <OrderView
-        order={order({ expiresAt: new Date(Date.now() + 600_000).toISOString(), price: 20.5 })}
+        order={order({
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          price: 20.5,
+          buyerFee: 2.05,
+          total: 22.55,
+        })}
         initialPhase="pending"
         publishableKey={null}
       />,
     );
     const summary = screen.getByRole('table', { name: 'Order summary' });
     const rows = Array.from(summary.querySelectorAll('tr')).map((row) => row.textContent);
-    expect(rows).toEqual(['Concert$20.50', 'Total$20.50']);
+    expect(rows).toEqual(['Concert$20.50', 'Service fee$2.05', 'Total$22.55']);
   });
 
   it('when the order is paid, then it shows when and the payment reference', () => {

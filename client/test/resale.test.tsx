@@ -65,13 +65,13 @@ describe('SellPassForm', () => {
   const submit = () => fireEvent.click(screen.getByRole('button', { name: 'List for resale' }));
 
   it('shows the cap on the price field before the seller types anything', () => {
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Harbour Jazz Night, balcony" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Harbour Jazz Night, balcony" sellerFeePercent={5} />);
     expect(hintOf(price())).toBe('At most $60.00 — 120% of the $50.00 you paid');
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Harbour Jazz Night, balcony');
   });
 
   it('when the price is over the cap, then it says so under the price and sends nothing', () => {
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '60.01' } });
     submit();
     expect(errorUnder(price())).toBe('Price must be at most $60.00 (120% of the $50.00 you paid)');
@@ -81,7 +81,7 @@ describe('SellPassForm', () => {
 
   it('when the price is within the cap, then it lists the pass (keeping the ticket’s title) and opens the listing', async () => {
     post.mockResolvedValue(ok({ id: LISTING_ID, status: 'pending' }, 201));
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '60' } });
     submit();
     await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith(`/tickets/${LISTING_ID}`));
@@ -90,7 +90,7 @@ describe('SellPassForm', () => {
 
   it('when the seller gives another title, then it is sent with the listing', async () => {
     post.mockResolvedValue(ok({ id: LISTING_ID, status: 'pending' }, 201));
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '45.50' } });
     fireEvent.change(screen.getByLabelText('Title'), { target: { value: '  Concert, balcony  ' } });
     submit();
@@ -108,7 +108,7 @@ describe('SellPassForm', () => {
         { message: 'Price must be at most 54.00 (120% of the 45.00 paid)', code: 'RESALE_PRICE_CAP', field: 'price' },
       ]),
     );
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '55' } });
     submit();
     await waitFor(() => expect(errorUnder(price())).toBe('Price must be at most 54.00 (120% of the 45.00 paid)'));
@@ -121,7 +121,7 @@ describe('SellPassForm', () => {
     [404, 'PASS_NOT_FOUND', 'Pass not found'],
   ])('when the service answers %i %s, then its message is shown at the form', async (status, code, message) => {
     post.mockRejectedValue(apiError(status, [{ message, code, field: 'resaleOfPassId' }]));
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '50' } });
     submit();
     await waitFor(() => expect(screen.getAllByRole('alert').some((alert) => alert.textContent === message)).toBe(true));
@@ -131,7 +131,7 @@ describe('SellPassForm', () => {
 
   it('when the service cannot be reached, then it says so', async () => {
     post.mockRejectedValue(networkError());
-    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" />);
+    render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '50' } });
     submit();
     await waitFor(() =>

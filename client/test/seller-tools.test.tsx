@@ -110,6 +110,7 @@ describe('TicketList', () => {
           { ...TICKET, id: 'a', title: 'On sale' },
           { ...TICKET, id: 'r', title: 'Taken for now', status: 'reserved', orderId: 'o' },
         ]}
+        buyerFeePercent={10}
       />,
     );
     const [available, reserved] = screen.getAllByRole('listitem');

@@ -28,7 +28,7 @@ describe('TicketForm', () => {
   });
 
   it('when the fields are empty, then each says what is missing and nothing is sent', () => {
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     expect(errorUnder(screen.getByLabelText('Title'))).toBe('Title is required');
     expect(errorUnder(screen.getByLabelText('Price (USD)'))).toBe('Price is required');
@@ -37,7 +37,7 @@ describe('TicketForm', () => {
   });
 
   it('when the seller types a title, then a counter shows its characters against the 200 allowed, and the field stops at 200', () => {
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     const title = screen.getByLabelText('Title') as HTMLInputElement;
     expect(title.maxLength).toBe(200);
     fireEvent.change(title, { target: { value: 'Jazz 🎷' } });
@@ -54,7 +54,7 @@ describe('TicketForm', () => {
     ['1e9', 'Price must be at most 1,000,000'],
     ['1.5e2.3', 'Price must be a number, like 20 or 20.50'],
   ])('when the price is %s, then it explains "%s" under the price', (price, message) => {
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     fill('Concert', price);
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     expect(errorUnder(screen.getByLabelText('Price (USD)'))).toBe(message);
@@ -63,7 +63,7 @@ describe('TicketForm', () => {
   });
 
   it('when the title is over 200 characters, then it says so', () => {
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     fill('x'.repeat(201), '10');
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     expect(errorUnder(screen.getByLabelText('Title'))).toBe('Title must be at most 200 characters');
@@ -71,7 +71,7 @@ describe('TicketForm', () => {
 
   it('when the input is valid, then it creates the ticket with a numeric price and opens it', async () => {
     post.mockResolvedValue(ok({ ...TICKET, userId: 'u1', version: 0, orderId: null, status: 'available' }, 201));
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     fill('  Concert  ', '$1,020.5');
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith(`/tickets/${TICKET.id}`));
@@ -82,7 +82,7 @@ describe('TicketForm', () => {
 
   it('when an edit is saved, then it opens the ticket, which will confirm "Changes saved"', async () => {
     put.mockResolvedValue(ok({ ...TICKET, userId: 'u1', version: 1, orderId: null, status: 'available' }));
-    render(<TicketForm ticket={TICKET} />);
+    render(<TicketForm ticket={TICKET} sellerFeePercent={5} />);
     fill('Concert', '25');
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(mockRouter.push).toHaveBeenCalledWith(`/tickets/${TICKET.id}`));
@@ -96,7 +96,7 @@ describe('TicketForm', () => {
         { message: 'Price must be at most 1000000', code: 'VALIDATION_FAILED', field: 'price' },
       ]),
     );
-    render(<TicketForm />);
+    render(<TicketForm sellerFeePercent={5} />);
     fill('Concert', '10');
     fireEvent.click(screen.getByRole('button', { name: 'List ticket' }));
     await waitFor(() =>
@@ -109,7 +109,7 @@ describe('TicketForm', () => {
 
   it('when the server refuses the edit (ticket reserved meanwhile), then the message is in the form alert', async () => {
     put.mockRejectedValue(apiError(400, [{ message: 'Ticket is reserved', code: 'TICKET_RESERVED' }]));
-    render(<TicketForm ticket={TICKET} />);
+    render(<TicketForm ticket={TICKET} sellerFeePercent={5} />);
     expect((screen.getByLabelText('Price (USD)') as HTMLInputElement).value).toBe('20.50');
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Ticket is reserved'));
@@ -117,7 +117,13 @@ describe('TicketForm', () => {
   });
 
   it('when the ticket is locked, then the form is disabled and says why', () => {
-    render(<TicketForm ticket={TICKET} disabledReason="This ticket has been sold, so it can no longer be edited." />);
+    render(
+      <TicketForm
+        ticket={TICKET}
+        disabledReason="This ticket has been sold, so it can no longer be edited."
+        sellerFeePercent={5}
+      />,
+    );
     expect(screen.getByText('This ticket has been sold, so it can no longer be edited.')).toBeTruthy();
     // Disabled through their fieldset.
     expect(screen.getByLabelText('Title').matches(':disabled')).toBe(true);

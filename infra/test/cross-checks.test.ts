@@ -30,6 +30,17 @@ const SERVICES = APP_NAMES.filter((app) => app !== 'client');
  */
 const PENDING_VARIABLES: Record<string, string> = {};
 
+/**
+ * Variables one ConfigMap gives several apps, of which each reads those it needs: the manifests
+ * may set them for a service whose configSchema does not declare them.
+ */
+const SHARED_VARIABLES: Record<string, string> = {
+  BUYER_FEE_PERCENT: 'fees-config: orders stores the buyer fee; payments and the client read the same map',
+  SELLER_FEE_PERCENT: 'fees-config: payments pays sellers out with it, the client shows it; orders ignores it',
+};
+
+const ALLOWED_EXTRA = { ...PENDING_VARIABLES, ...SHARED_VARIABLES };
+
 const deploymentOf = (objects: K8sObject[], app: string) => byName<IDeployment>(objects, 'Deployment', `${app}-depl`);
 
 describe('probes', () => {
@@ -108,7 +119,7 @@ describe('environment', () => {
       const problems = SERVICES.flatMap((app) => {
         const schema = loadConfigSchema(app);
         if (!schema) return [`${app}: no src/config.ts exporting configSchema`];
-        return envProblems(deploymentOf(objects, app), objects, schema, PENDING_VARIABLES);
+        return envProblems(deploymentOf(objects, app), objects, schema, ALLOWED_EXTRA);
       });
       expect(problems).toEqual([]);
     },
@@ -141,7 +152,7 @@ describe('environment', () => {
       cm.metadata.name.startsWith('orders-config-'),
     );
     if (ordersConfig) ordersConfig.data.SWEEP_INTERVAL_SECONDS = 'often';
-    expect(envProblems(deployment, objects, schema)).toEqual([
+    expect(envProblems(deployment, objects, schema, ALLOWED_EXTRA)).toEqual([
       'orders: JWT_KEY comes from Secret jwt-secret (optional), but the service cannot start without it',
       'orders: DATABASE_URL is not provided (required by the schema)',
       `orders: SWEEP_INTERVAL_SECONDS=often (ConfigMap ${ordersConfig?.metadata.name}) is rejected by orders's configSchema`,
@@ -153,6 +164,31 @@ describe('environment', () => {
     const objects = render(overlay);
     const apps = ['tickets', 'orders', 'payments'].map((app) => deploymentOf(objects, app));
     expect(sharedVariableProblems(apps, objects, 'PAYMENT_CURRENCY')).toEqual([]);
+  });
+
+  it.each(
+    OVERLAYS.flatMap((overlay) => [
+      [overlay, 'BUYER_FEE_PERCENT'],
+      [overlay, 'SELLER_FEE_PERCENT'],
+    ]),
+  )('%s gives orders, payments and the client one %s (the fee the page shows is the fee charged)', (overlay, name) => {
+    const objects = render(overlay);
+    const apps = ['orders', 'payments', 'client'].map((app) => deploymentOf(objects, app));
+    expect(sharedVariableProblems(apps, objects, name)).toEqual([]);
+  });
+
+  it('reports a client left without BUYER_FEE_PERCENT', () => {
+    const objects = render('infra/k8s');
+    const [orders, payments, client] = ['orders', 'payments', 'client'].map((app) => deploymentOf(objects, app));
+    const clientContainer = appContainer(client!);
+    if (clientContainer?.envFrom) {
+      clientContainer.envFrom = clientContainer.envFrom.filter(
+        (source) => !source.configMapRef?.name?.startsWith('fees-config-'),
+      );
+    }
+    expect(sharedVariableProblems([orders!, payments!, client!], objects, 'BUYER_FEE_PERCENT')).toEqual([
+      'client: BUYER_FEE_PERCENT is not set, so it would not follow the other apps',
+    ]);
   });
 
   it('reports a service left without PAYMENT_CURRENCY and one given another currency', () => {
@@ -175,7 +211,7 @@ describe('environment', () => {
     const objects = render('infra/k8s').filter((object) => !object.metadata.name.startsWith('messaging-config-'));
     const schema = loadConfigSchema('tickets');
     if (!schema) throw new Error('tickets has no configSchema');
-    const problems = envProblems(deploymentOf(objects, 'tickets'), objects, schema, PENDING_VARIABLES);
+    const problems = envProblems(deploymentOf(objects, 'tickets'), objects, schema, ALLOWED_EXTRA);
     expect(problems.join('\n')).toMatch(/envFrom ConfigMap messaging-config-\w+ is not in the manifests/);
     expect(problems.join('\n')).toMatch(
       /NATS_URL is not provided \(its default nats:\/\/127\.0\.0\.1:4222 is this pod\)/,

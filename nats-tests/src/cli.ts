@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CliError, ExitCode } from './cli-error';
 import { dead } from './commands/dead';
 import { OUTBOX_SERVICES, outboxCommand } from './commands/outbox';
+import { payouts } from './commands/payouts';
 import { publish } from './commands/publish';
 import { refunds } from './commands/refunds';
 import { RESYNC_SOURCES, resync } from './commands/resync';
@@ -26,6 +27,7 @@ Commands:
   dead list|retry|drop  events the services parked after repeated failures
   outbox list|retry     outbox rows a service could not publish, parked
   refunds list|retry    payments' refund intents; put a parked (failed) one back
+  payouts list|retry    payments' seller payouts; put a parked (failed) one back
   resync <service>      tickets or orders republishes every entity's state (after a restore)
 
 Options:
@@ -129,6 +131,23 @@ States: pending (being retried), succeeded, not_needed (no money was taken), fai
 
 Options:
   --status <state>      list: only refunds in this state
+  --json                list: one JSON object per line
+${COMMON_HELP}`;
+
+const PAYOUTS_HELP = `Usage: npm run events -- payouts list [--status <state>] [--json]
+       npm run events -- payouts retry <id>
+
+Payouts of the payments service: each completed order owes its seller the ticket's price less the
+seller fee, paid by the payout scheduler once the hold after the event is over. A transfer the
+gateway refuses PAYOUT_MAX_ATTEMPTS times is parked as "failed" (counted by
+payments_payouts_failed in /metrics): fix the cause (the platform's balance, the seller's
+account), then retry it, which sends it with a fresh idempotency key. Answered by a running
+payments replica.
+
+States: held (not paid yet), paid, cancelled, reversed, failed (parked).
+
+Options:
+  --status <state>      list: only payouts in this state
   --json                list: one JSON object per line
 ${COMMON_HELP}`;
 
@@ -318,9 +337,28 @@ async function dispatch(argv: string[], context: CliContext): Promise<number> {
         'Use "refunds list [--status <state>]" or "refunds retry <id>". Run "refunds --help" for usage.',
       );
     }
+    case 'payouts': {
+      const { values, positionals } = parse(command, args, { status: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return help(output, PAYOUTS_HELP);
+      const [action, id, ...extra] = positionals;
+      if (action === 'list' && id === undefined) {
+        await payouts(
+          { ...connectionOf(values.server), action, status: values.status, json: values.json ?? false },
+          output,
+        );
+        return ExitCode.Ok;
+      }
+      if (action === 'retry' && id !== undefined && extra.length === 0) {
+        await payouts({ ...connectionOf(values.server), action, id }, output);
+        return ExitCode.Ok;
+      }
+      throw new CliError(
+        'Use "payouts list [--status <state>]" or "payouts retry <id>". Run "payouts --help" for usage.',
+      );
+    }
     default:
       throw new CliError(
-        `Unknown command "${command}". Commands: tail, publish, status, dead, outbox, refunds, resync. Run with --help for usage.`,
+        `Unknown command "${command}". Commands: tail, publish, status, dead, outbox, refunds, payouts, resync. Run with --help for usage.`,
       );
   }
 }

@@ -55,7 +55,7 @@ describe('cli (in process)', () => {
   it.each([
     [
       ['deploy'],
-      'Unknown command "deploy". Commands: tail, publish, status, dead, outbox, refunds, resync. Run with --help for usage.',
+      'Unknown command "deploy". Commands: tail, publish, status, dead, outbox, refunds, payouts, resync. Run with --help for usage.',
     ],
     [['tail', '--bogus'], /Unknown option '--bogus'.*Run "tail --help" for usage/],
     [['tail', '--from-seq', 'abc'], '--from-seq needs a stream sequence (1, 2, …), got "abc".'],

@@ -138,6 +138,47 @@ describe('payments configuration', () => {
       }),
     ).toMatchObject({ ORDER_WAIT_MS: 0, RECONCILE_AFTER_SECONDS: 300, RECONCILE_INTERVAL_SECONDS: 0 });
   });
+
+  it('when the payout settings are not given, then payouts are held 48 h, swept every 30 s, parked after 5 refusals, with a 5 % seller fee', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL })).toMatchObject({
+      SELLER_FEE_PERCENT: 5,
+      PAYOUT_HOLD_HOURS: 48,
+      PAYOUT_INTERVAL_SECONDS: 30,
+      PAYOUT_MAX_ATTEMPTS: 5,
+    });
+  });
+
+  it('when the payout settings are given, then fractions of an hour, 0 and a fee with two decimals are read', () => {
+    expect(
+      parseConfig(configSchema, {
+        JWT_KEY,
+        DATABASE_URL,
+        SELLER_FEE_PERCENT: '7.5',
+        PAYOUT_HOLD_HOURS: '0.001',
+        PAYOUT_INTERVAL_SECONDS: '0',
+        PAYOUT_MAX_ATTEMPTS: '2',
+      }),
+    ).toMatchObject({
+      SELLER_FEE_PERCENT: 7.5,
+      PAYOUT_HOLD_HOURS: 0.001,
+      PAYOUT_INTERVAL_SECONDS: 0,
+      PAYOUT_MAX_ATTEMPTS: 2,
+    });
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, PAYOUT_HOLD_HOURS: '0' }).PAYOUT_HOLD_HOURS).toBe(0);
+  });
+
+  it.each([
+    ['PAYOUT_HOLD_HOURS', '-1'],
+    ['PAYOUT_HOLD_HOURS', 'two days'],
+    ['PAYOUT_HOLD_HOURS', '100000'],
+    ['PAYOUT_INTERVAL_SECONDS', '-5'],
+    ['PAYOUT_MAX_ATTEMPTS', '0'],
+    ['SELLER_FEE_PERCENT', '51'],
+    ['SELLER_FEE_PERCENT', '2.345'],
+  ])('when %s is %s, then the error names it', (name, value) => {
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, [name]: value })).toThrow(name);
+  });
+
   it('when OPERATOR_EMAILS is not given, then nobody is an operator; when given, the list is read trimmed and lower-cased; a bad address is named', () => {
     expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL }).OPERATOR_EMAILS).toEqual([]);
     expect(

@@ -13,6 +13,7 @@ import {
   GatewayIdempotencyError,
   GatewayRejectedError,
   GatewayUnavailableError,
+  type TransferRequest,
 } from '../src/gateway/payment-gateway';
 import { SandboxGateway } from '../src/gateway/sandbox.gateway';
 import { DECLINING_TOKENS, SUCCEEDING_TOKENS } from '../src/gateway/sandbox-tokens';
@@ -29,6 +30,7 @@ const charge = (token: string, idempotencyKey = `order-${token}-attempt-0`): Cha
 });
 
 const silent = createLogger('payments', 'silent');
+const USER = '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23';
 let database: TestDatabase<typeof schema>;
 beforeAll(async () => {
   database = await createTestDatabase({ schema, migrationsFolder: path.join(__dirname, '..', 'migrations') });
@@ -192,7 +194,115 @@ describe('SandboxGateway', () => {
   });
 });
 
+describe('SandboxGateway: Connect, offline', () => {
+  const transfer = (destination: string, overrides: Partial<TransferRequest> = {}): TransferRequest => ({
+    amount: 950,
+    currency: 'usd',
+    destination,
+    transferGroup: 'order-o-1',
+    idempotencyKey: 'payout-p-1',
+    metadata: { payoutId: 'p-1', orderId: 'o-1' },
+    ...overrides,
+  });
+
+  it('when an account is created twice with one key, then it is one acct_sandbox_ account, ready at once, whose link leads straight back', async () => {
+    const first = await sandbox().createAccount({ userId: USER, idempotencyKey: `account-${USER}` });
+    const again = await sandbox().createAccount({ userId: USER, idempotencyKey: `account-${USER}` });
+
+    expect(first).toEqual({ id: expect.stringMatching(/^acct_sandbox_[0-9a-f]{24}$/), ready: true });
+    expect(again).toEqual(first);
+    await expect(sandbox().retrieveAccount(first.id)).resolves.toEqual(first);
+    await expect(
+      sandbox().createAccountLink({
+        accountId: first.id,
+        refreshUrl: 'http://x/payouts?r',
+        returnUrl: 'http://x/payouts',
+      }),
+    ).resolves.toEqual({ url: 'http://x/payouts' });
+    await expect(sandbox().retrieveAccount('acct_sandbox_unknown')).rejects.toMatchObject({
+      constructor: GatewayRejectedError,
+      code: 'resource_missing',
+    });
+  });
+
+  it('when a transfer is made again with its key, then the first transfer comes back; with other parameters it is an idempotency error', async () => {
+    const { id: account } = await sandbox().createAccount({ userId: USER, idempotencyKey: `account-${USER}` });
+
+    const first = await sandbox().transfer(transfer(account));
+    const again = await sandbox().transfer(transfer(account));
+
+    expect(first.id).toMatch(/^tr_sandbox_[0-9a-f]{24}$/);
+    expect(again).toEqual(first);
+    await expect(sandbox().transfer(transfer(account, { amount: 951 }))).rejects.toBeInstanceOf(
+      GatewayIdempotencyError,
+    );
+  });
+
+  it('when a transfer goes to an unknown account or moves no money, then it is refused', async () => {
+    await expect(sandbox().transfer(transfer('acct_sandbox_unknown'))).rejects.toMatchObject({
+      constructor: GatewayRejectedError,
+      message: "No such destination: 'acct_sandbox_unknown'",
+    });
+    const { id: account } = await sandbox().createAccount({ userId: USER, idempotencyKey: `account-${USER}` });
+    await expect(
+      sandbox().transfer(transfer(account, { amount: 0, idempotencyKey: 'payout-zero' })),
+    ).rejects.toMatchObject({
+      code: 'parameter_invalid_integer',
+    });
+  });
+
+  it('when a transfer is reversed, then its reversal is replayed for its key and a second reversal is refused', async () => {
+    const { id: account } = await sandbox().createAccount({ userId: USER, idempotencyKey: `account-${USER}` });
+    const { id } = await sandbox().transfer(transfer(account));
+
+    const reversal = await sandbox().reverseTransfer({ transferId: id, idempotencyKey: 'payout-p-1-reversal' });
+
+    expect(reversal.id).toMatch(/^trr_sandbox_/);
+    await expect(sandbox().reverseTransfer({ transferId: id, idempotencyKey: 'payout-p-1-reversal' })).resolves.toEqual(
+      reversal,
+    );
+    await expect(
+      sandbox().reverseTransfer({ transferId: 'tr_other', idempotencyKey: 'payout-p-1-reversal' }),
+    ).rejects.toBeInstanceOf(GatewayIdempotencyError);
+    await expect(sandbox().reverseTransfer({ transferId: id, idempotencyKey: 'another' })).rejects.toMatchObject({
+      code: 'transfer_already_reversed',
+    });
+    await expect(
+      sandbox().reverseTransfer({ transferId: 'tr_sandbox_unknown', idempotencyKey: 'unknown' }),
+    ).rejects.toMatchObject({ code: 'resource_missing' });
+  });
+});
+
 describe('CircuitBreakerGateway', () => {
+  it('when Connect calls go through it, then each reaches the gateway behind it', async () => {
+    const fake = new FakeGateway();
+    const breaker = new CircuitBreakerGateway(fake);
+
+    await expect(breaker.createAccount({ userId: USER, idempotencyKey: 'account-1' })).resolves.toEqual({
+      id: `acct_fake_${USER}`,
+      ready: true,
+    });
+    await expect(breaker.retrieveAccount('acct_1')).resolves.toEqual({ id: 'acct_1', ready: true });
+    await expect(
+      breaker.createAccountLink({ accountId: 'acct_1', refreshUrl: 'http://x/r', returnUrl: 'http://x/p' }),
+    ).resolves.toEqual({ url: 'http://x/p' });
+    await expect(
+      breaker.transfer({
+        amount: 1,
+        currency: 'usd',
+        destination: 'acct_1',
+        transferGroup: 'order-1',
+        idempotencyKey: 'payout-1',
+        metadata: { payoutId: '1', orderId: '1' },
+      }),
+    ).resolves.toEqual({ id: 'tr_fake_payout-1' });
+    await expect(breaker.reverseTransfer({ transferId: 'tr_1', idempotencyKey: 'r' })).resolves.toEqual({
+      id: 'trr_fake_tr_1',
+    });
+    expect(fake.transfers).toHaveLength(1);
+    await breaker.close();
+  });
+
   it('when the inner gateway keeps failing, then it opens, answers "circuit-open" without calling it, and closes after a successful trial', async () => {
     const fake = new FakeGateway();
     fake.onCharge = async () => {

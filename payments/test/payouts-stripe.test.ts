@@ -4,6 +4,7 @@ import { type StripeStandIn, startStripeStandIn, waitFor } from '@ticketing/comm
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { payoutAccounts, payouts } from '../src/db/schema';
+import { retryPayout } from '../src/domain/payouts';
 import {
   GatewayIdempotencyError,
   GatewayRejectedError,
@@ -232,7 +233,6 @@ describe('the payout scheduler through Stripe (the stand-in)', () => {
       lastError: 'You have insufficient available funds in your Stripe account.',
     });
     standIn.reset();
-    const { retryPayout } = await import('../src/domain/payouts');
     await retryPayout(bed.deps, payout.id);
     expect(await scheduler.runOnce()).toEqual(['paid']);
     expect(standIn.transfers()).toHaveLength(1);

@@ -4,6 +4,7 @@ import { waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { admittedOrders, events, payoutAccounts, payouts, sandboxAccounts, sandboxTransfers } from '../src/db/schema';
+import { applyCatalogEvent } from '../src/domain/catalog-replica';
 import { paymentAdminCommands } from '../src/events/admin-commands';
 import { GatewayUnavailableError, type PaymentGateway } from '../src/gateway/payment-gateway';
 import { SandboxGateway } from '../src/gateway/sandbox.gateway';
@@ -133,6 +134,48 @@ describe('the catalog and admissions replicas', () => {
       version: 1,
       startsAt: new Date(later),
     });
+  });
+
+  it('when an event version is missing for longer than the gap heal, or comes as a resync, then the replica takes the event as it is', async () => {
+    const id = randomUUID();
+    const data = { id, organizerId: randomUUID(), name: 'Play', venue: 'Theatre', city: 'Lille' };
+    const startsAt = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+    await applyCatalogEvent(
+      bed.db,
+      { ...data, version: 0, startsAt: startsAt(1) },
+      { storedAt: new Date(), healMs: 60_000 },
+    );
+
+    await expect(
+      applyCatalogEvent(
+        bed.db,
+        { ...data, version: 2, startsAt: startsAt(2) },
+        { storedAt: new Date(), healMs: 60_000 },
+      ),
+    ).rejects.toThrow(`event ${id} is at version 0, waiting before 2`);
+    await expect(
+      applyCatalogEvent(
+        bed.db,
+        { ...data, version: 2, startsAt: startsAt(2) },
+        { storedAt: hoursAgo(1), healMs: 60_000 },
+      ),
+    ).resolves.toBe('gap-skipped');
+    await expect(
+      applyCatalogEvent(
+        bed.db,
+        { ...data, version: 1, startsAt: startsAt(3) },
+        { storedAt: new Date(), healMs: 60_000, resync: true },
+      ),
+    ).resolves.toBe('applied');
+    await expect(
+      applyCatalogEvent(
+        bed.db,
+        { ...data, id: randomUUID(), version: 3, startsAt: startsAt(1) },
+        { storedAt: new Date(), healMs: 60_000 },
+      ),
+    ).rejects.toThrow(/is not known yet \(version 3 arrived first\)/);
+
+    expect((await bed.db.select().from(events).where(eq(events.id, id)))[0]).toMatchObject({ version: 1 });
   });
 
   it('when pass.admitted arrives with its order, then the order is remembered as admitted; without one, nothing is', async () => {
@@ -440,6 +483,24 @@ describe('the payout scheduler (sandbox gateway)', () => {
     expect(calls.sort()).toEqual(sales.map(({ payout }) => `payout-${payout.id}`).sort());
     expect(await bed.db.select().from(sandboxTransfers)).toHaveLength(8);
     expect(await bed.published(Subjects.PayoutPaid)).toHaveLength(8);
+  });
+});
+
+describe('the payout scheduler running by itself', () => {
+  it('when it is started, then it sweeps every interval and pays what becomes due; woken, it sweeps at once; stopped, it stops', async () => {
+    const seller = await aReadySeller();
+    const scheduler = bed.payoutScheduler({ intervalMs: 100 });
+    scheduler.start();
+    try {
+      const { payout } = await bed.aSale({ sellerId: seller.id });
+      await waitFor(async () => (await payoutById(payout.id)).status === 'paid');
+      scheduler.wake();
+    } finally {
+      await scheduler.stop();
+    }
+    const { payout } = await bed.aSale({ sellerId: seller.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await payoutById(payout.id)).status).toBe('held');
   });
 });
 

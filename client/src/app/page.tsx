@@ -7,6 +7,7 @@ import { TicketList } from '@/components/ticket-list';
 import { readTrail } from '@/lib/cursor-trail';
 import { pageTitle } from '@/lib/page-title';
 import { apiGet } from '@/lib/server-api';
+import { buyerFeePercent } from '@/lib/server-config';
 import type { TicketPage } from '@/lib/types';
 
 const PAGE_SIZE = 20;
@@ -107,7 +108,7 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
           <p className="muted result-count" aria-live="polite">
             {q ? `Tickets matching “${q}”` : 'Newest listings first'}
           </p>
-          <TicketList tickets={result.data.tickets} />
+          <TicketList tickets={result.data.tickets} buyerFeePercent={buyerFeePercent()} />
           <Pagination trail={trail} nextCursor={result.data.nextCursor} />
         </>
       ) : null}

@@ -1,10 +1,14 @@
 import Link from 'next/link';
+import { allInPrice } from '@/lib/fees';
 import { formatPrice } from '@/lib/format';
 import type { CatalogEvent } from '@/lib/types';
 import { LocalTime } from './local-time';
 
-/** Events as cards: when and where, and what is on sale (how many tickets, from what price). */
-export function EventList({ events }: { events: readonly CatalogEvent[] }) {
+/**
+ * Events as cards: when and where, and what is on sale (how many tickets, from what all-in price:
+ * the cheapest ticket with its service fee, what a buyer would pay).
+ */
+export function EventList({ events, buyerFeePercent }: { events: readonly CatalogEvent[]; buyerFeePercent: number }) {
   return (
     <ul className="ticket-grid event-grid">
       {events.map((event) => (
@@ -25,7 +29,9 @@ export function EventList({ events }: { events: readonly CatalogEvent[] }) {
             <p className="muted">No tickets on sale</p>
           ) : (
             <p className="ticket-card__price price">
-              {event.availableListings} on sale from {formatPrice(event.lowestPrice, event.currency)}
+              {event.availableListings} on sale from{' '}
+              {formatPrice(allInPrice(event.lowestPrice, event.currency, buyerFeePercent).total, event.currency)} incl.
+              fees
             </p>
           )}
         </li>

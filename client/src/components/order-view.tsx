@@ -12,6 +12,7 @@ import { Countdown } from './countdown';
 import { FormAlert } from './form-errors';
 import { LocalTime } from './local-time';
 import { PaymentForm } from './payment/payment-form';
+import { AllInPrice } from './price-breakdown';
 import { OrderPhaseBadge } from './status-badge';
 
 interface OrderViewProps {
@@ -72,7 +73,10 @@ export function OrderView({ order, initialPhase, publishableKey, passId = null }
   }
 
   const ticketLink = <Link href={`/tickets/${order.ticket.id}`}>{order.ticket.title}</Link>;
-  const total = formatPrice(order.price, order.currency);
+  // The amounts stored on the order at reservation, never recomputed: what is charged.
+  const price = formatPrice(order.price, order.currency);
+  const buyerFee = formatPrice(order.buyerFee, order.currency);
+  const total = formatPrice(order.total, order.currency);
 
   return (
     <div className="order">
@@ -95,8 +99,10 @@ export function OrderView({ order, initialPhase, publishableKey, passId = null }
             </dd>
           </div>
           <div>
-            <dt>Price</dt>
-            <dd className="price">{total}</dd>
+            <dt>Total</dt>
+            <dd>
+              <AllInPrice amounts={order} />
+            </dd>
           </div>
           <div>
             <dt>Status</dt>
@@ -183,7 +189,13 @@ export function OrderView({ order, initialPhase, publishableKey, passId = null }
                 <th scope="row" className="checkout-summary__label">
                   {order.ticket.title}
                 </th>
-                <td className="price checkout-summary__amount">{total}</td>
+                <td className="price checkout-summary__amount">{price}</td>
+              </tr>
+              <tr>
+                <th scope="row" className="checkout-summary__label">
+                  Service fee
+                </th>
+                <td className="price checkout-summary__amount">{buyerFee}</td>
               </tr>
               <tr className="checkout-summary__total">
                 <th scope="row" className="checkout-summary__label">
@@ -195,7 +207,7 @@ export function OrderView({ order, initialPhase, publishableKey, passId = null }
           </table>
           <PaymentForm
             orderId={order.id}
-            price={order.price}
+            price={order.total}
             currency={order.currency}
             publishableKey={publishableKey}
             onPaid={(id) => {

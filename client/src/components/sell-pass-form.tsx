@@ -8,6 +8,7 @@ import { capText, type ResaleCap, validateResalePrice } from '@/lib/resale';
 import { MAX_TITLE_LENGTH, parsePrice } from '@/lib/ticket-input';
 import type { Ticket } from '@/lib/types';
 import { FormAlert } from './form-errors';
+import { SellerReceives } from './seller-receives';
 import { TextField } from './text-field';
 
 const FIELDS = ['price', 'title'] as const;
@@ -17,6 +18,8 @@ interface SellPassFormProps {
   cap: ResaleCap;
   /** The resold ticket's title: the listing's title unless the seller gives another. */
   title: string;
+  /** SELLER_FEE_PERCENT (read on the server): the form says what the seller will receive. */
+  sellerFeePercent: number;
 }
 
 /**
@@ -24,7 +27,7 @@ interface SellPassFormProps {
  * cap, which the field states before anything is sent. The listing starts `pending` until passes
  * has locked the pass: its page, where this form goes, says so and follows it.
  */
-export function SellPassForm({ passId, cap, title: originalTitle }: SellPassFormProps) {
+export function SellPassForm({ passId, cap, title: originalTitle, sellerFeePercent }: SellPassFormProps) {
   const router = useRouter();
   const [price, setPrice] = useState('');
   const [title, setTitle] = useState(originalTitle);
@@ -80,6 +83,7 @@ export function SellPassForm({ passId, cap, title: originalTitle }: SellPassForm
           error={errors.fields.price}
           required
         />
+        <SellerReceives price={price} currency={cap.currency} sellerFeePercent={sellerFeePercent} />
         <TextField
           id="title"
           name="title"

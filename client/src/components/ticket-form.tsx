@@ -14,6 +14,7 @@ import {
 import type { Ticket } from '@/lib/types';
 import { FormAlert } from './form-errors';
 import { rememberSaved } from './saved-notice';
+import { SellerReceives } from './seller-receives';
 import { TextField } from './text-field';
 
 const FIELDS = ['title', 'price', 'faceValue', 'section', 'row', 'seat'] as const;
@@ -25,10 +26,12 @@ interface TicketFormProps {
   disabledReason?: string;
   /** Listing a ticket for this catalog event: the form also asks for its face value and seat. */
   event?: { id: string; name: string };
+  /** SELLER_FEE_PERCENT (read on the server): the form says what the seller will receive. */
+  sellerFeePercent: number;
 }
 
 /** Sell a ticket, or edit one of your own. On success, goes to the ticket's page, which confirms it. */
-export function TicketForm({ ticket, disabledReason, event: forEvent }: TicketFormProps) {
+export function TicketForm({ ticket, disabledReason, event: forEvent, sellerFeePercent }: TicketFormProps) {
   const router = useRouter();
   const [title, setTitle] = useState(ticket?.title ?? '');
   const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
@@ -112,6 +115,8 @@ export function TicketForm({ ticket, disabledReason, event: forEvent }: TicketFo
           error={errors.fields.price}
           required
         />
+        {/* The label says USD: the form's prices are in the platform's currency. */}
+        <SellerReceives price={price} currency="usd" sellerFeePercent={sellerFeePercent} />
         {forEvent ? (
           <fieldset className="form__group">
             <legend>For {forEvent.name}</legend>

@@ -1,12 +1,13 @@
 import Link from 'next/link';
-import { formatPrice } from '@/lib/format';
+import { allInPrice } from '@/lib/fees';
 import type { Ticket } from '@/lib/types';
+import { AllInPrice } from './price-breakdown';
 
 /**
  * Tickets as cards. A reserved one is greyed out and says so in words ("Reserved — may come
  * back"): someone is paying for it, and it returns to sale if they do not.
  */
-export function TicketList({ tickets }: { tickets: readonly Ticket[] }) {
+export function TicketList({ tickets, buyerFeePercent }: { tickets: readonly Ticket[]; buyerFeePercent: number }) {
   return (
     <ul className="ticket-grid">
       {tickets.map((ticket) => {
@@ -21,7 +22,11 @@ export function TicketList({ tickets }: { tickets: readonly Ticket[] }) {
               </Link>
             </h2>
             {reserved ? <p className="ticket-card__state">Reserved — may come back</p> : null}
-            <p className="ticket-card__price price">{formatPrice(ticket.price, ticket.currency)}</p>
+            <AllInPrice
+              amounts={allInPrice(ticket.price, ticket.currency, buyerFeePercent)}
+              className="ticket-card__price"
+              of={ticket.title}
+            />
           </li>
         );
       })}

@@ -27,10 +27,19 @@ export function formatDuration(totalSeconds: number): string {
  * 20.5 usd → 2050, 5000 jpy → 5000.
  */
 export function toMinorUnits(price: number, currency: string): number {
-  const decimals =
+  return Math.round(price * 10 ** currencyDecimals(currency));
+}
+
+/** An integer of the currency's minor units as a decimal price: 2050 usd → 20.5, 5000 jpy → 5000. */
+export function fromMinorUnits(minor: number, currency: string): number {
+  return minor / 10 ** currencyDecimals(currency);
+}
+
+function currencyDecimals(currency: string): number {
+  return (
     new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return Math.round(price * 10 ** decimals);
+      .maximumFractionDigits ?? 2
+  );
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();

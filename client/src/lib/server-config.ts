@@ -1,4 +1,5 @@
 import type { DEFAULT_RESALE_PRICE_CAP_PERCENT } from '@ticketing/common/api';
+import { DEFAULT_BUYER_FEE_PERCENT, DEFAULT_SELLER_FEE_PERCENT, FEE_PERCENT_MAX } from '@ticketing/common/fees';
 
 /**
  * Where the server side of the app reaches the services: the gateway locally, the Ingress
@@ -35,4 +36,30 @@ export function resalePriceCapPercent(): number {
     `[client] RESALE_PRICE_CAP_PERCENT=${JSON.stringify(raw)} is not an integer from 100 to 1000: using ${DEFAULT_CAP}`,
   );
   return DEFAULT_CAP;
+}
+
+/**
+ * A fee percentage as the services accept it (`env.feePercent` in common): a number from 0 to
+ * `FEE_PERCENT_MAX` with at most two decimals. Anything else is ignored with a warning, and the
+ * default shown — the services would not start with it.
+ */
+function feePercent(name: 'BUYER_FEE_PERCENT' | 'SELLER_FEE_PERCENT', fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (/^\d+(\.\d{1,2})?$/.test(raw) && value >= 0 && value <= FEE_PERCENT_MAX) return value;
+  console.warn(
+    `[client] ${name}=${JSON.stringify(raw)} is not a number from 0 to ${FEE_PERCENT_MAX} with at most two decimals: using ${fallback}`,
+  );
+  return fallback;
+}
+
+/** The buyer fee in percent of a ticket's price (`BUYER_FEE_PERCENT`, orders' setting): every price a buyer sees includes it. */
+export function buyerFeePercent(): number {
+  return feePercent('BUYER_FEE_PERCENT', DEFAULT_BUYER_FEE_PERCENT);
+}
+
+/** The seller fee in percent of a ticket's price (`SELLER_FEE_PERCENT`, payments' setting): the sell forms show what is left. */
+export function sellerFeePercent(): number {
+  return feePercent('SELLER_FEE_PERCENT', DEFAULT_SELLER_FEE_PERCENT);
 }

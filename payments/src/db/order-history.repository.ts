@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '@ticketing/common';
-import { asc, eq } from 'drizzle-orm';
-import { type OrderHistoryRow, orderHistory } from './schema';
+import { orderHistory } from './schema';
 
 /** The steps an order's history records. */
 export const OrderHistoryKind = {
@@ -39,9 +38,4 @@ export async function recordOrderHistory(
   entry: { orderId: string; kind: OrderHistoryKind; detail: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(orderHistory).values({ id: randomUUID(), ...entry });
-}
-
-/** An order's history, oldest step first. */
-export function orderHistoryOf(db: Executor, orderId: string): Promise<OrderHistoryRow[]> {
-  return db.select().from(orderHistory).where(eq(orderHistory.orderId, orderId)).orderBy(asc(orderHistory.at));
 }

@@ -49,12 +49,8 @@ export function gatewayHttpError(error: unknown, operation: 'charge' | 'refund' 
     error instanceof GatewayRejectedError ||
     error instanceof GatewayIdempotencyError
   ) {
-    return new BadGatewayError(
-      operation === 'connect'
-        ? 'The payment gateway failed to set up the payout account; please try again'
-        : `The payment gateway failed to ${operation} the payment; please try again`,
-      'GATEWAY_ERROR',
-    );
+    const failed = operation === 'connect' ? 'set up the payout account' : `${operation} the payment`;
+    return new BadGatewayError(`The payment gateway failed to ${failed}; please try again`, 'GATEWAY_ERROR');
   }
   return error;
 }

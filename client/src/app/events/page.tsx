@@ -6,6 +6,7 @@ import { Pagination } from '@/components/pagination';
 import { ServiceProblem } from '@/components/service-problem';
 import { readTrail } from '@/lib/cursor-trail';
 import { apiGet } from '@/lib/server-api';
+import { buyerFeePercent } from '@/lib/server-config';
 import type { CatalogEventPage } from '@/lib/types';
 
 export const metadata: Metadata = { title: 'Events' };
@@ -136,7 +137,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Searc
       ) : null}
       {result.ok && result.data.events.length > 0 ? (
         <>
-          <EventList events={result.data.events} />
+          <EventList events={result.data.events} buyerFeePercent={buyerFeePercent()} />
           <Pagination trail={trail} nextCursor={result.data.nextCursor} />
         </>
       ) : null}

@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { LocalTime } from '@/components/local-time';
+import { AllInPrice } from '@/components/price-breakdown';
 import { ServiceProblem } from '@/components/service-problem';
 import { OrderPhaseBadge } from '@/components/status-badge';
 import { TimeLeft } from '@/components/time-left';
-import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { orderPhase } from '@/lib/order-phase';
 import { apiGet, getSession } from '@/lib/server-api';
@@ -47,7 +47,7 @@ export default async function MyOrdersPage() {
             <tr>
               <th scope="col">Ticket</th>
               <th scope="col">Reserved</th>
-              <th scope="col">Price</th>
+              <th scope="col">Total</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -65,8 +65,8 @@ export default async function MyOrdersPage() {
                   <td data-label="Reserved">
                     <LocalTime iso={order.createdAt} />
                   </td>
-                  <td data-label="Price" className="price">
-                    {formatPrice(order.price, order.currency)}
+                  <td data-label="Total">
+                    <AllInPrice amounts={order} of={order.ticket.title} />
                   </td>
                   <td data-label="Status">
                     <OrderPhaseBadge phase={phase} />

@@ -8,6 +8,7 @@ const StripeCardForm = lazy(() => import('./stripe-card-form'));
 
 interface PaymentFormProps {
   orderId: string;
+  /** What the button says is paid: the order's stored total (ticket + service fee), which payments charges. */
   price: number;
   currency: string;
   /** Stripe's publishable key from the server's environment; null means the sandbox. */

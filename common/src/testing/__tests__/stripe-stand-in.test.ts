@@ -197,3 +197,98 @@ describe('the Stripe stand-in', () => {
     });
   });
 });
+
+describe('the Stripe stand-in: Connect', () => {
+  const anAccount = async () =>
+    (await api('POST', '/v1/accounts', { type: 'express', email: 'seller@test.dev', 'metadata[userId]': 'u-1' })).body;
+  const transfer = (destination: string, extra: Record<string, string> = {}) =>
+    api(
+      'POST',
+      '/v1/transfers',
+      { amount: '950', currency: 'usd', destination, transfer_group: 'order-1', ...extra },
+      { idempotencyKey: extra.key ?? `payout-${destination}` },
+    );
+
+  it('when an Express account is created, then it cannot receive transfers until onboarding is complete', async () => {
+    const account = await anAccount();
+    expect(account).toMatchObject({
+      id: expect.stringMatching(/^acct_/),
+      object: 'account',
+      type: 'express',
+      email: 'seller@test.dev',
+      payouts_enabled: false,
+      capabilities: { transfers: 'inactive' },
+    });
+
+    expect(await transfer(account.id)).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_request_error', code: 'insufficient_capabilities_for_transfer' } },
+    });
+    stripe.completeOnboarding(account.id);
+
+    expect((await api('GET', `/v1/accounts/${account.id}`)).body).toMatchObject({
+      payouts_enabled: true,
+      details_submitted: true,
+      capabilities: { transfers: 'active' },
+    });
+    const made = await transfer(account.id, { key: 'payout-ready' });
+    expect(made).toMatchObject({
+      status: 200,
+      body: { object: 'transfer', amount: 950, destination: account.id, transfer_group: 'order-1', reversed: false },
+    });
+    expect(stripe.transfers()).toMatchObject([{ id: made.body.id, amount: 950, destination: account.id }]);
+    expect(stripe.transferRequests()).toHaveLength(2);
+  });
+
+  it('when an account is not Express or unknown, or an account link lacks a field, then Stripe-shaped errors answer', async () => {
+    expect((await api('POST', '/v1/accounts', { type: 'standard' })).status).toBe(400);
+    expect((await api('POST', '/v1/accounts', { 'controller[stripe_dashboard][type]': 'express' })).status).toBe(200);
+    expect(await api('GET', '/v1/accounts/acct_unknown')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'resource_missing' } },
+    });
+    expect(() => stripe.completeOnboarding('acct_unknown')).toThrow('The stand-in has no account acct_unknown');
+    const account = await anAccount();
+    const link = {
+      account: account.id,
+      refresh_url: 'http://x/r',
+      return_url: 'http://x/p',
+      type: 'account_onboarding',
+    };
+    expect((await api('POST', '/v1/account_links', link)).body).toMatchObject({
+      object: 'account_link',
+      url: expect.stringMatching(new RegExp(`^https://connect\\.stripe\\.com/setup/e/${account.id}/`)),
+    });
+    expect((await api('POST', '/v1/account_links', { ...link, account: 'acct_unknown' })).status).toBe(400);
+    expect((await api('POST', '/v1/account_links', { ...link, return_url: '' })).body.error.code).toBe(
+      'parameter_missing',
+    );
+    expect((await api('POST', '/v1/account_links', { ...link, type: 'custom' })).body.error.code).toBe(
+      'parameter_invalid_string',
+    );
+  });
+
+  it('when transfers are refused, have no amount or no known destination, then none is made; a reversal is made once', async () => {
+    const account = await anAccount();
+    stripe.completeOnboarding(account.id);
+    expect((await transfer('acct_unknown')).body.error.code).toBe('resource_missing');
+    expect((await transfer(account.id, { amount: '0', key: 'zero' })).body.error.code).toBe(
+      'parameter_invalid_integer',
+    );
+    stripe.refuseTransfers();
+    expect((await transfer(account.id, { key: 'refused' })).body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'balance_insufficient',
+    });
+    stripe.reset();
+    const made = await transfer(account.id, { key: 'made' });
+
+    const reversal = await api('POST', `/v1/transfers/${made.body.id}/reversals`, {}, { idempotencyKey: 'rev-1' });
+    expect(reversal).toMatchObject({ status: 200, body: { object: 'transfer_reversal', transfer: made.body.id } });
+    expect(
+      (await api('POST', `/v1/transfers/${made.body.id}/reversals`, {}, { idempotencyKey: 'rev-2' })).body.error.code,
+    ).toBe('transfer_already_reversed');
+    expect((await api('POST', '/v1/transfers/tr_unknown/reversals', {})).status).toBe(404);
+    expect(stripe.transfers()).toMatchObject([{ id: made.body.id, reversals: [reversal.body.id] }]);
+  });
+});

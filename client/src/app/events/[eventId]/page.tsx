@@ -3,9 +3,11 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { LocalTime } from '@/components/local-time';
+import { AllInPrice } from '@/components/price-breakdown';
 import { ServiceProblem } from '@/components/service-problem';
-import { formatPrice } from '@/lib/format';
+import { allInPrice } from '@/lib/fees';
 import { apiGet, getSession } from '@/lib/server-api';
+import { buyerFeePercent } from '@/lib/server-config';
 import type { CatalogEventWithListings, Ticket } from '@/lib/types';
 
 type Params = Promise<{ eventId: string }>;
@@ -37,6 +39,7 @@ export default async function EventPage({ params }: { params: Params }) {
 
   const event = result.data;
   const organizer = session.user?.id === event.organizerId;
+  const feePercent = buyerFeePercent();
   return (
     <>
       <div className="page-head">
@@ -81,8 +84,8 @@ export default async function EventPage({ params }: { params: Params }) {
                 <td data-label="Seat" className="listing-seat">
                   {seatText(ticket.seat)}
                 </td>
-                <td data-label="Price" className="price">
-                  {formatPrice(ticket.price, ticket.currency)}
+                <td data-label="Price">
+                  <AllInPrice amounts={allInPrice(ticket.price, ticket.currency, feePercent)} of={ticket.title} />
                 </td>
                 <td className="data-table__actions">
                   <Link href={`/tickets/${ticket.id}`} prefetch={false}>

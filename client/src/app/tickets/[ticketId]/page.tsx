@@ -7,14 +7,17 @@ import { Countdown } from '@/components/countdown';
 import { FreshOnReturn } from '@/components/fresh-on-return';
 import { ListingToggle } from '@/components/listing-toggle';
 import { LocalTime } from '@/components/local-time';
+import { AllInPrice } from '@/components/price-breakdown';
 import { PurchaseButton } from '@/components/purchase-button';
 import { ResaleListingState } from '@/components/resale-listing-state';
 import { SavedNotice } from '@/components/saved-notice';
 import { ServiceProblem } from '@/components/service-problem';
 import { TicketStatusBadge } from '@/components/status-badge';
+import { allInPrice, sellerReceives } from '@/lib/fees';
 import { formatDate, formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
+import { buyerFeePercent, sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent, Order, Ticket } from '@/lib/types';
 
 type Params = Promise<{ ticketId: string }>;
@@ -63,7 +66,23 @@ export default async function TicketPage({ params }: { params: Params }) {
         <TicketStatusBadge status={ticket.status} />
       </p>
       <h1 className="ticket-detail__title">{ticket.title}</h1>
-      <p className="ticket-detail__price price">{formatPrice(ticket.price, ticket.currency)}</p>
+      {mine ? (
+        <>
+          <p className="ticket-detail__price price">{formatPrice(ticket.price, ticket.currency)}</p>
+          <p className="muted">
+            Buyers pay{' '}
+            {formatPrice(allInPrice(ticket.price, ticket.currency, buyerFeePercent()).total, ticket.currency)} with the
+            service fee; you will receive{' '}
+            {formatPrice(sellerReceives(ticket.price, ticket.currency, sellerFeePercent()), ticket.currency)}.
+          </p>
+        </>
+      ) : (
+        <AllInPrice
+          // The visitor's own order keeps the amounts it was reserved at; anyone else sees today's.
+          amounts={order ?? allInPrice(ticket.price, ticket.currency, buyerFeePercent())}
+          className="ticket-detail__price"
+        />
+      )}
       {event?.ok ? (
         <p className="ticket-detail__event">
           For <Link href={`/events/${event.data.id}`}>{event.data.name}</Link> · <LocalTime iso={event.data.startsAt} />{' '}

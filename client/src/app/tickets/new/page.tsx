@@ -4,6 +4,7 @@ import { ServiceProblem } from '@/components/service-problem';
 import { TicketForm } from '@/components/ticket-form';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
+import { sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent } from '@/lib/types';
 
 export const metadata: Metadata = { title: 'Sell a ticket' };
@@ -30,7 +31,10 @@ export default async function NewTicketPage({ searchParams }: { searchParams: Se
           That event could not be found: the ticket will be listed on its own.
         </p>
       ) : null}
-      <TicketForm event={event?.ok ? { id: event.data.id, name: event.data.name } : undefined} />
+      <TicketForm
+        event={event?.ok ? { id: event.data.id, name: event.data.name } : undefined}
+        sellerFeePercent={sellerFeePercent()}
+      />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/navigation';
 import { canResell, resaleCap } from '@/lib/resale';
 import { apiGet, getSession } from '@/lib/server-api';
-import { resalePriceCapPercent } from '@/lib/server-config';
+import { resalePriceCapPercent, sellerFeePercent } from '@/lib/server-config';
 import type { CatalogEvent, Order, PassDetail, Ticket } from '@/lib/types';
 
 type Params = Promise<{ passId: string }>;
@@ -87,7 +87,7 @@ export default async function SellPassPage({ params }: { params: Params }) {
         listing is on sale, your ticket is locked: it cannot be used at the door until you unlist it. When a buyer pays,
         your ticket is cancelled and the buyer gets a new one.
       </p>
-      <SellPassForm passId={pass.id} cap={cap} title={title} />
+      <SellPassForm passId={pass.id} cap={cap} title={title} sellerFeePercent={sellerFeePercent()} />
       {back}
     </div>
   );

@@ -7,6 +7,7 @@ import { TicketStatusBadge } from '@/components/status-badge';
 import { TicketForm } from '@/components/ticket-form';
 import { signInPath } from '@/lib/navigation';
 import { apiGet, getSession } from '@/lib/server-api';
+import { sellerFeePercent } from '@/lib/server-config';
 import type { Ticket, TicketStatus } from '@/lib/types';
 
 type Params = Promise<{ ticketId: string }>;
@@ -59,7 +60,7 @@ export default async function EditTicketPage({ params }: { params: Params }) {
         <h1>Edit ticket</h1>
         <TicketStatusBadge status={ticket.status} />
       </div>
-      <TicketForm ticket={ticket} disabledReason={LOCKED[ticket.status]} />
+      <TicketForm ticket={ticket} disabledReason={LOCKED[ticket.status]} sellerFeePercent={sellerFeePercent()} />
       <p>
         <Link href={`/tickets/${ticket.id}`}>← Back to the ticket</Link>
       </p>
