@@ -63,6 +63,13 @@ describe('checkout and order pages', () => {
       const buyer = await t.visitor('buyer');
       await signUp(buyer, 'checkout-buyer@example.test');
       await buyer.goto(`/tickets/${ticketId}`);
+      // The ticket's page shows the all-in price ($42.00 + the 10 % service fee), its breakdown a click away.
+      await buyer.locator('.ticket-detail__price').getByText('$46.20', { exact: true }).waitFor();
+      const breakdown = buyer.getByText('Ticket $42.00 · Service fee $4.20 · Total $46.20', { exact: true });
+      expect(await breakdown.isVisible()).toBe(false);
+      await buyer.locator('summary', { hasText: 'Price breakdown' }).click();
+      await breakdown.waitFor();
+      await t.step(buyer, 'all-in price and its breakdown');
       const orderId = await purchase(buyer);
 
       // A long title runs across the card, at desktop width and on a phone.
@@ -84,7 +91,16 @@ describe('checkout and order pages', () => {
 
       // The total before paying, and the sandbox said so on the checkout itself.
       const summary = buyer.getByRole('table', { name: 'Order summary' });
-      expect(await summary.getByRole('row').allTextContents()).toEqual([`${LONG_TITLE}$42.00`, 'Total$42.00']);
+      expect(await summary.getByRole('row').allTextContents()).toEqual([
+        `${LONG_TITLE}$42.00`,
+        'Service fee$4.20',
+        'Total$46.20',
+      ]);
+      // The order's stored amounts: the total, and the price and fee it is made of.
+      const total = detail(buyer, 'Total');
+      await total.getByText('$46.20', { exact: true }).waitFor();
+      await total.locator('summary', { hasText: 'Price breakdown' }).click();
+      await total.getByText('Ticket $42.00 · Service fee $4.20 · Total $46.20', { exact: true }).waitFor();
       await buyer.getByText(/Sandbox checkout — no real money moves\./).waitFor();
 
       // The test cards are there for whoever wants them, folded away.
@@ -107,7 +123,7 @@ describe('checkout and order pages', () => {
       await expiry.pressSequentially('1330');
       expect(await expiry.inputValue()).toBe('13/30');
       await cvc.fill('12');
-      await buyer.getByRole('button', { name: 'Pay $42.00', exact: true }).click();
+      await buyer.getByRole('button', { name: 'Pay $46.20', exact: true }).click();
       await buyer.getByText('Your card number is invalid: check it for a typo').waitFor();
       expect(await descriptionOf(buyer, cardNumber)).toContain('Your card number is invalid');
       expect(await descriptionOf(buyer, expiry)).toContain('The expiry month must be from 01 to 12');
@@ -116,7 +132,7 @@ describe('checkout and order pages', () => {
       await expiry.fill('01/20');
       await cardNumber.fill(SUCCEEDING_CARD);
       await cvc.fill('123');
-      await buyer.getByRole('button', { name: 'Pay $42.00', exact: true }).click();
+      await buyer.getByRole('button', { name: 'Pay $46.20', exact: true }).click();
       await buyer.getByText('Your card has expired: the expiry date is in the past').waitFor();
       expect(payments).toEqual([]);
       await t.step(buyer, 'card fields checked');
@@ -127,7 +143,7 @@ describe('checkout and order pages', () => {
       await testCards.getByRole('button', { name: 'Use Visa test card 4242 4242 4242 4242' }).click();
       expect(await cardNumber.inputValue()).toBe(SUCCEEDING_CARD);
       expect(await expiry.inputValue()).toMatch(/^12\/\d\d$/);
-      await buyer.getByRole('button', { name: 'Pay $42.00', exact: true }).click();
+      await buyer.getByRole('button', { name: 'Pay $46.20', exact: true }).click();
       await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
       expect(payments).toEqual(['POST']);
       const reference = detail(buyer, 'Payment reference');
@@ -156,7 +172,7 @@ describe('checkout and order pages', () => {
 
       await buyer.goto(`/tickets/${paidTicket}`);
       await purchase(buyer);
-      await pay(buyer, SUCCEEDING_CARD, '$25.00');
+      await pay(buyer, SUCCEEDING_CARD, '$27.50');
       await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
       await buyer.goto(`/tickets/${pendingTicket}`);
       await purchase(buyer);
@@ -166,6 +182,11 @@ describe('checkout and order pages', () => {
       const pending = buyer.getByRole('row').filter({ hasText: 'Late-night jazz jam' });
       const paid = buyer.getByRole('row').filter({ hasText: 'Chamber music matinee' });
       await reloadUntilVisible(buyer, paid.getByText('Paid', { exact: true }));
+      // Each order's stored total: the ticket's price and the 10 % service fee, broken down a click away.
+      await paid.getByText('$27.50', { exact: true }).waitFor();
+      await pending.getByText('$33.00', { exact: true }).waitFor();
+      await paid.locator('summary', { hasText: 'Price breakdown' }).click();
+      await paid.getByText('Ticket $25.00 · Service fee $2.50 · Total $27.50', { exact: true }).waitFor();
       for (const row of [pending, paid]) {
         expect((await row.locator('td[data-label="Reserved"] time').textContent())?.trim()).toMatch(DATE_TIME);
       }

@@ -44,7 +44,11 @@ const story = {
   buyer: 'buyer@example.test',
   title: 'Jazz night at the Blue Room — 12 June, row F',
   price: '20.50',
+  /** The seller's price, as the seller sees it on their listing. */
   shownPrice: '$20.50',
+  /** What a buyer sees and pays: the price plus the 10 % service fee. */
+  allInPrice: '$22.55',
+  breakdown: 'Ticket $20.50 · Service fee $2.05 · Total $22.55',
   ticketId: undefined as string | undefined,
 };
 
@@ -83,6 +87,8 @@ describe('buying and selling tickets in the browser', () => {
       await seeHeading(seller, 'Sell a ticket');
       await seller.getByLabel('Title', { exact: true }).fill(story.title);
       await seller.getByLabel('Price (USD)', { exact: true }).fill('22');
+      // What the sale pays, as the price is typed: $22.00 less the 5 % seller fee.
+      await seller.getByText('You will receive $20.90 after the 5% seller fee', { exact: true }).waitFor();
       await t.doc(seller, 'sell-form');
       await t.step(seller, 'sell form filled');
       await seller.getByRole('button', { name: 'List ticket' }).click();
@@ -92,13 +98,18 @@ describe('buying and selling tickets in the browser', () => {
       await seeHeading(seller, story.title);
       await seller.getByText('$22.00', { exact: true }).waitFor();
       await seller.getByText('This is your listing.').waitFor();
+      await seller
+        .getByText('Buyers pay $24.20 with the service fee; you will receive $20.90.', { exact: true })
+        .waitFor();
       await t.step(seller, 'ticket listed');
 
       await seller.getByRole('link', { name: 'Edit ticket' }).click();
       await seeHeading(seller, 'Edit ticket');
       const price = seller.getByLabel('Price (USD)', { exact: true });
       expect(await price.inputValue()).toBe('22.00');
+      await seller.getByText('You will receive $20.90 after the 5% seller fee', { exact: true }).waitFor();
       await price.fill(story.price);
+      await seller.getByText('You will receive $19.47 after the 5% seller fee', { exact: true }).waitFor();
       await seller.getByRole('button', { name: 'Save changes' }).click();
       await seller.waitForURL(`/tickets/${story.ticketId}`);
       await seller.getByText(story.shownPrice, { exact: true }).waitFor();
@@ -129,18 +140,26 @@ describe('buying and selling tickets in the browser', () => {
       // npm start runs payments without a Stripe key: every page says that no money moves.
       await buyer.getByRole('status').filter({ hasText: 'Sandbox — no money moves.' }).waitFor();
       await ticketCard(buyer, story.title).waitFor();
+      // The list shows the all-in price; its breakdown is one click away on the card.
+      const card = ticketCard(buyer, story.title);
+      await card.getByText(story.allInPrice, { exact: true }).waitFor();
+      expect(await card.getByText(story.breakdown, { exact: true }).isVisible()).toBe(false);
+      await card.locator('summary', { hasText: 'Price breakdown' }).click();
+      await card.getByText(story.breakdown, { exact: true }).waitFor();
+      expect(new URL(buyer.url()).pathname).toBe('/');
       await t.doc(buyer, 'landing');
       await t.step(buyer, 'ticket list');
 
       await search(buyer, 'jazz');
-      await ticketCard(buyer, story.title).waitFor();
+      await ticketCard(buyer, story.title).getByText(story.allInPrice, { exact: true }).waitFor();
       expect(await buyer.getByRole('listitem').filter({ hasText: OTHER_TICKETS[0]!.title }).count()).toBe(0);
       await t.step(buyer, 'search results');
 
       await buyer.getByRole('link', { name: story.title, exact: true }).click();
       await buyer.waitForURL(`/tickets/${ticketId}`);
       await seeHeading(buyer, story.title);
-      await buyer.getByText(story.shownPrice, { exact: true }).waitFor();
+      await buyer.getByText(story.allInPrice, { exact: true }).waitFor();
+      expect(await buyer.getByText(story.shownPrice, { exact: true }).count()).toBe(0);
       await t.doc(buyer, 'ticket-detail');
       await t.step(buyer, 'ticket detail');
 
@@ -154,7 +173,7 @@ describe('buying and selling tickets in the browser', () => {
       await t.doc(buyer, 'order-payment');
       await t.step(buyer, 'order with countdown');
 
-      await pay(buyer, SUCCEEDING_CARD, story.shownPrice);
+      await pay(buyer, SUCCEEDING_CARD, story.allInPrice);
       const outcome = buyer.getByRole('status');
       await outcome.getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
       expect(await buyer.getByRole('timer').count()).toBe(0);
@@ -165,6 +184,7 @@ describe('buying and selling tickets in the browser', () => {
       await seeHeading(buyer, 'My orders');
       const row = buyer.getByRole('row').filter({ hasText: story.title });
       await reloadUntilVisible(buyer, row.getByText('Paid', { exact: true }));
+      await row.getByText(story.allInPrice, { exact: true }).waitFor();
       await row.getByRole('link', { name: /View order/ }).click();
       await seeHeading(buyer, 'Your order');
       await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
@@ -217,7 +237,7 @@ describe('buying and selling tickets in the browser', () => {
       await t.step(buyer, 'own reservation');
       await buyer.getByRole('link', { name: 'Continue to payment' }).click();
       await buyer.waitForURL(`/orders/${orderId}`);
-      await pay(buyer, SUCCEEDING_CARD, '$120.00');
+      await pay(buyer, SUCCEEDING_CARD, '$132.00');
       await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
 
       // Sold (order.completed reached tickets): to its buyer, theirs — not "This ticket has been sold."
@@ -246,7 +266,7 @@ describe('buying and selling tickets in the browser', () => {
     // Keyboard first: the focused answer keeps the reservation.
     await buyer.keyboard.press('Enter');
     await buyer.getByRole('button', { name: 'Cancel order' }).waitFor();
-    await buyer.getByRole('button', { name: 'Pay $48.00' }).waitFor();
+    await buyer.getByRole('button', { name: 'Pay $52.80' }).waitFor();
 
     await buyer.getByRole('button', { name: 'Cancel order' }).click();
     await question.getByRole('button', { name: 'Yes, cancel it' }).click();
@@ -336,7 +356,7 @@ describe('buying and selling tickets in the browser', () => {
       await buyer.goto(`/tickets/${ticketId}`);
       await purchase(buyer);
 
-      await pay(buyer, DECLINED_CARD, '$35.00');
+      await pay(buyer, DECLINED_CARD, '$38.50');
       const card = buyer.getByLabel('Card number', { exact: true });
       const cardDescription = await descriptionOf(buyer, 'Card number');
       await cardDescription.filter({ hasText: 'Your card was declined.' }).waitFor();
@@ -348,7 +368,7 @@ describe('buying and selling tickets in the browser', () => {
         .getByRole('timer')
         .filter({ hasText: /^Expires in / })
         .waitFor();
-      expect(await buyer.getByRole('button', { name: 'Pay $35.00' }).isEnabled()).toBe(true);
+      expect(await buyer.getByRole('button', { name: 'Pay $38.50' }).isEnabled()).toBe(true);
       await buyer.reload();
       await buyer.getByText('Awaiting payment', { exact: true }).waitFor();
       await buyer
@@ -356,7 +376,7 @@ describe('buying and selling tickets in the browser', () => {
         .filter({ hasText: /^Expires in / })
         .waitFor();
 
-      await pay(buyer, SUCCEEDING_CARD, '$35.00');
+      await pay(buyer, SUCCEEDING_CARD, '$38.50');
       await buyer.getByRole('status').getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
       await t.step(buyer, 'paid with another card');
     },

@@ -85,9 +85,11 @@ describe('events, passes and check-in', () => {
       await signUp(buyer, 'harbour-buyer@example.test');
       await buyer.goto(eventPath);
       const row = buyer.getByRole('row').filter({ hasText: 'Section B · Row 7 · Seat 12' });
+      // The event's listings show the all-in price: $60.00 and the 10 % service fee.
+      await row.getByText('$66.00', { exact: true }).waitFor();
       await row.getByRole('link', { name: 'View' }).click();
       await purchase(buyer);
-      await pay(buyer, SUCCEEDING_CARD, '$60.00');
+      await pay(buyer, SUCCEEDING_CARD, '$66.00');
       await buyer.getByRole('heading', { name: 'Paid — the ticket is yours' }).waitFor();
       // passes issues the pass a moment later: the order page asks again until it is there.
       await buyer.getByRole('link', { name: 'Show your ticket' }).click({ timeout: 30_000 });

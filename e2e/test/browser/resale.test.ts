@@ -109,13 +109,14 @@ describe('secure swap', () => {
       await signUp(buyerA, 'quay-buyer-a@example.test');
       await buyerA.goto(`/tickets/${listed.body.id}`);
       await purchase(buyerA);
-      const passA = await payAndOpenPass(buyerA, '$50.00');
+      const passA = await payAndOpenPass(buyerA, '$55.00');
       expect(generationOf(passA.code)).toBe(1);
 
       // A cannot go after all: "Sell this ticket", where the cap shows before anything is sent.
       await buyerA.getByRole('link', { name: 'Sell this ticket' }).click();
       await seeHeading(buyerA, 'Sell your ticket');
       await buyerA.getByText('At most $60.00 — 120% of the $50.00 you paid').waitFor();
+      await buyerA.getByText(/^You paid \$55\.00 \(\$50\.00 for the ticket and a \$5\.00 service fee\)/).waitFor();
       await buyerA.getByText('Section C · Row 4 · Seat 9', { exact: false }).waitFor();
       const price = buyerA.getByLabel('Price (USD)', { exact: true });
       await price.fill('60.01');
@@ -135,6 +136,7 @@ describe('secure swap', () => {
       expect(overCap.body.errors[0]).toMatchObject({ code: 'RESALE_PRICE_CAP', field: 'price' });
 
       await price.fill('60');
+      await buyerA.getByText('You will receive $57.00 after the 5% seller fee', { exact: true }).waitFor();
       await buyerA.getByRole('button', { name: 'List for resale' }).click();
       await buyerA.waitForURL(TICKET_URL);
       const listingId = TICKET_URL.exec(new URL(buyerA.url()).pathname)![1]!;
@@ -181,7 +183,7 @@ describe('secure swap', () => {
       await buyerB.goto(`/tickets/${listingId}`);
       await buyerB.getByText(/^A resold ticket: when you pay/).waitFor();
       await purchaseOnceOnSale(t, buyerB);
-      const passB = await payAndOpenPass(buyerB, '$60.00');
+      const passB = await payAndOpenPass(buyerB, '$66.00');
       expect(passB.id).not.toBe(passA.id);
       expect(generationOf(passB.code)).toBe(2);
       await seeHeading(buyerB, 'Quayside Strings, stalls');
@@ -224,7 +226,7 @@ describe('secure swap', () => {
       await signUp(holder, 'dock-holder@example.test');
       await holder.goto(`/tickets/${listed.body.id}`);
       await purchase(holder);
-      const pass = await payAndOpenPass(holder, '$30.00');
+      const pass = await payAndOpenPass(holder, '$33.00');
 
       // First listing: on sale once the pass is locked.
       await holder.getByRole('link', { name: 'Sell this ticket' }).click();

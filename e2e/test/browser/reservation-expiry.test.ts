@@ -29,7 +29,7 @@ describe('a reservation in the browser', () => {
         .getByRole('timer')
         .filter({ hasText: /^Expires in 0:(0\d|10)$/ })
         .waitFor();
-      await buyer.getByRole('button', { name: 'Pay $12.00' }).waitFor();
+      await buyer.getByRole('button', { name: 'Pay $13.20' }).waitFor();
       // Under 2 minutes from the start: the countdown warns (colour and words, announced once).
       await buyer.getByText('Less than 2 minutes left: pay now to keep the ticket.').waitFor();
       expect(await buyer.locator('.countdown--urgent').count()).toBe(1);
@@ -66,7 +66,7 @@ describe('a reservation in the browser', () => {
 
       const expired = buyer.getByRole('status').getByRole('heading', { name: 'This reservation has expired' });
       await expired.waitFor({ timeout: (WINDOW_SECONDS + 10) * 1_000 });
-      expect(await buyer.getByRole('button', { name: 'Pay $12.00' }).count()).toBe(0);
+      expect(await buyer.getByRole('button', { name: 'Pay $13.20' }).count()).toBe(0);
       expect(await buyer.getByRole('timer').count()).toBe(0);
       await t.step(buyer, 'expired');
 

@@ -83,9 +83,11 @@ export default async function SellPassPage({ params }: { params: Params }) {
         {seat ? ` · Section ${seat.section} · Row ${seat.row} · Seat ${seat.seat}` : null}
       </p>
       <p className="muted">
-        You paid {formatPrice(cap.paid, cap.currency)}. Resale prices are capped at {cap.percent}% of that. Once your
-        listing is on sale, your ticket is locked: it cannot be used at the door until you unlist it. When a buyer pays,
-        your ticket is cancelled and the buyer gets a new one.
+        {/* The order's stored amounts: the cap is on the ticket's price, not on the service fee paid with it. */}
+        You paid {formatPrice(order.data.total, cap.currency)} ({formatPrice(cap.paid, cap.currency)} for the ticket and
+        a {formatPrice(order.data.buyerFee, cap.currency)} service fee). Resale prices are capped at {cap.percent}% of
+        the ticket’s price. Once your listing is on sale, your ticket is locked: it cannot be used at the door until you
+        unlist it. When a buyer pays, your ticket is cancelled and the buyer gets a new one.
       </p>
       <SellPassForm passId={pass.id} cap={cap} title={title} sellerFeePercent={sellerFeePercent()} />
       {back}
