@@ -243,7 +243,7 @@ describe('a claim is refused', () => {
 });
 
 describe('listing claims', () => {
-  it('when a buyer lists claims, then they see only their own; an operator sees every one and can filter by status', async () => {
+  it('when a buyer lists claims, then they see only their own (all=true: 403 OPERATOR_ONLY); an operator sees every one and can filter by status', async () => {
     const first = await aPaidSale();
     const second = await aPaidSale();
     await openClaim(first.buyer.cookie, { orderId: first.order.id, message: 'one' }).expect(201);
@@ -262,6 +262,16 @@ describe('listing claims', () => {
       .expect(200);
     expect(open.body.claims.map((claim: { message: string }) => claim.message)).toEqual(['one']);
     await request(app()).get('/api/payments/claims?status=lost').set('Cookie', operator.cookie).expect(400);
+    const every = await request(app())
+      .get('/api/payments/claims?all=true&status=open')
+      .set('Cookie', operator.cookie)
+      .expect(200);
+    expect(every.body.claims).toHaveLength(1);
+    const refused = await request(app())
+      .get('/api/payments/claims?all=true')
+      .set('Cookie', first.buyer.cookie)
+      .expect(403);
+    expect(refused.body.errors[0].code).toBe('OPERATOR_ONLY');
   });
 
   it('when OPERATOR_EMAILS is empty (the default), then nobody is an operator', async () => {

@@ -417,6 +417,14 @@ export type ClaimJson = z.infer<typeof claimJson>;
 
 export const claimListQuery = z.strictObject({
   status: z.enum(CLAIM_STATUSES).optional().meta({ description: 'Only the claims in this status.' }),
+  all: z
+    .enum(['true', 'false'], { error: 'all must be true or false' })
+    .optional()
+    .transform((value) => value === 'true')
+    .meta({
+      description:
+        '`true`: every claim, for operators only (403 `OPERATOR_ONLY` otherwise) — what the operator page asks. Without it an operator sees every claim and anyone else their own.',
+    }),
 });
 
 export const claimListJson = z.object({ claims: z.array(claimJson) });
@@ -464,7 +472,7 @@ const listClaims = defineOperation({
   auth: 'required',
   query: claimListQuery,
   responses: { 200: { description: 'The claims.', body: claimListJson } },
-  errors: {},
+  errors: { 403: ['OPERATOR_ONLY'] },
 });
 
 const resolveClaim = defineOperation({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '@ticketing/common';
-import { orderHistory } from './schema';
+import { asc, eq } from 'drizzle-orm';
+import { type OrderHistoryRow, orderHistory } from './schema';
 
 /** The steps an order's history records. */
 export const OrderHistoryKind = {
@@ -38,4 +39,9 @@ export async function recordOrderHistory(
   entry: { orderId: string; kind: OrderHistoryKind; detail: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(orderHistory).values({ id: randomUUID(), ...entry });
+}
+
+/** An order's history, oldest step first (GET /api/payments/orders/:orderId/history). */
+export function orderHistoryOf(db: Executor, orderId: string): Promise<OrderHistoryRow[]> {
+  return db.select().from(orderHistory).where(eq(orderHistory.orderId, orderId)).orderBy(asc(orderHistory.at));
 }

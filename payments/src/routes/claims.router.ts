@@ -31,7 +31,9 @@ export function claimsRouter(deps: PaymentsDeps, { operatorEmails }: { operatorE
     })
     .get(expressPath(list), requireAuth, validate(list), async (req, res) => {
       const { query } = inputOf(req, list);
-      const rows = await claimsFor(deps, { userId: req.currentUser!.id, operator: isOperator(req), ...query });
+      const operator = isOperator(req);
+      if (query.all && !operator) throw new ForbiddenError('Only an operator can list every claim', 'OPERATOR_ONLY');
+      const rows = await claimsFor(deps, { userId: req.currentUser!.id, operator, status: query.status });
       res.status(200).json({ claims: rows.map(claimJsonOf) });
     })
     .post(expressPath(resolve), requireAuth, validate(resolve), async (req, res) => {
