@@ -591,6 +591,19 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
         bump(`pass.lock_refused of listing ${listingId} v${listingVersion}`);
         break;
       }
+      case 'payout.paid':
+        // Never paid twice: one payout.paid per payout, whatever its version.
+        bump(`payout.paid of payout ${id}`);
+        bump(`payout ${id} v${version}`);
+        break;
+      case 'payout.cancelled':
+      case 'payout.reversed':
+        bump(`payout ${id} v${version}`);
+        break;
+      case 'claim.opened':
+      case 'claim.resolved':
+        bump(`claim ${id} v${version}`);
+        break;
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
     }
