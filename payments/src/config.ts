@@ -80,6 +80,11 @@ export const configSchema = z
           .filter((email) => email !== ''),
       )
       .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' }))),
+    /**
+     * How long a payout taken by one replica's scheduler is hidden from the others: longer than a
+     * transfer can take; after a crash, another replica repeats the transfer (same key) after it.
+     */
+    PAYOUT_LEASE_SECONDS: env.positiveInt(300),
   })
   .superRefine((config, context) => {
     // Fail closed: a production pod whose Stripe secret went missing must not "charge" real

@@ -74,6 +74,7 @@ runMain('payments', async () => {
     payments,
     intervalMs: config.PAYOUT_INTERVAL_SECONDS * 1000,
     maxAttempts: config.PAYOUT_MAX_ATTEMPTS,
+    leaseMs: config.PAYOUT_LEASE_SECONDS * 1000,
   });
   const listeners = [...createPaymentListeners({ nc, logger, payments }), ...sessions.listeners];
   await startListeners(listeners);

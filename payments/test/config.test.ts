@@ -145,6 +145,7 @@ describe('payments configuration', () => {
       PAYOUT_HOLD_HOURS: 48,
       PAYOUT_INTERVAL_SECONDS: 30,
       PAYOUT_MAX_ATTEMPTS: 5,
+      PAYOUT_LEASE_SECONDS: 300,
     });
   });
 
@@ -157,12 +158,14 @@ describe('payments configuration', () => {
         PAYOUT_HOLD_HOURS: '0.001',
         PAYOUT_INTERVAL_SECONDS: '0',
         PAYOUT_MAX_ATTEMPTS: '2',
+        PAYOUT_LEASE_SECONDS: '5',
       }),
     ).toMatchObject({
       SELLER_FEE_PERCENT: 7.5,
       PAYOUT_HOLD_HOURS: 0.001,
       PAYOUT_INTERVAL_SECONDS: 0,
       PAYOUT_MAX_ATTEMPTS: 2,
+      PAYOUT_LEASE_SECONDS: 5,
     });
     expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL, PAYOUT_HOLD_HOURS: '0' }).PAYOUT_HOLD_HOURS).toBe(0);
   });

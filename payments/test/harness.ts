@@ -89,6 +89,7 @@ export const baseConfig: Omit<Config, 'DATABASE_URL'> = {
   PAYOUT_INTERVAL_SECONDS: 0,
   PAYOUT_MAX_ATTEMPTS: 5,
   OPERATOR_EMAILS: [],
+  PAYOUT_LEASE_SECONDS: 300,
 };
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');

@@ -27,9 +27,9 @@ export interface StripeStandIn {
   delay(ms: number): void;
   /**
    * Handles each request at once but sends its answer (a replayed one too) only after `ms`: a
-   * charge made, its answer late or lost.
+   * charge made, its answer late or lost. Given `paths` (`/v1/transfers`), only theirs.
    */
-  slowAnswers(ms: number): void;
+  slowAnswers(ms: number, paths?: readonly string[]): void;
   /** From now on (until reset) refunds are refused for good, as for a disputed charge. */
   disputeRefunds(): void;
   /** The POST /v1/transfers requests: the payouts attempted. */
@@ -133,6 +133,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   let hang = false;
   let delayMs = 0;
   let answerDelayMs = 0;
+  /** The paths whose answers are delayed (every path when undefined). */
+  let slowPaths: readonly string[] | undefined;
+  const answerDelayOf = (path: string) => (slowPaths === undefined || slowPaths.includes(path) ? answerDelayMs : 0);
   let refundsDisputed = false;
   let webhook: { url: string; secret: string; delayMs: number } | undefined;
   let closed = false;
@@ -189,7 +192,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
           return;
         }
         res.setHeader('Idempotent-Replayed', 'true');
-        if (answerDelayMs > 0) await pause(answerDelayMs);
+        if (answerDelayOf(path) > 0) await pause(answerDelayOf(path));
         send(res, previous.answer.status, previous.answer.body);
         return;
       }
@@ -198,7 +201,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const answer = route(req.method ?? 'GET', path, body, query);
     if (idempotencyKey && answer.status !== 409)
       remembered.set(idempotencyKey, { fingerprint: `${path}:${raw}`, answer });
-    if (answerDelayMs > 0) await pause(answerDelayMs);
+    if (answerDelayOf(path) > 0) await pause(answerDelayOf(path));
     send(res, answer.status, answer.body);
   });
   server.on('connection', (socket) => {
@@ -550,8 +553,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     delay(ms) {
       delayMs = ms;
     },
-    slowAnswers(ms) {
+    slowAnswers(ms, paths) {
       answerDelayMs = ms;
+      slowPaths = paths;
     },
     disputeRefunds() {
       refundsDisputed = true;
@@ -578,6 +582,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       hang = false;
       delayMs = 0;
       answerDelayMs = 0;
+      slowPaths = undefined;
       refundsDisputed = false;
       transferRefusal = undefined;
       webhook = undefined;

@@ -534,7 +534,7 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
  * No duplicate effect reached the stream and no state change is missing from it: one
  * ticket.created / order.created per entity, one ticket.updated / order.cancelled /
  * order.completed per (entity, version), one payment.created per payment and per order, one
- * expiration.complete per order, each event id once — and every version the databases hold was
+ * payout.paid per payout and per order, one expiration.complete per order, each event id once — and every version the databases hold was
  * announced (versions 1…n of each ticket and order).
  */
 export async function checkStream(observer: Observer, options: { foreignIds?: ReadonlySet<string> } = {}) {
@@ -586,16 +586,17 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
       case 'pass.unlisted':
         bump(`pass ${id} v${version}`);
         break;
+      case 'payout.paid':
+        // No payout is paid twice: one payout.paid per payout and per sale.
+        bump(`payout.paid of payout ${id}`);
+        bump(`payout.paid for order ${orderId}`);
+        bump(`payout ${id} v${version}`);
+        break;
       case 'pass.lock_refused': {
         const { listingId, listingVersion } = event.data as { listingId?: string; listingVersion?: number };
         bump(`pass.lock_refused of listing ${listingId} v${listingVersion}`);
         break;
       }
-      case 'payout.paid':
-        // Never paid twice: one payout.paid per payout, whatever its version.
-        bump(`payout.paid of payout ${id}`);
-        bump(`payout ${id} v${version}`);
-        break;
       case 'payout.cancelled':
       case 'payout.reversed':
         bump(`payout ${id} v${version}`);

@@ -37,8 +37,8 @@ afterAll(async () => {
 });
 
 /** A ticket listed, reserved, and known to payments; the buyer's cookie and the order id. */
-async function aReservation(price = 30) {
-  const [seller, buyer] = [cluster.cookieFor(), cluster.cookieFor()];
+async function aReservation(price = 30, seller = cluster.cookieFor()) {
+  const buyer = cluster.cookieFor();
   const ticket = await call(cluster.url('tickets'), 'POST', '/api/tickets', {
     cookie: seller,
     json: { title: `Money test ${Math.random().toString(36).slice(2, 8)}`, price },
@@ -133,5 +133,54 @@ describe('money under faults', () => {
     const refunds = standIn.requests.filter((request) => request.path === '/v1/refunds');
     expect(refunds.length).toBeGreaterThan(1);
     expect(new Set(refunds.map((request) => request.idempotencyKey)).size).toBe(1);
+  });
+
+  it('when payments is killed between a payout’s transfer and its commit, then after the lease the transfer is repeated with its key: the seller is paid once', async () => {
+    await cluster.restart('payments', {
+      PAYOUT_HOLD_HOURS: '0',
+      PAYOUT_INTERVAL_SECONDS: '1',
+      PAYOUT_LEASE_SECONDS: '3',
+    });
+    const seller = cluster.cookieFor();
+    const onboarding = await call(cluster.url('payments'), 'POST', '/api/payments/payout-account', { cookie: seller });
+    expect(onboarding.body.status).toBe('onboarding');
+    const [account] = await observer.rows<{ account_id: string }>(
+      'payments',
+      'select account_id from payout_accounts order by created_at desc limit 1',
+    );
+    standIn.completeOnboarding(account!.account_id);
+    const ready = await call(cluster.url('payments'), 'GET', '/api/payments/payout-account', { cookie: seller });
+    expect(ready.body.status).toBe('ready');
+    const { buyer, orderId } = await aReservation(30, seller);
+    // The transfer is made at once, its answer held back: payments dies before it can commit.
+    standIn.slowAnswers(60_000, ['/v1/transfers']);
+
+    expect((await pay(buyer, orderId)).status).toBe(201);
+    await waitFor(() => standIn.transferRequests().length === 1, { timeoutMs: 30_000 });
+    await cluster.kill('payments', 'SIGKILL');
+    standIn.reset();
+    await cluster.restart('payments');
+
+    const payout = await waitFor(
+      async () => {
+        const [row] = await observer.rows<{ status: string; transfer_id: string | null }>(
+          'payments',
+          'select status, transfer_id from payouts where order_id = $1',
+          [orderId],
+        );
+        return row?.status === 'paid' ? row : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(standIn.transfers()).toHaveLength(1);
+    expect(payout.transfer_id).toBe(standIn.transfers()[0]!.id);
+    const keys = new Set(standIn.transferRequests().map((request) => request.idempotencyKey));
+    expect(keys.size).toBe(1);
+    await expectSettled(orderId, 'complete');
+    await cluster.restart('payments', {
+      PAYOUT_HOLD_HOURS: '48',
+      PAYOUT_INTERVAL_SECONDS: '30',
+      PAYOUT_LEASE_SECONDS: '300',
+    });
   });
 });
