@@ -46,7 +46,8 @@ describe('claims', () => {
       await buyer.getByText('Under review', { exact: true }).waitFor();
       await t.step(buyer, 'claim under review');
 
-      // Someone who is not an operator gets the not-found page.
+      // Someone who is not an operator gets the not-found page (a 404, which the browser logs).
+      t.expectFailedRequest(404, '/operator/claims');
       await buyer.goto('/operator/claims');
       await seeHeading(buyer, /not found/i);
 
