@@ -384,6 +384,9 @@ describe('a refund after the transfer reverses it', () => {
     const { body: claim } = await openClaim(buyer.cookie, { orderId: order.id, message: 'x' }).expect(201);
     await resolve(operator.cookie, claim.id, 'refund').expect(200);
     expect(await bed.payoutOf(order.id)).toMatchObject({ status: 'held', refundedAt: expect.any(Date) });
+    // Until the scheduler takes it back, the gauge behind TicketingPayoutReversalStuck counts it.
+    const metrics = await request(app()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^payments_payout_reversals_due({service="payments"})? 1$/m);
 
     expect(await attemptPayout(bed.deps, taken, { now: new Date(), maxAttempts: 5, retryDelayMs: () => 1 })).toBe(
       'paid',
@@ -423,6 +426,8 @@ describe('a refund after the transfer reverses it', () => {
     const listed = await request(app()).get('/api/payments/payouts').set('Cookie', seller.cookie).expect(200);
     expect(listed.body.payouts).toMatchObject([{ state: 'reversed' }]);
     expect(await bed.payoutScheduler({ holdHours: 0 }).runOnce()).toEqual([]);
+    const after = await request(app()).get('/metrics').expect(200);
+    expect(after.text).toMatch(/^payments_payout_reversals_due({service="payments"})? 0$/m);
   });
 
   it('when the scheduler died between the transfer and its commit, then the refund repeats the transfer with its key and reverses it: one transfer, one reversal', async () => {

@@ -377,3 +377,20 @@ export async function payoutPaidByPayment(
     );
   return row;
 }
+
+/**
+ * How many payouts of refunded buyers still stand (not cancelled or reversed yet): the scheduler
+ * settles each within a sweep, so one that stays is a reversal the gateway keeps refusing.
+ */
+export async function payoutReversalsDueCount(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(payouts)
+    .where(
+      and(
+        sql`${payouts.refundedAt} is not null`,
+        inArray(payouts.status, [PayoutStatus.Held, PayoutStatus.Paid, PayoutStatus.Failed]),
+      ),
+    );
+  return row?.n ?? 0;
+}
