@@ -479,6 +479,29 @@ describe('a refund after the transfer reverses it', () => {
     expect(await netTransferred(order.id)).toBe(0);
   });
 
+  it('when a payout was parked after answers that never came (the transfer went out) and the buyer is refunded, then it is reversed, not cancelled', async () => {
+    const { buyer, order } = await aPaidSale();
+    const answerLost: PaymentGateway = Object.create(bed.gateway, {
+      transfer: {
+        value: async (transfer: Parameters<PaymentGateway['transfer']>[0]) => {
+          await bed.gateway.transfer(transfer);
+          throw new GatewayFailedError('Stripe answered 500');
+        },
+      },
+    });
+    expect(await bed.payoutScheduler({ holdHours: 0, gateway: answerLost, maxAttempts: 1 }).runOnce()).toEqual([
+      'parked',
+    ]);
+    expect(await bed.payoutOf(order.id)).toMatchObject({ status: 'failed', transferStartedAt: expect.any(Date) });
+    const { body: claim } = await openClaim(buyer.cookie, { orderId: order.id, message: 'x' }).expect(201);
+    await resolve(operator.cookie, claim.id, 'refund').expect(200);
+    expect((await bed.payoutOf(order.id))?.status).toBe('failed');
+
+    expect(await bed.payoutScheduler({ holdHours: 0 }).runOnce()).toEqual(['reversed']);
+    expect(await bed.db.select().from(sandboxTransfers)).toHaveLength(1);
+    expect(await netTransferred(order.id)).toBe(0);
+  });
+
   it('when a transfer was refused and the buyer is refunded, then the payout is cancelled without a transfer', async () => {
     const { buyer, order } = await aPaidSale();
     const refusing: PaymentGateway = Object.create(bed.gateway, {

@@ -265,7 +265,7 @@ export async function settlePayoutOfRefundedOrder(tx: Executor, orderId: string)
     .where(
       and(
         eq(payouts.orderId, orderId),
-        inArray(payouts.status, [PayoutStatus.Held, PayoutStatus.Paid]),
+        inArray(payouts.status, [PayoutStatus.Held, PayoutStatus.Paid, PayoutStatus.Failed]),
         isNull(payouts.refundedAt),
       ),
     )
