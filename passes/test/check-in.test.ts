@@ -44,6 +44,7 @@ describe('POST /api/passes/scan', () => {
       id: pass.id,
       version: 1,
       ticketId: pass.ticketId,
+      orderId: pass.orderId,
       eventId: event.id,
       holderId: pass.holderId,
       generation: 1,

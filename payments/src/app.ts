@@ -11,6 +11,7 @@ import type { Config } from './config';
 import type { PaymentsDeps } from './domain/deps';
 import { createWebhookVerifier } from './gateway/stripe-webhooks';
 import type { PaymentMetrics } from './metrics';
+import { claimsRouter } from './routes/claims.router';
 import { newPaymentRouter } from './routes/new-payment.router';
 import { paymentModeRouter } from './routes/payment-mode.router';
 import { payoutsRouter } from './routes/payouts.router';
@@ -28,6 +29,7 @@ export interface AppDeps
     | 'SELLER_FEE_PERCENT'
     | 'PAYOUT_HOLD_HOURS'
   > &
+    Partial<Pick<Config, 'OPERATOR_EMAILS'>> &
     Partial<Pick<Config, 'TRUST_PROXY'>>;
   metrics: PaymentMetrics;
   /** The revoked sessions, in memory: their cookies are refused. */
@@ -85,6 +87,7 @@ export function createApp({
       routes.use(webhookRouter(payments, verify));
       routes.use(newPaymentRouter(payments));
       routes.use(payoutsRouter(payments));
+      routes.use(claimsRouter(payments, { operatorEmails: config.OPERATOR_EMAILS ?? [] }));
     },
   });
   metrics.register(app.locals.metrics.registry);

@@ -67,6 +67,20 @@ export const configSchema = z
     /** Transfers a payout may have refused before it is parked as `failed` for an operator. */
     PAYOUT_MAX_ATTEMPTS: env.positiveInt(5),
     /**
+     * The accounts that decide buyers' claims (the operator page): their emails, comma-separated,
+     * compared without case. Empty (the default): nobody is an operator.
+     */
+    OPERATOR_EMAILS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((email) => email.trim().toLowerCase())
+          .filter((email) => email !== ''),
+      )
+      .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' }))),
+    /**
      * How long a payout taken by one replica's scheduler is hidden from the others: longer than a
      * transfer can take; after a crash, another replica repeats the transfer (same key) after it.
      */

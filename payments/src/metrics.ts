@@ -1,7 +1,7 @@
 import type { Database } from '@ticketing/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { oldestUnsettledPaymentAt } from './db/payments.repository';
-import { failedPayoutCount } from './db/payouts.repository';
+import { failedPayoutCount, payoutReversalsDueCount } from './db/payouts.repository';
 import { refundBacklog } from './db/refunds.repository';
 import type { BreakerState } from './gateway/breaker.gateway';
 
@@ -74,6 +74,14 @@ export function createPaymentMetrics(gateway: { readonly state: BreakerState }, 
       this.set(await failedPayoutCount(db));
     },
   });
+  const payoutReversalsDue = new Gauge({
+    name: 'payments_payout_reversals_due',
+    help: 'Payouts whose buyer was refunded but which are not cancelled or reversed yet (the scheduler settles each within a sweep)',
+    registers: [],
+    async collect() {
+      this.set(await payoutReversalsDueCount(db));
+    },
+  });
   const oldestUnsettled = new Gauge({
     name: 'ticketing_reconciler_oldest_unsettled_seconds',
     help: 'Seconds since the oldest payment still pending or errored was last touched (0 when none)',
@@ -91,6 +99,7 @@ export function createPaymentMetrics(gateway: { readonly state: BreakerState }, 
     ['ticketing_refunds_failed', refundsFailed],
     ['ticketing_refunds_pending', refundsPending],
     ['payments_payouts_failed', payoutsFailed],
+    ['payments_payout_reversals_due', payoutReversalsDue],
     ['ticketing_reconciler_oldest_unsettled_seconds', oldestUnsettled],
   ] as const;
   return {

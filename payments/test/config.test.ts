@@ -181,4 +181,18 @@ describe('payments configuration', () => {
   ])('when %s is %s, then the error names it', (name, value) => {
     expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, [name]: value })).toThrow(name);
   });
+
+  it('when OPERATOR_EMAILS is not given, then nobody is an operator; when given, the list is read trimmed and lower-cased; a bad address is named', () => {
+    expect(parseConfig(configSchema, { JWT_KEY, DATABASE_URL }).OPERATOR_EMAILS).toEqual([]);
+    expect(
+      parseConfig(configSchema, {
+        JWT_KEY,
+        DATABASE_URL,
+        OPERATOR_EMAILS: ' Ops@Ticketing.dev, ,second@ticketing.dev ',
+      }).OPERATOR_EMAILS,
+    ).toEqual(['ops@ticketing.dev', 'second@ticketing.dev']);
+    expect(() => parseConfig(configSchema, { JWT_KEY, DATABASE_URL, OPERATOR_EMAILS: 'ops, x@y.dev' })).toThrow(
+      /OPERATOR_EMAILS/,
+    );
+  });
 });

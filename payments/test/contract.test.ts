@@ -1,7 +1,16 @@
 import { openApiDocument, paymentsApi } from '@ticketing/common';
-import { exercisedOperations } from '@ticketing/common/testing';
+import { exercisedOperations, signin } from '@ticketing/common/testing';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { aPaymentIntent, aUser, createPaymentsTestBed, type PaymentsTestBed, signedStripeEvent } from './harness';
+import { orders } from '../src/db/schema';
+import {
+  aPaymentIntent,
+  aUser,
+  createPaymentsTestBed,
+  JWT_KEY,
+  type PaymentsTestBed,
+  signedStripeEvent,
+} from './harness';
 
 let bed: PaymentsTestBed;
 beforeAll(async () => {
@@ -47,6 +56,28 @@ describe('the payments API contract', () => {
     await request(app).post('/api/payments/payout-account').set('Cookie', seller.cookie).expect(200);
     await request(app).get('/api/payments/payouts?limit=0').set('Cookie', seller.cookie).expect(400);
     await request(app).get('/api/payments/payouts').set('Cookie', seller.cookie).expect(200);
+    // The buyer claims, an operator refunds, and the buyer reads the order's history.
+    const operator = { ...aUser(), cookie: signin({ jwtKey: JWT_KEY, email: 'ops@ticketing.dev' }) };
+    const withOperators = bed.app({ OPERATOR_EMAILS: ['ops@ticketing.dev'] });
+    await bed.db.update(orders).set({ status: 'complete', version: 1 }).where(eq(orders.id, order.id));
+    await request(app).post('/api/payments/claims').set('Cookie', buyer.cookie).send({ orderId: order.id }).expect(400);
+    const claim = await request(app)
+      .post('/api/payments/claims')
+      .set('Cookie', buyer.cookie)
+      .send({ orderId: order.id, message: 'Refused at the door' })
+      .expect(201);
+    await request(withOperators).get('/api/payments/claims?status=open').set('Cookie', operator.cookie).expect(200);
+    await request(app)
+      .post(`/api/payments/claims/${claim.body.id}/resolve`)
+      .set('Cookie', buyer.cookie)
+      .send({ decision: 'refund' })
+      .expect(403);
+    await request(withOperators)
+      .post(`/api/payments/claims/${claim.body.id}/resolve`)
+      .set('Cookie', operator.cookie)
+      .send({ decision: 'refund' })
+      .expect(200);
+    await request(app).get(`/api/payments/orders/${order.id}/history`).set('Cookie', buyer.cookie).expect(200);
 
     expect([...exercisedOperations()].sort()).toEqual(paymentsApi.operations.map((o) => o.operationId).sort());
   });

@@ -3,10 +3,13 @@
 // cannot drift from the API. Type-only: nothing of common reaches the browser bundle. Prices are
 // decimal currency units.
 import type {
+  ClaimJson,
+  ClaimListJson,
   CurrentUserJson,
   EventJson,
   EventPageJson,
   EventWithListingsJson,
+  OrderHistoryJson,
   OrderJson,
   PassDetailJson,
   PassJson,
@@ -67,3 +70,8 @@ export interface ApiErrorItem {
   code: string;
   field?: string;
 }
+/** A buyer's claim on a completed order ("my ticket did not work"), `GET /api/payments/claims`. */
+export type Claim = ClaimJson;
+export type ClaimList = ClaimListJson;
+/** Every step of an order's money (`GET /api/payments/orders/{orderId}/history`). */
+export type OrderHistory = OrderHistoryJson;

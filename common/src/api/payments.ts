@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CLAIM_OUTCOMES } from '../events/subjects';
 import { CURRENCY_CODES } from '../money/currencies';
-import { instant, uuid } from './fields';
+import { instant, uuid, uuidField } from './fields';
 import { defineOperation, type ServiceApi } from './operation';
 
 /** A Stripe test token (`tok_visa`) or PaymentMethod id (`pm_card_visa`, `pm_1Q…`). */
@@ -348,6 +349,171 @@ const listPayouts = defineOperation({
   errors: {},
 });
 
+/** Where a buyer's claim stands: `open` holds the payout; the others are its outcomes. */
+export const CLAIM_STATUSES = ['open', ...CLAIM_OUTCOMES] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+/** The longest claim message, in characters. */
+export const CLAIM_MESSAGE_MAX = 1000;
+
+/** What a buyer sends to open a claim. Unknown fields are ignored. */
+export const claimRequestJson = z
+  .object({
+    orderId: uuidField('orderId', 'orderId must be a valid id').meta({
+      description: 'The completed order whose ticket did not work.',
+    }),
+    message: z
+      .string({ error: presence('message') })
+      .trim()
+      .min(1, 'message is required')
+      .max(CLAIM_MESSAGE_MAX, `message must be at most ${CLAIM_MESSAGE_MAX} characters`)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character it refuses.
+      .regex(/^[^\u0000]*$/, 'message must not contain NUL characters')
+      .meta({ description: `What went wrong, for the operator (1–${CLAIM_MESSAGE_MAX} characters).` }),
+  })
+  .meta({
+    examples: [
+      {
+        orderId: '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34',
+        message: 'The scanner at the door said the code was invalid.',
+      },
+    ],
+  });
+
+export const claimJson = z
+  .object({
+    id: uuid(),
+    orderId: uuid(),
+    buyerId: uuid(),
+    message: z.string(),
+    status: z.enum(CLAIM_STATUSES).meta({
+      description:
+        '`open`: the seller’s payout is held until an operator decides; `declined` (the pass was admitted at the door); `refunded` (the buyer gets the total back; the payout is cancelled or reversed); `released` (the seller is paid as usual).',
+    }),
+    reason: z.string().nullable().meta({ description: 'Why it was declined or decided, when it was.' }),
+    resolvedBy: uuid()
+      .nullable()
+      .meta({ description: 'The operator who decided it; null while open or when declined automatically.' }),
+    openedAt: instant(),
+    resolvedAt: instant().nullable(),
+  })
+  .meta({
+    examples: [
+      {
+        id: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+        orderId: '6f1c2b9e-8d4a-4c3b-9e2f-1a7d5c8b0e34',
+        buyerId: '2d9e7a41-3c6b-4f8e-a1d2-5b7c9e0f1a23',
+        message: 'The scanner at the door said the code was invalid.',
+        status: 'open',
+        reason: null,
+        resolvedBy: null,
+        openedAt: '2026-12-12T21:10:00.000Z',
+        resolvedAt: null,
+      },
+    ],
+  });
+
+export type ClaimJson = z.infer<typeof claimJson>;
+
+export const claimListQuery = z.strictObject({
+  status: z.enum(CLAIM_STATUSES).optional().meta({ description: 'Only the claims in this status.' }),
+  all: z
+    .enum(['true', 'false'], { error: 'all must be true or false' })
+    .optional()
+    .transform((value) => value === 'true')
+    .meta({
+      description:
+        '`true`: every claim, for operators only (403 `OPERATOR_ONLY` otherwise) — what the operator page asks. Without it an operator sees every claim and anyone else their own.',
+    }),
+});
+
+export const claimListJson = z.object({ claims: z.array(claimJson) });
+export type ClaimListJson = z.infer<typeof claimListJson>;
+
+/** How an operator decides an open claim. */
+export const CLAIM_DECISIONS = ['refund', 'release'] as const;
+export type ClaimDecision = (typeof CLAIM_DECISIONS)[number];
+
+export const claimResolutionJson = z
+  .object({
+    decision: z.enum(CLAIM_DECISIONS, { error: 'decision must be refund or release' }).meta({
+      description:
+        '`refund`: the buyer gets the order’s total back and the seller’s payout is cancelled (reversed if it was paid); `release`: the hold is lifted and the seller is paid as usual.',
+    }),
+  })
+  .meta({ examples: [{ decision: 'refund' }] });
+
+const claimIdParams = z.object({ id: uuidField('Claim id') });
+
+const openClaim = defineOperation({
+  operationId: 'openClaim',
+  method: 'post',
+  path: '/api/payments/claims',
+  summary: 'Report a problem with a ticket',
+  description:
+    'The buyer of a completed order opens a claim while the seller has not been paid: the payout is held until an operator refunds the buyer or releases it. One claim per order. If the buyer’s pass was admitted at the door, the claim is declined at once (201, status `declined`, with the reason).',
+  auth: 'required',
+  body: claimRequestJson,
+  responses: { 201: { description: 'The claim: `open`, or `declined` when the pass was admitted.', body: claimJson } },
+  errors: {
+    403: ['CLAIM_NOT_BUYER'],
+    404: ['ORDER_NOT_FOUND'],
+    409: ['CLAIM_ORDER_NOT_COMPLETE', 'CLAIM_EXISTS', 'CLAIM_TOO_LATE'],
+  },
+});
+
+const listClaims = defineOperation({
+  operationId: 'listClaims',
+  method: 'get',
+  path: '/api/payments/claims',
+  summary: 'Claims',
+  description:
+    'The signed-in buyer’s claims, newest first; an operator (an email in `OPERATOR_EMAILS`) sees every claim.',
+  auth: 'required',
+  query: claimListQuery,
+  responses: { 200: { description: 'The claims.', body: claimListJson } },
+  errors: { 403: ['OPERATOR_ONLY'] },
+});
+
+const resolveClaim = defineOperation({
+  operationId: 'resolveClaim',
+  method: 'post',
+  path: '/api/payments/claims/{id}/resolve',
+  summary: 'Decide a claim (operators)',
+  description:
+    'An operator refunds the buyer in full (a refund intent performed by the refund worker; the payout is cancelled, or its transfer reversed if it was paid) or releases the payout to the seller.',
+  auth: 'required',
+  params: claimIdParams,
+  body: claimResolutionJson,
+  responses: { 200: { description: 'The claim, decided.', body: claimJson } },
+  errors: { 403: ['OPERATOR_ONLY'], 404: ['CLAIM_NOT_FOUND'], 409: ['CLAIM_NOT_OPEN', 'ORDER_NOT_REFUNDABLE'] },
+});
+
+/** One step of an order's money. */
+export const orderHistoryEntryJson = z.object({
+  kind: z.string().meta({
+    description:
+      '`sold`, `payout_paid`, `payout_failed`, `payout_retried`, `payout_cancelled`, `payout_reversed`, `refund_requested`, `claim_opened`, `claim_declined`, `claim_refunded`, `claim_released`.',
+  }),
+  detail: z.record(z.string(), z.unknown()),
+  at: instant(),
+});
+
+export const orderHistoryJson = z.object({ orderId: uuid(), entries: z.array(orderHistoryEntryJson) });
+export type OrderHistoryJson = z.infer<typeof orderHistoryJson>;
+
+const showOrderHistory = defineOperation({
+  operationId: 'showOrderHistory',
+  method: 'get',
+  path: '/api/payments/orders/{orderId}/history',
+  summary: 'The money history of an order',
+  description: 'Every step of an order’s money, oldest first, for its buyer, its seller, or an operator.',
+  auth: 'required',
+  params: z.object({ orderId: uuidField('orderId', 'orderId must be a valid id') }),
+  responses: { 200: { description: 'The order’s history.', body: orderHistoryJson } },
+  errors: { 403: ['ORDER_HISTORY_FORBIDDEN'], 404: ['ORDER_NOT_FOUND'] },
+});
+
 /** The payments service's operations, by name. */
 export const paymentsOperations = {
   createPayment,
@@ -356,6 +522,10 @@ export const paymentsOperations = {
   showPayoutAccount,
   startPayoutOnboarding,
   listPayouts,
+  openClaim,
+  listClaims,
+  resolveClaim,
+  showOrderHistory,
 };
 
 export const paymentsApi: ServiceApi = {

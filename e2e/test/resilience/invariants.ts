@@ -5,6 +5,7 @@ import { durableName, EVENT_CONSUMERS, listDeadLetters, STREAM_NAME } from '@tic
 import { waitFor } from '@ticketing/common/testing';
 import { Pool } from 'pg';
 import { type Cluster, DATABASE_SERVICES, type DatabaseService } from './cluster';
+import { type LedgerPayout, type LedgerTransfer, payoutLedgerViolations } from './payout-ledger';
 
 /** Every durable consumer the services create: (service, subject) pairs of the event catalog. */
 export const DURABLES = Object.entries(EVENT_CONSUMERS).flatMap(([service, subjects]) =>
@@ -191,6 +192,8 @@ export interface InvariantOptions {
    * no refund intent left open (parked ones excepted). Default: `ordersFinal`.
    */
   moneySettled?: boolean;
+  /** SELLER_FEE_PERCENT of the platform under test (default 5): what a payout keeps back. */
+  sellerFeePercent?: number;
 }
 
 interface SourceTicket {
@@ -271,6 +274,10 @@ interface GatewayCharge {
  *   0 otherwise — in payments' records and, when payments runs the sandbox, in the gateway's own;
  *   every charge the gateway took belongs to a known order; with `moneySettled`, no payment is left
  *   pending or errored and no refund intent open unless parked (refund_failed);
+ * - refunded orders (a refunded claim, or every charge refunded) net zero once the money is
+ *   settled, and the sellers' side holds ({@link payoutLedgerViolations}): each payout is the price
+ *   less the seller fee, none is paid twice, a seller keeps a paid payout's amount and nothing of
+ *   the others, and a refunded order's payout is cancelled or reversed;
  * - every outbox is empty (no row parked either), no event was parked as a dead letter, and the
  *   replicas equal their source: orders' tickets replica has each ticket's version, title, price
  *   and seller; payments' orders replica each order's version,
@@ -309,6 +316,31 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
         "select id, payment_id from refunds where status = 'pending'",
       ),
     ]);
+
+  const [payoutRows, transferRows, refundedClaims] = await Promise.all([
+    observer.rows<LedgerPayout>(
+      'payments',
+      `select id, order_id, price_cents, seller_fee_cents, amount_cents, status, transfer_id, reversal_id,
+         refunded_at is not null as refunded from payouts`,
+    ),
+    observer.rows<LedgerTransfer>(
+      'payments',
+      `select id, metadata->>'payoutId' as payout_id, metadata->>'orderId' as order_id, amount,
+         reversal_id is not null as reversed from sandbox_transfers`,
+    ),
+    observer.rows<{ order_id: string }>('payments', "select order_id from claims where status = 'refunded'"),
+  ]);
+  // Orders whose buyer was refunded in full: a refunded claim, or a completed order whose charges
+  // were all refunded (the dashboard). They net zero for everyone once the money is settled.
+  const refundedOrders = new Set(refundedClaims.map((claim) => claim.order_id));
+  for (const payment of payments) {
+    if (
+      payment.status === 'refunded' &&
+      !payments.some((other) => other.order_id === payment.order_id && other.status === 'succeeded')
+    ) {
+      refundedOrders.add(payment.order_id);
+    }
+  }
 
   for (const [service, pending] of Object.entries(outbox)) {
     if (pending > 0) violations.push(`${service}: ${pending} outbox rows never published`);
@@ -399,8 +431,10 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
       );
     }
     const succeeded = succeededByOrder.get(order.id) ?? [];
-    const expected = order.status === 'complete' ? 1 : 0;
-    if (succeeded.length !== expected) {
+    const refunded = refundedOrders.has(order.id);
+    const expected = order.status === 'complete' && !refunded ? 1 : 0;
+    // A refund decided but not performed yet keeps its charge until the money is settled.
+    if (succeeded.length !== expected && !(refunded && !moneySettled)) {
       violations.push(`order ${order.id} is ${order.status} with ${succeeded.length} succeeded payments`);
     }
     for (const payment of succeeded) {
@@ -441,7 +475,12 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
   );
   const taken = net(gatewayCharges.map((charge) => ({ ...charge, kept: !charge.refunded })));
   for (const order of orders) {
-    const owed = order.status === 'complete' ? (replicaOrderById.get(order.id)?.total_cents ?? 0) : 0;
+    // A refunded order nets zero, once its refund went through.
+    if (refundedOrders.has(order.id) && !moneySettled) continue;
+    const owed =
+      order.status === 'complete' && !refundedOrders.has(order.id)
+        ? (replicaOrderById.get(order.id)?.total_cents ?? 0)
+        : 0;
     const ledgers =
       gatewayCharges.length > 0
         ? ([
@@ -473,6 +512,16 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
       violations.push(`money: refund ${refund.id} of payment ${refund.payment_id} is still open`);
     }
   }
+  violations.push(
+    ...payoutLedgerViolations({
+      orders,
+      payouts: payoutRows,
+      transfers: transferRows,
+      refundedOrders,
+      sellerFeePercent: options.sellerFeePercent,
+      moneySettled,
+    }),
+  );
   for (const orderId of succeededByOrder.keys()) {
     if (!orderIds.has(orderId) && !foreignIds.has(orderId)) {
       violations.push(`a succeeded payment belongs to order ${orderId}, unknown to orders`);
@@ -541,12 +590,21 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
         // No payout is paid twice: one payout.paid per payout and per sale.
         bump(`payout.paid of payout ${id}`);
         bump(`payout.paid for order ${orderId}`);
+        bump(`payout ${id} v${version}`);
         break;
       case 'pass.lock_refused': {
         const { listingId, listingVersion } = event.data as { listingId?: string; listingVersion?: number };
         bump(`pass.lock_refused of listing ${listingId} v${listingVersion}`);
         break;
       }
+      case 'payout.cancelled':
+      case 'payout.reversed':
+        bump(`payout ${id} v${version}`);
+        break;
+      case 'claim.opened':
+      case 'claim.resolved':
+        bump(`claim ${id} v${version}`);
+        break;
       default:
         violations.push(`unexpected subject ${event.subject} at seq ${event.seq}`);
     }

@@ -53,6 +53,8 @@ export function passAdmittedEvent(pass: PassRow & { eventId: string }, options: 
       id: pass.id,
       version: pass.version,
       ticketId: pass.ticketId,
+      // payments declines a claim on an order whose pass was admitted.
+      orderId: pass.orderId,
       eventId: pass.eventId,
       holderId: pass.holderId,
       generation: pass.generation,

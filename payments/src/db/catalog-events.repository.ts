@@ -37,3 +37,12 @@ export async function recordAdmittedOrder(db: Executor, orderId: string, admitte
     .returning({ orderId: admittedOrders.orderId });
   return inserted.length > 0;
 }
+
+/** The admission of an order's pass, if payments heard of one. */
+export async function findAdmittedOrder(
+  db: Executor,
+  orderId: string,
+): Promise<{ orderId: string; admittedAt: Date } | undefined> {
+  const [row] = await db.select().from(admittedOrders).where(eq(admittedOrders.orderId, orderId));
+  return row;
+}

@@ -285,6 +285,16 @@ export const payouts = pgTable(
     transferId: text('transfer_id'),
     reversalId: text('reversal_id'),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    /**
+     * Set when the scheduler takes the payout for a transfer, cleared once the outcome is recorded:
+     * set on a held payout, a transfer may have gone out (a crash cut it short), so a refund cannot
+     * just cancel it — the scheduler repeats the transfer with its key and reverses it.
+     */
+    transferStartedAt: timestamp('transfer_started_at', { withTimezone: true }),
+    /** The buyer was refunded: the payout must not stand (cancelled if unpaid, otherwise reversed). */
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    reversedAt: timestamp('reversed_at', { withTimezone: true }),
     version: integer('version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -314,7 +324,52 @@ export const orderHistory = pgTable(
   (table) => [index('order_history_order_idx').on(table.orderId, table.at)],
 );
 
+/** The life of a buyer's claim: open (the payout is held), then one of its outcomes. */
+export const ClaimStatus = {
+  Open: 'open',
+  /** The buyer's pass was admitted at the door. */
+  Declined: 'declined',
+  /** An operator refunded the buyer: the payout is cancelled or reversed. */
+  Refunded: 'refunded',
+  /** An operator released the payout to the seller. */
+  Released: 'released',
+} as const;
+
+export type ClaimStatus = (typeof ClaimStatus)[keyof typeof ClaimStatus];
+
+export const CLAIM_STATUSES = Object.values(ClaimStatus);
+
+/**
+ * Buyers' claims ("my ticket did not work"): one per order (order_id is unique). While one is
+ * open, the order's payout is not paid.
+ */
+export const claims = pgTable(
+  'claims',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id').notNull(),
+    buyerId: uuid('buyer_id').notNull(),
+    message: text('message').notNull(),
+    status: text('status').$type<ClaimStatus>().notNull(),
+    /** Why it was declined or decided (the admission, the operator's decision). */
+    reason: text('reason'),
+    /** The operator who decided it; null while open or when declined automatically. */
+    resolvedBy: uuid('resolved_by'),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    version: integer('version').notNull().default(0),
+  },
+  (table) => [
+    uniqueIndex('claims_one_per_order').on(table.orderId),
+    index('claims_buyer_idx').on(table.buyerId, table.openedAt),
+    index('claims_open_idx').on(table.openedAt).where(sql`status = 'open'`),
+    check('claims_status_known', sql`status in (${statusList(CLAIM_STATUSES)})`),
+    check('claims_message_length', sql`char_length(message) between 1 and 1000`),
+  ],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
+export type ClaimRow = typeof claims.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
 export type SandboxPaymentIntentRow = typeof sandboxPaymentIntents.$inferSelect;
@@ -338,4 +393,5 @@ export const schema = {
   admittedOrders,
   payouts,
   orderHistory,
+  claims,
 };

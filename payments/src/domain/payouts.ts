@@ -12,7 +12,7 @@ import {
 } from '../db/payouts.repository';
 import { type PayoutRow, PayoutStatus } from '../db/schema';
 import { payoutPaidEvent } from '../events/payment-events';
-import { GatewayUnavailableError } from '../gateway/payment-gateway';
+import { GatewayUnavailableError, isClientSideGatewayError } from '../gateway/payment-gateway';
 import type { PaymentsDeps } from './deps';
 import { transferGroupOf } from './pay-order';
 
@@ -144,10 +144,13 @@ async function recordFailedTransfer(
 ): Promise<PayoutAttemptOutcome> {
   const about = { payoutId: payout.id, orderId: payout.orderId, sellerId: payout.sellerId, err: error };
   const lastError = error instanceof Error ? error.message : String(error);
+  // Unless the gateway refused it, the transfer may have gone out: a refund meanwhile must reverse it.
+  const transferStartedAt = isClientSideGatewayError(error) ? null : payout.transferStartedAt;
   if (error instanceof GatewayUnavailableError) {
     const retryInMs = retryDelayMs(payout.attempts + 1);
     await recordPayoutFailure(deps.db, payout.id, {
       attempts: payout.attempts,
+      transferStartedAt,
       lastError,
       nextAttemptAt: new Date(now.getTime() + retryInMs),
     });
@@ -159,6 +162,7 @@ async function recordFailedTransfer(
     const retryInMs = retryDelayMs(attempts);
     await recordPayoutFailure(deps.db, payout.id, {
       attempts,
+      transferStartedAt,
       lastError,
       nextAttemptAt: new Date(now.getTime() + retryInMs),
     });
@@ -166,7 +170,12 @@ async function recordFailedTransfer(
     return 'retry';
   }
   await deps.db.transaction(async (tx) => {
-    const parked = await recordPayoutFailure(tx, payout.id, { attempts, lastError, status: PayoutStatus.Failed });
+    const parked = await recordPayoutFailure(tx, payout.id, {
+      attempts,
+      lastError,
+      transferStartedAt,
+      status: PayoutStatus.Failed,
+    });
     if (parked) {
       await recordOrderHistory(tx, {
         orderId: payout.orderId,

@@ -4,6 +4,7 @@ import { recordRefundIntent, updatePendingRefund } from '../db/refunds.repositor
 import { type PaymentRow, PaymentStatus, type RefundRow, RefundStatus } from '../db/schema';
 import { GatewayIdempotencyError, GatewayRejectedError, type PaymentIntentState } from '../gateway/payment-gateway';
 import type { PaymentsDeps } from './deps';
+import { takeBackPayoutOfRefundedPayment } from './payout-refunds';
 
 /**
  * One refund per payment, however often the worker tries: the gateway returns the first refund
@@ -102,7 +103,7 @@ export async function attemptRefund(
       return 'retry';
     }
   }
-  await deps.db.transaction(async (tx) => {
+  await deps.relay.transaction(async (tx) => {
     const refunded = await transitionPayment(tx, payment.id, REFUNDABLE, {
       status: PaymentStatus.Refunded,
       stripeId: charged,
@@ -115,6 +116,8 @@ export async function attemptRefund(
       lastError: null,
     });
     if (refunded) deps.metrics.refunded.inc();
+    // The buyer has the money back: a seller's payout for this payment must not stand.
+    await takeBackPayoutOfRefundedPayment(tx, payment, intent.reason);
   });
   deps.logger.warn({ ...about, refundId, reason: intent.reason }, 'payment refunded');
   return 'succeeded';

@@ -11,6 +11,7 @@ import { recordStripeEvent } from '../db/stripe-events.repository';
 import { type StripeEvent, storableText } from '../gateway/stripe-webhooks';
 import { completePayment, recordSecondCharge } from './complete-payment';
 import type { PaymentsDeps } from './deps';
+import { takeBackPayoutOfRefundedPayment } from './payout-refunds';
 
 /** The part of a PaymentIntent the webhook reads. */
 const paymentIntentSchema = z.object({
@@ -136,7 +137,7 @@ async function onRefunded(deps: PaymentsDeps, event: StripeEvent): Promise<Webho
   if (!parsed.success) return 'ignored';
   const stripeId = parsed.data.payment_intent;
   const payment = await findPaymentByStripeId(deps.db, stripeId);
-  const outcome = await deps.db.transaction(async (tx): Promise<WebhookOutcome> => {
+  const outcome = await deps.relay.transaction(async (tx): Promise<WebhookOutcome> => {
     if (!(await recordStripeEvent(tx, event))) return 'duplicate-event';
     if (!payment) return 'unknown-payment';
     const refunded = await transitionPayment(
@@ -146,6 +147,8 @@ async function onRefunded(deps: PaymentsDeps, event: StripeEvent): Promise<Webho
       { status: PaymentStatus.Refunded },
     );
     const byWorker = await settleRefundOfPayment(tx, payment.id);
+    // A refund made outside the platform (the dashboard) takes the seller's payout back too.
+    if (refunded) await takeBackPayoutOfRefundedPayment(tx, payment, 'refunded at the gateway');
     if (refunded && !byWorker) {
       deps.logger.warn(
         { paymentId: payment.id, orderId: payment.orderId, stripeId },

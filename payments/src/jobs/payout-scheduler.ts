@@ -1,6 +1,7 @@
 import { PeriodicJob } from '@ticketing/common';
-import { claimDuePayout } from '../db/payouts.repository';
+import { claimDuePayout, claimRefundedPayout } from '../db/payouts.repository';
 import type { PaymentsDeps } from '../domain/deps';
+import { type RefundedPayoutOutcome, settleRefundedPayout } from '../domain/payout-refunds';
 import { attemptPayout, type PayoutAttemptOutcome } from '../domain/payouts';
 
 export interface PayoutSchedulerOptions {
@@ -64,9 +65,20 @@ export class PayoutScheduler {
     return this.#job.stop();
   }
 
-  /** One sweep: attempts every payout due now, up to the batch size; resolves with what each came to. */
-  async runOnce(): Promise<PayoutAttemptOutcome[]> {
+  /**
+   * One sweep: settles the payouts whose buyer was refunded (cancelled, or their transfer reversed),
+   * then attempts every payout due now, up to the batch size each; resolves with what each came to.
+   */
+  async runOnce(): Promise<(PayoutAttemptOutcome | RefundedPayoutOutcome)[]> {
     const { leaseMs, batchSize, retryBaseMs, retryMaxMs, maxAttempts } = this.#options;
+    const retryDelayMs = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
+    const settled: RefundedPayoutOutcome[] = [];
+    const sweptAt = new Date();
+    while (settled.length < batchSize) {
+      const payout = await claimRefundedPayout(this.#payments.db, { leaseMs, dueBy: sweptAt });
+      if (!payout) break;
+      settled.push(await settleRefundedPayout(this.#payments, payout, { now: new Date(), retryDelayMs }));
+    }
     const outcomes: PayoutAttemptOutcome[] = [];
     const dueBy = new Date();
     while (outcomes.length < batchSize) {
@@ -80,10 +92,10 @@ export class PayoutScheduler {
         await attemptPayout(this.#payments, payout, {
           now: new Date(),
           maxAttempts,
-          retryDelayMs: (attempts) => Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs),
+          retryDelayMs,
         }),
       );
     }
-    return outcomes;
+    return [...settled, ...outcomes];
   }
 }

@@ -1,9 +1,10 @@
 import { Listener, type PassAdmittedData, Subjects } from '@ticketing/common';
 import { recordAdmission } from '../../domain/catalog-replica';
+import { declineClaimOfAdmittedOrder } from '../../domain/claims';
 import type { PaymentsDeps } from '../../domain/deps';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
 
-/** pass.admitted: remembers the orders whose pass was admitted at the door (a claim on one is declined). */
+/** pass.admitted: remembers the orders whose pass was admitted at the door; a claim on one is declined (now or when it is opened). */
 export class PassAdmittedListener extends Listener<typeof Subjects.PassAdmitted> {
   readonly subject = Subjects.PassAdmitted;
   private readonly payments: PaymentsDeps;
@@ -14,7 +15,17 @@ export class PassAdmittedListener extends Listener<typeof Subjects.PassAdmitted>
   }
 
   protected async onMessage(data: PassAdmittedData): Promise<void> {
-    const recorded = await recordAdmission(this.payments.db, data);
-    this.logger.debug({ passId: data.id, orderId: data.orderId, recorded }, 'pass admitted');
+    const { recorded, declined } = await this.payments.relay.transaction(async (tx) => {
+      const recorded = await recordAdmission(tx, data);
+      // The ticket worked: a claim open on its order is declined.
+      const declined = data.orderId
+        ? await declineClaimOfAdmittedOrder(tx, data.orderId, new Date(data.admittedAt))
+        : undefined;
+      return { recorded, declined };
+    });
+    this.logger.debug(
+      { passId: data.id, orderId: data.orderId, recorded, claimDeclined: declined?.id },
+      'pass admitted',
+    );
   }
 }

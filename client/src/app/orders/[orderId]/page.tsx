@@ -2,13 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
+import { ClaimPanel } from '@/components/claim-panel';
 import { OrderView } from '@/components/order-view';
 import { ServiceProblem } from '@/components/service-problem';
 import { signInPath } from '@/lib/navigation';
 import { orderPhase } from '@/lib/order-phase';
 import { apiGet, getSession } from '@/lib/server-api';
 import { stripePublishableKey } from '@/lib/server-config';
-import type { Order, Pass } from '@/lib/types';
+import type { Claim, ClaimList, Order, OrderHistory, Pass } from '@/lib/types';
 
 type Params = Promise<{ orderId: string }>;
 
@@ -17,6 +18,22 @@ const loadOrder = cache(async (orderId: string) => apiGet<Order>(`/api/orders/${
 
 /** Answers that mean there is no such order (400 is an id that is not a UUID). */
 const MISSING = new Set([400, 404]);
+
+/** Steps after which a claim comes too late: the seller was paid, or the buyer refunded. */
+const CLAIM_WINDOW_CLOSED = new Set(['payout_paid', 'payout_cancelled', 'payout_reversal_due', 'payout_reversed']);
+
+/** The buyer guarantee of a completed order: their claim, and whether one can still be opened. */
+async function loadGuarantee(orderId: string): Promise<{ claim: Claim | null; windowOpen: boolean } | undefined> {
+  const [claims, history] = await Promise.all([
+    apiGet<ClaimList>('/api/payments/claims'),
+    apiGet<OrderHistory>(`/api/payments/orders/${encodeURIComponent(orderId)}/history`),
+  ]);
+  // payments has not heard of the order yet, or cannot be reached: nothing to offer now.
+  if (!claims.ok || !history.ok) return undefined;
+  const claim = claims.data.claims.find((candidate) => candidate.orderId === orderId) ?? null;
+  const windowOpen = !history.data.entries.some((entry) => CLAIM_WINDOW_CLOSED.has(entry.kind));
+  return { claim, windowOpen };
+}
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const result = await loadOrder((await params).orderId);
@@ -54,6 +71,7 @@ export default async function OrderPage({ params }: { params: Params }) {
   // A paid order's ticket: passes issues it a moment after the payment (order.completed).
   const passes = order.status === 'complete' ? await apiGet<{ passes: Pass[] }>('/api/passes') : undefined;
   const pass = passes?.ok ? passes.data.passes.find((candidate) => candidate.orderId === order.id) : undefined;
+  const guarantee = order.status === 'complete' ? await loadGuarantee(order.id) : undefined;
   return (
     <div className="narrow">
       <h1>Your order</h1>
@@ -63,6 +81,7 @@ export default async function OrderPage({ params }: { params: Params }) {
         publishableKey={stripePublishableKey()}
         passId={pass?.id ?? null}
       />
+      {guarantee ? <ClaimPanel orderId={order.id} claim={guarantee.claim} windowOpen={guarantee.windowOpen} /> : null}
     </div>
   );
 }

@@ -1,0 +1,57 @@
+import type { Executor } from '@ticketing/common';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { type ClaimRow, ClaimStatus, claims } from './schema';
+
+/** Stores a claim unless the order has one; returns it when it is new. */
+export async function insertClaim(
+  tx: Executor,
+  claim: Pick<ClaimRow, 'id' | 'orderId' | 'buyerId' | 'message'> &
+    Partial<Pick<ClaimRow, 'status' | 'reason' | 'resolvedAt' | 'version'>>,
+): Promise<ClaimRow | undefined> {
+  const [row] = await tx
+    .insert(claims)
+    .values({ status: ClaimStatus.Open, ...claim })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export async function findClaim(db: Executor, id: string): Promise<ClaimRow | undefined> {
+  const [row] = await db.select().from(claims).where(eq(claims.id, id));
+  return row;
+}
+
+export async function findClaimOfOrder(db: Executor, orderId: string): Promise<ClaimRow | undefined> {
+  const [row] = await db.select().from(claims).where(eq(claims.orderId, orderId));
+  return row;
+}
+
+/**
+ * Decides a claim that is still open (its next version); undefined when it was decided meanwhile
+ * (two operators, or an admission arriving at the same time).
+ */
+export async function resolveOpenClaim(
+  tx: Executor,
+  id: string,
+  change: Pick<ClaimRow, 'status' | 'reason' | 'resolvedBy'>,
+): Promise<ClaimRow | undefined> {
+  const [row] = await tx
+    .update(claims)
+    .set({ ...change, resolvedAt: sql`now()`, version: sql`${claims.version} + 1` })
+    .where(and(eq(claims.id, id), eq(claims.status, ClaimStatus.Open)))
+    .returning();
+  return row;
+}
+
+/** Claims, newest first: a buyer's (`buyerId`), or every one; only those in `status` when given. */
+export function listClaims(
+  db: Executor,
+  { buyerId, status, limit = 200 }: { buyerId?: string; status?: ClaimStatus; limit?: number },
+): Promise<ClaimRow[]> {
+  return db
+    .select()
+    .from(claims)
+    .where(and(buyerId ? eq(claims.buyerId, buyerId) : undefined, status ? eq(claims.status, status) : undefined))
+    .orderBy(desc(claims.openedAt), desc(claims.id))
+    .limit(limit);
+}
