@@ -65,32 +65,30 @@ const FIRST_BACKOFF_MS = 100;
 type ClaimedRow = Pick<OutboxRow, 'id' | 'payload' | 'attempts'>;
 
 /**
- * Takes the relay lock and marks up to `$1` pending rows published, returning them in `id`
- * order — one prepared statement, planned once per connection, since every batch runs it. With
- * the lock taken by another relay, one row comes back with `locked` false and no id.
+ * The statement that takes the relay lock and marks up to `batchSize` pending rows published,
+ * returning them in `id` order — prepared, planned once per connection, since every batch runs
+ * it. The limit is written into the text, not bound: a generic plan for `limit $1` is planned for
+ * an unknown row count. With the lock taken by another relay, one row comes back with `locked`
+ * false and no id.
  */
-const CLAIM_PENDING = preparedStatement<{
-  locked: boolean;
-  id: string | null;
-  payload: OutboxRow['payload'];
-  attempts: number;
-}>(
-  'outbox_relay_claim_pending',
-  `with relay_lock as materialized (
-     select pg_try_advisory_xact_lock(${OUTBOX_RELAY_LOCK_KEY}) as locked
-   ),
-   claimed as (
-     update outbox set published_at = clock_timestamp()
-     where (select locked from relay_lock) and published_at is null and parked_at is null
-       and id in (
-         select id from outbox where published_at is null and parked_at is null order by id limit $1
-       )
-     returning id, payload, attempts
-   )
-   select relay_lock.locked, claimed.id, claimed.payload, claimed.attempts
-   from relay_lock left join claimed on true
-   order by claimed.id`,
-);
+const claimPendingStatement = (batchSize: number) =>
+  preparedStatement<{ locked: boolean; id: string | null; payload: OutboxRow['payload']; attempts: number }>(
+    `outbox_relay_claim_pending_${batchSize}`,
+    `with relay_lock as materialized (
+       select pg_try_advisory_xact_lock(${OUTBOX_RELAY_LOCK_KEY}) as locked
+     ),
+     claimed as (
+       update outbox set published_at = clock_timestamp()
+       where (select locked from relay_lock) and published_at is null and parked_at is null
+         and id in (
+           select id from outbox where published_at is null and parked_at is null order by id limit ${batchSize}
+         )
+       returning id, payload, attempts
+     )
+     select relay_lock.locked, claimed.id, claimed.payload, claimed.attempts
+     from relay_lock left join claimed on true
+     order by claimed.id`,
+  );
 
 /**
  * Publishes the outbox: pending rows in `id` order, each marked `published_at` once the broker
@@ -122,6 +120,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
   readonly #maxBackoffMs: number;
   readonly #brokerHealthy: (() => Promise<boolean>) | undefined;
   readonly #maxAttempts: number;
+  readonly #claimStatement: ReturnType<typeof claimPendingStatement>;
 
   #running = false;
   #timer: NodeJS.Timeout | undefined;
@@ -146,6 +145,7 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.#brokerHealthy = options.brokerHealthy;
     this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#claimStatement = claimPendingStatement(this.#batchSize);
   }
 
   /** Starts publishing: a first batch now (the backlog of a previous run), then on wakes and polls. */
@@ -297,57 +297,34 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
    * row another relay published is never claimed again.
    */
   async #claimPending(tx: Executor): Promise<ClaimedRow[] | undefined> {
-    const rows = await CLAIM_PENDING.run(tx, [this.#batchSize]);
+    const rows = await this.#claimStatement.run(tx, []);
     if (rows[0]?.locked !== true) return undefined;
     return rows
       .filter((row) => row.id !== null)
       .map((row) => ({ id: Number(row.id), payload: row.payload, attempts: row.attempts }));
   }
 
-  /**
-   * Publishes the claimed rows in waves: each wave sends the earliest unpublished row of every
-   * entity at once and waits for all their acknowledgements, so a batch of many entities costs
-   * one round trip to the broker rather than one per row, while an entity's next event is only
-   * sent once its previous one was acknowledged — the per-entity order holds whatever fails.
-   */
   async #publishClaimed(executor: Executor, rows: ClaimedRow[]): Promise<BatchOutcome> {
     const published = new Set<number>();
     /** Entities whose event failed in this batch: their later events wait, to keep the order. */
     const waiting = new Set<string>();
     let error: unknown;
-    let remaining = rows;
-    while (remaining.length > 0 && error === undefined) {
-      const wave: ClaimedRow[] = [];
-      const later: ClaimedRow[] = [];
-      const inWave = new Set<string>();
-      for (const row of remaining) {
-        const entity = entityOf(row.payload);
-        if (waiting.has(entity)) continue;
-        if (inWave.has(entity)) later.push(row);
-        else {
-          inWave.add(entity);
-          wave.push(row);
-        }
-      }
-      const outcomes = await Promise.allSettled(wave.map((row) => this.#publish(row.payload)));
-      const failed: [ClaimedRow, unknown][] = [];
-      outcomes.forEach((outcome, index) => {
-        const row = wave[index]!;
-        if (outcome.status === 'fulfilled') published.add(row.id);
-        else failed.push([row, outcome.reason ?? new Error('publish failed')]);
-      });
-      if (failed.length > 0) {
+    for (const row of rows) {
+      const entity = entityOf(row.payload);
+      if (waiting.has(entity)) continue;
+      try {
+        await this.#publish(row.payload);
+        published.add(row.id);
+      } catch (publishError) {
+        const failure = publishError ?? new Error('publish failed');
         if (!(await this.#isRowFault())) {
           // An outage: stop here, publishing later rows would break the order.
-          error = failed[0]![1];
+          error = failure;
           break;
         }
-        for (const [row, failure] of failed) {
-          await this.#recordRowFailure(executor, row, failure);
-          waiting.add(entityOf(row.payload));
-        }
+        await this.#recordRowFailure(executor, row, failure);
+        waiting.add(entity);
       }
-      remaining = later;
     }
     const unpublished = rows.filter((row) => !published.has(row.id)).map((row) => row.id);
     if (unpublished.length > 0) {
