@@ -11,7 +11,14 @@ import {
   GatewayUnavailableError,
   type PaymentGateway,
 } from '../src/gateway/payment-gateway';
-import { aUser, createPaymentsTestBed, type PaymentsTestBed, standInGateway } from './harness';
+import { aUser, createPaymentsTestBed, type PaymentsTestBed, signedStripeEvent, standInGateway } from './harness';
+
+const deliver = (event: ReturnType<typeof signedStripeEvent>) =>
+  request(bed.app())
+    .post('/api/payments/webhook')
+    .set('Content-Type', 'application/json')
+    .set('Stripe-Signature', event.signature)
+    .send(event.payload);
 
 let standIn: StripeStandIn;
 let bed: PaymentsTestBed;
@@ -102,6 +109,39 @@ describe('payout accounts through Stripe Connect (the stand-in)', () => {
       .get('/api/payments/payout-account')
       .set('Cookie', seller.cookie)
       .expect(200, { status: 'onboarding', awaiting: { sales: 0, amount: 0, currency: 'usd' } });
+  });
+
+  it('when Stripe reports with account.updated that a seller finished onboarding, then their sale is paid without their coming back; a redelivery changes nothing, and an account that loses its transfers capability waits again', async () => {
+    const seller = aUser();
+    await onboard(seller.cookie).expect(200);
+    const { accountId } = (await accountOf(seller.id))!;
+    await bed.aSale({ sellerId: seller.id, priceCents: 4500 });
+    expect(await bed.payoutScheduler().runOnce()).not.toContain('paid');
+
+    const finished = signedStripeEvent('account.updated', {
+      id: accountId,
+      object: 'account',
+      payouts_enabled: true,
+      capabilities: { transfers: 'active' },
+    });
+    standIn.completeOnboarding(accountId); // what Stripe itself now says of the account
+    await deliver(finished).expect(200, { received: true });
+    await deliver(finished).expect(200, { received: true });
+
+    expect((await accountOf(seller.id))?.ready).toBe(true);
+    expect(await bed.stripeEventIds()).toEqual([finished.id]);
+    expect(await bed.payoutScheduler().runOnce()).toEqual(['paid']);
+
+    const restricted = signedStripeEvent('account.updated', {
+      id: accountId,
+      object: 'account',
+      payouts_enabled: false,
+      capabilities: { transfers: 'inactive' },
+    });
+    await deliver(restricted).expect(200, { received: true });
+    expect((await accountOf(seller.id))?.ready).toBe(false);
+    // Another platform's account, or one deleted since: acknowledged, nothing changes.
+    await deliver(signedStripeEvent('account.updated', { id: 'acct_not_ours', object: 'account' })).expect(200);
   });
 
   it('when Stripe fails to create the account, then 502 GATEWAY_ERROR and no account is stored', async () => {

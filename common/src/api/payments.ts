@@ -79,10 +79,12 @@ export const stripeEventJson = z
     id: storableText().meta({ description: 'The event id (`evt_…`): each one has one effect, a redelivery none.' }),
     type: storableText().meta({
       description:
-        '`payment_intent.succeeded`, `payment_intent.payment_failed` and `charge.refunded` are applied; every other type is acknowledged and ignored.',
+        '`payment_intent.succeeded`, `payment_intent.payment_failed`, `charge.refunded` and `account.updated` (a connected account’s payout readiness) are applied; every other type is acknowledged and ignored.',
     }),
     data: z.object({
-      object: z.unknown().meta({ description: 'The PaymentIntent, or the Charge of `charge.refunded`.' }),
+      object: z.unknown().meta({
+        description: 'The PaymentIntent, the Charge of `charge.refunded`, or the Account of `account.updated`.',
+      }),
     }),
   })
   .meta({

@@ -23,3 +23,20 @@ export async function storePayoutAccount(
 export async function markPayoutAccountReady(db: Executor, userId: string): Promise<void> {
   await db.update(payoutAccounts).set({ ready: true, updatedAt: sql`now()` }).where(eq(payoutAccounts.userId, userId));
 }
+
+/**
+ * Sets whether the connected account `accountId` can receive transfers, as Stripe now says
+ * (account.updated); the seller it belongs to, or undefined for an account that is not ours.
+ */
+export async function setPayoutAccountReadiness(
+  db: Executor,
+  accountId: string,
+  ready: boolean,
+): Promise<string | undefined> {
+  const [row] = await db
+    .update(payoutAccounts)
+    .set({ ready, updatedAt: sql`now()` })
+    .where(eq(payoutAccounts.accountId, accountId))
+    .returning({ userId: payoutAccounts.userId });
+  return row?.userId;
+}

@@ -5,6 +5,7 @@ import {
   findUnansweredPayment,
   transitionPayment,
 } from '../db/payments.repository';
+import { setPayoutAccountReadiness } from '../db/payout-accounts.repository';
 import { settleRefundOfPayment } from '../db/refunds.repository';
 import { type PaymentRow, PaymentStatus } from '../db/schema';
 import { recordStripeEvent } from '../db/stripe-events.repository';
@@ -33,6 +34,13 @@ type PaymentIntent = z.infer<typeof paymentIntentSchema>;
 /** The part of a Charge the webhook reads (charge.refunded). */
 const chargeSchema = z.object({ id: storableText, payment_intent: storableText });
 
+/** The part of a connected Account the webhook reads (account.updated). */
+const accountSchema = z.object({
+  id: storableText,
+  payouts_enabled: z.boolean().nullish(),
+  capabilities: z.object({ transfers: z.string().nullish() }).nullish(),
+});
+
 export type WebhookOutcome =
   | 'completed'
   | 'already-settled'
@@ -42,19 +50,28 @@ export type WebhookOutcome =
   | 'duplicate-event'
   | 'unknown-payment'
   | 'refunded'
+  | 'account-updated'
+  | 'unknown-account'
   | 'ignored';
 
-const HANDLED = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded']);
+const HANDLED = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'account.updated',
+]);
 
 /**
  * Applies a verified Stripe event. payment_intent.succeeded completes the payment (once, however
  * it races the direct confirmation), payment_intent.payment_failed marks it failed, and
- * charge.refunded records the refund; every other type is ignored. Each event id has one effect:
- * a redelivery is recorded as a duplicate.
+ * charge.refunded records the refund, and account.updated (a connected account's onboarding or
+ * its capabilities changed) records whether a seller's payout account can receive transfers;
+ * every other type is ignored. Each event id has one effect: a redelivery is recorded as a duplicate.
  */
 export async function handleStripeEvent(deps: PaymentsDeps, event: StripeEvent): Promise<WebhookOutcome> {
   if (!HANDLED.has(event.type)) return 'ignored';
   if (event.type === 'charge.refunded') return onRefunded(deps, event);
+  if (event.type === 'account.updated') return onAccountUpdated(deps, event);
   const parsed = paymentIntentSchema.safeParse(event.data.object);
   if (!parsed.success) {
     deps.logger.warn(
@@ -159,6 +176,27 @@ async function onRefunded(deps: PaymentsDeps, event: StripeEvent): Promise<Webho
   });
   deps.logger.info(
     { stripeEventId: event.id, type: event.type, stripeId, paymentId: payment?.id, outcome },
+    'stripe webhook handled',
+  );
+  return outcome;
+}
+
+/**
+ * account.updated: a seller who finished onboarding at Stripe is ready for their payouts even if
+ * they never come back to My payouts (which also asks Stripe); an account that lost its transfers
+ * capability is not, and the scheduler waits for it instead of having transfers refused.
+ */
+async function onAccountUpdated(deps: PaymentsDeps, event: StripeEvent): Promise<WebhookOutcome> {
+  const parsed = accountSchema.safeParse(event.data.object);
+  if (!parsed.success) return 'ignored';
+  const account = parsed.data;
+  const ready = account.capabilities?.transfers === 'active' && account.payouts_enabled === true;
+  const outcome = await deps.db.transaction(async (tx): Promise<WebhookOutcome> => {
+    if (!(await recordStripeEvent(tx, event))) return 'duplicate-event';
+    return (await setPayoutAccountReadiness(tx, account.id, ready)) ? 'account-updated' : 'unknown-account';
+  });
+  deps.logger.info(
+    { stripeEventId: event.id, type: event.type, accountId: account.id, ready, outcome },
     'stripe webhook handled',
   );
   return outcome;
