@@ -1,7 +1,8 @@
 /**
  * The buyer guarantee in a real browser, against the platform as `npm start` runs it (payments in
  * the sandbox, an operator named in OPERATOR_EMAILS): a buyer reports a problem with a paid
- * ticket, the operator refunds them from the operator page, and the seller's payout is cancelled.
+ * ticket, the operator refunds them from the operator page, and the seller's My payouts shows the
+ * payout cancelled.
  */
 import { useMarketplace } from './browser-harness';
 import {
@@ -12,6 +13,7 @@ import {
   reloadUntilVisible,
   SUCCEEDING_CARD,
   seeHeading,
+  signIn,
   signUp,
   ticketViaApi,
 } from './user-steps';
@@ -24,7 +26,7 @@ const market = useMarketplace({ OPERATOR_EMAILS: OPERATOR_EMAIL });
 
 describe('claims', () => {
   market.scenario(
-    'a buyer reports a problem with a paid ticket, the operator refunds them on the operator page, and the seller’s payout is cancelled',
+    'a buyer reports a problem with a paid ticket, the operator refunds them on the operator page, and the seller’s My payouts shows the payout cancelled',
     async (t) => {
       const seller = await accountViaApi(market, 'claims-seller@example.test');
       expect((await market.api('POST', '/api/payments/payout-account', { cookie: seller.cookie })).status).toBe(200);
@@ -67,7 +69,14 @@ describe('claims', () => {
       const claims = await market.api('GET', '/api/payments/claims', { cookie: await cookieOf(buyer) });
       expect(claims.body.claims).toMatchObject([{ orderId, status: 'refunded' }]);
 
-      // The seller's payout: cancelled (My payouts, through the API while its page is not here).
+      // The seller's payout is cancelled: their My payouts says so, and so does the API.
+      const sellerPage = await t.visitor('seller');
+      await sellerPage.goto('/auth/signin?next=/payouts');
+      await signIn(sellerPage, seller.email);
+      await seeHeading(sellerPage, 'My payouts');
+      const sale = sellerPage.getByRole('row').filter({ hasText: 'Jazz night, row C' });
+      await reloadUntilVisible(sellerPage, sale.getByText('Cancelled (buyer refunded)', { exact: true }));
+      await t.step(sellerPage, 'payout cancelled');
       const payouts = await market.api('GET', '/api/payments/payouts', { cookie: seller.cookie });
       expect(payouts.body.payouts).toMatchObject([{ orderId, state: 'cancelled', amount: 28.5 }]);
     },
