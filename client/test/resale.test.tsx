@@ -24,14 +24,16 @@ describe('the resale price cap', () => {
   });
 
   it('is stated in words before anything is sent', () => {
-    expect(capText(resaleCap(50, 'usd', 120))).toBe('At most $60.00 — 120% of the $50.00 you paid');
+    expect(capText(resaleCap(50, 'usd', 120))).toBe('At most $60.00 — 120% of the $50.00 you paid for the ticket');
   });
 
   it('accepts exactly the cap and refuses a cent more, after the rules of any price', () => {
     const cap = resaleCap(50, 'usd', 120);
     expect(validateResalePrice('60', cap)).toBeUndefined();
     expect(validateResalePrice('$59.99', cap)).toBeUndefined();
-    expect(validateResalePrice('60.01', cap)).toBe('Price must be at most $60.00 (120% of the $50.00 you paid)');
+    expect(validateResalePrice('60.01', cap)).toBe(
+      'Price must be at most $60.00 (120% of the $50.00 you paid for the ticket)',
+    );
     expect(validateResalePrice('', cap)).toBe('Price is required');
     expect(validateResalePrice('0', cap)).toBe('Price must be greater than 0');
     expect(validateResalePrice('10.005', cap)).toBe('Price must have at most 2 decimal places');
@@ -66,7 +68,7 @@ describe('SellPassForm', () => {
 
   it('shows the cap on the price field before the seller types anything', () => {
     render(<SellPassForm passId={PASS_ID} cap={cap} title="Harbour Jazz Night, balcony" sellerFeePercent={5} />);
-    expect(hintOf(price())).toBe('At most $60.00 — 120% of the $50.00 you paid');
+    expect(hintOf(price())).toBe('At most $60.00 — 120% of the $50.00 you paid for the ticket');
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Harbour Jazz Night, balcony');
   });
 
@@ -74,7 +76,7 @@ describe('SellPassForm', () => {
     render(<SellPassForm passId={PASS_ID} cap={cap} title="Concert" sellerFeePercent={5} />);
     fireEvent.change(price(), { target: { value: '60.01' } });
     submit();
-    expect(errorUnder(price())).toBe('Price must be at most $60.00 (120% of the $50.00 you paid)');
+    expect(errorUnder(price())).toBe('Price must be at most $60.00 (120% of the $50.00 you paid for the ticket)');
     expect(document.activeElement).toBe(price());
     expect(post).not.toHaveBeenCalled();
   });

@@ -33,9 +33,9 @@ export function resaleCap(paid: number, currency: string, percent: number): Resa
   return { paid, currency, percent, max: maxMinor / 10 ** minorUnitDecimals(currency) };
 }
 
-/** "At most $60.00 — 120% of the $50.00 you paid". */
+/** "At most $60.00 — 120% of the $50.00 you paid for the ticket" (the service fee is not part of it). */
 export function capText(cap: ResaleCap): string {
-  return `At most ${formatPrice(cap.max, cap.currency)} — ${cap.percent}% of the ${formatPrice(cap.paid, cap.currency)} you paid`;
+  return `At most ${formatPrice(cap.max, cap.currency)} — ${cap.percent}% of the ${formatPrice(cap.paid, cap.currency)} you paid for the ticket`;
 }
 
 /** Why a resale price cannot be sent: the rules of any price first, then the cap; undefined when it can. */
@@ -45,7 +45,7 @@ export function validateResalePrice(price: string, cap: ResaleCap): string | und
   const value = parsePrice(price);
   if (value === undefined) return 'Price must be a number, like 20 or 20.50';
   if (toMinorUnits(value, cap.currency) > toMinorUnits(cap.max, cap.currency)) {
-    return `Price must be at most ${formatPrice(cap.max, cap.currency)} (${cap.percent}% of the ${formatPrice(cap.paid, cap.currency)} you paid)`;
+    return `Price must be at most ${formatPrice(cap.max, cap.currency)} (${cap.percent}% of the ${formatPrice(cap.paid, cap.currency)} you paid for the ticket)`;
   }
   return undefined;
 }

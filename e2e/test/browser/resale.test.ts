@@ -115,13 +115,13 @@ describe('secure swap', () => {
       // A cannot go after all: "Sell this ticket", where the cap shows before anything is sent.
       await buyerA.getByRole('link', { name: 'Sell this ticket' }).click();
       await seeHeading(buyerA, 'Sell your ticket');
-      await buyerA.getByText('At most $60.00 — 120% of the $50.00 you paid').waitFor();
+      await buyerA.getByText('At most $60.00 — 120% of the $50.00 you paid for the ticket').waitFor();
       await buyerA.getByText(/^You paid \$55\.00 \(\$50\.00 for the ticket and a \$5\.00 service fee\)/).waitFor();
       await buyerA.getByText('Section C · Row 4 · Seat 9', { exact: false }).waitFor();
       const price = buyerA.getByLabel('Price (USD)', { exact: true });
       await price.fill('60.01');
       await buyerA.getByRole('button', { name: 'List for resale' }).click();
-      await buyerA.getByText('Price must be at most $60.00 (120% of the $50.00 you paid)').waitFor();
+      await buyerA.getByText('Price must be at most $60.00 (120% of the $50.00 you paid for the ticket)').waitFor();
       expect(await price.getAttribute('aria-invalid')).toBe('true');
       expect(new URL(buyerA.url()).pathname).toBe(`/passes/${passA.id}/sell`);
       await t.step(buyerA, 'resale over the cap');
@@ -230,7 +230,7 @@ describe('secure swap', () => {
 
       // First listing: on sale once the pass is locked.
       await holder.getByRole('link', { name: 'Sell this ticket' }).click();
-      await holder.getByText('At most $36.00 — 120% of the $30.00 you paid').waitFor();
+      await holder.getByText('At most $36.00 — 120% of the $30.00 you paid for the ticket').waitFor();
       await holder.getByLabel('Price (USD)', { exact: true }).fill('36');
       await holder.getByRole('button', { name: 'List for resale' }).click();
       await holder.waitForURL(TICKET_URL);
