@@ -212,7 +212,7 @@ describe('ResaleListingState', () => {
   it('says the four reasons as the seller reads them', () => {
     expect(REJECTION_REASONS).toEqual({
       admitted: 'this pass was already used at the door',
-      revoked: 'this pass was replaced by a newer one',
+      revoked: 'this pass was revoked (the ticket was resold, or its buyer refunded)',
       listed: 'this pass is already listed for resale',
       not_holder: 'you do not hold this pass',
     });

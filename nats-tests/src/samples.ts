@@ -54,6 +54,12 @@ const samples: { [S in Subject]: () => EventData<S> } = {
     orderId: randomUUID(),
     stripeId: `pi_sample_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
   }),
+  [Subjects.PaymentRefunded]: () => ({
+    id: randomUUID(),
+    orderId: randomUUID(),
+    ticketId: randomUUID(),
+    refundedAt: new Date().toISOString(),
+  }),
   [Subjects.SessionRevoked]: () => ({
     sessionId: randomUUID(),
     userId: randomUUID(),

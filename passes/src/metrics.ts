@@ -30,7 +30,7 @@ export function createPassMetrics(db: Database): PassMetrics {
   });
   const revoked = new Counter({
     name: 'passes_revoked_total',
-    help: 'Passes revoked because their ticket was reissued to a new buyer',
+    help: 'Passes revoked: their ticket was reissued to a new buyer, or their buyer was refunded',
     registers: [],
   });
   const admitted = new Counter({

@@ -320,6 +320,12 @@ describe('an operator resolves a claim', () => {
     const [resolved] = await bed.published(Subjects.ClaimResolved, order.id);
     expect(resolved?.data).toMatchObject({ outcome: 'refunded', version: 1, reason: null });
     await waitFor(async () => (await bed.refundsOf(order.id))[0]?.status === 'succeeded');
+    // The sale is undone once, when the operator decided, though the refund worker refunds it later.
+    const [payment] = await bed.paymentsOf(order.id);
+    const undone = await bed.published(Subjects.PaymentRefunded, order.id);
+    expect(undone.map((event) => event.data)).toEqual([
+      { id: payment!.id, orderId: order.id, ticketId: payout.ticketId, refundedAt: expect.any(String) },
+    ]);
     expect((await bed.refundsOf(order.id))[0]).toMatchObject({ reason: 'claim refunded' });
     expect((await bed.paymentsOf(order.id))[0]).toMatchObject({ status: 'refunded', amount: 4400 });
     expect(await netCharged(order.id)).toBe(0);
@@ -556,6 +562,11 @@ describe('refunds not caused by claims', () => {
     expect((await bed.payoutOf(order.id))?.status).toBe('cancelled');
     expect(await bed.published(Subjects.PayoutCancelled, order.id)).toHaveLength(1);
     expect(await bed.payoutScheduler({ holdHours: 0 }).runOnce()).toEqual([]);
+    // passes hears that the sale is undone, once, however often Stripe tells.
+    await deliver(chargeRefunded(payment!.stripeId!)).expect(200);
+    expect(await bed.published(Subjects.PaymentRefunded, order.id)).toMatchObject([
+      { data: { id: payment!.id, orderId: order.id } },
+    ]);
   });
 
   it('when the charge is refunded at the gateway after the payout, then the transfer is reversed', async () => {
@@ -566,6 +577,7 @@ describe('refunds not caused by claims', () => {
     expect(await bed.payoutScheduler({ holdHours: 0 }).runOnce()).toEqual(['reversed']);
     expect((await bed.payoutOf(order.id))?.status).toBe('reversed');
     expect(await netTransferred(order.id)).toBe(0);
+    expect(await bed.published(Subjects.PaymentRefunded, order.id)).toHaveLength(1);
   });
 
   it('when a second charge of a paid order is refunded, then the payout stands', async () => {
@@ -574,6 +586,8 @@ describe('refunds not caused by claims', () => {
     await deliver(chargeRefunded('pi_second_charge')).expect(200);
     expect((await bed.paymentsOf(order.id)).find((p) => p.id === second.id)?.status).toBe('refunded');
     expect((await bed.payoutOf(order.id))?.status).toBe('held');
+    // The sale stands: the buyer keeps their pass.
+    expect(await bed.published(Subjects.PaymentRefunded)).toEqual([]);
   });
 });
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, type Event, type PassIssuedData, type PassLockRefusalReason, Subjects } from '@ticketing/common';
+import {
+  createEvent,
+  type Event,
+  type PassIssuedData,
+  type PassLockRefusalReason,
+  type PassRevocationReason,
+  Subjects,
+} from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
@@ -108,12 +115,12 @@ const passEvents = {
       admittedAt: new Date().toISOString(),
     });
   },
-  revoked(pass: Pass, version: number) {
+  revoked(pass: Pass, version: number, reason: PassRevocationReason = 'reissued') {
     return createEvent(Subjects.PassRevoked, {
       ...passState(pass),
       version,
-      reason: 'reissued',
-      replacedBy: randomUUID(),
+      reason,
+      replacedBy: reason === 'reissued' ? randomUUID() : null,
       revokedAt: new Date().toISOString(),
     });
   },
@@ -417,6 +424,52 @@ describe('the passes replica', () => {
     expect(listing.status).toBe('pending');
     await deliver(passEvents.lockRefused(pass, listing, 'revoked'));
     expect(await show(listing.id)).toMatchObject({ status: 'rejected', rejectionReason: 'revoked' });
+  });
+});
+
+describe('a resale listing whose pass is revoked because its buyer was refunded', () => {
+  it('when the listing is on sale, then it ends rejected (revoked): off the public list and the catalog, ticket.updated says so', async () => {
+    const { pass, event, listing } = await anAvailableResale();
+
+    await deliver(passEvents.revoked(pass, 2, 'refunded'));
+
+    expect(await show(listing.id)).toMatchObject({ status: 'rejected', rejectionReason: 'revoked', version: 2 });
+    expect(await publicIds()).not.toContain(listing.id);
+    expect((await catalogEntry(event.id)).availableListings).toBe(0);
+    const [, , updated] = await bed.eventsAbout(listing.id, 3);
+    expect(updated).toMatchObject({
+      subject: Subjects.TicketUpdated,
+      data: { id: listing.id, version: 2, status: 'rejected' },
+    });
+    expect(await passRow(pass.id)).toMatchObject({ status: 'revoked', version: 2, listingId: null });
+  });
+
+  it('when the listing is reserved, then it stays reserved; once that order is cancelled it is rejected, not back on sale', async () => {
+    const { pass, listing } = await anAvailableResale();
+    const orderId = randomUUID();
+    await deliver(orderEvents.reservation(listing, 1, orderId));
+    expect(await show(listing.id)).toMatchObject({ status: 'reserved' });
+
+    await deliver(passEvents.revoked(pass, 2, 'refunded'));
+    expect(await show(listing.id)).toMatchObject({ status: 'reserved', orderId });
+
+    await deliver(orderEvents.cancelled(listing, orderId));
+    expect(await show(listing.id)).toMatchObject({ status: 'rejected', rejectionReason: 'revoked', orderId: null });
+    expect(await publicIds()).not.toContain(listing.id);
+  });
+
+  it('when pass.revoked (refunded) is delivered again, then the listing is rejected once', async () => {
+    const { pass, listing } = await anAvailableResale();
+    const revoked = passEvents.revoked(pass, 2, 'refunded');
+    await deliver(revoked);
+    await bed.handled(Subjects.PassRevoked, await bed.republish(revoked));
+    expect(await show(listing.id)).toMatchObject({ status: 'rejected', version: 2 });
+  });
+
+  it('when a pass is revoked because it was reissued, then its listing is left to the sale that reissued it', async () => {
+    const { pass, listing } = await anAvailableResale();
+    await deliver(passEvents.revoked(pass, 2, 'reissued'));
+    expect(await show(listing.id)).toMatchObject({ status: 'available', version: 1 });
   });
 });
 

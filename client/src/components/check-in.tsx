@@ -23,7 +23,7 @@ interface Outcome {
 
 /** What the door is told for each answer of `POST /api/passes/scan` (README → Error codes). */
 const REFUSALS: Record<string, string> = {
-  PASS_REVOKED: 'Refuse: this ticket was resold, and this code replaced by a new one.',
+  PASS_REVOKED: 'Refuse: this code was revoked — the ticket was resold or refunded.',
   PASS_LISTED: 'Refuse: this ticket is listed for resale right now.',
   PASS_INVALID: 'Refuse: not a valid ticket code (forged, altered or mistyped).',
   NOT_EVENT_ORGANIZER: 'Refuse: this ticket is for an event you do not organize.',

@@ -53,7 +53,7 @@ export function validateResalePrice(price: string, cap: ResaleCap): string | und
 /** Why passes would not lock the pass of a resale listing, in the seller's words (`rejectionReason`). */
 export const REJECTION_REASONS: Record<NonNullable<Ticket['rejectionReason']>, string> = {
   admitted: 'this pass was already used at the door',
-  revoked: 'this pass was replaced by a newer one',
+  revoked: 'this pass was revoked (the ticket was resold, or its buyer refunded)',
   listed: 'this pass is already listed for resale',
   not_holder: 'you do not hold this pass',
 };

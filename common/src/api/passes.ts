@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASS_STATUSES } from '../events/subjects';
+import { PASS_REVOCATION_REASONS, PASS_STATUSES } from '../events/subjects';
 import { instant, uuid, uuidField } from './fields';
 import { defineOperation, type ServiceApi } from './operation';
 
@@ -18,7 +18,7 @@ export const passJson = z
       .meta({ description: "1 for the ticket's first buyer, one more each time it is reissued on resale." }),
     status: z.enum(PASS_STATUSES).meta({
       description:
-        '`valid`: admissible once; `listed`: locked while its holder resells it (`listingId`), not admissible; `admitted`: scanned at the door (`admittedAt`); `revoked`: replaced by a newer generation, never admitted.',
+        '`valid`: admissible once; `listed`: locked while its holder resells it (`listingId`), not admissible; `admitted`: scanned at the door (`admittedAt`); `revoked`: replaced by a newer generation or refunded (`revocationReason`), never admitted.',
     }),
     listingId: uuid().nullable().meta({
       description: 'The resale listing (`/api/tickets/{id}`) the pass is locked for while `listed`; null otherwise.',
@@ -30,6 +30,10 @@ export const passJson = z
     issuedAt: instant(),
     admittedAt: instant().nullable(),
     revokedAt: instant().nullable(),
+    revocationReason: z.enum(PASS_REVOCATION_REASONS).nullable().meta({
+      description:
+        'Why a `revoked` pass was revoked: `reissued` (the ticket was resold; its new holder has the next generation) or `refunded` (the buyer of its order was refunded); null otherwise.',
+    }),
   })
   .meta({
     examples: [
@@ -46,6 +50,7 @@ export const passJson = z
         issuedAt: '2026-12-07T10:00:00.000Z',
         admittedAt: null,
         revokedAt: null,
+        revocationReason: null,
       },
     ],
   });

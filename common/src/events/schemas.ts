@@ -113,6 +113,19 @@ export const paymentCreatedData = z.object({
 });
 
 /**
+ * payments took a completed sale back: the payment `id` that paid for order `orderId` is refunded
+ * in full (an operator refunded a claim — the refund itself may still be under way at the gateway —
+ * or the charge was refunded by the refund worker or at the gateway). Published once per sale; the
+ * order's pass must never admit anyone.
+ */
+export const paymentRefundedData = z.object({
+  id,
+  orderId: id,
+  ticketId: id,
+  refundedAt: instant,
+});
+
+/**
  * auth ended one session (sign-out): its token is refused from now on. `expiresAt` is when the
  * token would have expired anyway, after which the revocation need not be remembered.
  */
@@ -305,6 +318,8 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.OrderCompleted]: 'An order was paid: its ticket is sold.',
   [Subjects.ExpirationComplete]: "An order's reservation window ended; orders cancels it unless it was paid.",
   [Subjects.PaymentCreated]: 'A charge for an order succeeded (`stripeId` is the PaymentIntent or charge).',
+  [Subjects.PaymentRefunded]:
+    "A completed sale was taken back: its buyer is refunded in full, so the order's pass is revoked (once per sale).",
   [Subjects.SessionRevoked]: 'A session ended (sign-out): its token is refused until it would have expired anyway.',
   [Subjects.SessionsRevokedAll]: 'Every session of a user issued before `before` ended ("sign out everywhere").',
   [Subjects.EventCreated]: 'An organizer added an event (name, venue, city, start) to the catalog (version 0).',
@@ -312,7 +327,7 @@ export const eventDescriptions: Record<Subject, string> = {
   [Subjects.PassIssued]:
     "A buyer received a signed pass for the ticket of a completed order (version 0); `generation` counts the ticket's passes, `faceValue` is what the holder paid, in minor units.",
   [Subjects.PassRevoked]:
-    'A pass will never be admitted (`reason: reissued`: the ticket was resold and `replacedBy` is the new generation).',
+    'A pass will never be admitted (`reason: reissued`: the ticket was resold and `replacedBy` is the new generation; `reason: refunded`: the buyer of its order was refunded, `replacedBy` null).',
   [Subjects.PassAdmitted]: 'An organizer scanned a pass at the door: it was admitted, once.',
   [Subjects.PassListed]:
     'A pass was locked for its resale listing `listingId` (status `listed`, not admissible): the listing may go on sale.',
@@ -339,6 +354,7 @@ export const eventDataSchemas = {
   [Subjects.OrderCompleted]: orderCompletedData,
   [Subjects.ExpirationComplete]: expirationCompleteData,
   [Subjects.PaymentCreated]: paymentCreatedData,
+  [Subjects.PaymentRefunded]: paymentRefundedData,
   [Subjects.SessionRevoked]: sessionRevokedData,
   [Subjects.SessionsRevokedAll]: sessionsRevokedAllData,
   [Subjects.EventCreated]: eventCreatedData,
@@ -365,6 +381,7 @@ export type OrderCancelledData = EventData<typeof Subjects.OrderCancelled>;
 export type OrderCompletedData = EventData<typeof Subjects.OrderCompleted>;
 export type ExpirationCompleteData = EventData<typeof Subjects.ExpirationComplete>;
 export type PaymentCreatedData = EventData<typeof Subjects.PaymentCreated>;
+export type PaymentRefundedData = EventData<typeof Subjects.PaymentRefunded>;
 export type SessionRevokedData = EventData<typeof Subjects.SessionRevoked>;
 export type SessionsRevokedAllData = EventData<typeof Subjects.SessionsRevokedAll>;
 export type EventCreatedData = EventData<typeof Subjects.EventCreated>;

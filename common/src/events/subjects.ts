@@ -7,6 +7,7 @@ export const Subjects = {
   OrderCompleted: 'order.completed',
   ExpirationComplete: 'expiration.complete',
   PaymentCreated: 'payment.created',
+  PaymentRefunded: 'payment.refunded',
   SessionRevoked: 'session.revoked',
   SessionsRevokedAll: 'session.revoked-all',
   EventCreated: 'event.created',
@@ -72,14 +73,17 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /**
  * Lifecycle of a pass (an e-ticket): `valid` can be admitted once; `listed` is locked while its
  * holder resells it (not admissible; back to `valid` if the listing is withdrawn); `admitted` was
- * scanned at the door; `revoked` was replaced by a newer generation (the ticket was resold) and is
- * never admitted.
+ * scanned at the door; `revoked` was replaced by a newer generation (the ticket was resold) or its
+ * buyer was refunded, and is never admitted.
  */
 export const PASS_STATUSES = ['valid', 'listed', 'admitted', 'revoked'] as const;
 export type PassStatus = (typeof PASS_STATUSES)[number];
 
-/** Why a pass was revoked: `reissued`, a newer generation went to the ticket's new buyer. */
-export const PASS_REVOCATION_REASONS = ['reissued'] as const;
+/**
+ * Why a pass was revoked: `reissued`, a newer generation went to the ticket's new buyer;
+ * `refunded`, the buyer of its order was refunded (payment.refunded), so the sale is undone.
+ */
+export const PASS_REVOCATION_REASONS = ['reissued', 'refunded'] as const;
 export type PassRevocationReason = (typeof PASS_REVOCATION_REASONS)[number];
 
 /**

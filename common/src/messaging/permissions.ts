@@ -63,6 +63,7 @@ export const EVENT_CONSUMERS: Record<EventOwner, readonly Subject[]> = {
     Subjects.OrderCompleted,
     Subjects.EventCreated,
     Subjects.EventUpdated,
+    Subjects.PaymentRefunded,
     Subjects.SessionRevoked,
     Subjects.SessionsRevokedAll,
   ],

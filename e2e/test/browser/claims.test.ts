@@ -1,8 +1,8 @@
 /**
  * The buyer guarantee in a real browser, against the platform as `npm start` runs it (payments in
  * the sandbox, an operator named in OPERATOR_EMAILS): a buyer reports a problem with a paid
- * ticket, the operator refunds them from the operator page, and the seller's My payouts shows the
- * payout cancelled.
+ * ticket, the operator refunds them from the operator page, the buyer's pass is revoked, and the
+ * seller's My payouts shows the payout cancelled.
  */
 import { useMarketplace } from './browser-harness';
 import {
@@ -26,7 +26,7 @@ const market = useMarketplace({ OPERATOR_EMAILS: OPERATOR_EMAIL });
 
 describe('claims', () => {
   market.scenario(
-    'a buyer reports a problem with a paid ticket, the operator refunds them on the operator page, and the seller’s My payouts shows the payout cancelled',
+    'a buyer reports a problem with a paid ticket, the operator refunds them on the operator page, their pass is revoked, and the seller’s My payouts shows the payout cancelled',
     async (t) => {
       const seller = await accountViaApi(market, 'claims-seller@example.test');
       expect((await market.api('POST', '/api/payments/payout-account', { cookie: seller.cookie })).status).toBe(200);
@@ -66,8 +66,20 @@ describe('claims', () => {
 
       await buyer.goto(`/orders/${orderId}`);
       await reloadUntilVisible(buyer, buyer.getByText('Refunded', { exact: true }));
-      const claims = await market.api('GET', '/api/payments/claims', { cookie: await cookieOf(buyer) });
+      const buyerCookie = await cookieOf(buyer);
+      const claims = await market.api('GET', '/api/payments/claims', { cookie: buyerCookie });
       expect(claims.body.claims).toMatchObject([{ orderId, status: 'refunded' }]);
+
+      // The refunded buyer keeps no ticket: their pass is revoked, and its page says why.
+      const passes = await market.api('GET', '/api/passes', { cookie: buyerCookie });
+      const pass = (passes.body.passes as { id: string; orderId: string }[]).find((p) => p.orderId === orderId);
+      expect(pass).toBeDefined();
+      await buyer.goto(`/passes/${pass!.id}`);
+      await reloadUntilVisible(buyer, buyer.getByText('This ticket no longer admits anyone'));
+      await buyer.getByText(/Your order was refunded/).waitFor();
+      await t.step(buyer, 'pass revoked after the refund');
+      const revoked = await market.api('GET', `/api/passes/${pass!.id}`, { cookie: buyerCookie });
+      expect(revoked.body).toMatchObject({ status: 'revoked', revocationReason: 'refunded' });
 
       // The seller's payout is cancelled: their My payouts says so, and so does the API.
       const sellerPage = await t.visitor('seller');

@@ -457,6 +457,7 @@ export async function checkInvariants(observer: Observer, options: InvariantOpti
         'passes',
         'select id, ticket_id, order_id, holder_id, generation, status, admitted_at, revoked_at from passes',
       ),
+      refundedOrders,
       ordersFinal,
     ),
   );
@@ -560,6 +561,10 @@ export async function checkStream(observer: Observer, options: { foreignIds?: Re
       case 'payment.created':
         bump(`payment.created of payment ${id}`);
         bump(`payment.created for order ${orderId}`);
+        break;
+      case 'payment.refunded':
+        // A sale is taken back once, however many ways its refund is told.
+        bump(`payment.refunded for order ${orderId}`);
         break;
       case 'expiration.complete':
         bump(`expiration.complete of order ${orderId}`);
@@ -671,9 +676,16 @@ export async function expectConsistent(
  * revoked. A resale listing is a ticket of its own, but the pass its buyer gets continues the
  * resold pass's chain (the same `ticket_id`, the next generation), so the chain's current pass is
  * the one of its last completed order. A revoked pass was never admitted after its revocation,
- * and no pass exists for an order that is not complete.
+ * and no pass exists for an order that is not complete. A refunded sale undoes the pass: the pass
+ * of a refunded order is revoked (unless it was admitted before the refund), so a chain whose
+ * newest pass is a refunded one has no current pass.
  */
-function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean): string[] {
+function passViolations(
+  orders: SourceOrder[],
+  passes: Pass[],
+  refundedOrders: ReadonlySet<string>,
+  settled: boolean,
+): string[] {
   const violations: string[] = [];
   const orderById = new Map(orders.map((order) => [order.id, order]));
   const byTicket = new Map<string, Pass[]>();
@@ -690,6 +702,9 @@ function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean)
     }
     if (pass.revoked_at && pass.admitted_at && pass.admitted_at > pass.revoked_at) {
       violations.push(`pass ${pass.id} was admitted after it was revoked`);
+    }
+    if (refundedOrders.has(pass.order_id) && (pass.status === 'valid' || pass.status === 'listed')) {
+      violations.push(`pass ${pass.id} of refunded order ${pass.order_id} is still ${pass.status}`);
     }
   }
   for (const [ticketId, ofTicket] of byTicket) {
@@ -718,11 +733,14 @@ function passViolations(orders: SourceOrder[], passes: Pass[], settled: boolean)
         violations.push(`order ${order.id} (ticket ${order.ticket_id}) is complete with ${issued.length} passes`);
         continue;
       }
-      const chain = byTicket.get(issued[0]!.ticket_id) ?? [];
-      const current = chain.filter((pass) => pass.status !== 'revoked');
-      if (current.length !== 1) {
+      const pass = issued[0]!;
+      const chain = byTicket.get(pass.ticket_id) ?? [];
+      const current = chain.filter((link) => link.status !== 'revoked');
+      const newest = chain.reduce((a, b) => (b.generation > a.generation ? b : a));
+      const expected = refundedOrders.has(newest.order_id) && newest.status !== 'admitted' ? 0 : 1;
+      if (current.length !== expected) {
         violations.push(
-          `ticket ${issued[0]!.ticket_id}, sold by order ${order.id}, has ${current.length} current passes`,
+          `ticket ${pass.ticket_id}, sold by order ${order.id}, has ${current.length} current passes, expected ${expected}`,
         );
       }
     }

@@ -1,6 +1,13 @@
-import { type Event, type Executor, eventValues, preparedStatement, withEventSql } from '@ticketing/common';
+import {
+  type Event,
+  type Executor,
+  eventValues,
+  type PassRevocationReason,
+  preparedStatement,
+  withEventSql,
+} from '@ticketing/common';
 import { and, desc, eq, max, ne, sql } from 'drizzle-orm';
-import { type PassRow, passes } from './schema';
+import { type PassRow, passes, refundedOrders } from './schema';
 
 export async function findPass(db: Executor, id: string): Promise<PassRow | undefined> {
   const [row] = await db.select().from(passes).where(eq(passes.id, id)).limit(1);
@@ -10,6 +17,30 @@ export async function findPass(db: Executor, id: string): Promise<PassRow | unde
 export async function findPassOfOrder(db: Executor, orderId: string): Promise<PassRow | undefined> {
   const [row] = await db.select().from(passes).where(eq(passes.orderId, orderId)).limit(1);
   return row;
+}
+
+/** The order's pass, locked until the transaction ends. */
+export async function lockPassOfOrder(tx: Executor, orderId: string): Promise<PassRow | undefined> {
+  const [row] = await tx.select().from(passes).where(eq(passes.orderId, orderId)).limit(1).for('update');
+  return row;
+}
+
+/** Records that the sale of `orderId` was taken back; false when it was recorded before. */
+export async function recordRefundedOrder(
+  tx: Executor,
+  refund: { orderId: string; paymentId: string; refundedAt: Date },
+): Promise<boolean> {
+  const inserted = await tx.insert(refundedOrders).values(refund).onConflictDoNothing().returning();
+  return inserted.length > 0;
+}
+
+export async function isRefundedOrder(db: Executor, orderId: string): Promise<boolean> {
+  const rows = await db
+    .select({ orderId: refundedOrders.orderId })
+    .from(refundedOrders)
+    .where(eq(refundedOrders.orderId, orderId))
+    .limit(1);
+  return rows.length > 0;
 }
 
 /** The ticket's current pass (not revoked), locked until the transaction ends. */
@@ -66,11 +97,18 @@ export async function insertPass(tx: Executor, pass: PassRow): Promise<PassRow> 
 /** Revokes a pass that is not revoked yet, as its next version; undefined when it already was. */
 export async function revokePass(
   tx: Executor,
-  { id, replacedBy, at }: { id: string; replacedBy: string | null; at: Date },
+  { id, replacedBy, reason, at }: { id: string; replacedBy: string | null; reason: PassRevocationReason; at: Date },
 ): Promise<PassRow | undefined> {
   const [row] = await tx
     .update(passes)
-    .set({ status: 'revoked', revokedAt: at, replacedBy, listingId: null, version: sql`${passes.version} + 1` })
+    .set({
+      status: 'revoked',
+      revokedAt: at,
+      replacedBy,
+      revocationReason: reason,
+      listingId: null,
+      version: sql`${passes.version} + 1`,
+    })
     .where(and(eq(passes.id, id), ne(passes.status, 'revoked')))
     .returning();
   return row;
@@ -99,6 +137,7 @@ interface PassForScanColumns {
   admitted_by: string | null;
   revoked_at: Date | null;
   replaced_by: string | null;
+  revocation_reason: PassRow['revocationReason'];
   organizer_id: string | null;
 }
 
@@ -106,7 +145,7 @@ const passForScanStatement = preparedStatement<PassForScanColumns>(
   'passes_find_for_scan',
   `select p.id, p.ticket_id, p.order_id, p.event_id, p.holder_id, p.generation, p.status, p.face_value,
           p.currency, p.code, p.listing_id, p.version, p.issued_at, p.admitted_at, p.admitted_by, p.revoked_at,
-          p.replaced_by, e.organizer_id
+          p.replaced_by, p.revocation_reason, e.organizer_id
      from passes p left join events e on e.id = p.event_id
     where p.id = $1`,
 );
@@ -140,6 +179,7 @@ export async function findPassForScan(
       admittedBy: row.admitted_by,
       revokedAt: row.revoked_at,
       replacedBy: row.replaced_by,
+      revocationReason: row.revocation_reason,
     },
     organizerId: row.organizer_id,
   };

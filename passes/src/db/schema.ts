@@ -1,4 +1,10 @@
-import { PASS_STATUSES, type PassStatus, type TicketStatus } from '@ticketing/common';
+import {
+  PASS_REVOCATION_REASONS,
+  PASS_STATUSES,
+  type PassRevocationReason,
+  type PassStatus,
+  type TicketStatus,
+} from '@ticketing/common';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -71,6 +77,8 @@ export const passes = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     /** The next generation that replaced it. */
     replacedBy: uuid('replaced_by'),
+    /** Why it was revoked (`reissued` or `refunded`); null unless `revoked`. */
+    revocationReason: text('revocation_reason').$type<PassRevocationReason>(),
   },
   (table) => [
     uniqueIndex(ONE_PASS_PER_ORDER).on(table.orderId),
@@ -82,13 +90,27 @@ export const passes = pgTable(
     check('passes_status_known', sql`status in (${statusList(PASS_STATUSES)})`),
     check('passes_admitted_has_time', sql`(status = 'admitted') = (admitted_at is not null and revoked_at is null)`),
     check('passes_revoked_has_time', sql`(status = 'revoked') = (revoked_at is not null)`),
+    check(
+      'passes_revoked_has_reason',
+      sql`(status = 'revoked') = (revocation_reason is not null) and (revocation_reason is null or revocation_reason in (${statusList(PASS_REVOCATION_REASONS)}))`,
+    ),
     check('passes_listed_has_listing', sql`(status = 'listed') = (listing_id is not null)`),
   ],
 );
+
+/**
+ * Sales payments took back (payment.refunded): the buyer of `orderId` was refunded, so its pass is
+ * revoked — at once if it was issued, or as it is issued if order.completed comes later.
+ */
+export const refundedOrders = pgTable('refunded_orders', {
+  orderId: uuid('order_id').primaryKey(),
+  paymentId: uuid('payment_id').notNull(),
+  refundedAt: timestamp('refunded_at', { withTimezone: true }).notNull(),
+});
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 export type PassRow = typeof passes.$inferSelect;
 
-export const schema = { tickets, events, orders, passes };
+export const schema = { tickets, events, orders, passes, refundedOrders };

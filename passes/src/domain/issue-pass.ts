@@ -10,6 +10,7 @@ import {
 import {
   findPassOfOrder,
   insertPass,
+  isRefundedOrder,
   lastGeneration,
   lockCurrentPassOfTicket,
   lockPass,
@@ -22,7 +23,11 @@ import { signPassCode } from '../signing/pass-codes';
 import { DEFAULT_GAP_HEAL_MS, gapHealed, type PassesDeps } from './deps';
 
 export type IssueOutcome =
-  /** Issued (generation 1), or reissued: the ticket's previous pass was revoked. */
+  /**
+   * Issued (generation 1), or reissued: the ticket's previous pass was revoked. The pass of an
+   * order whose buyer was refunded before it was issued (payment.refunded came first) is revoked
+   * as it is issued, so the order ends as it would have in the other order of events.
+   */
   | { outcome: 'issued'; pass: PassRow; revoked?: PassRow }
   /** The order already has its pass (a redelivered order.completed). */
   | { outcome: 'duplicate'; pass: PassRow | undefined }
@@ -76,12 +81,19 @@ export async function issuePassForOrder(deps: PassesDeps, input: CompleteOrderIn
       if (order.status !== OrderStatus.Complete) return { outcome: 'not-complete' };
       const existing = await findPassOfOrder(tx, order.id);
       if (existing) return { outcome: 'duplicate', pass: existing };
+      // The order's row lock orders this read against payment.refunded's handler (it takes it too).
+      const refunded = await isRefundedOrder(tx, order.id);
 
       const ticket = await findTicket(tx, order.ticketId);
       if (!ticket && !gapHealed(input.storedAt, healMs)) {
         throw new RetryLaterError(`ticket ${order.ticketId} of order ${order.id} is not known yet`);
       }
-      if (ticket?.resaleOfPassId) return reissueResoldPass(deps, tx, order, ticket.resaleOfPassId, input.correlationId);
+      if (ticket?.resaleOfPassId) {
+        return reissueResoldPass(deps, tx, order, ticket.resaleOfPassId, {
+          refunded,
+          correlationId: input.correlationId,
+        });
+      }
 
       const id = randomUUID();
       const current = await lockCurrentPassOfTicket(tx, order.ticketId);
@@ -92,6 +104,7 @@ export async function issuePassForOrder(deps: PassesDeps, input: CompleteOrderIn
         eventId: ticket?.eventId ?? null,
         generation,
         replacing: current,
+        refunded,
         correlationId: input.correlationId,
       });
     });
@@ -125,7 +138,7 @@ async function reissueResoldPass(
   tx: Executor,
   order: OrderRow,
   resoldPassId: string,
-  correlationId: string | undefined,
+  { refunded, correlationId }: { refunded: boolean; correlationId: string | undefined },
 ): Promise<IssueOutcome> {
   const resold = await lockPass(tx, resoldPassId);
   if (!resold || resold.status === 'admitted' || resold.status === 'revoked') {
@@ -139,11 +152,15 @@ async function reissueResoldPass(
     eventId: resold.eventId,
     generation: resold.generation + 1,
     replacing: resold,
+    refunded,
     correlationId,
   });
 }
 
-/** Issues the order's buyer a signed pass, revoking the pass it replaces; both events to the outbox. */
+/**
+ * Issues the order's buyer a signed pass, revoking the pass it replaces; both events to the outbox.
+ * When the order's buyer was refunded already, the new pass is revoked at once (`refunded`).
+ */
 async function issue(
   deps: PassesDeps,
   tx: Executor,
@@ -154,6 +171,7 @@ async function issue(
     eventId,
     generation,
     replacing,
+    refunded,
     correlationId,
   }: {
     id: string;
@@ -161,13 +179,14 @@ async function issue(
     eventId: string | null;
     generation: number;
     replacing: PassRow | undefined;
+    refunded: boolean;
     correlationId: string | undefined;
   },
 ): Promise<IssueOutcome> {
   const now = new Date();
   let revoked: PassRow | undefined;
   if (replacing) {
-    revoked = await revokePass(tx, { id: replacing.id, replacedBy: id, at: now });
+    revoked = await revokePass(tx, { id: replacing.id, replacedBy: id, reason: 'reissued', at: now });
     if (revoked) await enqueueEvent(tx, passRevokedEvent(revoked, { correlationId }));
   }
   const code = signPassCode(deps.keys, {
@@ -196,7 +215,14 @@ async function issue(
     admittedBy: null,
     revokedAt: null,
     replacedBy: null,
+    revocationReason: null,
   });
   await enqueueEvent(tx, passIssuedEvent(pass, { correlationId }));
+  if (refunded) {
+    const dead = await revokePass(tx, { id, replacedBy: null, reason: 'refunded', at: now });
+    if (!dead) throw new Error(`pass ${id} changed under its transaction`);
+    await enqueueEvent(tx, passRevokedEvent(dead, { correlationId }));
+    return { outcome: 'issued', pass: dead, ...(revoked ? { revoked } : {}) };
+  }
   return { outcome: 'issued', pass, ...(revoked ? { revoked } : {}) };
 }

@@ -1,4 +1,11 @@
-import { BadRequestError, ConflictError, type ErrorItem, ForbiddenError, NotFoundError } from '@ticketing/common';
+import {
+  BadRequestError,
+  ConflictError,
+  type ErrorItem,
+  ForbiddenError,
+  NotFoundError,
+  type PassRevocationReason,
+} from '@ticketing/common';
 
 /** 400 PASS_INVALID: the code's signature, key or shape is wrong (or it names no pass this service issued). */
 export const passInvalid = () =>
@@ -14,8 +21,13 @@ export const passNotFound = () => new NotFoundError('Pass not found', 'PASS_NOT_
 
 export const eventNotFound = () => new NotFoundError('Event not found', 'EVENT_NOT_FOUND');
 
-export const passRevoked = () =>
-  new ConflictError('This pass was revoked: the ticket was reissued to a newer pass', 'PASS_REVOKED');
+const REVOKED_BECAUSE: Record<PassRevocationReason, string> = {
+  reissued: 'the ticket was reissued to a newer pass',
+  refunded: 'its buyer was refunded',
+};
+
+export const passRevoked = (reason: PassRevocationReason | null) =>
+  new ConflictError(`This pass was revoked: ${REVOKED_BECAUSE[reason ?? 'reissued']}`, 'PASS_REVOKED');
 
 export const passListed = () =>
   new ConflictError(

@@ -16,5 +16,6 @@ export function toPassJson(pass: PassRow): PassJson {
     issuedAt: pass.issuedAt.toISOString(),
     admittedAt: pass.admittedAt?.toISOString() ?? null,
     revokedAt: pass.revokedAt?.toISOString() ?? null,
+    revocationReason: pass.revocationReason,
   };
 }

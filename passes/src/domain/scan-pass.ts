@@ -60,7 +60,7 @@ export async function scanPass(
     }
     // Locked for resale: the holder may still withdraw the listing, so this is not final.
     if (pass.status === 'listed') return refuse('listed', passListed());
-    if (pass.status !== 'valid') return refuse('revoked', passRevoked());
+    if (pass.status !== 'valid') return refuse('revoked', passRevoked(pass.revocationReason));
 
     const admitted: PassRow & { eventId: string } = {
       ...pass,

@@ -38,7 +38,7 @@ export function passRevokedEvent(pass: PassRow, options: Options = {}): Event {
       eventId: pass.eventId,
       holderId: pass.holderId,
       generation: pass.generation,
-      reason: 'reissued',
+      reason: pass.revocationReason ?? 'reissued',
       replacedBy: pass.replacedBy,
       revokedAt: (pass.revokedAt ?? new Date()).toISOString(),
     },

@@ -4,6 +4,7 @@ import { EventUpdatedListener } from './listeners/event-updated.listener';
 import type { PassListenerDeps } from './listeners/listener-deps';
 import { OrderCompletedListener } from './listeners/order-completed.listener';
 import { OrderCreatedListener } from './listeners/order-created.listener';
+import { PaymentRefundedListener } from './listeners/payment-refunded.listener';
 import { TicketCreatedListener } from './listeners/ticket-created.listener';
 import { TicketUpdatedListener } from './listeners/ticket-updated.listener';
 
@@ -16,5 +17,6 @@ export function createPassListeners(deps: PassListenerDeps): Listener<Subject>[]
     new EventUpdatedListener(deps),
     new OrderCreatedListener(deps),
     new OrderCompletedListener(deps),
+    new PaymentRefundedListener(deps),
   ];
 }

@@ -157,7 +157,7 @@ export async function resolveClaim(
         kind: OrderHistoryKind.RefundRequested,
         detail: { paymentId, reason: CLAIM_REFUND_REASON },
       });
-      await takeBackPayout(tx, row.orderId, CLAIM_REFUND_REASON);
+      await takeBackPayout(tx, { id: paymentId, orderId: row.orderId }, CLAIM_REFUND_REASON);
     }
     await enqueueEvent(tx, claimResolvedEvent(row));
     await recordOrderHistory(tx, {

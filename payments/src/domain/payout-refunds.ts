@@ -11,7 +11,12 @@ import {
   settlePayoutOfRefundedOrder,
 } from '../db/payouts.repository';
 import { type PayoutRow, PayoutStatus } from '../db/schema';
-import { payoutCancelledEvent, payoutPaidEvent, payoutReversedEvent } from '../events/payment-events';
+import {
+  paymentRefundedEvent,
+  payoutCancelledEvent,
+  payoutPaidEvent,
+  payoutReversedEvent,
+} from '../events/payment-events';
 import { GatewayRejectedError } from '../gateway/payment-gateway';
 import type { PaymentsDeps } from './deps';
 import { transferGroupOf } from './pay-order';
@@ -21,17 +26,20 @@ import { payoutIdempotencyKey } from './payouts';
 export const reversalIdempotencyKey = (payoutId: string): string => `payout-${payoutId}-reversal`;
 
 /**
- * The buyer of `orderId` was refunded (a claim, a refund at the gateway): the seller keeps nothing.
- * A payout not paid is cancelled now (payout.cancelled); a paid one (or one whose transfer is in
- * flight) is left to the scheduler, which reverses the transfer (payout.reversed). Call it in the
- * transaction that records the refund; a second call changes nothing.
+ * The buyer of `payment.orderId` was refunded `payment` (a claim, a refund at the gateway): the
+ * sale is undone and the seller keeps nothing. payment.refunded tells passes to revoke the
+ * buyer's pass. A payout not paid is cancelled now (payout.cancelled); a paid one (or one whose
+ * transfer is in flight) is left to the scheduler, which reverses the transfer (payout.reversed).
+ * Call it in the transaction that records the refund; a second call changes nothing.
  */
 export async function takeBackPayout(
   tx: Executor,
-  orderId: string,
+  payment: { id: string; orderId: string },
   cause: string,
 ): Promise<PayoutRefundChange['kind']> {
+  const orderId = payment.orderId;
   const change = await settlePayoutOfRefundedOrder(tx, orderId);
+  if (change.kind !== 'none') await enqueueEvent(tx, paymentRefundedEvent(payment.id, change.payout));
   if (change.kind === 'cancelled') {
     await recordPayoutCancelled(tx, change.payout, cause);
   } else if (change.kind === 'reversal-due') {
@@ -55,7 +63,7 @@ export async function takeBackPayoutOfRefundedPayment(
 ): Promise<PayoutRefundChange['kind']> {
   const payout = await payoutPaidByPayment(tx, payment);
   if (!payout) return 'none';
-  return takeBackPayout(tx, payment.orderId, cause);
+  return takeBackPayout(tx, payment, cause);
 }
 
 async function recordPayoutCancelled(tx: Executor, payout: PayoutRow, cause: string): Promise<void> {

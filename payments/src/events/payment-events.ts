@@ -19,6 +19,19 @@ export function paymentCreatedEvent(
   );
 }
 
+/** The sale `payout` stands for is taken back: `paymentId`, which paid for it, is refunded. */
+export function paymentRefundedEvent(
+  paymentId: string,
+  payout: Pick<PayoutRow, 'orderId' | 'ticketId' | 'refundedAt'>,
+): Event {
+  return createEvent(Subjects.PaymentRefunded, {
+    id: paymentId,
+    orderId: payout.orderId,
+    ticketId: payout.ticketId,
+    refundedAt: (payout.refundedAt ?? new Date()).toISOString(),
+  });
+}
+
 export function payoutPaidEvent(
   payout: Pick<
     PayoutRow,

@@ -6,7 +6,7 @@ import {
   preparedStatement,
   withEventSql,
 } from '@ticketing/common';
-import { asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { ListPosition } from '../domain/cursor';
 import { type ResaleLock, type TicketRow, tickets } from './schema';
 
@@ -42,6 +42,17 @@ export async function findTicketById(db: Executor, id: string): Promise<TicketRo
 /** Reads the ticket and locks it until the transaction ends. */
 export async function lockTicket(tx: Executor, id: string): Promise<TicketRow | undefined> {
   const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).limit(1).for('update');
+  return row;
+}
+
+/** The unsold resale listing of `passId` whose pass passes locked, locked until the transaction ends. */
+export async function lockLockedListingOfPass(tx: Executor, passId: string): Promise<TicketRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.resaleOfPassId, passId), eq(tickets.resaleLock, 'locked'), isNull(tickets.soldAt)))
+    .limit(1)
+    .for('update');
   return row;
 }
 

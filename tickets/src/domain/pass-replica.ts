@@ -14,7 +14,7 @@ import {
   updatePassToVersion,
 } from '../db/passes.repository';
 import type { schema, TicketRow } from '../db/schema';
-import { lockTicket, saveTicketVersion } from '../db/tickets.repository';
+import { lockLockedListingOfPass, lockTicket, saveTicketVersion } from '../db/tickets.repository';
 import { ticketUpdatedEvent } from '../events/ticket-events';
 import type { TicketStore } from './ticket-store';
 
@@ -133,6 +133,27 @@ export function rejectListing(
       { resaleLock: 'rejected', rejectionReason: data.reason satisfies PassLockRefusalReason },
     ),
   );
+}
+
+/**
+ * pass.revoked because its buyer was refunded (in the replica's transaction): the pass's unsold
+ * resale listing, if it is on sale (or unlisted, and could be relisted), ends `rejected`
+ * (`revoked`) — its next version, ticket.updated — so nobody buys a ticket whose pass no longer
+ * admits anyone. A listing reserved at that moment shows reserved until its order ends: cancelled,
+ * it is rejected; paid, passes reports the resale conflict for an operator.
+ */
+export async function rejectListingOfRevokedPass(
+  { currency }: TicketStore,
+  tx: Tx,
+  { passId, correlationId }: { passId: string; correlationId: string },
+): Promise<ListingOutcome> {
+  const listing = await lockLockedListingOfPass(tx, passId);
+  if (!listing) return { outcome: 'ignored', reason: 'the pass has no resale listing on sale' };
+  const saved = await saveTicketVersion(tx, listing, { resaleLock: 'rejected', rejectionReason: 'revoked' }, (next) =>
+    ticketUpdatedEvent(next, currency, correlationId),
+  );
+  if (!saved) throw new Error(`listing ${listing.id} changed under its row lock`);
+  return { outcome: 'changed', listing: saved };
 }
 
 async function answerListing(

@@ -132,14 +132,16 @@ export default async function PassPage({ params }: { params: Params }) {
         <div className="notice notice--problem" role="status">
           <h2>This ticket no longer admits anyone</h2>
           <p>
-            It was resold
+            {pass.revocationReason === 'refunded' ? 'Your order was refunded' : 'It was resold'}
             {pass.revokedAt ? (
               <>
                 {' '}
                 on <LocalTime iso={pass.revokedAt} />
               </>
             ) : null}
-            , and its new holder received a new code. This code is refused at the door.
+            {pass.revocationReason === 'refunded'
+              ? '. This code is refused at the door.'
+              : ', and its new holder received a new code. This code is refused at the door.'}
           </p>
         </div>
       ) : null}

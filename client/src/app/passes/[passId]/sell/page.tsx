@@ -64,7 +64,9 @@ export default async function SellPassPage({ params }: { params: Params }) {
           ? 'Its event has started: the ticket can no longer be resold.'
           : pass.status === 'admitted'
             ? 'This ticket was used at the door: it can no longer be resold.'
-            : 'This ticket was replaced by a newer one: it can no longer be resold.';
+            : pass.revocationReason === 'refunded'
+              ? 'Your order of this ticket was refunded: it can no longer be resold.'
+              : 'This ticket was replaced by a newer one: it can no longer be resold.';
     return (
       <div className="narrow">
         <h1>Sell your ticket</h1>
