@@ -1,13 +1,6 @@
-import { EventEmitter } from 'node:events';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { AdminCommandError, connectNats, createLogger, serveAdminCommands } from '@ticketing/common';
-import { type NatsServerHandle, startNatsServer } from '@ticketing/common/testing';
-import { main } from '../src/cli';
-import { memoryOutput } from './helpers';
+import { AdminCommandError } from '@ticketing/common';
+import { servedByPayments } from './helpers';
 
-let server: NatsServerHandle;
-let nc: NatsConnection;
-let payments: { stop(): Promise<void> };
 const retried: string[] = [];
 
 const PARKED = {
@@ -23,36 +16,14 @@ const PARKED = {
   createdAt: '2026-12-06T09:59:58.000Z',
 };
 
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connectNats({ url: server.url, name: 'payouts-test', logger: createLogger('test', 'silent') });
-  // payments' side of the conversation, as its replicas answer it (the handlers are tested in payments).
-  payments = serveAdminCommands(nc, {
-    service: 'payments',
-    logger: createLogger('test', 'silent'),
-    handlers: {
-      'payouts-list': async ({ status }) => (status === undefined || status === 'failed' ? [PARKED] : []),
-      'payouts-retry': async ({ id }) => {
-        if (id !== PARKED.id) throw new AdminCommandError(`Payout ${String(id)} is not parked`);
-        retried.push(id);
-        return { id, status: 'held' };
-      },
-    },
-  });
-  await nc.flush();
+const { run, stopPayments } = servedByPayments({
+  'payouts-list': async ({ status }) => (status === undefined || status === 'failed' ? [PARKED] : []),
+  'payouts-retry': async ({ id }) => {
+    if (id !== PARKED.id) throw new AdminCommandError(`Payout ${String(id)} is not parked`);
+    retried.push(id);
+    return { id, status: 'held' };
+  },
 });
-
-afterAll(async () => {
-  await payments?.stop();
-  await nc?.close();
-  await server?.stop();
-});
-
-const run = (...argv: string[]) => {
-  const output = memoryOutput();
-  const code = main([...argv, '--server', server.url], { output, env: {}, signals: new EventEmitter() });
-  return code.then((exitCode) => ({ exitCode, output }));
-};
 
 describe('payouts', () => {
   it('when listing failed payouts, then each parked payout is a row with its amount and last error', async () => {
@@ -92,7 +63,7 @@ describe('payouts', () => {
   it('when the command is incomplete, asks for help or payments does not run, then it says so', async () => {
     expect((await run('payouts', 'retry')).output.notes[0]).toMatch(/Use "payouts list/);
     expect((await run('payouts', '--help')).output.lines.join('\n')).toMatch(/npm run events -- payouts retry <id>/);
-    await payments.stop();
+    await stopPayments();
     const unanswered = await run('payouts', 'list');
     expect(unanswered.exitCode).toBe(2);
     expect(unanswered.output.notes[0]).toMatch(/^payments did not answer \(is it running\?\)/);

@@ -1,13 +1,6 @@
-import { EventEmitter } from 'node:events';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { AdminCommandError, connectNats, createLogger, serveAdminCommands } from '@ticketing/common';
-import { type NatsServerHandle, startNatsServer } from '@ticketing/common/testing';
-import { main } from '../src/cli';
-import { memoryOutput } from './helpers';
+import { AdminCommandError } from '@ticketing/common';
+import { servedByPayments } from './helpers';
 
-let server: NatsServerHandle;
-let nc: NatsConnection;
-let payments: { stop(): Promise<void> };
 const retried: string[] = [];
 
 const PARKED = {
@@ -22,36 +15,14 @@ const PARKED = {
   createdAt: '2026-12-06T09:59:58.000Z',
 };
 
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connectNats({ url: server.url, name: 'refunds-test', logger: createLogger('test', 'silent') });
-  // payments' side of the conversation, as its replicas answer it (the handlers are tested in payments).
-  payments = serveAdminCommands(nc, {
-    service: 'payments',
-    logger: createLogger('test', 'silent'),
-    handlers: {
-      'refunds-list': async ({ status }) => (status === undefined || status === 'failed' ? [PARKED] : []),
-      'refunds-retry': async ({ id }) => {
-        if (id !== PARKED.id) throw new AdminCommandError(`Refund ${String(id)} is not parked`);
-        retried.push(id);
-        return { id, status: 'pending' };
-      },
-    },
-  });
-  await nc.flush();
+const { run, stopPayments } = servedByPayments({
+  'refunds-list': async ({ status }) => (status === undefined || status === 'failed' ? [PARKED] : []),
+  'refunds-retry': async ({ id }) => {
+    if (id !== PARKED.id) throw new AdminCommandError(`Refund ${String(id)} is not parked`);
+    retried.push(id);
+    return { id, status: 'pending' };
+  },
 });
-
-afterAll(async () => {
-  await payments?.stop();
-  await nc?.close();
-  await server?.stop();
-});
-
-const run = (...argv: string[]) => {
-  const output = memoryOutput();
-  const code = main([...argv, '--server', server.url], { output, env: {}, signals: new EventEmitter() });
-  return code.then((exitCode) => ({ exitCode, output }));
-};
 
 describe('refunds', () => {
   it('when listing failed refunds, then each parked refund is a row with its last error', async () => {
@@ -83,7 +54,7 @@ describe('refunds', () => {
 
   it('when the command is incomplete or payments does not run, then it says so', async () => {
     expect((await run('refunds', 'retry')).output.notes[0]).toMatch(/Use "refunds list/);
-    await payments.stop();
+    await stopPayments();
     const unanswered = await run('refunds', 'list');
     expect(unanswered.exitCode).toBe(2);
     expect(unanswered.output.notes[0]).toMatch(/^payments did not answer \(is it running\?\)/);

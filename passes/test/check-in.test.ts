@@ -12,16 +12,6 @@ beforeAll(async () => {
 beforeEach(() => bed.reset());
 afterAll(() => bed?.close());
 
-/** An organizer, their event, a ticket of it and the pass its buyer got. */
-async function aPassOfAnEvent() {
-  const organizer = aUser();
-  const event = await bed.anEvent(organizer.id);
-  const ticket = await bed.aTicket(event.id);
-  const holder = aUser();
-  const pass = await bed.buy(ticket.id, holder.id);
-  return { organizer, event, ticket, holder, pass };
-}
-
 const scan = (cookie: ReturnType<typeof aUser>['cookie'] | undefined, body: unknown) => {
   const call = request(bed.app()).post('/api/passes/scan');
   return (cookie ? call.set('Cookie', cookie) : call).send(body as object);
@@ -29,7 +19,7 @@ const scan = (cookie: ReturnType<typeof aUser>['cookie'] | undefined, body: unkn
 
 describe('POST /api/passes/scan', () => {
   it('when the organizer scans a valid pass, then it is admitted, pass.admitted is published, and the pass says when', async () => {
-    const { organizer, event, pass } = await aPassOfAnEvent();
+    const { organizer, event, pass } = await bed.aHeldPass();
 
     const response = await scan(organizer.cookie, { code: pass.code }).expect(200);
 
@@ -54,7 +44,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('when an admitted pass is scanned again, then 409 PASS_ALREADY_ADMITTED says when it was admitted, and nothing changes', async () => {
-    const { organizer, pass } = await aPassOfAnEvent();
+    const { organizer, pass } = await bed.aHeldPass();
     const first = await scan(organizer.cookie, { code: pass.code }).expect(200);
 
     const again = await scan(organizer.cookie, { code: pass.code }).expect(409);
@@ -72,7 +62,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('when 200 scans of one code arrive at once, then exactly one admits it and the others answer PASS_ALREADY_ADMITTED', async () => {
-    const { organizer, pass } = await aPassOfAnEvent();
+    const { organizer, pass } = await bed.aHeldPass();
     const app = bed.app();
 
     const responses = await Promise.all(
@@ -93,7 +83,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('when the code of an earlier generation is scanned after a resale, then 409 PASS_REVOKED, and the new pass is admitted', async () => {
-    const { organizer, ticket, pass: first } = await aPassOfAnEvent();
+    const { organizer, ticket, pass: first } = await bed.aHeldPass();
     const second = await bed.buy(ticket.id);
 
     const refused = await scan(organizer.cookie, { code: first.code }).expect(409);
@@ -113,7 +103,7 @@ describe('POST /api/passes/scan', () => {
     ['a code with a forged signature', () => forged()],
     ['a correctly signed code of a pass that was never issued', () => signPassCode(bed.keys, claims())],
   ])('when the code is %s, then 400 PASS_INVALID and nothing is admitted', async (_what, code) => {
-    const { organizer } = await aPassOfAnEvent();
+    const { organizer } = await bed.aHeldPass();
     const response = await scan(organizer.cookie, { code: code() }).expect(400);
     expect(response.body).toEqual({
       errors: [{ message: expect.stringMatching(/not a valid pass/), code: 'PASS_INVALID', field: 'code' }],
@@ -122,7 +112,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('when a signed code names a pass but another generation than it has, then 400 PASS_INVALID', async () => {
-    const { organizer, pass } = await aPassOfAnEvent();
+    const { organizer, pass } = await bed.aHeldPass();
     const code = signPassCode(bed.keys, {
       pid: pass.id,
       tid: pass.ticketId,
@@ -139,13 +129,13 @@ describe('POST /api/passes/scan', () => {
     ['a number', { code: 42 }, 'code must be a string'],
     ['an empty code', { code: '' }, 'code is required'],
   ])('when the body has %s, then 400 VALIDATION_FAILED', async (_what, body, message) => {
-    const { organizer } = await aPassOfAnEvent();
+    const { organizer } = await bed.aHeldPass();
     const response = await scan(organizer.cookie, body).expect(400);
     expect(response.body.errors).toEqual([{ message, code: 'VALIDATION_FAILED', field: 'code' }]);
   });
 
   it('when someone other than the organizer scans, even the holder, then 403 NOT_EVENT_ORGANIZER and the pass stays valid', async () => {
-    const { holder, pass } = await aPassOfAnEvent();
+    const { holder, pass } = await bed.aHeldPass();
     for (const who of [aUser(), holder]) {
       const response = await scan(who.cookie, { code: pass.code }).expect(403);
       expect(response.body.errors).toEqual([{ message: expect.any(String), code: 'NOT_EVENT_ORGANIZER' }]);
@@ -160,7 +150,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('when signed out, then 401', async () => {
-    const { pass } = await aPassOfAnEvent();
+    const { pass } = await bed.aHeldPass();
     const response = await scan(undefined, { code: pass.code }).expect(401);
     expect(response.body.errors[0].code).toBe('NOT_AUTHORIZED');
   });
@@ -174,7 +164,7 @@ describe('POST /api/passes/scan', () => {
   });
 
   it('counts the refusals by reason in /metrics', async () => {
-    const { organizer, pass } = await aPassOfAnEvent();
+    const { organizer, pass } = await bed.aHeldPass();
     const app = bed.app();
     await request(app).post('/api/passes/scan').set('Cookie', organizer.cookie).send({ code: 'x.y.z' }).expect(400);
     const text = (await request(app).get('/metrics').expect(200)).text;
@@ -186,7 +176,7 @@ describe('POST /api/passes/scan', () => {
 
 describe('GET /api/passes/revocations', () => {
   it('when the organizer asks, then the revoked pass ids of the event are listed, not the current ones', async () => {
-    const { organizer, event, ticket, pass: first } = await aPassOfAnEvent();
+    const { organizer, event, ticket, pass: first } = await bed.aHeldPass();
     const second = await bed.buy(ticket.id);
     const response = await request(bed.app())
       .get('/api/passes/revocations')
@@ -198,7 +188,7 @@ describe('GET /api/passes/revocations', () => {
   });
 
   it('when anyone else asks, then 403 NOT_EVENT_ORGANIZER; an unknown event 404 EVENT_NOT_FOUND; a bad id 400; signed out 401', async () => {
-    const { event } = await aPassOfAnEvent();
+    const { event } = await bed.aHeldPass();
     const app = bed.app();
     const someone = aUser();
     const get = (query: Record<string, string>) =>

@@ -176,6 +176,13 @@ export async function createPassesTestBed(options: PassesTestBedOptions = {}) {
       return db.select().from(passes).where(eq(passes.ticketId, ticketId)).orderBy(asc(passes.generation));
     },
 
+    /** The pass as the database holds it now. */
+    async passNow(id: string): Promise<PassRow> {
+      const [row] = await db.select().from(passes).where(eq(passes.id, id));
+      if (!row) throw new Error(`pass ${id} is not in the database`);
+      return row;
+    },
+
     async passOfOrder(orderId: string): Promise<PassRow | undefined> {
       const [row] = await db.select().from(passes).where(eq(passes.orderId, orderId));
       return row;
@@ -213,6 +220,16 @@ export async function createPassesTestBed(options: PassesTestBedOptions = {}) {
       const ticket = { id: randomUUID(), eventId, version: 0 };
       await db.insert(tickets).values(ticket);
       return ticket;
+    },
+
+    /** An organizer, their event, a ticket of it and the valid pass a holder bought for `price`. */
+    async aHeldPass(price = 4_500) {
+      const organizer = aUser();
+      const event = await bed.anEvent(organizer.id);
+      const ticket = await bed.aTicket(event.id);
+      const holder = aUser();
+      const pass = await bed.buy(ticket.id, holder.id, price);
+      return { organizer, event, ticket, holder, pass };
     },
 
     /**

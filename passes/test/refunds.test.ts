@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { type PassRow, passes } from '../src/db/schema';
-import { anOrderCreated, aUser, createPassesTestBed, type PassesTestBed } from './harness';
+import { anOrderCreated, createPassesTestBed, type PassesTestBed } from './harness';
 
 let bed: PassesTestBed;
 beforeAll(async () => {
@@ -13,37 +11,21 @@ beforeAll(async () => {
 beforeEach(() => bed.reset());
 afterAll(() => bed?.close());
 
-/** An organizer, their event, and the valid pass a holder bought of one of its tickets. */
-async function aHeldPass() {
-  const organizer = aUser();
-  const event = await bed.anEvent(organizer.id);
-  const ticket = await bed.aTicket(event.id);
-  const holder = aUser();
-  const pass = await bed.buy(ticket.id, holder.id, 5_000);
-  return { organizer, event, ticket, holder, pass };
-}
-
 /** payments took the sale of `orderId` back: its buyer was refunded. */
 const refund = (orderId: string, ticketId: string, paymentId = randomUUID()) =>
   bed.publish(Subjects.PaymentRefunded, { id: paymentId, orderId, ticketId, refundedAt: new Date().toISOString() });
-
-async function passNow(id: string): Promise<PassRow> {
-  const [row] = await bed.db.select().from(passes).where(eq(passes.id, id));
-  if (!row) throw new Error(`pass ${id} is not in the database`);
-  return row;
-}
 
 const scan = (cookie: string[], code: string) =>
   request(bed.app()).post('/api/passes/scan').set('Cookie', cookie).send({ code });
 
 describe('payment.refunded: the refunded buyer keeps no pass', () => {
   it('when the buyer of a valid pass is refunded, then the pass is revoked (refunded, replaced by nothing), pass.revoked says so, and the door refuses it', async () => {
-    const { organizer, event, holder, pass } = await aHeldPass();
+    const { organizer, event, holder, pass } = await bed.aHeldPass(5_000);
 
     await refund(pass.orderId, pass.ticketId);
 
     const revoked = await waitFor(async () => {
-      const row = await passNow(pass.id);
+      const row = await bed.passNow(pass.id);
       return row.status === 'revoked' ? row : undefined;
     });
     expect(revoked).toMatchObject({ revocationReason: 'refunded', replacedBy: null, version: 1, listingId: null });
@@ -77,18 +59,18 @@ describe('payment.refunded: the refunded buyer keeps no pass', () => {
   });
 
   it('when payment.refunded is delivered again, then the pass is revoked once and one pass.revoked is published', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const refunded = await refund(pass.orderId, pass.ticketId);
     await bed.publishAgain(refunded);
     await bed.publishAgain(refunded);
     await bed.settled(Subjects.PaymentRefunded);
 
-    expect(await passNow(pass.id)).toMatchObject({ status: 'revoked', version: 1 });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'revoked', version: 1 });
     expect(await bed.published(Subjects.PassRevoked, pass.id)).toHaveLength(1);
   });
 
   it('when the pass is listed for resale, then it is revoked all the same and its lock is released', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const listing = {
       id: randomUUID(),
       version: 0,
@@ -101,25 +83,25 @@ describe('payment.refunded: the refunded buyer keeps no pass', () => {
       status: 'pending' as const,
     };
     await bed.publish(Subjects.TicketCreated, listing);
-    await waitFor(async () => (await passNow(pass.id)).status === 'listed');
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'listed');
 
     await refund(pass.orderId, pass.ticketId);
 
     expect(
-      await waitFor(async () => ((await passNow(pass.id)).status === 'revoked' ? passNow(pass.id) : undefined)),
+      await waitFor(async () => ((await bed.passNow(pass.id)).status === 'revoked' ? bed.passNow(pass.id) : undefined)),
     ).toMatchObject({ revocationReason: 'refunded', listingId: null, version: 2 });
     const [revoked] = await bed.published(Subjects.PassRevoked, pass.id);
     expect(revoked?.data).toMatchObject({ version: 2, reason: 'refunded' });
   });
 
   it('when the pass was admitted at the door before the refund, then it stays admitted and nothing is published', async () => {
-    const { organizer, pass } = await aHeldPass();
+    const { organizer, pass } = await bed.aHeldPass(5_000);
     await scan(organizer.cookie, pass.code).expect(200);
 
     await refund(pass.orderId, pass.ticketId);
     await bed.settled(Subjects.PaymentRefunded);
 
-    expect(await passNow(pass.id)).toMatchObject({ status: 'admitted', revocationReason: null });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'admitted', revocationReason: null });
     expect(await bed.published(Subjects.PassRevoked)).toEqual([]);
   });
 
@@ -131,8 +113,8 @@ describe('payment.refunded: the refunded buyer keeps no pass', () => {
     await refund(first.orderId, ticket.id);
     await bed.settled(Subjects.PaymentRefunded);
 
-    expect(await passNow(first.id)).toMatchObject({ status: 'revoked', revocationReason: 'reissued' });
-    expect(await passNow(second.id)).toMatchObject({ status: 'valid' });
+    expect(await bed.passNow(first.id)).toMatchObject({ status: 'revoked', revocationReason: 'reissued' });
+    expect(await bed.passNow(second.id)).toMatchObject({ status: 'valid' });
     expect(await bed.published(Subjects.PassRevoked)).toHaveLength(1);
   });
 

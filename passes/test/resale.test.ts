@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects, type TicketCreatedData, type TicketStatus } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { type PassRow, passes } from '../src/db/schema';
+import type { PassRow } from '../src/db/schema';
 import { scanPass } from '../src/domain/scan-pass';
 import { verifyPassCode } from '../src/signing/pass-codes';
 import { anOrderCreated, aUser, createPassesTestBed, type PassesTestBed } from './harness';
 
 let bed: PassesTestBed;
+type HeldPass = Awaited<ReturnType<PassesTestBed['aHeldPass']>>;
 beforeAll(async () => {
   bed = await createPassesTestBed();
 });
 beforeEach(() => bed.reset());
 afterAll(() => bed?.close());
-
-/** An organizer, their event, a ticket of it and the valid pass its holder bought. */
-async function aHeldPass() {
-  const organizer = aUser();
-  const event = await bed.anEvent(organizer.id);
-  const ticket = await bed.aTicket(event.id);
-  const holder = aUser();
-  const pass = await bed.buy(ticket.id, holder.id, 5_000);
-  return { organizer, event, ticket, holder, pass };
-}
 
 /** A resale listing of `pass` by its holder, as tickets announces it: a new ticket, pending (version 0). */
 function aResaleListing(pass: PassRow, overrides: Partial<TicketCreatedData> = {}): TicketCreatedData {
@@ -46,13 +36,6 @@ async function moveListing(listing: TicketCreatedData, version: number, status: 
   return bed.publish(Subjects.TicketUpdated, { ...listing, version, status });
 }
 
-/** The pass as the database holds it now. */
-async function passNow(id: string): Promise<PassRow> {
-  const [row] = await bed.db.select().from(passes).where(eq(passes.id, id));
-  if (!row) throw new Error(`pass ${id} is not in the database`);
-  return row;
-}
-
 async function lockRefusals(listingId: string) {
   return (await bed.published(Subjects.PassLockRefused)).filter((event) => event.data.listingId === listingId);
 }
@@ -61,17 +44,17 @@ async function lockRefusals(listingId: string) {
 async function listed(pass: PassRow, overrides: Partial<TicketCreatedData> = {}) {
   const listing = aResaleListing(pass, overrides);
   const created = await bed.publish(Subjects.TicketCreated, listing);
-  await waitFor(async () => (await passNow(pass.id)).status === 'listed');
+  await waitFor(async () => (await bed.passNow(pass.id)).status === 'listed');
   return { listing, created };
 }
 
 describe('locking a pass for its resale listing', () => {
   it('when a pending resale listing of a valid pass arrives from its holder, then the pass is listed for it and pass.listed carries the listing version', async () => {
-    const { event, pass } = await aHeldPass();
+    const { event, pass } = await bed.aHeldPass(5_000);
 
     const { listing } = await listed(pass);
 
-    const locked = await passNow(pass.id);
+    const locked = await bed.passNow(pass.id);
     expect(locked).toMatchObject({ status: 'listed', listingId: listing.id, version: 1, holderId: pass.holderId });
     const [published] = await bed.published(Subjects.PassListed, pass.id);
     expect(published?.data).toEqual({
@@ -97,7 +80,7 @@ describe('locking a pass for its resale listing', () => {
   });
 
   it('when the holder asks for their passes, then the listed one shows status listed and its listing', async () => {
-    const { holder, pass } = await aHeldPass();
+    const { holder, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
 
     const response = await request(bed.app()).get('/api/passes').set('Cookie', holder.cookie).expect(200);
@@ -118,7 +101,7 @@ describe('locking a pass for its resale listing', () => {
     [
       'the pass was admitted at the door',
       'admitted',
-      async ({ organizer, pass }: Awaited<ReturnType<typeof aHeldPass>>) => {
+      async ({ organizer, pass }: HeldPass) => {
         await scanPass(bed.deps, { code: pass.code, scannerId: organizer.id });
         return aResaleListing(pass);
       },
@@ -126,7 +109,7 @@ describe('locking a pass for its resale listing', () => {
     [
       'the pass was revoked (its ticket was reissued)',
       'revoked',
-      async ({ ticket, pass }: Awaited<ReturnType<typeof aHeldPass>>) => {
+      async ({ ticket, pass }: HeldPass) => {
         await bed.buy(ticket.id);
         return aResaleListing(pass);
       },
@@ -134,27 +117,27 @@ describe('locking a pass for its resale listing', () => {
     [
       'its seller does not hold the pass',
       'not_holder',
-      async ({ pass }: Awaited<ReturnType<typeof aHeldPass>>) => aResaleListing(pass, { userId: randomUUID() }),
+      async ({ pass }: HeldPass) => aResaleListing(pass, { userId: randomUUID() }),
     ],
   ] as const)(
     'when a resale listing arrives but %s, then pass.lock_refused says %s and the pass is unchanged',
     async (_because, reason, prepare) => {
-      const held = await aHeldPass();
+      const held = await bed.aHeldPass(5_000);
       const listing = await prepare(held);
-      const before = await passNow(held.pass.id);
+      const before = await bed.passNow(held.pass.id);
 
       const refusals = await refused(listing);
 
       expect(refusals.map((event) => event.data)).toEqual([
         { passId: held.pass.id, listingId: listing.id, listingVersion: 0, reason, refusedAt: expect.any(String) },
       ]);
-      expect(await passNow(held.pass.id)).toEqual(before);
+      expect(await bed.passNow(held.pass.id)).toEqual(before);
       expect(await bed.published(Subjects.PassListed)).toEqual([]);
     },
   );
 
   it('when a stranger lists a pass that was admitted, then the refusal says not_holder: the pass’s state does not leak', async () => {
-    const { organizer, pass } = await aHeldPass();
+    const { organizer, pass } = await bed.aHeldPass(5_000);
     await scanPass(bed.deps, { code: pass.code, scannerId: organizer.id });
     const listing = aResaleListing(pass, { userId: randomUUID() });
 
@@ -164,13 +147,13 @@ describe('locking a pass for its resale listing', () => {
   });
 
   it('when the listing is pending again at a newer version while the pass is still listed for it (its withdrawal skipped), then the lock answers the newer version', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
 
     await moveListing(listing, 1, 'pending');
 
-    await waitFor(async () => (await passNow(pass.id)).version === 2);
-    expect(await passNow(pass.id)).toMatchObject({ status: 'listed', listingId: listing.id });
+    await waitFor(async () => (await bed.passNow(pass.id)).version === 2);
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'listed', listingId: listing.id });
     const listings = await bed.published(Subjects.PassListed, pass.id);
     expect(listings.map((event) => [event.data.version, event.data.listingVersion])).toEqual([
       [1, 0],
@@ -179,9 +162,9 @@ describe('locking a pass for its resale listing', () => {
   });
 
   it('when a second resale listing of a pass listed for another one arrives, then it is refused as listed and the first lock stays', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing: first } = await listed(pass);
-    const before = await passNow(pass.id);
+    const before = await bed.passNow(pass.id);
     const second = aResaleListing(pass);
 
     await bed.publish(Subjects.TicketCreated, second);
@@ -191,53 +174,53 @@ describe('locking a pass for its resale listing', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(refusal?.data).toMatchObject({ passId: pass.id, listingId: second.id, listingVersion: 0, reason: 'listed' });
-    expect(await passNow(pass.id)).toEqual(before);
+    expect(await bed.passNow(pass.id)).toEqual(before);
     expect(before).toMatchObject({ status: 'listed', listingId: first.id });
     expect(await bed.published(Subjects.PassListed)).toHaveLength(1);
   });
 
   it('when ticket events of the listing are delivered again, then the pass is locked once and a withdrawn listing stays unlocked', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing, created } = await listed(pass);
     await bed.publishAgain(created);
     await bed.settled(Subjects.TicketCreated);
     expect(await bed.published(Subjects.PassListed)).toHaveLength(1);
 
     const withdrawn = await moveListing(listing, 1, 'withdrawn');
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
     await bed.publishAgain(created);
     await bed.publishAgain(withdrawn);
     await bed.settled(Subjects.TicketCreated);
     await bed.settled(Subjects.TicketUpdated);
 
-    expect(await passNow(pass.id)).toMatchObject({ status: 'valid', listingId: null, version: 2 });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'valid', listingId: null, version: 2 });
     expect(await bed.published(Subjects.PassListed)).toHaveLength(1);
     expect(await bed.published(Subjects.PassUnlisted)).toHaveLength(1);
     expect(await bed.published(Subjects.PassLockRefused)).toEqual([]);
   });
 
   it('when an ordinary listing arrives, then no pass is touched and nothing is published', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const ordinary = { id: randomUUID(), version: 0, title: 'Seat', price: 20, userId: pass.holderId };
     await bed.publish(Subjects.TicketCreated, ordinary);
     await waitFor(() => bed.ticket(ordinary.id));
     expect(await bed.ticket(ordinary.id)).toMatchObject({ resaleOfPassId: null, status: null });
-    expect(await passNow(pass.id)).toMatchObject({ status: 'valid', version: 0 });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'valid', version: 0 });
   });
 });
 
 describe('unlocking on withdrawal or rejection', () => {
   it('when the listing is put on sale and then withdrawn, then the pass is valid again and pass.unlisted is published', async () => {
-    const { event, pass } = await aHeldPass();
+    const { event, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     await moveListing(listing, 1, 'available');
     await waitFor(async () => (await bed.ticket(listing.id))?.version === 1);
-    expect(await passNow(pass.id)).toMatchObject({ status: 'listed', version: 1 });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'listed', version: 1 });
 
     await moveListing(listing, 2, 'withdrawn');
 
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
-    expect(await passNow(pass.id)).toMatchObject({ status: 'valid', listingId: null, version: 2 });
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'valid', listingId: null, version: 2 });
     const [unlisted] = await bed.published(Subjects.PassUnlisted, pass.id);
     expect(unlisted?.data).toEqual({
       id: pass.id,
@@ -252,38 +235,38 @@ describe('unlocking on withdrawal or rejection', () => {
   });
 
   it('when a listing the pass is locked for ends rejected, then the pass is unlocked too', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
 
     await moveListing(listing, 1, 'rejected');
 
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
-    expect(await passNow(pass.id)).toMatchObject({ listingId: null, version: 2 });
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
+    expect(await bed.passNow(pass.id)).toMatchObject({ listingId: null, version: 2 });
     expect(await bed.published(Subjects.PassUnlisted, pass.id)).toHaveLength(1);
   });
 
   it('when another listing of the pass ends rejected, then the lock of the listing it is listed for stays', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     const refusedListing = aResaleListing(pass);
     await bed.publish(Subjects.TicketCreated, refusedListing);
     await moveListing(refusedListing, 1, 'rejected');
     await waitFor(async () => (await bed.ticket(refusedListing.id))?.version === 1);
-    expect(await passNow(pass.id)).toMatchObject({ status: 'listed', listingId: listing.id, version: 1 });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'listed', listingId: listing.id, version: 1 });
     expect(await bed.published(Subjects.PassUnlisted)).toEqual([]);
   });
 
   it('when a withdrawn listing is relisted (pending again), then the pass is locked again with the new listing version', async () => {
-    const { pass } = await aHeldPass();
+    const { pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     await moveListing(listing, 1, 'available');
     await moveListing(listing, 2, 'withdrawn');
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
 
     await moveListing(listing, 3, 'pending');
 
-    await waitFor(async () => (await passNow(pass.id)).status === 'listed');
-    expect(await passNow(pass.id)).toMatchObject({ listingId: listing.id, version: 3 });
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'listed');
+    expect(await bed.passNow(pass.id)).toMatchObject({ listingId: listing.id, version: 3 });
     const listings = await bed.published(Subjects.PassListed, pass.id);
     expect(listings.map((event) => [event.data.version, event.data.listingVersion])).toEqual([
       [1, 0],
@@ -306,7 +289,7 @@ describe('the resale completes', () => {
   }
 
   it('when the order of the listing completes, then the listed pass is revoked and the buyer gets the next generation of the same ticket, which alone is admitted', async () => {
-    const { organizer, event, ticket, pass } = await aHeldPass();
+    const { organizer, event, ticket, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     await moveListing(listing, 1, 'available');
     const buyer = aUser();
@@ -349,7 +332,7 @@ describe('the resale completes', () => {
   });
 
   it('when order.completed of the listing is delivered again, then one pass is issued and one revoked', async () => {
-    const { ticket, pass } = await aHeldPass();
+    const { ticket, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     const { order, completed } = await buyListing(listing, randomUUID());
     await waitFor(() => bed.passOfOrder(order.id));
@@ -366,10 +349,10 @@ describe('the resale completes', () => {
   });
 
   it('when the resold pass was admitted meanwhile (a withdrawal raced the sale), then no pass is issued and the conflict is counted once', async () => {
-    const { organizer, ticket, pass } = await aHeldPass();
+    const { organizer, ticket, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     await moveListing(listing, 1, 'withdrawn');
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
     await scanPass(bed.deps, { code: pass.code, scannerId: organizer.id });
 
     const { order, completed } = await buyListing(listing, randomUUID());
@@ -387,9 +370,9 @@ describe('the resale completes', () => {
 
 describe('the door and the scanners while a pass is listed', () => {
   it('when a listed pass is scanned, then 409 PASS_LISTED and it is neither admitted nor changed', async () => {
-    const { organizer, pass } = await aHeldPass();
+    const { organizer, pass } = await bed.aHeldPass(5_000);
     await listed(pass);
-    const before = await passNow(pass.id);
+    const before = await bed.passNow(pass.id);
 
     const response = await request(bed.app())
       .post('/api/passes/scan')
@@ -398,17 +381,17 @@ describe('the door and the scanners while a pass is listed', () => {
       .expect(409);
 
     expect(response.body.errors).toEqual([{ message: expect.any(String), code: 'PASS_LISTED' }]);
-    expect(await passNow(pass.id)).toEqual(before);
+    expect(await bed.passNow(pass.id)).toEqual(before);
     expect(await bed.published(Subjects.PassAdmitted)).toEqual([]);
     const text = (await request(bed.app()).get('/metrics').expect(200)).text;
     expect(text).toMatch(/passes_scans_refused_total\{reason="listed",service="passes"\} 1\n/);
   });
 
   it('when the listing is withdrawn, then the same code is admitted', async () => {
-    const { organizer, pass } = await aHeldPass();
+    const { organizer, pass } = await bed.aHeldPass(5_000);
     const { listing } = await listed(pass);
     await moveListing(listing, 1, 'withdrawn');
-    await waitFor(async () => (await passNow(pass.id)).status === 'valid');
+    await waitFor(async () => (await bed.passNow(pass.id)).status === 'valid');
 
     const admitted = await scanPass(bed.deps, { code: pass.code, scannerId: organizer.id });
 
@@ -416,7 +399,7 @@ describe('the door and the scanners while a pass is listed', () => {
   });
 
   it('when the organizer fetches the revocation list, then listed pass ids are in listed and revoked ones in revoked', async () => {
-    const { organizer, event, ticket, pass: first } = await aHeldPass();
+    const { organizer, event, ticket, pass: first } = await bed.aHeldPass(5_000);
     const second = await bed.buy(ticket.id);
     const other = await bed.buy((await bed.aTicket(event.id)).id);
     await listed(second);

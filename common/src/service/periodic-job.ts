@@ -6,8 +6,11 @@ export interface PeriodicJobOptions {
   logger: Logger;
   /** Pause between the end of one run and the start of the next; 0 disables the job. */
   intervalMs: number;
-  /** One run. A rejection is logged and the job goes on at the next interval. */
-  run: () => Promise<unknown>;
+  /**
+   * One run. A rejection is logged and the job goes on at the next interval. A subclass may
+   * override {@link PeriodicJob.runOnce} instead.
+   */
+  run?: () => Promise<unknown>;
 }
 
 /**
@@ -20,7 +23,7 @@ export class PeriodicJob {
   readonly #name: string;
   readonly #logger: Logger;
   readonly #intervalMs: number;
-  readonly #run: () => Promise<unknown>;
+  readonly #run: (() => Promise<unknown>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #current: Promise<void> | undefined;
@@ -31,6 +34,12 @@ export class PeriodicJob {
     this.#logger = logger;
     this.#intervalMs = intervalMs;
     this.#run = run;
+  }
+
+  /** One run: the `run` it was given. */
+  runOnce(): Promise<unknown> {
+    if (!this.#run) throw new Error(`${this.#name} has nothing to run`);
+    return this.#run();
   }
 
   /** Runs now and then every interval. Does nothing when the interval is 0. */
@@ -64,7 +73,8 @@ export class PeriodicJob {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#wokenDuringRun = false;
-      this.#current = this.#run()
+      this.#current = Promise.resolve()
+        .then(() => this.runOnce())
         .then(
           () => undefined,
           (error: unknown) => this.#logger.error({ err: error, component: this.#name }, `${this.#name} failed`),

@@ -1,5 +1,5 @@
 import type { Executor, PayoutState } from '@ticketing/common';
-import { and, asc, count, desc, eq, inArray, isNull, sql, sum } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql, sum } from 'drizzle-orm';
 import {
   ClaimStatus,
   claims,
@@ -75,10 +75,10 @@ export async function claimDuePayout(
   db: Executor,
   { holdHours, leaseMs, dueBy }: { holdHours: number; leaseMs: number; dueBy: Date },
 ): Promise<ClaimedPayout | undefined> {
-  const result = await db.execute(sql`
-    update payouts set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', updated_at = now(),
-      transfer_started_at = now()
-    where id = (
+  return leasePayout(db, {
+    leaseMs,
+    startTransfer: true,
+    candidate: sql`
       select p.id from payouts p
       join payout_accounts a on a.user_id = p.seller_id and a.ready
       left join events e on e.id = p.event_id
@@ -88,17 +88,32 @@ export async function claimDuePayout(
         and (p.event_id is null or e.id is not null)
         and coalesce(e.starts_at, p.sold_at) + ${holdInterval(holdHours)} <= now()
       order by p.next_attempt_at limit 1
-      for update of p skip locked
-    )
+      for update of p skip locked`,
+  });
+}
+
+/**
+ * Leases the payout `candidate` selects (one id, `FOR UPDATE … SKIP LOCKED`) for `leaseMs` — its
+ * `next_attempt_at` moves ahead, and `transfer_started_at` is set when a transfer starts — and
+ * reads it with its seller's payout account ('' when the seller has none).
+ */
+async function leasePayout(
+  db: Executor,
+  { leaseMs, startTransfer, candidate }: { leaseMs: number; startTransfer: boolean; candidate: SQL },
+): Promise<ClaimedPayout | undefined> {
+  const result = await db.execute(sql`
+    update payouts set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
+      ${startTransfer ? sql`, transfer_started_at = now()` : sql``}
+    where id = (${candidate})
     returning id`);
   const [claimed] = (result as unknown as { rows: { id: string }[] }).rows;
   if (!claimed) return undefined;
   const [row] = await db
     .select({ payout: payouts, accountId: payoutAccounts.accountId })
     .from(payouts)
-    .innerJoin(payoutAccounts, eq(payoutAccounts.userId, payouts.sellerId))
+    .leftJoin(payoutAccounts, eq(payoutAccounts.userId, payouts.sellerId))
     .where(eq(payouts.id, claimed.id));
-  return row ? { ...row.payout, accountId: row.accountId } : undefined;
+  return row ? { ...row.payout, accountId: row.accountId ?? '' } : undefined;
 }
 
 /** Records the transfer of a payout not settled (its next version); undefined when it was settled meanwhile. */
@@ -282,24 +297,16 @@ export async function claimRefundedPayout(
   db: Executor,
   { leaseMs, dueBy }: { leaseMs: number; dueBy: Date },
 ): Promise<ClaimedPayout | undefined> {
-  const result = await db.execute(sql`
-    update payouts set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
-    where id = (
+  return leasePayout(db, {
+    leaseMs,
+    startTransfer: false,
+    candidate: sql`
       select p.id from payouts p
       where p.refunded_at is not null and p.status in (${PayoutStatus.Held}, ${PayoutStatus.Paid}, ${PayoutStatus.Failed})
         and p.next_attempt_at <= least(now(), ${dueBy.toISOString()}::timestamptz)
       order by p.next_attempt_at limit 1
-      for update of p skip locked
-    )
-    returning id`);
-  const [claimed] = (result as unknown as { rows: { id: string }[] }).rows;
-  if (!claimed) return undefined;
-  const [row] = await db
-    .select({ payout: payouts, accountId: payoutAccounts.accountId })
-    .from(payouts)
-    .leftJoin(payoutAccounts, eq(payoutAccounts.userId, payouts.sellerId))
-    .where(eq(payouts.id, claimed.id));
-  return row ? { ...row.payout, accountId: row.accountId ?? '' } : undefined;
+      for update of p skip locked`,
+  });
 }
 
 /** Cancels a refunded payout that was never transferred (its next version); undefined when settled meanwhile. */

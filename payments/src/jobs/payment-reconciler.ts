@@ -19,34 +19,20 @@ export interface PaymentReconcilerOptions {
  * the gateway (see {@link reconcilePayment}). Several replicas may run it: each settlement is a
  * conditional transition that only one of them makes.
  */
-export class PaymentReconciler {
+export class PaymentReconciler extends PeriodicJob {
   readonly #payments: PaymentsDeps;
   readonly #unsettledAfterMs: number;
   readonly #batchSize: number;
-  readonly #job: PeriodicJob;
 
   constructor({ payments, intervalMs, unsettledAfterMs, batchSize = 50 }: PaymentReconcilerOptions) {
+    super({ name: 'payment-reconciler', logger: payments.logger, intervalMs });
     this.#payments = payments;
     this.#unsettledAfterMs = unsettledAfterMs;
     this.#batchSize = batchSize;
-    this.#job = new PeriodicJob({
-      name: 'payment-reconciler',
-      logger: payments.logger,
-      intervalMs,
-      run: () => this.runOnce(),
-    });
-  }
-
-  start(): void {
-    this.#job.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#job.stop();
   }
 
   /** Reconciles the payments unsettled for longer than the threshold at `now`. */
-  async runOnce(now: Date = new Date()): Promise<ReconcileOutcome[]> {
+  override async runOnce(now: Date = new Date()): Promise<ReconcileOutcome[]> {
     const due = await findUnsettledPayments(
       this.#payments.db,
       new Date(now.getTime() - this.#unsettledAfterMs),

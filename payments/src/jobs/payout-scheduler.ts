@@ -29,12 +29,12 @@ export interface PayoutSchedulerOptions {
  * so nothing is lost with a restart), safe on every replica — each due payout is taken by one
  * scheduler at a time (SKIP LOCKED and a lease) and transferred with its idempotency key.
  */
-export class PayoutScheduler {
+export class PayoutScheduler extends PeriodicJob {
   readonly #payments: PaymentsDeps;
-  readonly #options: Required<Omit<PayoutSchedulerOptions, 'payments'>>;
-  readonly #job: PeriodicJob;
+  readonly #options: Required<Omit<PayoutSchedulerOptions, 'payments' | 'intervalMs'>>;
 
-  constructor({ payments, ...options }: PayoutSchedulerOptions) {
+  constructor({ payments, intervalMs, ...options }: PayoutSchedulerOptions) {
+    super({ name: 'payout-scheduler', logger: payments.logger, intervalMs });
     this.#payments = payments;
     this.#options = {
       maxAttempts: 5,
@@ -44,32 +44,13 @@ export class PayoutScheduler {
       batchSize: 50,
       ...options,
     };
-    this.#job = new PeriodicJob({
-      name: 'payout-scheduler',
-      logger: payments.logger,
-      intervalMs: this.#options.intervalMs,
-      run: () => this.runOnce(),
-    });
-  }
-
-  start(): void {
-    this.#job.start();
-  }
-
-  /** Sweeps now (an operator put a payout back). */
-  wake(): void {
-    this.#job.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.#job.stop();
   }
 
   /**
    * One sweep: settles the payouts whose buyer was refunded (cancelled, or their transfer reversed),
    * then attempts every payout due now, up to the batch size each; resolves with what each came to.
    */
-  async runOnce(): Promise<(PayoutAttemptOutcome | RefundedPayoutOutcome)[]> {
+  override async runOnce(): Promise<(PayoutAttemptOutcome | RefundedPayoutOutcome)[]> {
     const { leaseMs, batchSize, retryBaseMs, retryMaxMs, maxAttempts } = this.#options;
     const retryDelayMs = (attempts: number) => Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
     const settled: RefundedPayoutOutcome[] = [];

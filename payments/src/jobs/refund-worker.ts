@@ -26,15 +26,14 @@ export interface RefundWorkerOptions {
  * when no money was taken, or parked when the gateway refuses it for good. Every replica may run
  * one; an intent is taken by one worker at a time.
  */
-export class RefundWorker {
+export class RefundWorker extends PeriodicJob {
   readonly #payments: PaymentsDeps;
-  readonly #options: Required<Omit<RefundWorkerOptions, 'payments'>>;
-  readonly #job: PeriodicJob;
+  readonly #options: Required<Omit<RefundWorkerOptions, 'payments' | 'intervalMs'>>;
 
-  constructor({ payments, ...options }: RefundWorkerOptions) {
+  constructor({ payments, intervalMs = 2_000, ...options }: RefundWorkerOptions) {
+    super({ name: 'refund-worker', logger: payments.logger, intervalMs });
     this.#payments = payments;
     this.#options = {
-      intervalMs: 2_000,
       retryBaseMs: 1_000,
       retryMaxMs: 5 * 60_000,
       deferMs: 10_000,
@@ -42,29 +41,10 @@ export class RefundWorker {
       batchSize: 20,
       ...options,
     };
-    this.#job = new PeriodicJob({
-      name: 'refund-worker',
-      logger: payments.logger,
-      intervalMs: this.#options.intervalMs,
-      run: () => this.runOnce(),
-    });
-  }
-
-  start(): void {
-    this.#job.start();
-  }
-
-  /** Looks for due intents now (an intent was just committed). */
-  wake(): void {
-    this.#job.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.#job.stop();
   }
 
   /** Attempts every intent due now, up to the batch size; resolves with what each came to. */
-  async runOnce(): Promise<RefundAttemptOutcome[]> {
+  override async runOnce(): Promise<RefundAttemptOutcome[]> {
     const { leaseMs, batchSize, retryBaseMs, retryMaxMs, deferMs, unsettledAfterMs } = this.#options;
     const outcomes: RefundAttemptOutcome[] = [];
     while (outcomes.length < batchSize) {

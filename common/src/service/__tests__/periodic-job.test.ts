@@ -92,4 +92,27 @@ describe('PeriodicJob', () => {
 
     expect(runs).toBe(1);
   });
+
+  it('when a subclass overrides runOnce, then its runs are scheduled and woken like a given run', async () => {
+    class Sweep extends PeriodicJob {
+      runs = 0;
+      override async runOnce() {
+        this.runs += 1;
+        return this.runs;
+      }
+    }
+    const sweep = new Sweep({ name: 'sweep', logger, intervalMs: 60_000 });
+    sweep.start();
+    await waitFor(() => sweep.runs === 1);
+    sweep.wake();
+    await waitFor(() => sweep.runs === 2);
+    await sweep.stop();
+    expect(await sweep.runOnce()).toBe(3);
+  });
+
+  it('when it was given no run and none is overridden, then runOnce says so', () => {
+    expect(() => new PeriodicJob({ name: 'empty', logger, intervalMs: 0 }).runOnce()).toThrow(
+      'empty has nothing to run',
+    );
+  });
 });
