@@ -4,6 +4,8 @@
 //
 //   npx tsx bench/profile-summary.ts bench/.tmp/profiles/<run>/<service>-<pid>.cpuprofile [--top=25]
 //     [--inclusive=reserveTicket,onMessage]   also the total time spent under these functions
+//     [--last=8]                              only the profile's last 8 seconds (e.g. the measured
+//                                             load of `--only=scans`, after the seeding)
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -30,13 +32,18 @@ export function bucketOf(url: string, functionName: string): string {
   return workspace ? `${workspace[1]} (own code)` : url;
 }
 
-export function summarise(profile: CpuProfile, top = 25, inclusive: string[] = []): string {
+export function summarise(profile: CpuProfile, top = 25, inclusive: string[] = [], lastMs?: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const self = new Map<number, number>();
+  const span = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
+  const from = lastMs === undefined ? 0 : span - lastMs * 1000;
+  let at = 0;
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= from) self.set(id, (self.get(id) ?? 0) + delta);
   });
   const buckets = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -94,12 +101,14 @@ if (require.main === module) {
       .find((arg) => arg.startsWith('--inclusive='))
       ?.split('=')[1]
       ?.split(',') ?? [];
+  const last = process.argv.find((arg) => arg.startsWith('--last='))?.split('=')[1];
   if (files.length === 0) {
-    console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile>… [--top=25]');
+    console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile>… [--top=25] [--inclusive=f,g] [--last=S]');
     process.exit(2);
   }
   for (const file of files) {
     console.log(`\n# ${file}`);
-    console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top, inclusive));
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    console.log(summarise(profile, top, inclusive, last === undefined ? undefined : Number(last) * 1000));
   }
 }

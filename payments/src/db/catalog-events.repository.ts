@@ -1,4 +1,4 @@
-import { type Executor, updateVersioned } from '@ticketing/common';
+import { type Executor, preparedStatement, updateVersioned } from '@ticketing/common';
 import { eq } from 'drizzle-orm';
 import { admittedOrders, type CatalogEventRow, events } from './schema';
 
@@ -28,15 +28,28 @@ export async function overwriteCatalogEvent(db: Executor, event: CatalogEventRow
   await db.insert(events).values(event).onConflictDoUpdate({ target: events.id, set: values });
 }
 
-/** Records that an order's pass was admitted at the door (the first admission counts); false when known. */
-export async function recordAdmittedOrder(db: Executor, orderId: string, admittedAt: Date): Promise<boolean> {
-  const inserted = await db
-    .insert(admittedOrders)
-    .values({ orderId, admittedAt })
-    .onConflictDoNothing()
-    .returning({ orderId: admittedOrders.orderId });
-  return inserted.length > 0;
+/**
+ * Records that an order's pass was admitted at the door (the first admission counts; `recorded` is
+ * false when known) and, in the same statement, says whether the order has an open claim — rare,
+ * so an admission costs payments one statement, and a transaction only when a claim is declined.
+ */
+export async function recordAdmittedOrder(
+  db: Executor,
+  orderId: string,
+  admittedAt: Date,
+): Promise<{ recorded: boolean; openClaim: boolean }> {
+  const [row] = await recordAdmissionStatement.run(db, [orderId, admittedAt]);
+  return { recorded: row?.recorded ?? false, openClaim: row?.open_claim ?? false };
 }
+
+const recordAdmissionStatement = preparedStatement<{ recorded: boolean; open_claim: boolean }>(
+  'payments_record_admission',
+  `with admitted as (
+     insert into admitted_orders (order_id, admitted_at) values ($1, $2) on conflict do nothing returning order_id
+   )
+   select exists (select 1 from admitted) as recorded,
+          exists (select 1 from claims where order_id = $1 and status = 'open') as open_claim`,
+);
 
 /** The admission of an order's pass, if payments heard of one. */
 export async function findAdmittedOrder(

@@ -104,17 +104,19 @@ async function declineClaim(tx: Executor, claim: ClaimRow, admittedAt: Date): Pr
 }
 
 /**
- * pass.admitted arrived for an order: an open claim on it is declined (the ticket worked). Call it
- * in the transaction that records the admission. Returns the declined claim, if there was one open.
+ * pass.admitted arrived for an order (recorded already): an open claim on it is declined (the
+ * ticket worked). Returns the declined claim, if there was one open.
  */
-export async function declineClaimOfAdmittedOrder(
-  tx: Executor,
+export function declineClaimOfAdmittedOrder(
+  deps: Pick<PaymentsDeps, 'relay'>,
   orderId: string,
   admittedAt: Date,
 ): Promise<ClaimRow | undefined> {
-  const claim = await findClaimOfOrder(tx, orderId);
-  if (claim?.status !== ClaimStatus.Open) return undefined;
-  return declineClaim(tx, claim, admittedAt);
+  return deps.relay.transaction(async (tx) => {
+    const claim = await findClaimOfOrder(tx, orderId);
+    if (claim?.status !== ClaimStatus.Open) return undefined;
+    return declineClaim(tx, claim, admittedAt);
+  });
 }
 
 /** The claims a user may see: their own, or every one for an operator; only those in `status` when given. */

@@ -1,4 +1,4 @@
-import { type Executor, updateVersioned } from '@ticketing/common';
+import { type Executor, preparedStatement } from '@ticketing/common';
 import { eq } from 'drizzle-orm';
 import { type PassRow, passes } from './schema';
 
@@ -26,8 +26,28 @@ export async function overwritePassVersion(db: Executor, change: PassChange): Pr
   return row;
 }
 
-/** Moves the replica to `change.version` when it holds the version before it; undefined otherwise. */
-export function updatePassToVersion(db: Executor, change: PassChange): Promise<PassRow | undefined> {
-  const { id, version, ...values } = change;
-  return updateVersioned(db, passes, id, version - 1, values);
+/**
+ * Moves the replica to `change.version` when it holds the version before it; false otherwise. A
+ * prepared statement: every admission at the door and every resale step runs it.
+ */
+export async function updatePassToVersion(db: Executor, change: PassChange): Promise<boolean> {
+  const rows = await updatePassToVersionStatement.run(db, [
+    change.id,
+    change.version,
+    change.ticketId,
+    change.eventId,
+    change.holderId,
+    change.generation,
+    change.status,
+    change.listingId,
+  ]);
+  return rows.length > 0;
 }
+
+const updatePassToVersionStatement = preparedStatement<{ id: string }>(
+  'tickets_update_pass_to_version',
+  `update passes
+      set version = $2, ticket_id = $3, event_id = $4, holder_id = $5, generation = $6, status = $7, listing_id = $8
+    where id = $1 and version = $2 - 1
+    returning id`,
+);

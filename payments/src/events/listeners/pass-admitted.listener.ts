@@ -15,14 +15,12 @@ export class PassAdmittedListener extends Listener<typeof Subjects.PassAdmitted>
   }
 
   protected async onMessage(data: PassAdmittedData): Promise<void> {
-    const { recorded, declined } = await this.payments.relay.transaction(async (tx) => {
-      const recorded = await recordAdmission(tx, data);
-      // The ticket worked: a claim open on its order is declined.
-      const declined = data.orderId
-        ? await declineClaimOfAdmittedOrder(tx, data.orderId, new Date(data.admittedAt))
+    const { recorded, openClaim } = await recordAdmission(this.payments.db, data);
+    // The ticket worked: a claim open on its order is declined.
+    const declined =
+      openClaim && data.orderId
+        ? await declineClaimOfAdmittedOrder(this.payments, data.orderId, new Date(data.admittedAt))
         : undefined;
-      return { recorded, declined };
-    });
     this.logger.debug(
       { passId: data.id, orderId: data.orderId, recorded, claimDeclined: declined?.id },
       'pass admitted',
