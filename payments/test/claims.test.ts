@@ -163,6 +163,25 @@ describe('a buyer opens a claim', () => {
     expect(await historyKinds(order.id)).toEqual(['sold', 'claim_opened', 'claim_declined', 'payout_paid']);
   });
 
+  it('when claims and admissions of the same orders arrive at the same moment, then every claim ends declined', async () => {
+    const sales = await Promise.all(Array.from({ length: 20 }, () => aPaidSale()));
+    // The claim's transaction and the admission's handler race: whichever commits last sees the other.
+    const answers = await Promise.all(
+      sales.map(async ({ buyer, order }) => {
+        const [answer] = await Promise.all([
+          openClaim(buyer.cookie, { orderId: order.id, message: 'Refused at the door' }),
+          admit(order.id),
+        ]);
+        return answer.status;
+      }),
+    );
+    expect(answers).toEqual(sales.map(() => 201));
+    await bed.settled(Subjects.PassAdmitted);
+    const statuses = await bed.db.select({ status: claims.status }).from(claims);
+    expect(statuses.map((claim) => claim.status)).toEqual(sales.map(() => 'declined'));
+    expect(await bed.published(Subjects.ClaimResolved)).toHaveLength(sales.length);
+  });
+
   it('when pass.admitted arrives for an order with no open claim, then only the admission is recorded', async () => {
     const { buyer, order } = await aPaidSale();
     await admit(order.id);

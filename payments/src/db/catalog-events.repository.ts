@@ -29,26 +29,16 @@ export async function overwriteCatalogEvent(db: Executor, event: CatalogEventRow
 }
 
 /**
- * Records that an order's pass was admitted at the door (the first admission counts; `recorded` is
- * false when known) and, in the same statement, says whether the order has an open claim — rare,
- * so an admission costs payments one statement, and a transaction only when a claim is declined.
+ * Records that an order's pass was admitted at the door (the first admission counts); false when
+ * known. A prepared statement, run on its own (committed at once): every admission runs it.
  */
-export async function recordAdmittedOrder(
-  db: Executor,
-  orderId: string,
-  admittedAt: Date,
-): Promise<{ recorded: boolean; openClaim: boolean }> {
-  const [row] = await recordAdmissionStatement.run(db, [orderId, admittedAt]);
-  return { recorded: row?.recorded ?? false, openClaim: row?.open_claim ?? false };
+export async function recordAdmittedOrder(db: Executor, orderId: string, admittedAt: Date): Promise<boolean> {
+  return (await recordAdmissionStatement.run(db, [orderId, admittedAt])).length > 0;
 }
 
-const recordAdmissionStatement = preparedStatement<{ recorded: boolean; open_claim: boolean }>(
+const recordAdmissionStatement = preparedStatement<{ order_id: string }>(
   'payments_record_admission',
-  `with admitted as (
-     insert into admitted_orders (order_id, admitted_at) values ($1, $2) on conflict do nothing returning order_id
-   )
-   select exists (select 1 from admitted) as recorded,
-          exists (select 1 from claims where order_id = $1 and status = 'open') as open_claim`,
+  'insert into admitted_orders (order_id, admitted_at) values ($1, $2) on conflict do nothing returning order_id',
 );
 
 /** The admission of an order's pass, if payments heard of one. */

@@ -1,4 +1,4 @@
-import type { Executor } from '@ticketing/common';
+import { type Executor, preparedStatement } from '@ticketing/common';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { type ClaimRow, ClaimStatus, claims } from './schema';
 
@@ -25,6 +25,16 @@ export async function findClaimOfOrder(db: Executor, orderId: string): Promise<C
   const [row] = await db.select().from(claims).where(eq(claims.orderId, orderId));
   return row;
 }
+
+/** Whether the order has an open claim: a prepared statement, since every admission at the door asks. */
+export async function hasOpenClaim(db: Executor, orderId: string): Promise<boolean> {
+  return (await openClaimStatement.run(db, [orderId])).length > 0;
+}
+
+const openClaimStatement = preparedStatement<{ id: string }>(
+  'payments_open_claim_of_order',
+  `select id from claims where order_id = $1 and status = '${ClaimStatus.Open}' limit 1`,
+);
 
 /**
  * Decides a claim that is still open (its next version); undefined when it was decided meanwhile

@@ -51,15 +51,11 @@ export async function applyCatalogEvent(
 }
 
 /**
- * pass.admitted: the order whose pass was admitted is remembered, so a claim on it ("my ticket did
- * not work") can be declined. An admission without `orderId` (published before it was carried)
- * says nothing payments can use. Returns whether an admission was recorded, and whether the order
- * has an open claim to decline.
+ * pass.admitted: the order whose pass was admitted is remembered (committed at once), so a claim
+ * on it ("my ticket did not work") can be declined. An admission without `orderId` (published
+ * before it was carried) says nothing payments can use. Returns whether an admission was recorded.
  */
-export async function recordAdmission(
-  db: Executor,
-  data: { orderId?: string; admittedAt: string },
-): Promise<{ recorded: boolean; openClaim: boolean }> {
-  if (!data.orderId) return { recorded: false, openClaim: false };
+export async function recordAdmission(db: Executor, data: { orderId?: string; admittedAt: string }): Promise<boolean> {
+  if (!data.orderId) return false;
   return recordAdmittedOrder(db, data.orderId, new Date(data.admittedAt));
 }

@@ -10,7 +10,14 @@ import {
   OrderStatus,
 } from '@ticketing/common';
 import { findAdmittedOrder } from '../db/catalog-events.repository';
-import { findClaim, findClaimOfOrder, insertClaim, listClaims, resolveOpenClaim } from '../db/claims.repository';
+import {
+  findClaim,
+  findClaimOfOrder,
+  hasOpenClaim,
+  insertClaim,
+  listClaims,
+  resolveOpenClaim,
+} from '../db/claims.repository';
 import { OrderHistoryKind, recordOrderHistory } from '../db/order-history.repository';
 import { findOrder } from '../db/orders.repository';
 import { findPayoutOfOrder, succeededPaymentIdOfOrder } from '../db/payouts.repository';
@@ -49,7 +56,7 @@ export function claimJsonOf(claim: ClaimRow): ClaimJson {
  * claim is declined at once with that reason (claim.resolved, outcome declined).
  */
 export async function openClaim(
-  deps: Pick<PaymentsDeps, 'relay' | 'logger'>,
+  deps: Pick<PaymentsDeps, 'db' | 'relay' | 'logger'>,
   { buyerId, orderId, message }: { buyerId: string; orderId: string; message: string },
 ): Promise<ClaimRow> {
   const claim = await deps.relay.transaction(async (tx) => {
@@ -83,8 +90,13 @@ export async function openClaim(
     if (!admitted) return opened;
     return (await declineClaim(tx, opened, admitted.admittedAt)) ?? opened;
   });
-  deps.logger.info({ claimId: claim.id, orderId, status: claim.status }, 'claim opened');
-  return claim;
+  // An admission that committed while the claim was being opened is seen now (the transaction
+  // could not see it, and the admission's handler may have looked for a claim before this one
+  // committed): the claim is declined all the same.
+  const admitted = claim.status === ClaimStatus.Open ? await findAdmittedOrder(deps.db, orderId) : undefined;
+  const result = (admitted && (await declineClaimOfAdmittedOrder(deps, orderId, admitted.admittedAt))) || claim;
+  deps.logger.info({ claimId: result.id, orderId, status: result.status }, 'claim opened');
+  return result;
 }
 
 async function declineClaim(tx: Executor, claim: ClaimRow, admittedAt: Date): Promise<ClaimRow | undefined> {
@@ -104,14 +116,18 @@ async function declineClaim(tx: Executor, claim: ClaimRow, admittedAt: Date): Pr
 }
 
 /**
- * pass.admitted arrived for an order (recorded already): an open claim on it is declined (the
- * ticket worked). Returns the declined claim, if there was one open.
+ * The order's pass was admitted, and that admission is committed: an open claim on the order is
+ * declined (the ticket worked). Returns the declined claim, if there was one open. The claim is
+ * looked for only after the admission committed, as {@link openClaim} looks for the admission
+ * after the claim committed: of a claim and an admission that race, one sees the other.
  */
-export function declineClaimOfAdmittedOrder(
-  deps: Pick<PaymentsDeps, 'relay'>,
+export async function declineClaimOfAdmittedOrder(
+  deps: Pick<PaymentsDeps, 'db' | 'relay'>,
   orderId: string,
   admittedAt: Date,
 ): Promise<ClaimRow | undefined> {
+  // Nearly every admission has no claim: one statement says so, without a transaction.
+  if (!(await hasOpenClaim(deps.db, orderId))) return undefined;
   return deps.relay.transaction(async (tx) => {
     const claim = await findClaimOfOrder(tx, orderId);
     if (claim?.status !== ClaimStatus.Open) return undefined;

@@ -15,12 +15,11 @@ export class PassAdmittedListener extends Listener<typeof Subjects.PassAdmitted>
   }
 
   protected async onMessage(data: PassAdmittedData): Promise<void> {
-    const { recorded, openClaim } = await recordAdmission(this.payments.db, data);
+    const recorded = await recordAdmission(this.payments.db, data);
     // The ticket worked: a claim open on its order is declined.
-    const declined =
-      openClaim && data.orderId
-        ? await declineClaimOfAdmittedOrder(this.payments, data.orderId, new Date(data.admittedAt))
-        : undefined;
+    const declined = data.orderId
+      ? await declineClaimOfAdmittedOrder(this.payments, data.orderId, new Date(data.admittedAt))
+      : undefined;
     this.logger.debug(
       { passId: data.id, orderId: data.orderId, recorded, claimDeclined: declined?.id },
       'pass admitted',
