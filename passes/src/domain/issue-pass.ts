@@ -111,6 +111,8 @@ export async function issuePassForOrder(deps: PassesDeps, input: CompleteOrderIn
     if (result.outcome === 'issued') {
       deps.metrics.issued.inc();
       if (result.revoked) deps.metrics.revoked.inc();
+      // Its buyer was refunded before it was issued: revoked as it was issued.
+      if (result.pass.status === 'revoked') deps.metrics.revoked.inc();
     } else if (result.outcome === 'resale-conflict' && result.reported) {
       deps.metrics.resaleConflicts.inc({ reason: result.reason });
       deps.logger.error(
