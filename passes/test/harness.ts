@@ -21,6 +21,7 @@ import {
   Subjects,
   serializeEvent,
   startListeners,
+  type TicketCreatedData,
 } from '@ticketing/common';
 import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
 import { asc, eq } from 'drizzle-orm';
@@ -259,6 +260,22 @@ export function anOrderCreated(
     userId: randomUUID(),
     expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
     ticket: { id: randomUUID(), price: 4_500, currency: 'usd' },
+    ...overrides,
+  };
+}
+
+/** A resale listing of `pass` by its holder, as tickets announces it: a new ticket, pending (version 0). */
+export function aResaleListing(pass: PassRow, overrides: Partial<TicketCreatedData> = {}): TicketCreatedData {
+  return {
+    id: randomUUID(),
+    version: 0,
+    title: 'Resale',
+    price: 55,
+    userId: pass.holderId,
+    eventId: pass.eventId,
+    faceValue: pass.faceValue,
+    resaleOfPassId: pass.id,
+    status: 'pending',
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
 import request from 'supertest';
-import { anOrderCreated, createPassesTestBed, type PassesTestBed } from './harness';
+import { anOrderCreated, aResaleListing, createPassesTestBed, type PassesTestBed } from './harness';
 
 let bed: PassesTestBed;
 beforeAll(async () => {
@@ -71,17 +71,7 @@ describe('payment.refunded: the refunded buyer keeps no pass', () => {
 
   it('when the pass is listed for resale, then it is revoked all the same and its lock is released', async () => {
     const { pass } = await bed.aHeldPass(5_000);
-    const listing = {
-      id: randomUUID(),
-      version: 0,
-      title: 'Resale',
-      price: 55,
-      userId: pass.holderId,
-      eventId: pass.eventId,
-      faceValue: pass.faceValue,
-      resaleOfPassId: pass.id,
-      status: 'pending' as const,
-    };
+    const listing = aResaleListing(pass);
     await bed.publish(Subjects.TicketCreated, listing);
     await waitFor(async () => (await bed.passNow(pass.id)).status === 'listed');
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { PassRow } from '../src/db/schema';
 import { scanPass } from '../src/domain/scan-pass';
 import { verifyPassCode } from '../src/signing/pass-codes';
-import { anOrderCreated, aUser, createPassesTestBed, type PassesTestBed } from './harness';
+import { anOrderCreated, aResaleListing, aUser, createPassesTestBed, type PassesTestBed } from './harness';
 
 let bed: PassesTestBed;
 type HeldPass = Awaited<ReturnType<PassesTestBed['aHeldPass']>>;
@@ -14,22 +14,6 @@ beforeAll(async () => {
 });
 beforeEach(() => bed.reset());
 afterAll(() => bed?.close());
-
-/** A resale listing of `pass` by its holder, as tickets announces it: a new ticket, pending (version 0). */
-function aResaleListing(pass: PassRow, overrides: Partial<TicketCreatedData> = {}): TicketCreatedData {
-  return {
-    id: randomUUID(),
-    version: 0,
-    title: 'Resale',
-    price: 55,
-    userId: pass.holderId,
-    eventId: pass.eventId,
-    faceValue: pass.faceValue,
-    resaleOfPassId: pass.id,
-    status: 'pending',
-    ...overrides,
-  };
-}
 
 /** tickets' next version of a listing (ticket.updated) with `status`. */
 async function moveListing(listing: TicketCreatedData, version: number, status: TicketStatus) {

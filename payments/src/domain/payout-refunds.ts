@@ -2,7 +2,6 @@ import { type Executor, enqueueEvent } from '@ticketing/common';
 import { OrderHistoryKind, recordOrderHistory } from '../db/order-history.repository';
 import {
   type ClaimedPayout,
-  markPayoutPaid,
   markPayoutReversed,
   markRefundedPayoutCancelled,
   type PayoutRefundChange,
@@ -11,16 +10,10 @@ import {
   settlePayoutOfRefundedOrder,
 } from '../db/payouts.repository';
 import { type PayoutRow, PayoutStatus } from '../db/schema';
-import {
-  paymentRefundedEvent,
-  payoutCancelledEvent,
-  payoutPaidEvent,
-  payoutReversedEvent,
-} from '../events/payment-events';
+import { paymentRefundedEvent, payoutCancelledEvent, payoutReversedEvent } from '../events/payment-events';
 import { GatewayRejectedError } from '../gateway/payment-gateway';
 import type { PaymentsDeps } from './deps';
-import { transferGroupOf } from './pay-order';
-import { payoutIdempotencyKey } from './payouts';
+import { recordPayoutPaid, transferPayout } from './payouts';
 
 /** One reversal per payout, however often it is tried: the gateway returns the first one again. */
 export const reversalIdempotencyKey = (payoutId: string): string => `payout-${payoutId}-reversal`;
@@ -108,25 +101,9 @@ export async function settleRefundedPayout(
   let transferId = payout.transferId;
   try {
     if (!transferId) {
-      ({ id: transferId } = await deps.gateway.transfer({
-        amount: payout.amountCents,
-        currency: payout.currency,
-        destination: payout.accountId,
-        transferGroup: transferGroupOf(payout.orderId),
-        idempotencyKey: payoutIdempotencyKey(payout.id, payout.operatorRetries),
-        metadata: { payoutId: payout.id, orderId: payout.orderId },
-      }));
-      const paidId = transferId;
-      await deps.relay.transaction(async (tx) => {
-        const row = await markPayoutPaid(tx, payout.id, { transferId: paidId });
-        if (!row) return;
-        await enqueueEvent(tx, payoutPaidEvent(row));
-        await recordOrderHistory(tx, {
-          orderId: row.orderId,
-          kind: OrderHistoryKind.PayoutPaid,
-          detail: { payoutId: row.id, transferId: paidId, amount: row.amountCents, currency: row.currency },
-        });
-      });
+      const paidId = await transferPayout(deps, payout);
+      transferId = paidId;
+      await deps.relay.transaction((tx) => recordPayoutPaid(tx, payout.id, paidId));
     }
     const { id: reversalId } = await deps.gateway.reverseTransfer({
       transferId,

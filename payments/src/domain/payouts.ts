@@ -109,31 +109,47 @@ export async function attemptPayout(
   const about = { payoutId: payout.id, orderId: payout.orderId, sellerId: payout.sellerId };
   let transferId: string;
   try {
-    ({ id: transferId } = await deps.gateway.transfer({
-      amount: payout.amountCents,
-      currency: payout.currency,
-      destination: payout.accountId,
-      transferGroup: transferGroupOf(payout.orderId),
-      idempotencyKey: payoutIdempotencyKey(payout.id, payout.operatorRetries),
-      metadata: { payoutId: payout.id, orderId: payout.orderId },
-    }));
+    transferId = await transferPayout(deps, payout);
   } catch (error) {
     return recordFailedTransfer(deps, payout, error, { now, maxAttempts, retryDelayMs });
   }
-  const paid = await deps.relay.transaction(async (tx) => {
-    const row = await markPayoutPaid(tx, payout.id, { transferId });
-    if (!row) return undefined;
-    await enqueueEvent(tx, payoutPaidEvent(row));
-    await recordOrderHistory(tx, {
-      orderId: row.orderId,
-      kind: OrderHistoryKind.PayoutPaid,
-      detail: { payoutId: row.id, transferId, amount: row.amountCents, currency: row.currency },
-    });
-    return row;
-  });
+  const paid = await deps.relay.transaction((tx) => recordPayoutPaid(tx, payout.id, transferId));
   if (!paid) return 'already-settled';
   deps.logger.info({ ...about, transferId, amount: paid.amountCents }, 'payout paid');
   return 'paid';
+}
+
+/**
+ * Transfers the payout to its seller's account, linked to the sale's charge (transfer group
+ * `order-<orderId>`), with the payout's idempotency key: however often it is asked, one transfer
+ * goes out. Resolves with the transfer's id.
+ */
+export async function transferPayout(deps: Pick<PaymentsDeps, 'gateway'>, payout: ClaimedPayout): Promise<string> {
+  const { id } = await deps.gateway.transfer({
+    amount: payout.amountCents,
+    currency: payout.currency,
+    destination: payout.accountId,
+    transferGroup: transferGroupOf(payout.orderId),
+    idempotencyKey: payoutIdempotencyKey(payout.id, payout.operatorRetries),
+    metadata: { payoutId: payout.id, orderId: payout.orderId },
+  });
+  return id;
+}
+
+/**
+ * Records a transfer that went out (in `tx`): the payout is paid (its next version), with
+ * payout.paid and the history's `payout_paid`. Undefined when the payout was settled meanwhile.
+ */
+export async function recordPayoutPaid(tx: Executor, payoutId: string, transferId: string) {
+  const row = await markPayoutPaid(tx, payoutId, { transferId });
+  if (!row) return undefined;
+  await enqueueEvent(tx, payoutPaidEvent(row));
+  await recordOrderHistory(tx, {
+    orderId: row.orderId,
+    kind: OrderHistoryKind.PayoutPaid,
+    detail: { payoutId: row.id, transferId, amount: row.amountCents, currency: row.currency },
+  });
+  return row;
 }
 
 async function recordFailedTransfer(
