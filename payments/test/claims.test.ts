@@ -70,6 +70,17 @@ const admit = (orderId: string) =>
     admittedAt: new Date().toISOString(),
   });
 
+/** The gateway whose transfers go out but whose answers are lost (a 500 after the transfer). */
+const transferAnswerLost = (): PaymentGateway =>
+  Object.create(bed.gateway, {
+    transfer: {
+      value: async (transfer: Parameters<PaymentGateway['transfer']>[0]) => {
+        await bed.gateway.transfer(transfer);
+        throw new GatewayFailedError('Stripe answered 500');
+      },
+    },
+  });
+
 const historyKinds = async (orderId: string) => (await bed.historyOf(orderId)).map((entry) => entry.kind);
 
 /** What the buyer was charged less what was given back, from the sandbox's own records. */
@@ -484,14 +495,7 @@ describe('a refund after the transfer reverses it', () => {
 
   it('when the answer of a transfer was lost and the refund comes before the retry, then the payout is not cancelled but reversed', async () => {
     const { buyer, order } = await aPaidSale();
-    const answerLost: PaymentGateway = Object.create(bed.gateway, {
-      transfer: {
-        value: async (transfer: Parameters<PaymentGateway['transfer']>[0]) => {
-          await bed.gateway.transfer(transfer);
-          throw new GatewayFailedError('Stripe answered 500');
-        },
-      },
-    });
+    const answerLost = transferAnswerLost();
     expect(await bed.payoutScheduler({ holdHours: 0, gateway: answerLost }).runOnce()).toEqual(['retry']);
     const { body: claim } = await openClaim(buyer.cookie, { orderId: order.id, message: 'x' }).expect(201);
     await resolve(operator.cookie, claim.id, 'refund').expect(200);
@@ -506,14 +510,7 @@ describe('a refund after the transfer reverses it', () => {
 
   it('when a payout was parked after answers that never came (the transfer went out) and the buyer is refunded, then it is reversed, not cancelled', async () => {
     const { buyer, order } = await aPaidSale();
-    const answerLost: PaymentGateway = Object.create(bed.gateway, {
-      transfer: {
-        value: async (transfer: Parameters<PaymentGateway['transfer']>[0]) => {
-          await bed.gateway.transfer(transfer);
-          throw new GatewayFailedError('Stripe answered 500');
-        },
-      },
-    });
+    const answerLost = transferAnswerLost();
     expect(await bed.payoutScheduler({ holdHours: 0, gateway: answerLost, maxAttempts: 1 }).runOnce()).toEqual([
       'parked',
     ]);
