@@ -396,12 +396,10 @@ export abstract class Listener<S extends Subject> {
     } finally {
       clearInterval(heartbeat);
     }
-    try {
-      // ackAck waits for the server's confirmation, so "handled" means "will not come back".
-      await msg.ackAck();
-    } catch (error) {
-      this.logger.warn({ ...about, err: error }, 'ack not confirmed; the event may be redelivered');
-    }
+    // A plain ack, not a request for the server's confirmation (ackAck: a reply message, an inbox
+    // subscription and a timer per event, on both sides). An ack lost on the way brings the event
+    // back after ack_wait, and every handler drops a duplicate.
+    settle(() => msg.ack());
   }
 
   private async onFailure(
