@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CURRENCY_CODES } from '../money/currencies';
 import { instant, uuid } from './fields';
-import { defineOperation } from './operation';
+import { defineOperation, revalidatedResponses } from './operation';
 import { freeText, TICKET_SEARCH_MAX_LENGTH, TICKETS_MAX_PAGE_SIZE, TICKETS_PAGE_SIZE, ticketJson } from './tickets';
 
 /** The longest event name, in characters. */
@@ -198,7 +198,7 @@ const listEvents = defineOperation({
     'Every event (past ones too: narrow with `from`), a page at a time (keyset pagination: pages never repeat or skip an event of an unchanged catalog), each with its count of tickets on sale and their lowest price.',
   auth: 'none',
   query: listEventsQuery(),
-  responses: { 200: { description: 'A page of events.', body: eventPageJson } },
+  responses: revalidatedResponses({ description: 'A page of events.', body: eventPageJson }),
   errors: { 400: ['EVENT_RANGE_INVALID'] },
 });
 
@@ -209,7 +209,7 @@ const showEvent = defineOperation({
   summary: 'An event with its tickets on sale',
   auth: 'none',
   params: eventIdParams,
-  responses: { 200: { description: 'The event and its listings.', body: eventWithListingsJson } },
+  responses: revalidatedResponses({ description: 'The event and its listings.', body: eventWithListingsJson }),
   errors: { 404: ['EVENT_NOT_FOUND'] },
 });
 

@@ -11,6 +11,24 @@ export interface SuccessResponse {
   headers?: Record<string, string>;
 }
 
+/** The `Cache-Control` of the public reads (common's `revalidateEachTime`): the browser's cache only, asked again on every use. */
+export const REVALIDATE_CACHE_CONTROL = 'private, no-cache';
+
+/** The answers of a public read served with `revalidateEachTime`: `ok`, with its ETag, or a 304. */
+export function revalidatedResponses(ok: SuccessResponse): Record<200 | 304, SuccessResponse> {
+  return {
+    200: {
+      ...ok,
+      headers: {
+        ...ok.headers,
+        'Cache-Control': `\`${REVALIDATE_CACHE_CONTROL}\`: kept by the browser only, and revalidated on every use`,
+        ETag: 'Names this answer: sent back as `If-None-Match`, it gets a 304 while the answer is unchanged',
+      },
+    },
+    304: { description: 'Not modified: the answer is still the one the `If-None-Match` ETag names (no body).' },
+  };
+}
+
 /**
  * One HTTP operation of a service's public API: where it is, what it takes and what it answers.
  * The same object validates the request (`validate` in common's http), documents the operation

@@ -5,7 +5,7 @@ export { TICKET_STATUSES, type TicketStatus } from '../events/subjects';
 
 import { CURRENCY_CODES, type CurrencyCode, currencySpec, fitsMinorUnits } from '../money/currencies';
 import { uuid, uuidField } from './fields';
-import { defineOperation } from './operation';
+import { defineOperation, revalidatedResponses } from './operation';
 
 /** The longest title, in characters (code points, like PostgreSQL's `char_length`, which the table checks). */
 export const TICKET_TITLE_MAX_LENGTH = 200;
@@ -328,7 +328,7 @@ const listTickets = defineOperation({
     'Available tickets of every seller, newest first, a page at a time (keyset pagination: pages never repeat or skip a ticket); with `include=reserved`, reserved ones too. Withdrawn and sold tickets are never listed. With `mine=true`, the signed-in seller’s own tickets in every state instead.',
   auth: 'optional',
   query: listTicketsQuery(),
-  responses: { 200: { description: 'A page, newest first.', body: ticketPageJson } },
+  responses: revalidatedResponses({ description: 'A page, newest first.', body: ticketPageJson }),
   errors: { 401: ['NOT_AUTHORIZED'] },
 });
 
@@ -340,7 +340,7 @@ const showTicket = defineOperation({
   description: 'Public: buyers follow links to reserved and sold tickets too.',
   auth: 'none',
   params: ticketIdParams,
-  responses: { 200: { description: 'The ticket.', body: ticketJson } },
+  responses: revalidatedResponses({ description: 'The ticket.', body: ticketJson }),
   errors: { 404: ['TICKET_NOT_FOUND'] },
 });
 

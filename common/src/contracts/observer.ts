@@ -37,9 +37,12 @@ export function responseObserver(api: ServiceApi): RequestHandler | undefined {
       body = value;
       return json.call(this, value);
     };
-    res.once('finish', () =>
-      observe({ api, method: req.method, path: req.originalUrl.split('?')[0]!, status: res.statusCode, body }),
-    );
+    res.once('finish', () => {
+      const status = res.statusCode;
+      // Express sends no body with a 304 (an unchanged answer) or a 204, whatever res.json was given.
+      const sent = status === 304 || status === 204 ? undefined : body;
+      observe({ api, method: req.method, path: req.originalUrl.split('?')[0]!, status, body: sent });
+    });
     next();
   };
 }

@@ -6,5 +6,6 @@ export * from './metrics';
 export * from './rate-limit';
 export * from './request-context';
 export * from './require-auth';
+export * from './revalidate';
 export * from './trust-proxy';
 export * from './validate';

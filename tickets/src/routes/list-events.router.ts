@@ -1,4 +1,11 @@
-import { eventsOperations, expressPath, inputOf, listEventsQuery, validate } from '@ticketing/common';
+import {
+  eventsOperations,
+  expressPath,
+  inputOf,
+  listEventsQuery,
+  revalidateEachTime,
+  validate,
+} from '@ticketing/common';
 import { Router } from 'express';
 import { decodeEventCursor } from '../domain/event-cursor';
 import { listCatalogEvents } from '../domain/events';
@@ -11,7 +18,7 @@ export function listEventsRouter(store: TicketStore): Router {
     ...eventsOperations.listEvents,
     query: listEventsQuery((cursor, sort) => decodeEventCursor(cursor, sort) !== undefined),
   };
-  return Router().get(expressPath(operation), validate(operation), async (req, res) => {
+  return Router().get(expressPath(operation), revalidateEachTime, validate(operation), async (req, res) => {
     const { q, city, category, from, to, sort, cursor, limit } = inputOf(req, operation).query;
     res.status(200).json(
       await listCatalogEvents(store, {

@@ -3,6 +3,7 @@ import {
   inputOf,
   listTicketsQuery,
   NotAuthorizedError,
+  revalidateEachTime,
   ticketsOperations,
   validate,
 } from '@ticketing/common';
@@ -21,7 +22,7 @@ export function listTicketsRouter(store: TicketStore): Router {
     ...ticketsOperations.listTickets,
     query: listTicketsQuery((cursor) => decodeCursor(cursor) !== undefined),
   };
-  return Router().get(expressPath(operation), validate(operation), async (req, res) => {
+  return Router().get(expressPath(operation), revalidateEachTime, validate(operation), async (req, res) => {
     const { mine, include, q, cursor, limit } = inputOf(req, operation).query;
     if (mine && !req.currentUser) throw new NotAuthorizedError();
     res.status(200).json(
