@@ -287,6 +287,9 @@ try {
     JWT_KEY: jwtKey(),
     API_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
     NEXT_TELEMETRY_DISABLED: '1',
+    // glibc gives each thread that allocates an arena of its own, and an idle Node process keeps
+    // what its worker threads' arenas once held: two arenas keep each app 1–11 MiB smaller idle.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
   await Promise.all(apps.map((app) => startApp(app, baseEnv, targets, databaseUrls)));
   say(`\nTicketing is up in ${elapsed()}: http://localhost:${GATEWAY_PORT}`);

@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import type { PlatformContext } from '../lib/context';
 import { type LoadResult, load } from '../lib/load';
 import { fmt } from '../lib/report';
@@ -61,6 +62,47 @@ export async function readsScenario(ctx: PlatformContext, hello: LoadResult): Pr
       met: ratio >= READ_RATIO_GOAL && onlyOk(result),
     });
   }
+
+  // What a browser that keeps the page pays to revalidate it: the same read with its ETag, a 304
+  // without a body while nothing changed (reported beside the goal, which stays the full read).
+  // (node:http, not fetch: fetch adds `Cache-Control: no-cache` to a conditional request, which
+  // Express takes for a reload and answers in full; a browser revalidating its cache does not.)
+  const url = `${platform.serviceUrl('tickets')}/api/tickets`;
+  const etag = (await plainGet(url)).headers.etag;
+  const revalidation = { 'if-none-match': etag ?? '' };
+  if (!etag || (await plainGet(url, revalidation)).statusCode !== 304) {
+    throw new Error('GET /api/tickets answered no ETag, or no 304 to it');
+  }
+  const options = {
+    url,
+    connections: settings.connections,
+    headers: revalidation,
+    countStatus: (s: number) => s === 304,
+  };
+  await load({ ...options, duration: settings.warmupS });
+  const result = await ctx.measured(() => load({ ...options, duration: settings.durationS }));
+  const label = 'GET /api/tickets revalidated with its ETag (304), direct to tickets';
+  ctx.details[`reads ${label}`] = result;
+  ctx.rows.push({
+    group: 'reads',
+    scenario: `${label} (${settings.connections} conn)`,
+    value: `${fmt.rps(result.rps)} · p50 ${fmt.ms(result.p50)} · p99 ${fmt.ms(result.p99)}${fmt.cpu(result)} · ${Object.entries(
+      result.status,
+    )
+      .map(([code, count]) => `${count}×${code}`)
+      .join(' ')}`,
+    baseline: `hello ${fmt.rps(hello.rps)}${fmt.cpu(hello)}`,
+    ratio: result.rps / hello.rps,
+  });
+}
+
+function plainGet(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response));
+    }).on('error', reject);
+  });
 }
 
 /** Every answer was a 2xx and no connection failed. */
