@@ -96,6 +96,7 @@ export async function readsScenario(ctx: PlatformContext, hello: LoadResult): Pr
   });
 }
 
+/** A GET with exactly these headers; resolves with the answer once its body was read. */
 function plainGet(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     get(url, { headers }, (response) => {
