@@ -8,6 +8,9 @@ import type { BenchPlatform, ServiceName } from './platform';
 import type { Row } from './report';
 import { until } from './util';
 
+/** The services that publish through an outbox (expiration publishes from its jobs). */
+const OUTBOX_SERVICES: readonly ServiceName[] = ['auth', 'tickets', 'orders', 'payments', 'passes'];
+
 export interface Settings {
   /** Seconds of measured load per scenario. */
   durationS: number;
@@ -31,7 +34,12 @@ export interface PlatformContext {
   settle(): Promise<void>;
   /** CPU time used so far by each process of the platform, by PostgreSQL and by the load generator. */
   cpu(): CpuSnapshot;
-  /** Runs `fn` and adds the CPU milliseconds per answer of each process to its result. */
+  /**
+   * Runs `fn`, waits for the platform to settle, and adds the CPU milliseconds per answer of each
+   * process to its result: the events the answers caused count even when they were published or
+   * applied after the last answer (a relay or a consumer that fell behind the load only defers
+   * its work, it does not save it).
+   */
   measured(fn: () => Promise<LoadResult>): Promise<LoadResult>;
   close(): Promise<void>;
 }
@@ -58,9 +66,9 @@ export async function platformContext(
   const settle = async () => {
     await until(
       async () => {
-        for (const service of ['tickets', 'orders']) {
+        for (const service of OUTBOX_SERVICES) {
           const { rows: pending } = await db(service).query<{ n: number }>(
-            'select count(*)::int as n from outbox where published_at is null',
+            'select count(*)::int as n from outbox where published_at is null and parked_at is null',
           );
           if (pending[0]!.n > 0) return false;
         }
@@ -82,7 +90,10 @@ export async function platformContext(
     async measured(fn) {
       const before = cpu();
       const result = await fn();
-      return { ...result, cpuMsPerRequest: cpuPerRequest(before, cpu(), result.total) };
+      const ended = performance.now();
+      await settle();
+      const settledAfterMs = Math.round(performance.now() - ended);
+      return { ...result, cpuMsPerRequest: cpuPerRequest(before, cpu(), result.total), settledAfterMs };
     },
     jwtKey,
     settings,

@@ -14,8 +14,13 @@ export interface LoadResult {
   errors: number;
   durationS: number;
   total: number;
-  /** CPU milliseconds per answer of each process involved, when the run was measured for it. */
+  /**
+   * CPU milliseconds per answer of each process involved, when the run was measured for it: up to
+   * the end of the work the answers caused (see `PlatformContext.measured`).
+   */
   cpuMsPerRequest?: Record<string, number>;
+  /** How long after the last answer the events it caused were still being published and applied. */
+  settledAfterMs?: number;
 }
 
 export interface LoadOptions extends Options {
