@@ -92,8 +92,10 @@ const claimPendingStatement = (batchSize: number) =>
 
 /**
  * Publishes the outbox: pending rows in `id` order, each marked `published_at` once the broker
- * acknowledged it. A batch stops at the first failure and the relay retries with exponential
- * backoff (logged once per outage), so an event is published at least once and never skipped;
+ * acknowledged it. Rows of different entities are sent together, in order, and acknowledged
+ * together (see `#publishClaimed`). A batch stops at the window of the first failure and the relay
+ * retries with exponential backoff (logged once per outage), so an event is published at least
+ * once and never skipped;
  * consumers drop the duplicates a crash can cause (JetStream's `msgID` deduplication, versions,
  * processed-event keys).
  *
@@ -106,9 +108,10 @@ const claimPendingStatement = (batchSize: number) =>
  * `npm run events -- outbox`), so one bad row never blocks the outbox.
  *
  * Rows are published in `id` order as they become visible. Concurrent transactions may commit
- * out of `id` order, so the order across entities is not strict; for one entity it is, because
- * its transactions are serialised by the entity's row lock (write the state change before the
- * outbox row).
+ * out of `id` order, and a failed row is published after the rows of other entities sent with it,
+ * so the order across entities is not strict; for one entity it is, because its transactions are
+ * serialised by the entity's row lock (write the state change before the outbox row) and its next
+ * row is sent only once the previous one was acknowledged.
  */
 export class OutboxRelay<S extends Record<string, unknown> = Record<string, unknown>> {
   readonly #db: Database<S>;
@@ -304,26 +307,46 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
       .map((row) => ({ id: Number(row.id), payload: row.payload, attempts: row.attempts }));
   }
 
+  /**
+   * Publishes the claimed rows in `id` order, a window at a time: the rows up to the next one
+   * whose entity is already in the window are sent together, their acknowledgements awaited
+   * together (one socket write and one read for the window instead of a round trip per row), so
+   * a row is sent only once the earlier rows of its entity were acknowledged. A failure ends the
+   * batch after its window (the rows of other entities sent with it may have been published, and
+   * stay so); a row's own failure (the broker healthy) makes only its entity's later rows wait.
+   */
   async #publishClaimed(executor: Executor, rows: ClaimedRow[]): Promise<BatchOutcome> {
     const published = new Set<number>();
     /** Entities whose event failed in this batch: their later events wait, to keep the order. */
     const waiting = new Set<string>();
     let error: unknown;
-    for (const row of rows) {
-      const entity = entityOf(row.payload);
-      if (waiting.has(entity)) continue;
-      try {
-        await this.#publish(row.payload);
-        published.add(row.id);
-      } catch (publishError) {
-        const failure = publishError ?? new Error('publish failed');
-        if (!(await this.#isRowFault())) {
-          // An outage: stop here, publishing later rows would break the order.
-          error = failure;
-          break;
+    let next = 0;
+    while (next < rows.length && error === undefined) {
+      const window: { row: ClaimedRow; entity: string }[] = [];
+      const inWindow = new Set<string>();
+      for (; next < rows.length; next++) {
+        const row = rows[next]!;
+        const entity = entityOf(row.payload);
+        if (waiting.has(entity)) continue;
+        if (inWindow.has(entity)) break;
+        inWindow.add(entity);
+        window.push({ row, entity });
+      }
+      const outcomes = await Promise.allSettled(window.map(({ row }) => this.#publishRow(row)));
+      for (const [index, outcome] of outcomes.entries()) {
+        const { row, entity } = window[index]!;
+        if (outcome.status === 'fulfilled') {
+          published.add(row.id);
+        } else if (error === undefined) {
+          const failure = outcome.reason ?? new Error('publish failed');
+          if (await this.#isRowFault()) {
+            await this.#recordRowFailure(executor, row, failure);
+            waiting.add(entity);
+          } else {
+            // An outage: no more windows, publishing later rows would break the order.
+            error = failure;
+          }
         }
-        await this.#recordRowFailure(executor, row, failure);
-        waiting.add(entity);
       }
     }
     const unpublished = rows.filter((row) => !published.has(row.id)).map((row) => row.id);
@@ -331,6 +354,11 @@ export class OutboxRelay<S extends Record<string, unknown> = Record<string, unkn
       await executor.update(outbox).set({ publishedAt: null }).where(inArray(outbox.id, unpublished));
     }
     return { locked: true, published: published.size, full: rows.length === this.#batchSize, error };
+  }
+
+  /** The row's publication; a publisher that throws at once rejects like one that fails later. */
+  async #publishRow(row: ClaimedRow): Promise<unknown> {
+    return this.#publish(row.payload);
   }
 
   async #isRowFault(): Promise<boolean> {

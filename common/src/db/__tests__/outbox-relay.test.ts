@@ -213,25 +213,47 @@ describe('OutboxRelay', () => {
     expect(lines().filter((line) => line.msg === 'outbox publishing recovered')).toHaveLength(1);
   }, 60_000);
 
-  it('when publishing fails part-way, then the batch stops at the failure and later rows wait their turn', async () => {
-    const events = Array.from({ length: 4 }, anEvent);
-    await enqueueEach(events);
+  it('when publishing fails part-way, then the batch stops after the failed row’s window: the rows sent with it stay published, later rows wait their turn', async () => {
+    // One window is the rows up to the first whose entity is already in it: a0 b0 c0 e0, then a1 d0.
+    const [a0, b0, c0, e0, d0] = Array.from({ length: 5 }, anEvent) as [Event, Event, Event, Event, Event];
+    const a1 = createEvent(Subjects.ExpirationComplete, { orderId: (a0.data as { orderId: string }).orderId });
+    await enqueueEach([a0, b0, c0, e0, a1, d0]);
     const published: string[] = [];
     let failing = true;
     const relay = aRelay({
       publish: async (event) => {
-        if (failing && event.eventId === events[2]?.eventId) throw new Error('broker said no');
+        if (failing && event.eventId === c0.eventId) throw new Error('broker said no');
         published.push(event.eventId);
       },
     });
 
     await relay.drain();
-    expect(published).toEqual([events[0]?.eventId, events[1]?.eventId]);
-    await expect(pendingOutboxCount(database.db)).resolves.toBe(2);
+    expect(published).toEqual([a0.eventId, b0.eventId, e0.eventId]);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(3);
 
     failing = false;
     await relay.drain();
-    expect(published).toEqual(events.map((event) => event.eventId));
+    expect(published).toEqual([a0, b0, e0, c0, a1, d0].map((event) => event.eventId));
+  });
+
+  it('when a batch holds several rows, then rows of different entities are sent together, and a row only once its entity’s previous one was acknowledged', async () => {
+    const [a0, b0, c0] = Array.from({ length: 3 }, anEvent) as [Event, Event, Event];
+    const a1 = createEvent(Subjects.ExpirationComplete, { orderId: (a0.data as { orderId: string }).orderId });
+    await enqueueEach([a0, b0, a1, c0]);
+    const names = new Map([a0, b0, a1, c0].map((event, index) => [event.eventId, ['a0', 'b0', 'a1', 'c0'][index]]));
+    const steps: string[] = [];
+    const relay = aRelay({
+      publish: async (event) => {
+        steps.push(`sent ${names.get(event.eventId)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        steps.push(`acked ${names.get(event.eventId)}`);
+      },
+    });
+
+    await relay.drain();
+
+    expect(steps).toEqual(['sent a0', 'sent b0', 'acked a0', 'acked b0', 'sent a1', 'sent c0', 'acked a1', 'acked c0']);
+    await expect(pendingOutboxCount(database.db)).resolves.toBe(0);
   });
 
   it('when a row fails while the broker is healthy, then it is retried, then parked, and the other rows flow — its entity’s later rows after it', async () => {
@@ -452,7 +474,7 @@ describe('OutboxRelay', () => {
     });
 
     one.start();
-    await waitFor(() => calls.length === 1);
+    await waitFor(() => calls.length > 0); // one is publishing (both rows at once: two entities)
     await two.drain(); // the lock is taken: returns without publishing
     held.open();
     await waitFor(async () => (await pendingOutboxCount(database.db)) === 0);
