@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logging';
 
 export interface RedisConnectionOptions {
@@ -45,7 +45,9 @@ export function createRedisConnection({
   commandTimeoutMs,
 }: RedisConnectionOptions): Redis {
   const log = logger.child({ redis: name });
-  const redis = new Redis(url, {
+  // Loaded on first use, so a service that opens no Redis connection never loads ioredis.
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, {
     connectionName: name,
     maxRetriesPerRequest,
     enableOfflineQueue,
