@@ -10,6 +10,7 @@ import {
   ensureStream,
   natsReadiness,
   OrderStatus,
+  type Publisher,
   publishEvent,
   redisReadiness,
   STREAM_NAME,
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   retry?: RetryPolicy;
   /** Time-out of a publish's acknowledgement (the service uses nats' 5 s). */
   publishTimeoutMs?: number;
+  /** What the worker publishes with, instead of the service's JetStream publisher. */
+  workerPublish?: Publisher;
 }
 
 /**
@@ -65,7 +68,12 @@ export async function startService(servers: { natsUrl: string; redisUrl: string 
   const queue = createExpirationQueue(queueRedis, logger);
   const metrics = createExpirationMetrics({ queue, redis: queueRedis });
   const publish = createPublisher(nc, { expect: { streamName: STREAM_NAME }, timeoutMs: options.publishTimeoutMs });
-  const worker = createExpirationWorker({ connection: workerRedis, publish, metrics, logger });
+  const worker = createExpirationWorker({
+    connection: workerRedis,
+    publish: options.workerPublish ?? publish,
+    metrics,
+    logger,
+  });
   const scheduler = { queue, metrics, logger, retry: options.retry };
   const listener = new OrderCreatedListener({
     nc,
@@ -92,7 +100,20 @@ export async function startService(servers: { natsUrl: string; redisUrl: string 
     })();
     return stopped;
   };
-  return { app, queue, worker, listener, metrics, scheduler, publish, nc, queueRedis, workerRedis, log, stop };
+  /**
+   * Dies as a killed process would: nothing is finished or released (a running job keeps its
+   * lock until the lock lapses); its connections just drop.
+   */
+  const crash = () => {
+    stopped ??= (async () => {
+      await worker.close(true);
+      queueRedis.disconnect();
+      workerRedis.disconnect();
+      await nc.close();
+    })();
+    return stopped;
+  };
+  return { app, queue, worker, listener, metrics, scheduler, publish, nc, queueRedis, workerRedis, log, stop, crash };
 }
 
 export type RunningService = Awaited<ReturnType<typeof startService>>;
@@ -203,7 +224,7 @@ export async function jobsOfOrder(service: RunningService, orderId: string) {
 }
 
 /** Waits until the order's job reaches a final state, then reads it (so its fields are final too). */
-export async function waitForJob(service: RunningService, orderId: string, state: 'completed' | 'failed') {
+export async function waitForJob(service: RunningService, orderId: string, state: 'active' | 'completed' | 'failed') {
   await waitFor(async () => (await service.queue.getJobState(orderId)) === state);
   const job = await service.queue.getJob(orderId);
   if (!job) throw new Error(`job ${orderId} vanished`);

@@ -95,3 +95,27 @@ describe('jobs live in Redis', () => {
     expect((await waitForJob(second, orderId, 'completed')).attemptsMade).toBe(1);
   });
 });
+
+describe('a crash', () => {
+  it('when the service dies while a job is running, then the next instance fires that order’s expiration within seconds', async () => {
+    // This instance's publish never answers, so the job stays running, holding its lock.
+    const dying = await bed.startService({ workerPublish: () => new Promise(() => {}) });
+    const event = await bed.publishOrderCreated({ expiresInMs: 300 });
+    const orderId = event.data.id;
+    await waitForJob(dying, orderId, 'active');
+    await dying.crash();
+
+    await bed.startService();
+    // The lock of the dead worker's job lapses, and the next stalled-job check hands the job over:
+    // within about 10 s (with BullMQ's defaults it took 30–90 s).
+    const events = await waitFor(
+      async () => {
+        const found = await bed.expirationEvents(orderId);
+        return found.length > 0 && found;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]!.correlationId).toBe(event.correlationId);
+  });
+});

@@ -16,6 +16,16 @@ export interface ExpirationWorkerDeps {
 }
 
 /**
+ * How long a running job's lock lasts without renewal (renewed every half of it while the job
+ * runs), and how often the worker looks for jobs whose lock lapsed. A job runs for milliseconds
+ * (one publish), so a lapsed lock means the worker running it died: its next check hands the job
+ * to a live worker. With BullMQ's defaults (30 s each) a timer cut short by a crash fired again
+ * 30–90 s late; with these, within about 10 s.
+ */
+export const JOB_LOCK_MS = 5_000;
+export const STALLED_CHECK_INTERVAL_MS = 2_500;
+
+/**
  * The entry point of a due job: checks its data, then publishes expiration.complete. A failed
  * publish throws, and BullMQ retries the job with the backoff it was added with.
  */
@@ -35,7 +45,13 @@ export function createExpirationWorker({
       await completeExpiration({ publish, metrics, logger: log }, parsed.data);
     },
     // BullMQ waits runRetryDelay (default 15 s) after a connection error; match the reconnect cap.
-    { connection, concurrency, runRetryDelay: MAX_RETRY_DELAY_MS },
+    {
+      connection,
+      concurrency,
+      runRetryDelay: MAX_RETRY_DELAY_MS,
+      lockDuration: JOB_LOCK_MS,
+      stalledInterval: STALLED_CHECK_INTERVAL_MS,
+    },
   );
   worker.on('failed', (job, err) => {
     metrics.failedAttempts.inc();
