@@ -223,7 +223,7 @@ export async function jobsOfOrder(service: RunningService, orderId: string) {
   return jobs.filter((job) => job?.data.orderId === orderId);
 }
 
-/** Waits until the order's job reaches a final state, then reads it (so its fields are final too). */
+/** Waits until the order's job is in `state`, then reads it (after a final state, its fields are final too). */
 export async function waitForJob(service: RunningService, orderId: string, state: 'active' | 'completed' | 'failed') {
   await waitFor(async () => (await service.queue.getJobState(orderId)) === state);
   const job = await service.queue.getJob(orderId);
