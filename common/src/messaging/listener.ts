@@ -75,6 +75,15 @@ export interface ListenerDeps {
   options?: ListenerOptions;
 }
 
+/** One event of a group handed to {@link Listener.applyBatch}: a first delivery, its payload checked. */
+export interface BatchItem<S extends Subject> {
+  data: EventData<S>;
+  event: Event<S>;
+  msg: JsMsg;
+  /** When the stream stored the event. */
+  storedAt: Date;
+}
+
 /** What a handler gets besides the event's data. */
 export interface MessageContext<S extends Subject> {
   event: Event<S>;
@@ -118,7 +127,9 @@ function entityOf(msg: JsMsg): string {
  * - while a handler runs, the message is kept in progress (`working()`) so a slow call does not
  *   hand it to another replica after ack_wait.
  *
- * Messages are handled one at a time. Every replica of a service uses the same durable
+ * Messages are handled one at a time (up to `concurrency` of different entities at once), or, for
+ * a listener with {@link Listener.applyBatch}, the messages waiting a group at a time. Every
+ * replica of a service uses the same durable
  * (`${service}-${subject with '.' → '-'}`), so each message is handled by one replica — the
  * queue group of the original design. The consume loop re-establishes itself after a NATS
  * outage or a deleted consumer until {@link Listener.close} is called; a consumer that has to
@@ -164,6 +175,18 @@ export abstract class Listener<S extends Subject> {
 
   /** Handles one event. Resolve to ack it; throw to have it redelivered (see the class notes). */
   protected abstract onMessage(data: EventData<S>, context: MessageContext<S>): Promise<void>;
+
+  /**
+   * Optional: applies the events of several messages at once — all of them or none (one
+   * statement, or one transaction) — in the order given, which is the stream's. A listener that
+   * has it takes the messages already pulled and waiting, up to `batchSize`, as one group,
+   * instead of one at a time (so it handles one group at a time: `concurrency` does not apply).
+   * Only first deliveries of well-formed events that are not resyncs come here; any other message
+   * goes through `onMessage` alone, in its place in the order. Resolve: every event is acked.
+   * Throw: nothing was applied, and each event goes through `onMessage` alone, with all its
+   * outcomes (retry, park).
+   */
+  protected applyBatch?(items: readonly BatchItem<S>[]): Promise<void>;
 
   /** The durable consumer shared by every replica of the service. */
   get durableName(): string {
@@ -282,6 +305,24 @@ export abstract class Listener<S extends Subject> {
     const inFlight = new Set<Promise<void>>();
     /** The last message started for each entity: the next one of that entity waits for it. */
     const lastOfEntity = new Map<string, Promise<void>>();
+    /** With applyBatch: the messages received and not started yet, and the loop that applies them. */
+    const group: JsMsg[] = [];
+    let flushing: Promise<void> | undefined;
+    const flush = async () => {
+      // First the messages already received (a pull's answer arrives at once) join the group.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        for (;;) {
+          // Closing: the ones not started go back at once, to come again in order.
+          if (this.closing) for (const msg of group.splice(0)) settle(() => msg.nak());
+          const next = group.splice(0, this.options.batchSize);
+          if (next.length === 0) return;
+          await this.processGroup(next);
+        }
+      } finally {
+        flushing = undefined;
+      }
+    };
     while (!this.closing) {
       if (this.nc.isClosed()) {
         this.logger.warn('NATS connection closed; listener stopped');
@@ -299,6 +340,16 @@ export abstract class Listener<S extends Subject> {
         this.watch(messages).catch(() => {});
         for await (const msg of messages) {
           restarts = 0;
+          if (this.applyBatch) {
+            if (this.closing) {
+              settle(() => msg.nak());
+              continue;
+            }
+            group.push(msg);
+            flushing ??= flush().catch((error: unknown) => this.logger.error({ err: error }, 'group handling failed'));
+            if (group.length >= this.options.batchSize) await flushing;
+            continue;
+          }
           while (inFlight.size >= this.options.concurrency && !this.closing) await Promise.race(inFlight);
           if (this.closing) {
             // Pulled but not started: hand it back at once to another replica.
@@ -312,7 +363,7 @@ export abstract class Listener<S extends Subject> {
       } finally {
         this.messages = undefined;
         // Stopping or restarting: the messages already started finish (and are acked) first.
-        await Promise.all(inFlight);
+        await Promise.all([...inFlight, flushing]);
       }
       if (this.closing) break;
       restarts += 1;
@@ -328,15 +379,80 @@ export abstract class Listener<S extends Subject> {
     const previous = lastOfEntity.get(entity);
     // Every outcome of process() ends in an ack, a nak or a park; anything else is logged, and the
     // message comes back after ack_wait.
-    const handled: Promise<void> = (previous ?? Promise.resolve())
-      .then(() => this.process(msg))
-      .catch((error: unknown) => this.logger.error({ err: error, seq: msg.seq }, 'message handling failed'));
+    const handled: Promise<void> = (previous ?? Promise.resolve()).then(() => this.processSafely(msg));
     lastOfEntity.set(entity, handled);
     inFlight.add(handled);
     void handled.finally(() => {
       inFlight.delete(handled);
       if (lastOfEntity.get(entity) === handled) lastOfEntity.delete(entity);
     });
+  }
+
+  /**
+   * Handles a group of messages in their order: the runs of first deliveries of well-formed,
+   * non-resync events through {@link Listener.applyBatch} (a run of one through `onMessage`),
+   * every other message alone. Every outcome ends in acks, naks or parks, as for one message.
+   */
+  private async processGroup(msgs: readonly JsMsg[]): Promise<void> {
+    let run: BatchItem<S>[] = [];
+    for (const msg of msgs) {
+      const item = msgs.length > 1 && msg.info.deliveryCount === 1 ? this.batchItem(msg) : undefined;
+      if (item) {
+        run.push(item);
+        continue;
+      }
+      await this.applyRun(run);
+      run = [];
+      await this.processSafely(msg);
+    }
+    await this.applyRun(run);
+  }
+
+  /** The message as a batch item, or undefined when it must go alone (not JSON, off contract, a resync). */
+  private batchItem(msg: JsMsg): BatchItem<S> | undefined {
+    let payload: unknown;
+    try {
+      payload = msg.json();
+    } catch {
+      return undefined;
+    }
+    const parsed = parseEvent(this.subject, payload);
+    if (!parsed.success || parsed.event.resync) return undefined;
+    return { data: parsed.event.data, event: parsed.event, msg, storedAt: msg.time };
+  }
+
+  private async applyRun(run: readonly BatchItem<S>[]): Promise<void> {
+    if (run.length === 0) return;
+    if (run.length === 1 || !this.applyBatch) {
+      for (const { msg } of run) await this.processSafely(msg);
+      return;
+    }
+    const heartbeat = setInterval(
+      () => {
+        for (const { msg } of run) settle(() => msg.working());
+      },
+      Math.max(100, this.options.ackWaitMs / 3),
+    );
+    try {
+      await this.applyBatch(run);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, seqs: run.map(({ msg }) => msg.seq) },
+        'a group of events failed; handling each alone',
+      );
+      for (const { msg } of run) await this.processSafely(msg);
+      return;
+    } finally {
+      clearInterval(heartbeat);
+    }
+    for (const { msg } of run) settle(() => msg.ack());
+  }
+
+  /** {@link Listener.process}, its unexpected errors logged (the message then comes back after ack_wait). */
+  private async processSafely(msg: JsMsg): Promise<void> {
+    await this.process(msg).catch((error: unknown) =>
+      this.logger.error({ err: error, seq: msg.seq }, 'message handling failed'),
+    );
   }
 
   /** Ends the current consume when the consumer is gone, so the loop recreates it. */

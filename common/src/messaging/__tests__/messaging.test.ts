@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type JetStreamManager, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import pino, { type Logger } from 'pino';
@@ -11,6 +12,7 @@ import { loadConsumerPosition } from '../consumer-positions';
 import { deleteDeadLetter, ensureDeadLetterStream, listDeadLetters, readDeadLetter } from '../dead-letters';
 import { natsReadiness } from '../health';
 import {
+  type BatchItem,
   closeListeners,
   durableName,
   Listener,
@@ -52,6 +54,28 @@ class TicketCreatedTestListener extends Listener<TicketCreated> {
   protected async onMessage(data: EventData<TicketCreated>, context: MessageContext<TicketCreated>): Promise<void> {
     this.calls.push({ eventId: context.event.eventId, redeliveryCount: context.redeliveryCount, at: Date.now() });
     await this.handler(data, context);
+  }
+}
+
+/** A ticket.created listener that also applies groups: `handled` lists each group's or lone event's ids, in order. */
+class BatchingTestListener extends TicketCreatedTestListener {
+  readonly handled: string[][] = [];
+  readonly attempts: string[][] = [];
+  batchHandler: (items: readonly BatchItem<TicketCreated>[]) => Promise<void> = async () => {};
+
+  protected override async onMessage(
+    data: EventData<TicketCreated>,
+    context: MessageContext<TicketCreated>,
+  ): Promise<void> {
+    await super.onMessage(data, context);
+    this.handled.push([context.event.eventId]);
+  }
+
+  protected override async applyBatch(items: readonly BatchItem<TicketCreated>[]): Promise<void> {
+    const ids = items.map((item) => item.event.eventId);
+    this.attempts.push(ids);
+    await this.batchHandler(items);
+    this.handled.push(ids);
   }
 }
 
@@ -604,5 +628,123 @@ describe('Listener', () => {
     await waitFor(() => listener.calls.some((call) => call.eventId === after.eventId), { timeoutMs: 15_000 });
     expect(log.lines.some((line) => line.msg === 'disconnected from NATS, reconnecting')).toBe(true);
     expect(log.lines.some((line) => line.msg === 'reconnected to NATS')).toBe(true);
+  });
+});
+
+describe('Listener with applyBatch', () => {
+  function newBatching(options: ListenerOptions = {}): BatchingTestListener {
+    const listener = new BatchingTestListener({
+      nc,
+      service: `svc-${++serviceCounter}`,
+      logger: log.logger,
+      options: { nakDelayMs: 50, ...options },
+    });
+    started.push(listener);
+    return listener;
+  }
+
+  /** Publishes `events` before a listener starts, so its first pulls find them waiting together; returns the last one's sequence. */
+  async function publishAll(events: ReturnType<typeof ticketCreated>[]): Promise<number> {
+    let seq = 0;
+    for (const event of events) seq = (await publishEvent(jetstream(nc), event)).seq;
+    return seq;
+  }
+
+  it('when events are waiting, then they are applied in groups of at most batchSize, in stream order, and all acked', async () => {
+    const events = Array.from({ length: 9 }, () => ticketCreated());
+    await publishAll(events);
+    const listener = newBatching({ batchSize: 4 });
+    await listener.listen();
+
+    await waitFor(() => listener.handled.flat().length === events.length);
+    expect(listener.handled.flat()).toEqual(events.map((event) => event.eventId));
+    expect(Math.max(...listener.handled.map((group) => group.length))).toBeLessThanOrEqual(4);
+    expect(listener.attempts.length).toBeGreaterThan(0);
+    await waitFor(async () => (await consumerInfo(listener)).num_ack_pending === 0);
+    expect(await consumerInfo(listener)).toMatchObject({ num_redelivered: 0, num_pending: 0 });
+  });
+
+  it('when an event arrives alone, then it goes through onMessage at once', async () => {
+    const listener = newBatching();
+    await listener.listen();
+    const event = ticketCreated();
+    await publishEvent(jetstream(nc), event);
+
+    await waitFor(() => listener.handled.length === 1);
+    expect(listener.calls.map((call) => call.eventId)).toEqual([event.eventId]);
+    expect(listener.attempts).toEqual([]);
+  });
+
+  it('when a resync event is among them, then it is handled alone, in its place', async () => {
+    const [a, b, d, e] = Array.from({ length: 4 }, () => ticketCreated());
+    const c = createEvent(Subjects.TicketCreated, ticketCreated().data, { resync: true });
+    await publishAll([a!, b!, c, d!, e!]);
+    const listener = newBatching();
+    await listener.listen();
+
+    await waitFor(() => listener.handled.flat().length === 5);
+    expect(listener.handled).toEqual([[a!.eventId, b!.eventId], [c.eventId], [d!.eventId, e!.eventId]]);
+  });
+
+  it('when a group fails, then each of its events goes through onMessage alone, with its own retries', async () => {
+    const events = Array.from({ length: 3 }, () => ticketCreated());
+    const lastSeq = await publishAll(events);
+    const failing = events[1]!.eventId;
+    const listener = newBatching();
+    listener.batchHandler = async () => {
+      throw new Error('could not serialize access');
+    };
+    let failed = false;
+    listener.handler = async (_data, { event }) => {
+      if (event.eventId === failing && !failed) {
+        failed = true;
+        throw new Error('deadlock detected');
+      }
+    };
+    await listener.listen();
+
+    await waitFor(
+      async () => listener.calls.length === 4 && (await consumerInfo(listener)).ack_floor.stream_seq === lastSeq,
+    );
+    expect(listener.attempts).toEqual([events.map((event) => event.eventId)]);
+    // Each alone, in order; the one whose handler failed came back (redelivered), alone again.
+    expect(listener.calls.map((call) => [call.eventId, call.redeliveryCount])).toEqual([
+      [events[0]!.eventId, 0],
+      [failing, 0],
+      [events[2]!.eventId, 0],
+      [failing, 1],
+    ]);
+    expect(log.lines.some((line) => line.msg === 'a group of events failed; handling each alone')).toBe(true);
+    expect(await listDeadLetters(nc, { service: listener.service })).toEqual([]);
+  });
+
+  it('when closed while a group is applied, then the group finishes and is acked, and the events not started go back', async () => {
+    const [a, b, c] = Array.from({ length: 3 }, () => ticketCreated());
+    await publishAll([a!, b!]);
+    const { seq: cSeq } = await publishEvent(jetstream(nc), c!);
+    const gate = deferred();
+    const service = `svc-${++serviceCounter}`;
+    const listener = new BatchingTestListener({ nc, service, logger: log.logger, options: { batchSize: 2 } });
+    started.push(listener);
+    listener.batchHandler = () => gate.promise;
+    await listener.listen();
+    await waitFor(() => listener.attempts.length === 1);
+    expect(listener.attempts).toEqual([[a!.eventId, b!.eventId]]);
+
+    let closed = false;
+    const closing = listener.close().then(() => {
+      closed = true;
+    });
+    await sleep(200);
+    expect(closed).toBe(false); // the group runs on
+    gate.resolve();
+    await closing;
+    expect(listener.handled).toEqual([[a!.eventId, b!.eventId]]);
+    expect((await consumerInfo(listener)).ack_floor.stream_seq).toBe(cSeq - 1);
+
+    const replacement = new BatchingTestListener({ nc, service, logger: log.logger });
+    started.push(replacement);
+    await replacement.listen();
+    await waitFor(() => replacement.handled.flat().includes(c!.eventId));
   });
 });
