@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { createEvent, Subjects } from '@ticketing/common';
+import { type BatchItem, createEvent, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
+import { sql } from 'drizzle-orm';
+import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
 import { verifyPassCode } from '../src/signing/pass-codes';
 import { anOrderCreated, createPassesTestBed, type PassesTestBed } from './harness';
 
@@ -181,6 +183,35 @@ describe('order.created', () => {
     await bed.settled(Subjects.OrderCreated);
     expect(pass).toMatchObject({ holderId: order.userId, faceValue: 3_000, currency: null });
     expect(await bed.passesOfTicket(ticket.id)).toHaveLength(1);
+  });
+
+  it('when order.created events wait together, then one statement stores them all, and a duplicate among them changes nothing', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.OrderCreated>[]) => Promise<void>;
+    const applyBatch = jest.spyOn(OrderCreatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
+    const known = anOrderCreated();
+    const knownEvent = await bed.publish(Subjects.OrderCreated, known);
+    await bed.settled(Subjects.OrderCreated);
+    const first = anOrderCreated();
+    const rest = Array.from({ length: 4 }, () => anOrderCreated());
+    // While the orders table is held, the listener waits on `first`; the others arrive meanwhile.
+    await bed.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table orders in exclusive mode`);
+      await bed.publish(Subjects.OrderCreated, first);
+      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 1);
+      await bed.publishAgain(knownEvent);
+      for (const order of rest) await bed.publish(Subjects.OrderCreated, order);
+      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 6);
+    });
+    await bed.settled(Subjects.OrderCreated);
+
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.data.id))).toEqual([
+      [known.id, ...rest.map((order) => order.id)],
+    ]);
+    for (const order of [known, first, ...rest]) {
+      expect(await bed.order(order.id)).toMatchObject({ userId: order.userId, ticketId: order.ticket.id });
+    }
+    expect((await bed.consumer(Subjects.OrderCreated)).num_redelivered).toBe(0);
+    applyBatch.mockRestore();
   });
 
   it('when the payload breaks the contract, then it is terminated rather than retried, and later events still flow', async () => {

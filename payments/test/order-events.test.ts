@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { type OrderCreatedData, OrderStatus, Subjects } from '@ticketing/common';
+import { type BatchItem, type OrderCreatedData, OrderStatus, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
+import { sql } from 'drizzle-orm';
+import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
 import { createPaymentsTestBed, type PaymentsTestBed } from './harness';
 
 let bed: PaymentsTestBed;
@@ -79,6 +81,31 @@ describe('the currency of order.created', () => {
 
     await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_redelivered > 0);
     expect(await bed.order(order.id)).toBeUndefined();
+  });
+
+  it('when orders wait together and one is in another currency, then the others are stored and that one alone is retried', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.OrderCreated>[]) => Promise<void>;
+    const applyBatch = jest.spyOn(OrderCreatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
+    const first = created();
+    const group = [created(), created({ ticket: { id: randomUUID(), price: 2500, currency: 'jpy' } }), created()];
+    // While the orders table is held, the listener waits on `first`; the group arrives meanwhile.
+    await bed.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table orders in exclusive mode`);
+      await bed.publish(Subjects.OrderCreated, first);
+      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 1);
+      for (const order of group) await bed.publish(Subjects.OrderCreated, order);
+      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 4);
+    });
+
+    await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_redelivered > 0);
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.data.id))).toEqual([
+      group.map((order) => order.id),
+    ]);
+    expect(await bed.order(first.id)).toBeDefined();
+    expect(await bed.order(group[0]!.id)).toBeDefined();
+    expect(await bed.order(group[1]!.id)).toBeUndefined();
+    expect(await bed.order(group[2]!.id)).toBeDefined();
+    applyBatch.mockRestore();
   });
 });
 

@@ -56,9 +56,14 @@ export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | un
   return row;
 }
 
-export async function insertOrder(db: Executor, order: OrderRow): Promise<boolean> {
-  const inserted = await db.insert(orders).values(order).onConflictDoNothing().returning({ id: orders.id });
-  return inserted.length > 0;
+/** Inserts the orders not stored yet, in one statement; returns how many were new. */
+export async function insertOrders(db: Executor, rows: readonly OrderRow[]): Promise<number> {
+  const inserted = await db
+    .insert(orders)
+    .values([...rows])
+    .onConflictDoNothing()
+    .returning({ id: orders.id });
+  return inserted.length;
 }
 
 /** The replica takes the order as it is (a resync from orders). */

@@ -9,7 +9,7 @@ import {
   findEvent,
   findTicket,
   insertEvent,
-  insertOrder,
+  insertOrders,
   insertTicket,
   overwriteEvent,
   overwriteOrder,
@@ -128,5 +128,10 @@ export async function recordOrderCreated(tx: Executor, data: OrderCreatedData, r
     await overwriteOrder(tx, orderRow(data));
     return true;
   }
-  return insertOrder(tx, orderRow(data));
+  return (await insertOrders(tx, [orderRow(data)])) > 0;
+}
+
+/** A group of order.created (none a resync) in one statement; returns how many were new. */
+export function recordOrdersCreated(db: Executor, data: readonly OrderCreatedData[]): Promise<number> {
+  return insertOrders(db, data.map(orderRow));
 }

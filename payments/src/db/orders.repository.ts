@@ -13,10 +13,14 @@ export async function lockOrder(tx: Executor, id: string): Promise<OrderRow | un
   return row;
 }
 
-/** Inserts the replica of a new order; returns false when it is already there (a redelivered event). */
-export async function insertOrder(db: Executor, order: OrderRow): Promise<boolean> {
-  const inserted = await db.insert(orders).values(order).onConflictDoNothing().returning({ id: orders.id });
-  return inserted.length > 0;
+/** Inserts the replicas of new orders in one statement, skipping those already there (redelivered events); returns how many were new. */
+export async function insertOrders(db: Executor, rows: readonly OrderRow[]): Promise<number> {
+  const inserted = await db
+    .insert(orders)
+    .values([...rows])
+    .onConflictDoNothing()
+    .returning({ id: orders.id });
+  return inserted.length;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '@ticketing/common';
 import {
   findOrder,
-  insertOrder,
+  insertOrders,
   overwriteOrder,
   setOrderStatusAtVersion,
   updateOrderToVersion,
@@ -29,8 +29,13 @@ const toRow = (data: OrderCreatedData) => ({
 });
 
 /** order.created: store the replica. Returns false for a duplicate (already stored). */
-export function recordOrderCreated(db: Database, data: OrderCreatedData): Promise<boolean> {
-  return insertOrder(db, toRow(data));
+export async function recordOrderCreated(db: Database, data: OrderCreatedData): Promise<boolean> {
+  return (await insertOrders(db, [toRow(data)])) > 0;
+}
+
+/** A group of order.created (none a resync) in one statement; returns how many were new. */
+export function recordOrdersCreated(db: Database, data: readonly OrderCreatedData[]): Promise<number> {
+  return insertOrders(db, data.map(toRow));
 }
 
 /**

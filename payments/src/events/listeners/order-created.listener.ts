@@ -1,4 +1,5 @@
 import {
+  type BatchItem,
   currencyOfEvent,
   Listener,
   type MessageContext,
@@ -7,14 +8,16 @@ import {
   Subjects,
 } from '@ticketing/common';
 import type { PaymentsDeps } from '../../domain/deps';
-import { recordOrderCreated, resyncOrder } from '../../domain/order-replica';
+import { recordOrderCreated, recordOrdersCreated, resyncOrder } from '../../domain/order-replica';
 import { recordRefundsOfCancelledOrder } from '../../domain/refunds';
 import { type PaymentListenerDeps, SERVICE } from './listener-deps';
 
 /**
  * order.created: stores the replica the payments are checked against. Its price is charged in
  * PAYMENT_CURRENCY, so an order priced in another currency is not stored but retried
- * (CurrencyMismatchError, logged as an error) until the services' configurations agree.
+ * (CurrencyMismatchError, logged as an error) until the services' configurations agree. The
+ * events waiting together are stored by one statement (applyBatch); a group with an order in
+ * another currency is stored none at all, and each of its orders then goes alone.
  */
 export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated> {
   readonly subject = Subjects.OrderCreated;
@@ -45,5 +48,14 @@ export class OrderCreatedListener extends Listener<typeof Subjects.OrderCreated>
       { orderId: data.id, version: data.version, stored },
       stored ? 'order stored' : 'order already known',
     );
+  }
+
+  protected override async applyBatch(items: readonly BatchItem<typeof Subjects.OrderCreated>[]): Promise<void> {
+    for (const { data } of items) currencyOfEvent(data.ticket.currency, this.payments.currency);
+    const stored = await recordOrdersCreated(
+      this.payments.db,
+      items.map((item) => item.data),
+    );
+    this.logger.debug({ orders: items.length, stored }, 'orders stored');
   }
 }
