@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@ticketing/common/testing';
 import { expirationEventId } from '../src/domain/complete-expiration';
-import { scheduleExpiration } from '../src/domain/schedule-expiration';
+import { scheduleExpiration, scheduleExpirations } from '../src/domain/schedule-expiration';
 import {
   counterValue,
   createExpirationTestBed,
@@ -131,5 +131,29 @@ describe('scheduleExpiration', () => {
     await scheduleExpiration(service.scheduler, request);
     await expect(scheduleExpiration(service.scheduler, request)).resolves.toMatchObject({ created: false });
     expect(await jobsOfOrder(service, request.orderId)).toHaveLength(1);
+  });
+
+  it('when several orders are scheduled at once, then each gets its job and delay, and one already scheduled is reported as existing', async () => {
+    const now = Date.now();
+    const request = (delayMs: number) => ({
+      orderId: randomUUID(),
+      expiresAt: new Date(now + delayMs).toISOString(),
+      correlationId: `c-${delayMs}`,
+    });
+    const known = request(60_000);
+    await scheduleExpiration(service.scheduler, known, now);
+    const [a, b] = [request(90_000), request(-1_000)];
+
+    const results = await scheduleExpirations(service.scheduler, [a, known, b], now);
+
+    expect(results).toEqual([
+      { jobId: a.orderId, delayMs: 90_000, created: true },
+      { jobId: known.orderId, delayMs: 60_000, created: false },
+      { jobId: b.orderId, delayMs: 0, created: true },
+    ]);
+    for (const { orderId, correlationId } of [a, known, b]) {
+      const jobs = await jobsOfOrder(service, orderId);
+      expect(jobs.map((job) => job.data)).toEqual([expect.objectContaining({ orderId, correlationId })]);
+    }
   });
 });

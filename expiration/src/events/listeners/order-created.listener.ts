@@ -1,9 +1,19 @@
-import { type EventData, Listener, type ListenerDeps, type MessageContext, Subjects } from '@ticketing/common';
-import { type ScheduleExpirationDeps, scheduleExpiration } from '../../domain/schedule-expiration';
+import {
+  type BatchItem,
+  type EventData,
+  Listener,
+  type ListenerDeps,
+  type MessageContext,
+  Subjects,
+} from '@ticketing/common';
+import { type ScheduleExpirationDeps, scheduleExpiration, scheduleExpirations } from '../../domain/schedule-expiration';
 
 type OrderCreated = typeof Subjects.OrderCreated;
 
-/** order.created → the order's delayed expiration job (idempotent, so redeliveries are harmless). */
+/**
+ * order.created → the order's delayed expiration job (idempotent, so redeliveries are harmless).
+ * The events waiting together get their jobs in one addBulk (applyBatch).
+ */
 export class OrderCreatedListener extends Listener<OrderCreated> {
   readonly subject = Subjects.OrderCreated;
   private readonly scheduler: ScheduleExpirationDeps;
@@ -19,5 +29,16 @@ export class OrderCreatedListener extends Listener<OrderCreated> {
       expiresAt: data.expiresAt,
       correlationId: event.correlationId,
     });
+  }
+
+  protected override async applyBatch(items: readonly BatchItem<OrderCreated>[]): Promise<void> {
+    await scheduleExpirations(
+      this.scheduler,
+      items.map(({ data, event }) => ({
+        orderId: data.id,
+        expiresAt: data.expiresAt,
+        correlationId: event.correlationId,
+      })),
+    );
   }
 }
