@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects } from '@ticketing/common';
+import { type BatchItem, durableName, STREAM_NAME, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { cancelledOrders, processedEvents } from '../src/db/schema';
+import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
 import { aTicket, createTicketsTestBed, orderEvents, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -107,6 +108,42 @@ describe('order.created', () => {
 
     await deliver(orderEvents.cancelled(ticket, first.data.id));
     expect(await bed.ticketRow(ticket.id)).toMatchObject({ orderId: second.data.id, version: 2 });
+  });
+
+  it('when reservations wait together, then one transaction applies them in order, each as it would alone', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.OrderCreated>[]) => Promise<void>;
+    const applyBatch = jest.spyOn(OrderCreatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
+    const ackPending = async () =>
+      (await bed.jsm.consumers.info(STREAM_NAME, durableName('tickets', Subjects.OrderCreated))).num_ack_pending;
+    const [first, a, b, reserved] = await Promise.all([aTicket(bed), aTicket(bed), aTicket(bed), aTicket(bed)]);
+    const handledBefore = orderEvents.reservation(reserved!, 1);
+    await deliver(handledBefore);
+    const group = [
+      orderEvents.reservation(a!, 1),
+      orderEvents.reservation(b!, 1),
+      handledBefore, // delivered again: a duplicate
+      orderEvents.created({ id: randomUUID(), price: 10 }), // an unknown ticket
+      orderEvents.reservation(a!, 2), // a's newer order replaces the one just before it
+    ];
+    // While the tickets table is held, the listener waits on `first`; the group arrives meanwhile.
+    await bed.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table tickets in exclusive mode`);
+      await bed.publish(orderEvents.reservation(first!, 1));
+      await waitFor(async () => (await ackPending()) === 1);
+      for (const event of group) await bed.republish(event);
+      await waitFor(async () => (await ackPending()) === 1 + group.length);
+    });
+    await waitFor(async () => (await ackPending()) === 0);
+
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.event.eventId))).toEqual([
+      group.map((event) => event.eventId),
+    ]);
+    expect(await bed.ticketRow(a!.id)).toMatchObject({ orderId: group[4]!.data.id, version: 2 });
+    expect(await bed.ticketRow(b!.id)).toMatchObject({ orderId: group[1]!.data.id, version: 1 });
+    expect(await bed.ticketRow(reserved!.id)).toMatchObject({ orderId: handledBefore.data.id, version: 1 });
+    expect(await bed.outboxAbout(a!.id)).toHaveLength(3);
+    expect(await bed.outboxAbout(reserved!.id)).toHaveLength(2);
+    applyBatch.mockRestore();
   });
 
   it('when a payload breaks the contract, then it is dropped and later events still apply', async () => {

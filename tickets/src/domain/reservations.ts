@@ -39,7 +39,23 @@ type Tx = Transaction<typeof schema>;
  * 0: it replaces only a reservation that has no number either, as before.
  */
 export function reserveTicket(store: TicketStore, input: ReservationInput): Promise<ReservationOutcome> {
-  return handleOnce(store, input, async (tx, ticket) => {
+  return store.relay.transaction((tx) => reserveIn(tx, store, input));
+}
+
+/**
+ * {@link reserveTicket} for several order.created in one transaction, in the order given (a
+ * ticket's later reservation sees its earlier one): all are applied, or none when it fails.
+ */
+export function reserveTickets(store: TicketStore, inputs: readonly ReservationInput[]): Promise<ReservationOutcome[]> {
+  return store.relay.transaction(async (tx) => {
+    const outcomes: ReservationOutcome[] = [];
+    for (const input of inputs) outcomes.push(await reserveIn(tx, store, input));
+    return outcomes;
+  });
+}
+
+function reserveIn(tx: Tx, store: TicketStore, input: ReservationInput): Promise<ReservationOutcome> {
+  return handleIn(tx, input, async (ticket) => {
     if (ticket.soldAt !== null) return { outcome: 'ignored', reason: 'ticket is sold' };
     if (ticket.orderId === input.orderId) return { outcome: 'ignored', reason: 'already reserved by this order' };
     const reservationNumber = input.reservationNumber ?? 0;
@@ -87,29 +103,36 @@ export function sellTicket(store: TicketStore, input: OrderEventInput): Promise<
   });
 }
 
-/**
- * One transaction: record the event as processed (a redelivery stops here), remember a
- * cancelled order, lock the ticket — one statement — and let `decide` change it. An unknown
- * ticket is acknowledged, not retried: tickets owns tickets, so one it does not have will never
- * appear.
- */
-async function handleOnce(
+/** One transaction of {@link handleIn}. */
+function handleOnce(
   { relay }: TicketStore,
   input: OrderEventInput,
   decide: (tx: Tx, ticket: TicketRow) => Promise<ReservationOutcome>,
+  options: { cancelled?: boolean } = {},
+): Promise<ReservationOutcome> {
+  return relay.transaction((tx) => handleIn(tx, input, (ticket) => decide(tx, ticket), options));
+}
+
+/**
+ * In `tx`: record the event as processed (a redelivery stops here), remember a cancelled order,
+ * lock the ticket — one statement — and let `decide` change it. An unknown ticket is
+ * acknowledged, not retried: tickets owns tickets, so one it does not have will never appear.
+ */
+async function handleIn(
+  tx: Tx,
+  input: OrderEventInput,
+  decide: (ticket: TicketRow) => Promise<ReservationOutcome>,
   { cancelled = false }: { cancelled?: boolean } = {},
 ): Promise<ReservationOutcome> {
-  return relay.transaction(async (tx): Promise<ReservationOutcome> => {
-    const locked = await lockTicketForEvent(tx, {
-      ticketId: input.ticketId,
-      consumer: input.consumer,
-      eventId: input.eventId,
-      ...(cancelled ? { cancelledOrderId: input.orderId } : {}),
-    });
-    if (!locked) return { outcome: 'unknown-ticket' };
-    if (!locked.fresh) return { outcome: 'duplicate' };
-    return decide(tx, locked.ticket);
+  const locked = await lockTicketForEvent(tx, {
+    ticketId: input.ticketId,
+    consumer: input.consumer,
+    eventId: input.eventId,
+    ...(cancelled ? { cancelledOrderId: input.orderId } : {}),
   });
+  if (!locked) return { outcome: 'unknown-ticket' };
+  if (!locked.fresh) return { outcome: 'duplicate' };
+  return decide(locked.ticket);
 }
 
 /**
