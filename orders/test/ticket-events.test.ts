@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { type BatchItem, createEvent, Subjects, type TicketCreatedData } from '@ticketing/common';
+import { createEvent, Subjects, type TicketCreatedData } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { sql } from 'drizzle-orm';
 import request from 'supertest';
-import { TicketUpdatedListener } from '../src/events/listeners/ticket-updated.listener';
 import { aUser, createOrdersTestBed, type OrdersTestBed } from './harness';
 
 let bed: OrdersTestBed;
@@ -147,61 +145,6 @@ describe('ticket.updated', () => {
     await bed.settled(Subjects.TicketUpdated);
 
     expect(await bed.ticket(ticket.id)).toMatchObject({ version: 1, title: 'Early', priceCents: 4000 });
-  });
-});
-
-describe('ticket.updated waiting together', () => {
-  type Apply = (items: readonly BatchItem<typeof Subjects.TicketUpdated>[]) => Promise<void>;
-  let applyBatch: jest.SpyInstance<ReturnType<Apply>, Parameters<Apply>>;
-  beforeEach(() => {
-    applyBatch = jest.spyOn(TicketUpdatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
-  });
-  afterEach(() => applyBatch.mockRestore());
-
-  /** Publishes `first`, then `group` while the listener waits on `first` (the tickets table is held). */
-  async function behindFirst(first: TicketCreatedData, group: TicketCreatedData[]): Promise<void> {
-    const ackPending = async () => (await bed.consumer(Subjects.TicketUpdated)).num_ack_pending;
-    await bed.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table tickets in exclusive mode`);
-      await bed.publish(Subjects.TicketUpdated, first);
-      await waitFor(async () => (await ackPending()) === 1);
-      for (const data of group) await bed.publish(Subjects.TicketUpdated, data);
-      await waitFor(async () => (await ackPending()) === 1 + group.length);
-    });
-  }
-
-  async function threeTickets(): Promise<TicketCreatedData[]> {
-    const tickets = [created(), created(), created()];
-    for (const ticket of tickets) await bed.publish(Subjects.TicketCreated, ticket);
-    await bed.settled(Subjects.TicketCreated);
-    return tickets;
-  }
-
-  it('when each is its replica’s next version, then one statement applies them all', async () => {
-    const [a, b, c] = await threeTickets();
-    const group = [update(b!, 1, 'b1', 200), update(c!, 1, 'c1', 300), update(a!, 2, 'a2', 120)];
-    await behindFirst(update(a!, 1, 'a1', 110), group);
-    await bed.settled(Subjects.TicketUpdated);
-
-    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.data.title))).toEqual([['b1', 'c1', 'a2']]);
-    expect(await bed.ticket(a!.id)).toMatchObject({ version: 2, title: 'a2', priceCents: 120 });
-    expect(await bed.ticket(b!.id)).toMatchObject({ version: 1, title: 'b1', priceCents: 200 });
-    expect(await bed.ticket(c!.id)).toMatchObject({ version: 1, title: 'c1', priceCents: 300 });
-    expect((await bed.consumer(Subjects.TicketUpdated)).num_redelivered).toBe(0);
-  });
-
-  it('when one of them came early, then the statement writes none, and each is applied alone: the early one once its predecessor arrives', async () => {
-    const [a, b, c] = await threeTickets();
-    await behindFirst(update(a!, 1, 'a1', 110), [update(b!, 1, 'b1', 200), update(c!, 2, 'c2', 320)]);
-
-    await waitFor(async () => (await bed.consumer(Subjects.TicketUpdated)).num_redelivered > 0);
-    expect(applyBatch).toHaveBeenCalledTimes(1);
-    expect(await bed.ticket(b!.id)).toMatchObject({ version: 1, title: 'b1' });
-    expect(await bed.ticket(c!.id)).toMatchObject({ version: 0 });
-
-    await bed.publish(Subjects.TicketUpdated, update(c!, 1, 'c1', 310));
-    await bed.settled(Subjects.TicketUpdated);
-    expect(await bed.ticket(c!.id)).toMatchObject({ version: 2, title: 'c2', priceCents: 320 });
   });
 });
 

@@ -81,39 +81,6 @@ const updateTicketToVersionStatement = preparedStatement<TicketColumns>(
    returning id, title, price_cents, user_id, version, withdrawn, event_id`,
 );
 
-/**
- * {@link updateTicketToVersion} for several tickets in one statement, all or none: when any of
- * them is not exactly the next version of its replica (unknown, a duplicate, early, or a ticket
- * twice in `rows`), nothing is written. Returns whether they were written.
- */
-export async function updateTicketsToVersion(db: Executor, rows: readonly TicketRow[]): Promise<boolean> {
-  const written = await updateTicketsToVersionStatement.run(db, [
-    rows.map((row) => row.id),
-    rows.map((row) => row.version),
-    rows.map((row) => row.title),
-    rows.map((row) => row.priceCents),
-    rows.map((row) => row.userId),
-    rows.map((row) => row.withdrawn),
-    rows.map((row) => row.eventId),
-  ]);
-  return written.length === rows.length;
-}
-
-const updateTicketsToVersionStatement = preparedStatement<{ id: string }>(
-  'orders_update_tickets_to_version',
-  `with v as (
-     select * from unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::uuid[], $6::boolean[], $7::uuid[])
-       as v(id, version, title, price_cents, user_id, withdrawn, event_id)
-   ), every_next as (
-     select count(*) = cardinality($1::uuid[]) as ok from v join tickets t on t.id = v.id and t.version = v.version - 1
-   )
-   update tickets t set title = v.title, price_cents = v.price_cents, user_id = v.user_id,
-     withdrawn = v.withdrawn, event_id = v.event_id, version = v.version
-   from v, every_next
-   where every_next.ok and t.id = v.id and t.version = v.version - 1
-   returning t.id`,
-);
-
 /** Writes the ticket's full state whatever version the replica holds (a resync, or a healed gap). */
 export async function overwriteTicket(db: Executor, ticket: TicketRow): Promise<void> {
   const { id, ...values } = ticket;

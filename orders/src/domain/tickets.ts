@@ -8,13 +8,7 @@ import {
   type TicketUpdatedData,
 } from '@ticketing/common';
 import type { TicketRow } from '../db/schema';
-import {
-  findTicket,
-  insertTicket,
-  overwriteTicket,
-  updateTicketsToVersion,
-  updateTicketToVersion,
-} from '../db/tickets.repository';
+import { findTicket, insertTicket, overwriteTicket, updateTicketToVersion } from '../db/tickets.repository';
 
 /**
  * The replica row of a ticket event. Its price must be in this service's currency: one priced in
@@ -99,19 +93,4 @@ export async function applyTicketUpdated(
   }
   if (!local) throw new RetryLaterError(`ticket ${data.id} is not known yet`);
   throw new RetryLaterError(`ticket ${data.id} is at version ${local.version}, waiting before ${data.version}`);
-}
-
-/**
- * Several ticket.updated (none a resync) in one statement, all or none: throws when any is not
- * exactly the next version of its replica, and then nothing was written (each is applied alone by
- * {@link applyTicketUpdated}, which knows duplicates, early events and gaps).
- */
-export async function applyTicketsUpdated(
-  db: Database,
-  data: readonly TicketUpdatedData[],
-  currency: CurrencyCode,
-): Promise<void> {
-  const rows = data.map((ticket) => toRow(ticket, currency));
-  if (!(await updateTicketsToVersion(db, rows)))
-    throw new Error("not every ticket.updated is its replica's next version");
 }

@@ -1,19 +1,11 @@
-import {
-  type BatchItem,
-  Listener,
-  type ListenerDeps,
-  type MessageContext,
-  Subjects,
-  type TicketUpdatedData,
-} from '@ticketing/common';
+import { Listener, type ListenerDeps, type MessageContext, Subjects, type TicketUpdatedData } from '@ticketing/common';
 import { DEFAULT_GAP_HEAL_MS, type OrdersDeps } from '../../domain/deps';
-import { applyTicketsUpdated, applyTicketUpdated } from '../../domain/tickets';
+import { applyTicketUpdated } from '../../domain/tickets';
 
 /**
  * Applies updates in version order: early ones are retried (RetryLaterError) until the gap has
  * lasted GAP_HEAL_SECONDS, then applied as they are (the event carries the whole ticket);
- * duplicates are acked; resync events are applied whatever the replica holds. The updates waiting
- * together are applied by one statement when each is its replica's next version (applyBatch).
+ * duplicates are acked; resync events are applied whatever the replica holds.
  */
 export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdated> {
   readonly subject = Subjects.TicketUpdated;
@@ -38,13 +30,5 @@ export class TicketUpdatedListener extends Listener<typeof Subjects.TicketUpdate
     if (outcome === 'gap-skipped')
       this.logger.warn(about, 'ticket version gap skipped: the replica took the whole ticket');
     else if (outcome === 'duplicate') this.logger.debug(about, 'ticket version already applied; duplicate ignored');
-  }
-
-  protected override async applyBatch(items: readonly BatchItem<typeof Subjects.TicketUpdated>[]): Promise<void> {
-    await applyTicketsUpdated(
-      this.orders.db,
-      items.map((item) => item.data),
-      this.orders.currency,
-    );
   }
 }
