@@ -115,6 +115,8 @@ describe('order.created', () => {
     const applyBatch = jest.spyOn(OrderCreatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
     const ackPending = async () =>
       (await bed.jsm.consumers.info(STREAM_NAME, durableName('tickets', Subjects.OrderCreated))).num_ack_pending;
+    // Nothing left over from an earlier test on the consumer.
+    await waitFor(async () => (await ackPending()) === 0);
     const [first, a, b, reserved] = await Promise.all([aTicket(bed), aTicket(bed), aTicket(bed), aTicket(bed)]);
     const handledBefore = orderEvents.reservation(reserved!, 1);
     await deliver(handledBefore);
