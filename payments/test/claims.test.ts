@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { type BatchItem, OrderStatus, type PassAdmittedData, Subjects } from '@ticketing/common';
 import { signin, waitFor } from '@ticketing/common/testing';
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { claimDuePayout } from '../src/db/payouts.repository';
-import { claims, payouts, sandboxPaymentIntents, sandboxTransfers } from '../src/db/schema';
+import { admittedOrders, claims, payouts, sandboxPaymentIntents, sandboxTransfers } from '../src/db/schema';
 import { attemptPayout } from '../src/domain/payouts';
+import { PassAdmittedListener } from '../src/events/listeners/pass-admitted.listener';
 import { GatewayFailedError, GatewayRejectedError, type PaymentGateway } from '../src/gateway/payment-gateway';
 import { aUser, createPaymentsTestBed, JWT_KEY, type PaymentsTestBed, signedStripeEvent } from './harness';
 
@@ -57,18 +58,19 @@ const openClaim = (cookie: string[], body: unknown) =>
 const resolve = (cookie: string[], claimId: string, decision: string) =>
   request(app()).post(`/api/payments/claims/${claimId}/resolve`).set('Cookie', cookie).send({ decision });
 
-const admit = (orderId: string) =>
-  bed.publish(Subjects.PassAdmitted, {
-    id: randomUUID(),
-    version: 1,
-    ticketId: randomUUID(),
-    orderId,
-    eventId: randomUUID(),
-    holderId: randomUUID(),
-    generation: 1,
-    admittedBy: randomUUID(),
-    admittedAt: new Date().toISOString(),
-  });
+const admission = (orderId?: string): PassAdmittedData => ({
+  id: randomUUID(),
+  version: 1,
+  ticketId: randomUUID(),
+  orderId,
+  eventId: randomUUID(),
+  holderId: randomUUID(),
+  generation: 1,
+  admittedBy: randomUUID(),
+  admittedAt: new Date().toISOString(),
+});
+
+const admit = (orderId: string) => bed.publish(Subjects.PassAdmitted, admission(orderId));
 
 /** The gateway whose transfers go out but whose answers are lost (a 500 after the transfer). */
 const transferAnswerLost = (): PaymentGateway =>
@@ -200,6 +202,55 @@ describe('a buyer opens a claim', () => {
     expect(await bed.published(Subjects.ClaimResolved)).toEqual([]);
     expect(await historyKinds(order.id)).toEqual(['sold']);
     expect(buyer.id).toBe(order.userId);
+  });
+});
+
+describe('admissions that arrive together', () => {
+  it('when admissions wait together, then one statement records them all and the open claim among their orders is declined', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.PassAdmitted>[]) => Promise<void>;
+    const applyBatch = jest.spyOn(PassAdmittedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
+    const [claimed, unclaimed] = await Promise.all([aPaidSale(), aPaidSale()]);
+    const { body: claim } = await openClaim(claimed.buyer.cookie, {
+      orderId: claimed.order.id,
+      message: 'Refused at the door',
+    }).expect(201);
+    // Nothing left over from an earlier test on the consumer.
+    await bed.settled(Subjects.PassAdmitted);
+    const first = admission(randomUUID());
+    // The claimed order twice (a pass scanned at two doors), and an admission that names no order.
+    const group = [
+      admission(claimed.order.id),
+      admission(unclaimed.order.id),
+      admission(claimed.order.id),
+      admission(),
+    ];
+    // While admitted_orders is held, the listener waits on `first`; the group arrives meanwhile.
+    await bed.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table admitted_orders in exclusive mode`);
+      await bed.publish(Subjects.PassAdmitted, first);
+      await waitFor(async () => (await bed.consumer(Subjects.PassAdmitted)).num_ack_pending === 1);
+      for (const data of group) await bed.publish(Subjects.PassAdmitted, data);
+      await waitFor(async () => (await bed.consumer(Subjects.PassAdmitted)).num_ack_pending === 1 + group.length);
+    });
+
+    await waitFor(
+      async () => (await bed.db.select().from(claims).where(eq(claims.id, claim.id)))[0]?.status === 'declined',
+    );
+    await bed.settled(Subjects.PassAdmitted);
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.data.id))).toEqual([
+      group.map((data) => data.id),
+    ]);
+    const recorded = await bed.db
+      .select({ orderId: admittedOrders.orderId })
+      .from(admittedOrders)
+      .where(inArray(admittedOrders.orderId, [claimed.order.id, unclaimed.order.id]));
+    expect(recorded.map((row) => row.orderId).sort()).toEqual([claimed.order.id, unclaimed.order.id].sort());
+    expect(await bed.published(Subjects.ClaimResolved)).toMatchObject([
+      { data: { id: claim.id, outcome: 'declined', resolvedBy: null, version: 1 } },
+    ]);
+    expect(await historyKinds(claimed.order.id)).toEqual(['sold', 'claim_opened', 'claim_declined']);
+    expect(await historyKinds(unclaimed.order.id)).toEqual(['sold']);
+    applyBatch.mockRestore();
   });
 });
 

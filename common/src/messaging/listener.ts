@@ -177,14 +177,15 @@ export abstract class Listener<S extends Subject> {
   protected abstract onMessage(data: EventData<S>, context: MessageContext<S>): Promise<void>;
 
   /**
-   * Optional: applies the events of several messages at once — all of them or none (one
-   * statement, or one transaction) — in the order given, which is the stream's. A listener that
+   * Optional: applies the events of several messages at once (one statement, or one
+   * transaction), in the order given, which is the stream's. A listener that
    * has it takes the messages already pulled and waiting, up to `batchSize`, as one group,
    * instead of one at a time (so it handles one group at a time: `concurrency` does not apply).
    * Only first deliveries of well-formed events that are not resyncs come here; any other message
    * goes through `onMessage` alone, in its place in the order. Resolve: every event is acked.
-   * Throw: nothing was applied, and each event goes through `onMessage` alone, with all its
-   * outcomes (retry, park).
+   * Throw: each event goes through `onMessage` alone, with all its outcomes (retry, park) — so
+   * whatever the group applied before it threw must be what `onMessage` takes for done (a
+   * duplicate), as for a redelivery.
    */
   protected applyBatch?(items: readonly BatchItem<S>[]): Promise<void>;
 

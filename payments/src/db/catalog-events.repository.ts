@@ -41,6 +41,28 @@ const recordAdmissionStatement = preparedStatement<{ order_id: string }>(
   'insert into admitted_orders (order_id, admitted_at) values ($1, $2) on conflict do nothing returning order_id',
 );
 
+/**
+ * Records the admissions of several orders' passes in one statement (the first admission of each
+ * counts, as {@link recordAdmittedOrder}); returns how many were new.
+ */
+export async function recordAdmittedOrders(
+  db: Executor,
+  admissions: readonly { orderId: string; admittedAt: Date }[],
+): Promise<number> {
+  const rows = await recordAdmissionsStatement.run(db, [
+    admissions.map((admission) => admission.orderId),
+    admissions.map((admission) => admission.admittedAt),
+  ]);
+  return rows.length;
+}
+
+const recordAdmissionsStatement = preparedStatement<{ order_id: string }>(
+  'payments_record_admissions',
+  `insert into admitted_orders (order_id, admitted_at)
+   select * from unnest($1::uuid[], $2::timestamptz[])
+   on conflict do nothing returning order_id`,
+);
+
 /** The admission of an order's pass, if payments heard of one. */
 export async function findAdmittedOrder(
   db: Executor,

@@ -36,6 +36,17 @@ const openClaimStatement = preparedStatement<{ id: string }>(
   `select id from claims where order_id = $1 and status = '${ClaimStatus.Open}' limit 1`,
 );
 
+/** Which of `orderIds` have an open claim: one statement for the admissions of a group. */
+export async function ordersWithOpenClaim(db: Executor, orderIds: readonly string[]): Promise<string[]> {
+  if (orderIds.length === 0) return [];
+  return (await openClaimsStatement.run(db, [orderIds])).map((row) => row.order_id);
+}
+
+const openClaimsStatement = preparedStatement<{ order_id: string }>(
+  'payments_open_claims_of_orders',
+  `select order_id from claims where order_id = any($1::uuid[]) and status = '${ClaimStatus.Open}'`,
+);
+
 /**
  * Decides a claim that is still open (its next version); undefined when it was decided meanwhile
  * (two operators, or an admission arriving at the same time).

@@ -4,6 +4,7 @@ import {
   insertCatalogEvent,
   overwriteCatalogEvent,
   recordAdmittedOrder,
+  recordAdmittedOrders,
   updateCatalogEventToVersion,
 } from '../db/catalog-events.repository';
 import type { CatalogEventRow } from '../db/schema';
@@ -58,4 +59,18 @@ export async function applyCatalogEvent(
 export async function recordAdmission(db: Executor, data: { orderId?: string; admittedAt: string }): Promise<boolean> {
   if (!data.orderId) return false;
   return recordAdmittedOrder(db, data.orderId, new Date(data.admittedAt));
+}
+
+/**
+ * {@link recordAdmission} for a group of pass.admitted, in one statement. Returns the admissions
+ * that name their order (the others say nothing payments can use) and how many were new.
+ */
+export async function recordAdmissions(
+  db: Executor,
+  data: readonly { orderId?: string; admittedAt: string }[],
+): Promise<{ admissions: { orderId: string; admittedAt: Date }[]; recorded: number }> {
+  const admissions = data.flatMap(({ orderId, admittedAt }) =>
+    orderId ? [{ orderId, admittedAt: new Date(admittedAt) }] : [],
+  );
+  return { admissions, recorded: admissions.length > 0 ? await recordAdmittedOrders(db, admissions) : 0 };
 }

@@ -16,6 +16,7 @@ import {
   hasOpenClaim,
   insertClaim,
   listClaims,
+  ordersWithOpenClaim,
   resolveOpenClaim,
 } from '../db/claims.repository';
 import { OrderHistoryKind, recordOrderHistory } from '../db/order-history.repository';
@@ -128,6 +129,38 @@ export async function declineClaimOfAdmittedOrder(
 ): Promise<ClaimRow | undefined> {
   // Nearly every admission has no claim: one statement says so, without a transaction.
   if (!(await hasOpenClaim(deps.db, orderId))) return undefined;
+  return declineOpenClaimOf(deps, orderId, admittedAt);
+}
+
+/**
+ * {@link declineClaimOfAdmittedOrder} for the admissions of a group, all committed: one statement
+ * finds the orders among them with an open claim, and each of those is declined. Returns the
+ * declined claims.
+ */
+export async function declineClaimsOfAdmittedOrders(
+  deps: Pick<PaymentsDeps, 'db' | 'relay'>,
+  admissions: readonly { orderId: string; admittedAt: Date }[],
+): Promise<ClaimRow[]> {
+  const claimed = new Set(
+    await ordersWithOpenClaim(
+      deps.db,
+      admissions.map((admission) => admission.orderId),
+    ),
+  );
+  const declined: ClaimRow[] = [];
+  for (const { orderId, admittedAt } of admissions) {
+    if (!claimed.delete(orderId)) continue;
+    const claim = await declineOpenClaimOf(deps, orderId, admittedAt);
+    if (claim) declined.push(claim);
+  }
+  return declined;
+}
+
+async function declineOpenClaimOf(
+  deps: Pick<PaymentsDeps, 'relay'>,
+  orderId: string,
+  admittedAt: Date,
+): Promise<ClaimRow | undefined> {
   return deps.relay.transaction(async (tx) => {
     const claim = await findClaimOfOrder(tx, orderId);
     if (claim?.status !== ClaimStatus.Open) return undefined;
