@@ -29,7 +29,7 @@ import {
   startNatsServer,
   waitFor,
 } from '@ticketing/common/testing';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -162,6 +162,24 @@ export async function createTicketsTestBed() {
     /** Publishes the same event again under a new msgID, as a redelivery the server cannot deduplicate. */
     async republish(event: Event): Promise<number> {
       return (await js.publish(event.subject, serializeEvent(event), { msgID: randomUUID() })).seq;
+    },
+
+    /**
+     * Has the consumer of `group`'s subject take `group` as one group, and resolves once it handled
+     * all of it: while `table` is held, the consumer waits on `first`, and the group (each event
+     * published again, under a new msgID) arrives meanwhile.
+     */
+    async deliverAsGroup(table: string, first: Event, group: readonly Event[]): Promise<void> {
+      const ackPending = async () =>
+        (await jsm.consumers.info(STREAM_NAME, durableName('tickets', first.subject))).num_ack_pending;
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`lock table ${sql.identifier(table)} in exclusive mode`);
+        await publishEvent(js, first);
+        await waitFor(async () => (await ackPending()) === 1);
+        for (const event of group) await this.republish(event);
+        await waitFor(async () => (await ackPending()) === 1 + group.length);
+      });
+      await waitFor(async () => (await ackPending()) === 0);
     },
 
     /** Resolves once the service's consumer of `subject` has acknowledged every message up to `seq`. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BatchItem, durableName, STREAM_NAME, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { cancelledOrders, processedEvents } from '../src/db/schema';
 import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
@@ -113,10 +113,12 @@ describe('order.created', () => {
   it('when reservations wait together, then one transaction applies them in order, each as it would alone', async () => {
     type Apply = (items: readonly BatchItem<typeof Subjects.OrderCreated>[]) => Promise<void>;
     const applyBatch = jest.spyOn(OrderCreatedListener.prototype as unknown as { applyBatch: Apply }, 'applyBatch');
-    const ackPending = async () =>
-      (await bed.jsm.consumers.info(STREAM_NAME, durableName('tickets', Subjects.OrderCreated))).num_ack_pending;
     // Nothing left over from an earlier test on the consumer.
-    await waitFor(async () => (await ackPending()) === 0);
+    await waitFor(
+      async () =>
+        (await bed.jsm.consumers.info(STREAM_NAME, durableName('tickets', Subjects.OrderCreated))).num_ack_pending ===
+        0,
+    );
     const [first, a, b, reserved] = await Promise.all([aTicket(bed), aTicket(bed), aTicket(bed), aTicket(bed)]);
     const handledBefore = orderEvents.reservation(reserved!, 1);
     await deliver(handledBefore);
@@ -127,15 +129,7 @@ describe('order.created', () => {
       orderEvents.created({ id: randomUUID(), price: 10 }), // an unknown ticket
       orderEvents.reservation(a!, 2), // a's newer order replaces the one just before it
     ];
-    // While the tickets table is held, the listener waits on `first`; the group arrives meanwhile.
-    await bed.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table tickets in exclusive mode`);
-      await bed.publish(orderEvents.reservation(first!, 1));
-      await waitFor(async () => (await ackPending()) === 1);
-      for (const event of group) await bed.republish(event);
-      await waitFor(async () => (await ackPending()) === 1 + group.length);
-    });
-    await waitFor(async () => (await ackPending()) === 0);
+    await bed.deliverAsGroup('tickets', orderEvents.reservation(first!, 1), group);
 
     expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.event.eventId))).toEqual([
       group.map((event) => event.eventId),

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type BatchItem,
   createEvent,
+  durableName,
   type Event,
+  type PassAdmittedData,
   type PassIssuedData,
   type PassLockRefusalReason,
   type PassRevocationReason,
+  STREAM_NAME,
   Subjects,
 } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
@@ -13,6 +17,7 @@ import request from 'supertest';
 import { type PassRow, passes } from '../src/db/schema';
 import { applyPassChange, putListingOnSale } from '../src/domain/pass-replica';
 import type { Ticket } from '../src/domain/ticket';
+import { PassAdmittedListener } from '../src/events/listeners/pass-admitted.listener';
 import { aUser, createTicketsTestBed, orderEvents, type TestUser, type TicketsTestBed } from './harness';
 
 let bed: TicketsTestBed;
@@ -405,6 +410,49 @@ describe('the passes replica', () => {
       return current?.version === 1 ? current : undefined;
     });
     expect(row).toMatchObject({ status: 'admitted', faceValueCents: 4000, holderId: holder.id });
+  });
+
+  it('when admissions wait together, then one statement applies the next versions and only a duplicate goes the versioned way', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.PassAdmitted>[]) => Promise<void>;
+    type Handle = (data: PassAdmittedData) => Promise<void>;
+    // Nothing left over from an earlier test on the consumer.
+    await waitFor(
+      async () =>
+        (await bed.jsm.consumers.info(STREAM_NAME, durableName('tickets', Subjects.PassAdmitted))).num_ack_pending ===
+        0,
+    );
+    const issue = () =>
+      passEvents.issued({
+        ticketId: randomUUID(),
+        orderId: randomUUID(),
+        eventId: randomUUID(),
+        holderId: aUser().id,
+        paidCents: 4000,
+      });
+    const [first, a, b, before] = [issue(), issue(), issue(), issue()];
+    for (const issued of [first, a, b, before]) await deliver(issued);
+    const admittedBefore = passEvents.admitted(before.data, 1);
+    await deliver(admittedBefore);
+    const listener = PassAdmittedListener.prototype as unknown as { applyBatch: Apply; onMessage: Handle };
+    const applyBatch = jest.spyOn(listener, 'applyBatch');
+    const onMessage = jest.spyOn(listener, 'onMessage');
+    const group = [
+      passEvents.admitted(a.data, 1),
+      admittedBefore, // delivered again: a duplicate
+      passEvents.admitted(b.data, 1),
+    ];
+    await bed.deliverAsGroup('passes', passEvents.admitted(first.data, 1), group);
+
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.event.eventId))).toEqual([
+      group.map((event) => event.eventId),
+    ]);
+    // `first` came alone; of the group, only the duplicate needed the versioned path.
+    expect(onMessage.mock.calls.map(([data]) => data.id)).toEqual([first.data.id, before.data.id]);
+    for (const issued of [first, a, b, before]) {
+      expect(await passRow(issued.data.id)).toMatchObject({ status: 'admitted', version: 1 });
+    }
+    applyBatch.mockRestore();
+    onMessage.mockRestore();
   });
 
   it('when pass.issued and pass.revoked are delivered again, then the replica keeps one pass at its version', async () => {

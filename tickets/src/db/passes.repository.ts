@@ -51,3 +51,33 @@ const updatePassToVersionStatement = preparedStatement<{ id: string }>(
     where id = $1 and version = $2 - 1
     returning id`,
 );
+
+/**
+ * {@link updatePassToVersion} for several passes in one statement: each moves to its change's
+ * version when it holds the version before it. Returns the changes applied, as `id@version`.
+ */
+export async function updatePassesToVersion(db: Executor, changes: readonly PassChange[]): Promise<Set<string>> {
+  const column = <K extends keyof PassChange>(key: K) => changes.map((change) => change[key]);
+  const rows = await updatePassesToVersionStatement.run(db, [
+    column('id'),
+    column('version'),
+    column('ticketId'),
+    column('eventId'),
+    column('holderId'),
+    column('generation'),
+    column('status'),
+    column('listingId'),
+  ]);
+  return new Set(rows.map((row) => `${row.id}@${row.version}`));
+}
+
+const updatePassesToVersionStatement = preparedStatement<{ id: string; version: number }>(
+  'tickets_update_passes_to_version',
+  `update passes p
+      set version = c.version, ticket_id = c.ticket_id, event_id = c.event_id, holder_id = c.holder_id,
+          generation = c.generation, status = c.status, listing_id = c.listing_id
+     from unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::uuid[])
+          as c(id, version, ticket_id, event_id, holder_id, generation, status, listing_id)
+    where p.id = c.id and p.version = c.version - 1
+    returning p.id, p.version`,
+);
