@@ -24,7 +24,7 @@ import {
   type TicketCreatedData,
 } from '@ticketing/common';
 import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import { events, orders, type PassRow, passes, schema, tickets } from '../src/db/schema';
@@ -163,6 +163,29 @@ export async function createPassesTestBed(options: PassesTestBedOptions = {}) {
 
     consumer(subject: Subject): Promise<ConsumerInfo> {
       return jsm.consumers.info(STREAM_NAME, durableName('passes', subject));
+    },
+
+    /**
+     * Has the consumer of `subject` take what `publishGroup` publishes (`size` events) as one
+     * group, and resolves once it handled all of it: while `table` is held, the consumer waits on
+     * `first`, and the group arrives meanwhile.
+     */
+    async deliverAsGroup<S extends Subject>(
+      table: string,
+      subject: S,
+      first: EventData<S>,
+      size: number,
+      publishGroup: () => Promise<void>,
+    ): Promise<void> {
+      const ackPending = async () => (await bed.consumer(subject)).num_ack_pending;
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`lock table ${sql.identifier(table)} in exclusive mode`);
+        await bed.publish(subject, first);
+        await waitFor(async () => (await ackPending()) === 1);
+        await publishGroup();
+        await waitFor(async () => (await ackPending()) === 1 + size);
+      });
+      await bed.settled(subject);
     },
 
     /** Resolves once the listener of `subject` has handled and acked everything published to it. */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { type BatchItem, createEvent, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { sql } from 'drizzle-orm';
 import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
 import { verifyPassCode } from '../src/signing/pass-codes';
 import { anOrderCreated, createPassesTestBed, type PassesTestBed } from './harness';
@@ -193,16 +192,10 @@ describe('order.created', () => {
     await bed.settled(Subjects.OrderCreated);
     const first = anOrderCreated();
     const rest = Array.from({ length: 4 }, () => anOrderCreated());
-    // While the orders table is held, the listener waits on `first`; the others arrive meanwhile.
-    await bed.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table orders in exclusive mode`);
-      await bed.publish(Subjects.OrderCreated, first);
-      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 1);
+    await bed.deliverAsGroup('orders', Subjects.OrderCreated, first, 1 + rest.length, async () => {
       await bed.publishAgain(knownEvent);
       for (const order of rest) await bed.publish(Subjects.OrderCreated, order);
-      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 6);
     });
-    await bed.settled(Subjects.OrderCreated);
 
     expect(applyBatch.mock.calls.map(([items]) => items.map((item) => item.data.id))).toEqual([
       [known.id, ...rest.map((order) => order.id)],

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type EventCreatedData, Subjects, type TicketCreatedData } from '@ticketing/common';
+import { type BatchItem, type EventCreatedData, Subjects, type TicketCreatedData } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { createPassesTestBed, type PassesTestBed } from './harness';
+import { TicketUpdatedListener } from '../src/events/listeners/ticket-updated.listener';
+import { aResaleListing, createPassesTestBed, type PassesTestBed } from './harness';
 
 let bed: PassesTestBed;
 beforeAll(async () => {
@@ -109,6 +110,58 @@ describe('the tickets replica', () => {
 
     await waitFor(async () => (await bed.ticket(created.id))?.version === 1);
     expect(await bed.ticket(created.id)).toMatchObject({ eventId });
+  });
+});
+
+describe('ticket.updated waiting together', () => {
+  it('when ticket.updated events wait together, then one statement applies the ordinary next versions; a resale listing and a duplicate go alone', async () => {
+    type Apply = (items: readonly BatchItem<typeof Subjects.TicketUpdated>[]) => Promise<void>;
+    type Handle = (data: TicketCreatedData) => Promise<void>;
+    const { pass } = await bed.aHeldPass(5_000);
+    const resale = aResaleListing(pass);
+    const [first, a, b] = [aTicketCreated(), aTicketCreated(), aTicketCreated()];
+    for (const ticket of [resale, first, a, b]) await bed.publish(Subjects.TicketCreated, ticket);
+    await bed.settled(Subjects.TicketCreated);
+    expect((await bed.passNow(pass.id)).status).toBe('listed');
+    const aReserved = await bed.publish(Subjects.TicketUpdated, { ...a, version: 1, status: 'reserved' });
+    await bed.settled(Subjects.TicketUpdated);
+    const listener = TicketUpdatedListener.prototype as unknown as { applyBatch: Apply; onMessage: Handle };
+    const applyBatch = jest.spyOn(listener, 'applyBatch');
+    const onMessage = jest.spyOn(listener, 'onMessage');
+
+    const group = [
+      { ...a, version: 2, status: 'available' as const },
+      { ...resale, version: 1, status: 'withdrawn' as const }, // unlocks its pass
+      { ...b, version: 1, status: 'reserved' as const },
+    ];
+    await bed.deliverAsGroup(
+      'tickets',
+      Subjects.TicketUpdated,
+      { ...first, version: 1 },
+      group.length + 1,
+      async () => {
+        await bed.publish(Subjects.TicketUpdated, group[0]!);
+        await bed.publish(Subjects.TicketUpdated, group[1]!);
+        await bed.publishAgain(aReserved); // a duplicate
+        await bed.publish(Subjects.TicketUpdated, group[2]!);
+      },
+    );
+
+    expect(applyBatch.mock.calls.map(([items]) => items.map((item) => `${item.data.id}@${item.data.version}`))).toEqual(
+      [[`${a.id}@2`, `${resale.id}@1`, `${a.id}@1`, `${b.id}@1`]],
+    );
+    // `first` came alone; of the group, only the resale listing and the duplicate needed the versioned path.
+    expect(onMessage.mock.calls.map(([data]) => `${data.id}@${data.version}`)).toEqual([
+      `${first.id}@1`,
+      `${resale.id}@1`,
+      `${a.id}@1`,
+    ]);
+    expect(await bed.ticket(a.id)).toMatchObject({ version: 2, status: 'available' });
+    expect(await bed.ticket(b.id)).toMatchObject({ version: 1, status: 'reserved' });
+    expect(await bed.ticket(resale.id)).toMatchObject({ version: 1, status: 'withdrawn' });
+    expect(await bed.passNow(pass.id)).toMatchObject({ status: 'valid', listingId: null });
+    applyBatch.mockRestore();
+    onMessage.mockRestore();
   });
 });
 

@@ -189,6 +189,16 @@ export abstract class Listener<S extends Subject> {
    */
   protected applyBatch?(items: readonly BatchItem<S>[]): Promise<void>;
 
+  /**
+   * For an `applyBatch` that applies only the events that fit its one statement: the others go
+   * through `onMessage`, one at a time, in the group's order.
+   */
+  protected async handleEachAlone(items: readonly BatchItem<S>[]): Promise<void> {
+    for (const { data, event, msg, storedAt } of items) {
+      await this.onMessage(data, { event, msg, redeliveryCount: 0, storedAt });
+    }
+  }
+
   /** The durable consumer shared by every replica of the service. */
   get durableName(): string {
     return durableName(this.service, this.subject);

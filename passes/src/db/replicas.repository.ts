@@ -1,4 +1,4 @@
-import { type Executor, updateVersioned } from '@ticketing/common';
+import { type Executor, preparedStatement, updateVersioned } from '@ticketing/common';
 import { eq } from 'drizzle-orm';
 import { type EventRow, events, type OrderRow, orders, type TicketRow, tickets } from './schema';
 
@@ -18,6 +18,34 @@ export function updateTicketToVersion(db: Executor, ticket: TicketRow): Promise<
   const { id, version, ...values } = ticket;
   return updateVersioned(db, tickets, id, version - 1, values);
 }
+
+/**
+ * {@link updateTicketToVersion} for several tickets in one statement: each moves to its row's
+ * version when it holds the version before it. Returns the rows applied, as `id@version`.
+ */
+export async function updateTicketsToVersion(db: Executor, rows: readonly TicketRow[]): Promise<Set<string>> {
+  const column = <K extends keyof TicketRow>(key: K) => rows.map((row) => row[key]);
+  const applied = await updateTicketsToVersionStatement.run(db, [
+    column('id'),
+    column('version'),
+    column('eventId'),
+    column('userId'),
+    column('resaleOfPassId'),
+    column('status'),
+  ]);
+  return new Set(applied.map((row) => `${row.id}@${row.version}`));
+}
+
+const updateTicketsToVersionStatement = preparedStatement<{ id: string; version: number }>(
+  'passes_update_tickets_to_version',
+  `update tickets t
+      set version = c.version, event_id = c.event_id, user_id = c.user_id,
+          resale_of_pass_id = c.resale_of_pass_id, status = c.status
+     from unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[])
+          as c(id, version, event_id, user_id, resale_of_pass_id, status)
+    where t.id = c.id and t.version = c.version - 1
+    returning t.id, t.version`,
+);
 
 /** The replica takes the ticket as the event carries it, whatever version it held (a gap that healed). */
 export async function overwriteTicket(db: Executor, ticket: TicketRow): Promise<void> {

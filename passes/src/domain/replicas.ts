@@ -15,6 +15,7 @@ import {
   overwriteOrder,
   overwriteTicket,
   updateEventToVersion,
+  updateTicketsToVersion,
   updateTicketToVersion,
 } from '../db/replicas.repository';
 import type { EventRow, TicketRow } from '../db/schema';
@@ -70,14 +71,7 @@ async function applyFullState<R extends { id: string; version: number }>(
  * secure swap needs of a resale listing (its seller, the pass it resells, its status).
  */
 export function applyTicket(db: Executor, data: TicketCreatedData, gap: GapOptions): Promise<ReplicaOutcome> {
-  const row: TicketRow = {
-    id: data.id,
-    eventId: data.eventId ?? null,
-    userId: data.userId,
-    resaleOfPassId: data.resaleOfPassId ?? null,
-    status: data.status ?? null,
-    version: data.version,
-  };
+  const row = ticketRowOf(data);
   return applyFullState(
     row,
     gap,
@@ -90,6 +84,24 @@ export function applyTicket(db: Executor, data: TicketCreatedData, gap: GapOptio
     'ticket',
   );
 }
+
+/**
+ * ticket.updated of several tickets, in one statement: each ticket's replica takes its event when
+ * it holds the version before it. Returns the events applied, as `id@version`; the others (a
+ * duplicate, an early version) are left to {@link applyTicket}.
+ */
+export function applyTicketsAtNextVersion(db: Executor, data: readonly TicketCreatedData[]): Promise<Set<string>> {
+  return updateTicketsToVersion(db, data.map(ticketRowOf));
+}
+
+const ticketRowOf = (data: TicketCreatedData): TicketRow => ({
+  id: data.id,
+  eventId: data.eventId ?? null,
+  userId: data.userId,
+  resaleOfPassId: data.resaleOfPassId ?? null,
+  status: data.status ?? null,
+  version: data.version,
+});
 
 /** event.created / event.updated: the replica keeps the organizer (who may scan) and the start. */
 export function applyCatalogEvent(db: Executor, data: EventCreatedData, gap: GapOptions): Promise<ReplicaOutcome> {

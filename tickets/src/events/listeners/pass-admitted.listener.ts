@@ -40,10 +40,6 @@ export class PassAdmittedListener extends Listener<typeof Subjects.PassAdmitted>
       items.map((item) => admittedChange(item.data)),
     );
     this.logger.debug({ admissions: items.length, applied: applied.size }, 'passes admitted');
-    for (const { data, event, msg, storedAt } of items) {
-      if (!applied.has(`${data.id}@${data.version}`)) {
-        await this.onMessage(data, { event, msg, redeliveryCount: 0, storedAt });
-      }
-    }
+    await this.handleEachAlone(items.filter(({ data }) => !applied.has(`${data.id}@${data.version}`)));
   }
 }
