@@ -23,8 +23,15 @@ import {
   startListeners,
   type TicketCreatedData,
 } from '@ticketing/common';
-import { createTestDatabase, readStreamEvents, signin, startNatsServer, waitFor } from '@ticketing/common/testing';
-import { asc, eq, sql } from 'drizzle-orm';
+import {
+  createTestDatabase,
+  deliverAsGroup,
+  readStreamEvents,
+  signin,
+  startNatsServer,
+  waitFor,
+} from '@ticketing/common/testing';
+import { asc, eq } from 'drizzle-orm';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
 import { events, orders, type PassRow, passes, schema, tickets } from '../src/db/schema';
@@ -166,9 +173,8 @@ export async function createPassesTestBed(options: PassesTestBedOptions = {}) {
     },
 
     /**
-     * Has the consumer of `subject` take what `publishGroup` publishes (`size` events) as one
-     * group, and resolves once it handled all of it: while `table` is held, the consumer waits on
-     * `first`, and the group arrives meanwhile.
+     * Has the consumer of `subject` take the `size` events `publishGroup` publishes as one group
+     * (see common/testing's deliverAsGroup), and resolves once it handled all of them.
      */
     async deliverAsGroup<S extends Subject>(
       table: string,
@@ -177,13 +183,13 @@ export async function createPassesTestBed(options: PassesTestBedOptions = {}) {
       size: number,
       publishGroup: () => Promise<void>,
     ): Promise<void> {
-      const ackPending = async () => (await bed.consumer(subject)).num_ack_pending;
-      await db.transaction(async (tx) => {
-        await tx.execute(sql`lock table ${sql.identifier(table)} in exclusive mode`);
-        await bed.publish(subject, first);
-        await waitFor(async () => (await ackPending()) === 1);
-        await publishGroup();
-        await waitFor(async () => (await ackPending()) === 1 + size);
+      await deliverAsGroup({
+        db,
+        table,
+        ackPending: async () => (await bed.consumer(subject)).num_ack_pending,
+        publishFirst: () => bed.publish(subject, first),
+        publishGroup,
+        size,
       });
       await bed.settled(subject);
     },

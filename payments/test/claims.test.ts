@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BatchItem, OrderStatus, type PassAdmittedData, Subjects } from '@ticketing/common';
 import { signin, waitFor } from '@ticketing/common/testing';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import request from 'supertest';
 import { claimDuePayout } from '../src/db/payouts.repository';
 import { admittedOrders, claims, payouts, sandboxPaymentIntents, sandboxTransfers } from '../src/db/schema';
@@ -224,14 +224,7 @@ describe('admissions that arrive together', () => {
       admission(claimed.order.id),
       admission(),
     ];
-    // While admitted_orders is held, the listener waits on `first`; the group arrives meanwhile.
-    await bed.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table admitted_orders in exclusive mode`);
-      await bed.publish(Subjects.PassAdmitted, first);
-      await waitFor(async () => (await bed.consumer(Subjects.PassAdmitted)).num_ack_pending === 1);
-      for (const data of group) await bed.publish(Subjects.PassAdmitted, data);
-      await waitFor(async () => (await bed.consumer(Subjects.PassAdmitted)).num_ack_pending === 1 + group.length);
-    });
+    await bed.deliverAsGroup('admitted_orders', Subjects.PassAdmitted, first, group);
 
     await waitFor(
       async () => (await bed.db.select().from(claims).where(eq(claims.id, claim.id)))[0]?.status === 'declined',

@@ -24,6 +24,7 @@ import {
 } from '@ticketing/common';
 import {
   createTestDatabase,
+  deliverAsGroup,
   readStreamEvents,
   STAND_IN_API_KEY,
   signin,
@@ -358,6 +359,28 @@ export async function createPaymentsTestBed(options: PaymentsTestBedOptions = {}
 
     consumer(subject: Subject): Promise<ConsumerInfo> {
       return jsm.consumers.info(STREAM_NAME, durableName('payments', subject));
+    },
+
+    /**
+     * Has the consumer of `subject` take `group` as one group behind `first` (see common/testing's
+     * deliverAsGroup); resolves once the group has arrived.
+     */
+    async deliverAsGroup<S extends Subject>(
+      table: string,
+      subject: S,
+      first: EventData<S>,
+      group: readonly EventData<S>[],
+    ): Promise<void> {
+      await deliverAsGroup({
+        db: database.db,
+        table,
+        ackPending: async () => (await bed.consumer(subject)).num_ack_pending,
+        publishFirst: () => bed.publish(subject, first),
+        publishGroup: async () => {
+          for (const data of group) await bed.publish(subject, data);
+        },
+        size: group.length,
+      });
     },
 
     /** Resolves once the listener of `subject` has handled and acked everything published to it. */

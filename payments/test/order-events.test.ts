@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { type BatchItem, type OrderCreatedData, OrderStatus, Subjects } from '@ticketing/common';
 import { waitFor } from '@ticketing/common/testing';
-import { sql } from 'drizzle-orm';
 import { OrderCreatedListener } from '../src/events/listeners/order-created.listener';
 import { createPaymentsTestBed, type PaymentsTestBed } from './harness';
 
@@ -90,14 +89,7 @@ describe('the currency of order.created', () => {
     await bed.settled(Subjects.OrderCreated);
     const first = created();
     const group = [created(), created({ ticket: { id: randomUUID(), price: 2500, currency: 'jpy' } }), created()];
-    // While the orders table is held, the listener waits on `first`; the group arrives meanwhile.
-    await bed.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table orders in exclusive mode`);
-      await bed.publish(Subjects.OrderCreated, first);
-      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 1);
-      for (const order of group) await bed.publish(Subjects.OrderCreated, order);
-      await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_ack_pending === 4);
-    });
+    await bed.deliverAsGroup('orders', Subjects.OrderCreated, first, group);
 
     await waitFor(async () => (await bed.order(group[0]!.id)) && (await bed.order(group[2]!.id)));
     await waitFor(async () => (await bed.consumer(Subjects.OrderCreated)).num_redelivered > 0);

@@ -23,13 +23,14 @@ import {
 } from '@ticketing/common';
 import {
   createTestDatabase,
+  deliverAsGroup,
   type NatsServerHandle,
   readStreamEvents,
   signin,
   startNatsServer,
   waitFor,
 } from '@ticketing/common/testing';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { Config } from '../src/config';
@@ -165,19 +166,21 @@ export async function createTicketsTestBed() {
     },
 
     /**
-     * Has the consumer of `group`'s subject take `group` as one group, and resolves once it handled
-     * all of it: while `table` is held, the consumer waits on `first`, and the group (each event
-     * published again, under a new msgID) arrives meanwhile.
+     * Has the consumer of `first`'s subject take `group` as one group (see common/testing's
+     * deliverAsGroup), and resolves once it handled all of it.
      */
     async deliverAsGroup(table: string, first: Event, group: readonly Event[]): Promise<void> {
       const ackPending = async () =>
         (await jsm.consumers.info(STREAM_NAME, durableName('tickets', first.subject))).num_ack_pending;
-      await database.db.transaction(async (tx) => {
-        await tx.execute(sql`lock table ${sql.identifier(table)} in exclusive mode`);
-        await publishEvent(js, first);
-        await waitFor(async () => (await ackPending()) === 1);
-        for (const event of group) await this.republish(event);
-        await waitFor(async () => (await ackPending()) === 1 + group.length);
+      await deliverAsGroup({
+        db: database.db,
+        table,
+        ackPending,
+        publishFirst: () => publishEvent(js, first),
+        publishGroup: async () => {
+          for (const event of group) await this.republish(event);
+        },
+        size: group.length,
       });
       await waitFor(async () => (await ackPending()) === 0);
     },

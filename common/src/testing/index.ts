@@ -1,4 +1,5 @@
 export * from './contracts';
+export * from './deliver-as-group';
 export * from './migrations';
 export * from './nats-server';
 export { freePort } from './processes';
