@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
-import { testPostgresServer } from '@ticketing/common/testing';
+import { redisCommand, testPostgresServer } from '@ticketing/common/testing';
 import { Client } from 'pg';
 import { type Platform, ROOT, startPlatform } from './platform';
 
@@ -100,6 +100,12 @@ describe('npm start', () => {
     } finally {
       await auth.end();
     }
+  });
+
+  it('runs redis-server at hz 100, so an expiry timer is not held to the default 100 ms tick', async () => {
+    const port = /✓ redis-server ready on 127\.0\.0\.1:(\d+)/.exec(platform.output())?.[1];
+
+    expect(await redisCommand(Number(port), 'CONFIG GET hz')).toMatch(/^\*2\r\n\$2\r\nhz\r\n\$3\r\n100$/);
   });
 
   it('listens on 127.0.0.1 only: the gateway and every service', () => {

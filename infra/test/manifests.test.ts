@@ -124,6 +124,12 @@ describe.each(OVERLAYS)('%s', (overlay) => {
     expect(config).toMatch(/^maxmemory-policy noeviction$/m);
   });
 
+  it('runs Redis at hz 100, so a delayed job (an expiry) is not held to its default 100 ms tick', () => {
+    const config =
+      byName<IConfigMap>(objects(), 'ConfigMap', nameOfGenerated(objects(), 'redis-config')).data?.['redis.conf'] ?? '';
+    expect(config).toMatch(/^hz 100$/m);
+  });
+
   it('runs NATS with JetStream on its volume, from a config file that sets sync_interval', () => {
     const config =
       byName<IConfigMap>(objects(), 'ConfigMap', nameOfGenerated(objects(), 'nats-config')).data?.['nats.conf'] ?? '';

@@ -42,8 +42,9 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
   let child: ChildProcess | undefined;
 
   const launch = async () => {
+    // hz 100 as `npm start` and the cluster run it: BullMQ's delayed jobs fire within ~10 ms.
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'yes'];
-    const server = spawnServer(binary, [...args, '--appendfsync', 'always', '--daemonize', 'no']);
+    const server = spawnServer(binary, [...args, '--appendfsync', 'always', '--hz', '100', '--daemonize', 'no']);
     child = server.child;
     await waitForPort(port, server.child, server.output);
     // The port opens before the append-only file is loaded; until then commands answer -LOADING.
