@@ -77,9 +77,6 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 
   const observe = options.api && responseObserver(options.api);
   if (observe) app.use(observe);
-  // httpLogger also gives the request its id (requestContext's work). These run on every
-  // request, so they are one Express layer: each layer costs the router a few µs.
-  app.use(inOneLayer(httpLogger(options.logger), metrics.middleware(), helmet()));
 
   // Probes come before body parsing and sessions: they must answer even when those would fail.
   const readiness = options.readiness ?? {};
@@ -102,20 +99,34 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       p.toLowerCase(),
     ),
   );
-  app.use((req, res, next) => {
-    if (fixedPaths.has(normalisedPath(req.url))) fixed(req, res, next);
-    else next();
-  });
 
+  // What runs before the routes on every request is one Express layer: each layer costs the
+  // router a few µs. httpLogger also gives the request its id (requestContext's work).
+  const beforeRoutes: RequestHandler[] = [
+    httpLogger(options.logger),
+    metrics.middleware(),
+    helmet(),
+    (req, res, next) => {
+      if (fixedPaths.has(normalisedPath(req.url))) fixed(req, res, next);
+      else next();
+    },
+  ];
   if (options.rawBodyPaths && options.rawBodyPaths.length > 0) {
-    app.use(options.rawBodyPaths, express.raw({ type: () => true, limit: bodyLimit }));
+    const raw = express.raw({ type: () => true, limit: bodyLimit });
+    const mounts = options.rawBodyPaths.map((p) => normalisedPath(p));
+    // Mounted as `app.use(path, …)` would be: the path itself and anything below it.
+    beforeRoutes.push((req, res, next) => {
+      const path = normalisedPath(req.url);
+      if (mounts.some((mount) => path === mount || path.startsWith(`${mount}/`))) raw(req, res, next);
+      else next();
+    });
   }
-  app.use(express.json({ limit: bodyLimit }));
+  beforeRoutes.push(express.json({ limit: bodyLimit }));
 
   if (options.jwtKey !== undefined) {
     if (options.writesSession) {
       // Unsigned on purpose, as in the original design: the JWT inside carries the integrity.
-      app.use(
+      beforeRoutes.push(
         cookieSession({
           name: 'session',
           signed: false,
@@ -125,13 +136,14 @@ export function createServiceApp(options: ServiceAppOptions): Express {
         }),
       );
     }
-    app.use(
+    beforeRoutes.push(
       currentUser(options.jwtKey, {
         isRevoked: options.isSessionRevoked,
         tokenFrom: options.writesSession ? 'session' : 'cookie',
       }),
     );
   }
+  app.use(inOneLayer(...beforeRoutes));
 
   options.routes(app);
 
@@ -142,8 +154,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 }
 
 /**
- * Runs middlewares that finish their work synchronously as one Express layer, in order; an
- * error (passed to `next` or thrown) skips the rest, as Express would.
+ * Runs middlewares as one Express layer, in order, as Express would run them as layers of their
+ * own: each goes on when the one before calls `next` (at once, or later, as a body parser does),
+ * and an error (passed to `next` or thrown while it runs) skips the rest.
  */
 export function inOneLayer(...handlers: RequestHandler[]): RequestHandler {
   return (req, res, next) => {

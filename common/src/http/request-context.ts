@@ -50,12 +50,14 @@ declare global {
 }
 
 /**
- * Logs one short line per response, bound to the service logger, except for the health and
- * metrics probes: `request completed` with `req: { id, method, url }`, `res: { statusCode }` and
- * `responseTime` (ms), at info, warn for a 4xx, and `request errored` at error for a 5xx (the
- * error itself is logged by the error handler); `request aborted` at warn when the client went
- * away before the response was sent. Sets `req.id` (as {@link requestContext} does, when it did
- * not run) and `req.log`.
+ * Logs one short line per response that needs a look, bound to the service logger, except for
+ * the health and metrics probes: `request completed` with `req: { id, method, url }`,
+ * `res: { statusCode }` and `responseTime` (ms), at warn for a 4xx, `request errored` at error for
+ * a 5xx (the error itself is logged by the error handler), and `request aborted` at warn when the
+ * client went away before the response was sent. A successful answer (below 400) is logged at
+ * debug: at the default level (info) it costs no work, since every request is already counted and
+ * timed by route and status in `http_request_duration_seconds`, and ingress-nginx logs each one it
+ * passes on. Sets `req.id` (as {@link requestContext} does, when it did not run) and `req.log`.
  *
  * A few lines of its own rather than pino-http, which built a child logger per request and
  * serialised, redacted and wrapped the whole request and response to log these few fields: the
@@ -74,21 +76,19 @@ export function httpLogger(logger: Logger): RequestHandler {
     if (QUIET_PATHS.has(pathOf(req.url))) return next();
     const startedAt = performance.now();
     const { method, url } = req;
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
+    // 'close' follows every response: after it was sent, or when the connection went first.
+    res.once('close', () => {
+      const { statusCode } = res;
+      const sent = res.writableFinished;
+      const level = !sent || statusCode >= 400 ? (sent && statusCode >= 500 ? 'error' : 'warn') : 'debug';
+      if (!access.isLevelEnabled(level)) return;
       const line = {
         req: { id: req.id, method, url },
-        res: { statusCode: res.statusCode },
+        res: { statusCode },
         responseTime: Math.round(performance.now() - startedAt),
       };
-      if (!res.writableFinished) access.warn(line, 'request aborted');
-      else if (res.statusCode >= 500) access.error(line, 'request errored');
-      else if (res.statusCode >= 400) access.warn(line, 'request completed');
-      else access.info(line, 'request completed');
-    };
-    res.on('finish', done);
-    res.on('close', done);
+      access[level](line, !sent ? 'request aborted' : statusCode >= 500 ? 'request errored' : 'request completed');
+    });
     next();
   };
 }

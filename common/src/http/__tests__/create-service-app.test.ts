@@ -38,6 +38,21 @@ describe('createServiceApp', () => {
     expect(res.body).toEqual({ isBuffer: true, text: payload });
   });
 
+  it('when a path lies below one in rawBodyPaths, whatever its case, then its body stays raw too', async () => {
+    const { app } = buildApp(
+      (app) =>
+        app.post('/api/payments/webhook/connect', (req, res) => res.json({ isBuffer: Buffer.isBuffer(req.body) })),
+      { rawBodyPaths: ['/api/payments/webhook'] },
+    );
+
+    const res = await request(app)
+      .post('/API/Payments/webhook/connect')
+      .set('Content-Type', 'application/json')
+      .send('{"id":"evt_2"}');
+
+    expect(res.body).toEqual({ isBuffer: true });
+  });
+
   it('when a path is not in rawBodyPaths, then a JSON body is parsed as usual', async () => {
     const { app } = buildApp((app) => app.post('/api/payments', (req, res) => res.json({ body: req.body })), {
       rawBodyPaths: ['/api/payments/webhook'],
@@ -136,6 +151,18 @@ describe('inOneLayer', () => {
 
     expect((await request(appWith(pass, fails, pass)).get('/')).body).toEqual({ error: 'refused', seen: ['h0', 'h1'] });
     expect((await request(appWith(throws, pass)).get('/')).body).toEqual({ error: 'thrown', seen: ['h0'] });
+  });
+
+  it('when a middleware calls next later, as a body parser does, then the next one waits for it', async () => {
+    const later: express.RequestHandler = (_req, _res, next) => {
+      setTimeout(next, 5);
+    };
+    const laterFails: express.RequestHandler = (_req, _res, next) => {
+      setTimeout(() => next(new Error('late refusal')), 5);
+    };
+
+    expect((await request(appWith(pass, later, pass)).get('/')).body).toEqual(['h0', 'h1', 'h2']);
+    expect((await request(appWith(laterFails, pass)).get('/')).body).toEqual({ error: 'late refusal', seen: ['h0'] });
   });
 
   it('when a middleware answers without calling next, then nothing after it runs', async () => {

@@ -50,18 +50,30 @@ describe('request context', () => {
     expect(resolveRequestId(['a', 'b'])).toMatch(UUID);
   });
 
-  it('when a request completes, then one line is logged with the request id, method, url, status and time', async () => {
-    const { app, lines } = appEchoingId();
+  it('when a request succeeds, then its line is logged at debug with the request id, method, url, status and time', async () => {
+    const { logger, lines } = capturedLogger('debug');
+    const app = express();
+    app.use(httpLogger(logger));
+    app.get('/id', (req, res) => res.json({ id: req.id }));
 
-    await request(app).get('/id').set('x-request-id', 'req-7');
+    await request(app).get('/id?x=1').set('x-request-id', 'req-7');
 
     const completed = lines.find((line) => line.msg === 'request completed');
     expect(completed).toMatchObject({
-      level: 30,
-      req: { id: 'req-7', method: 'GET', url: '/id' },
+      level: 20,
+      req: { id: 'req-7', method: 'GET', url: '/id?x=1' },
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });
+  });
+
+  it('when a request succeeds at the default level (info), then nothing is logged for it', async () => {
+    const { app, lines } = appEchoingId();
+
+    const res = await request(app).get('/id');
+
+    expect(res.status).toBe(200);
+    expect(lines).toEqual([]);
   });
 
   it('when a request ends in a 4xx, then its line is logged at warn level', async () => {
@@ -82,6 +94,24 @@ describe('request context', () => {
     await request(app).get('/boom');
 
     expect(lines.some((line) => line.msg === 'request errored' && line.level === 50)).toBe(true);
+  });
+
+  it('when the client goes away before the answer, then the request is logged as aborted at warn', async () => {
+    const { app, lines } = buildApp((app) => {
+      app.get('/slow', (_req, res) => {
+        setTimeout(() => res.json({ late: true }), 300);
+      });
+    });
+
+    await expect(request(app).get('/slow').timeout(50)).rejects.toThrow();
+    for (let waited = 0; waited < 2_000 && lines.length === 0; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    expect(lines.find((line) => line.msg === 'request aborted')).toMatchObject({
+      level: 40,
+      req: { method: 'GET', url: '/slow' },
+    });
   });
 
   it.each(['/livez', '/readyz', '/metrics', '/livez?probe=1'])(

@@ -9,9 +9,9 @@ export const JWT_KEY = 'test-jwt-key-0123456789abcdef0123456789';
 export type LogLine = Record<string, unknown> & { msg?: string; level: number };
 
 /** The services' logger (createLogger), its lines kept in memory so tests can assert on what was logged. */
-export function capturedLogger(): { logger: pino.Logger; lines: LogLine[] } {
+export function capturedLogger(level = 'info'): { logger: pino.Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = createLogger('test-service', 'info', {
+  const logger = createLogger('test-service', level, {
     write: (line: string) => lines.push(JSON.parse(line) as LogLine),
   });
   return { logger, lines };
