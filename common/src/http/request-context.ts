@@ -80,7 +80,7 @@ export function httpLogger(logger: Logger): RequestHandler {
     res.once('close', () => {
       const { statusCode } = res;
       const sent = res.writableFinished;
-      const level = !sent || statusCode >= 400 ? (sent && statusCode >= 500 ? 'error' : 'warn') : 'debug';
+      const level = !sent ? 'warn' : statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'debug';
       if (!access.isLevelEnabled(level)) return;
       const line = {
         req: { id: req.id, method, url },
