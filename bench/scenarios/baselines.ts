@@ -75,17 +75,17 @@ export async function baselinesScenario(
         settings.warmupS,
       ),
     );
+    const helloRps = async (on: number) =>
+      (
+        await load({
+          url: `http://127.0.0.1:${on}/hello`,
+          connections: settings.connections,
+          duration: settings.durationS / 2,
+        })
+      ).rps;
     const pairs: { hello: number; stack: number }[] = [];
     for (let pair = 0; pair < MIDDLEWARE_PAIRS; pair++) {
-      const rps = async (port: number) =>
-        (
-          await load({
-            url: `http://127.0.0.1:${port}/hello`,
-            connections: settings.connections,
-            duration: settings.durationS / 2,
-          })
-        ).rps;
-      pairs.push({ hello: await rps(Number(new URL(url).port)), stack: await rps(stackPort) });
+      pairs.push({ hello: await helloRps(port), stack: await helloRps(stackPort) });
     }
     const pairRatios = pairs.map((p) => p.stack / p.hello);
     const middlewareRatio = percentile(pairRatios, 50);
